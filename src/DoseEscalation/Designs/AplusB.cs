@@ -1,0 +1,90 @@
+namespace DoseEscalation.Designs;
+
+/// <summary>
+/// The A+B design of Lin &amp; Shih (2001), of which the 3+3 is A = B = 3, C = D = E = 1.
+/// At the current dose, after A patients with X_A DLTs: escalate if X_A &lt; C; treat B more if
+/// C &lt;= X_A &lt;= D; the dose is too toxic if X_A &gt; D. After A+B: escalate if X_A+X_B &lt;= E,
+/// else too toxic. The MTD is the highest dose that passed.
+/// </summary>
+/// <remarks>
+/// Storer (1989) Biometrics 45:925; Korn et al. (1994) Stat Med 13:1799; Lin &amp; Shih (2001)
+/// Biostatistics 2:203. The exact rules, including both options, are in docs/designs/3+3.md.
+/// </remarks>
+public sealed class AplusB : IDesign
+{
+    public int A { get; }
+    public int B { get; }
+    public int C { get; }
+    public int D { get; }
+    public int E { get; }
+    /// <summary>When a dose is too toxic, move down and confirm the dose below on A+B patients.</summary>
+    public bool Deescalate { get; }
+    /// <summary>Treat B more at the highest dose after a clean first cohort before selecting it.</summary>
+    public bool ExpandTopDose { get; }
+    public int StartLevel { get; }
+    public int DoseCount { get; }
+
+    public AplusB(int doseCount, int a = 3, int b = 3, int c = 1, int d = 1, int e = 1,
+        bool deescalate = true, bool expandTopDose = true, int startLevel = 0)
+    {
+        if (doseCount < 1) throw new ArgumentOutOfRangeException(nameof(doseCount), doseCount, "need at least one dose level");
+        if (a < 1) throw new ArgumentOutOfRangeException(nameof(a), a, "A must be at least 1");
+        if (b < 1) throw new ArgumentOutOfRangeException(nameof(b), b, "B must be at least 1");
+        if (c < 1 || c > a) throw new ArgumentOutOfRangeException(nameof(c), c, "C must satisfy 1 <= C <= A");
+        if (d < c || d > a) throw new ArgumentOutOfRangeException(nameof(d), d, "D must satisfy C <= D <= A");
+        if (e < d || e > a + b) throw new ArgumentOutOfRangeException(nameof(e), e, "E must satisfy D <= E <= A+B");
+        if (startLevel < 0 || startLevel >= doseCount) throw new ArgumentOutOfRangeException(nameof(startLevel), startLevel + 1, "start dose must be one of the dose levels");
+        (A, B, C, D, E) = (a, b, c, d, e);
+        (DoseCount, Deescalate, ExpandTopDose, StartLevel) = (doseCount, deescalate, expandTopDose, startLevel);
+    }
+
+    public bool IsThreePlusThree => A == 3 && B == 3 && C == 1 && D == 1 && E == 1;
+    public string Name => IsThreePlusThree ? "3+3" : "a+b";
+    public int MaxCohortSize => Math.Max(A, B);
+    public int MaxPatients => (A + B) * DoseCount;
+    public bool ReadsLastCohort => false;
+
+    private enum Verdict { Passed, NeedsB, TooToxic }
+
+    // The decision table of Lin & Shih, on the counts at one dose.
+    private Verdict Judge(int n, int x) =>
+        n == A ? (x < C ? Verdict.Passed : x <= D ? Verdict.NeedsB : Verdict.TooToxic)
+               : (x <= E ? Verdict.Passed : Verdict.TooToxic);
+
+    public Decision Decide(in TrialState s)
+    {
+        if (s.IsStart) return Decision.Treat(StartLevel, A);
+        int d = s.CurrentLevel;
+        int n = s.Patients[d];
+        switch (Judge(n, s.Dlts[d]))
+        {
+            case Verdict.NeedsB:
+                return Decision.Treat(d, B);
+
+            case Verdict.Passed:
+                int above = d + 1;
+                if (above < DoseCount && s.Patients[above] == 0) return Decision.Treat(above, A);
+                // No escalation possible: d is the top dose, or the dose above was found too toxic
+                // (we only reach the latter by de-escalating).
+                if (n == A)
+                {
+                    bool confirm = above < DoseCount ? Deescalate : ExpandTopDose;
+                    return confirm ? Decision.Treat(d, B) : Decision.Select(d);
+                }
+                return Decision.Select(d);
+
+            default: // too toxic
+                if (d == 0) return Decision.StopNoDose;
+                int below = d - 1;
+                int nBelow = s.Patients[below];
+                if (nBelow == 0) return Decision.Treat(below, A); // only when the start dose was above dose 1
+                if (!Deescalate || nBelow >= A + B) return Decision.Select(below);
+                return Decision.Treat(below, B);
+        }
+    }
+
+    public string Describe() =>
+        (IsThreePlusThree ? "3+3" : $"A+B (A={A}, B={B}, C={C}, D={D}, E={E})")
+        + $", {(Deescalate ? "with" : "without")} de-escalation, top dose {(ExpandTopDose ? "expanded" : "not expanded")}"
+        + (StartLevel > 0 ? $", start at dose {StartLevel + 1}" : "");
+}

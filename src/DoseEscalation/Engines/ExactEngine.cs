@@ -1,0 +1,58 @@
+using MathNet.Numerics.Distributions;
+
+namespace DoseEscalation.Engines;
+
+/// <summary>
+/// Exact operating characteristics: probabilities flow forward through the design's
+/// <see cref="StateGraph"/>, each cohort branching on its binomial outcome; terminal states add
+/// their probability to the result. Cost grows with the number of distinct states, not paths.
+/// </summary>
+public static class ExactEngine
+{
+    /// <summary>Exact OCs of <paramref name="design"/> under <paramref name="scenario"/>.</summary>
+    public static OperatingCharacteristics Run(IDesign design, Scenario scenario, double target, int maxStates = StateGraph.DefaultMaxStates) =>
+        Run(StateGraph.Build(design, maxStates), scenario, target);
+
+    /// <summary>Exact OCs over a graph already built (reuse it across scenarios).</summary>
+    public static OperatingCharacteristics Run(StateGraph graph, Scenario scenario, double target)
+    {
+        var tally = Tally(graph, scenario, scenario.TrueMtdLevel(target));
+        return OperatingCharacteristics.FromTally(tally, graph.Design, scenario, target, "exact", 0, null)
+            with { StateCount = graph.NodeCount };
+    }
+
+    /// <summary>The probability of reaching each node of <paramref name="graph"/> under <paramref name="scenario"/>.</summary>
+    public static double[] NodeProbabilities(StateGraph graph, Scenario scenario)
+    {
+        CheckDoses(graph, scenario);
+        var prob = new double[graph.NodeCount];
+        prob[graph.Root] = 1.0;
+        Span<double> pmf = stackalloc double[graph.Stride];
+        for (int i = 0; i < graph.FirstTerminal; i++)
+        {
+            double p = prob[i];
+            if (p == 0) continue;
+            int m = graph.NextCohortSize(i);
+            double q = scenario.Dlt[graph.NextLevel(i)];
+            for (int x = 0; x <= m; x++) pmf[x] = Binomial.PMF(q, m, x);
+            for (int x = 0; x <= m; x++) prob[graph.Child(i, x)] += p * pmf[x];
+        }
+        return prob;
+    }
+
+    /// <summary>Terminal-state weights as an OC tally (weights are probabilities).</summary>
+    public static OcTally<double> Tally(StateGraph graph, Scenario scenario, int trueMtdLevel)
+    {
+        var prob = NodeProbabilities(graph, scenario);
+        var tally = new OcTally<double>(graph.DoseCount, graph.Design.MaxPatients, trueMtdLevel);
+        for (int t = graph.FirstTerminal; t < graph.NodeCount; t++)
+            if (prob[t] > 0) tally.Record(graph.SelectedLevel(t), graph.PatientsAt(t), graph.DltsAt(t), prob[t]);
+        return tally;
+    }
+
+    internal static void CheckDoses(StateGraph graph, Scenario scenario)
+    {
+        if (scenario.DoseCount != graph.DoseCount)
+            throw new ArgumentException($"scenario '{scenario.Name}' has {scenario.DoseCount} doses but the design has {graph.DoseCount}");
+    }
+}

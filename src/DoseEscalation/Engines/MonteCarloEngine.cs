@@ -1,0 +1,95 @@
+using DoseEscalation.Rng;
+
+namespace DoseEscalation.Engines;
+
+/// <summary>
+/// Monte Carlo operating characteristics. Trials run in fixed batches; batch b draws from its own
+/// xoshiro256** stream seeded from (seed, b); every counter is an integer, so the totals are
+/// bit-identical whatever the thread count or the order batches finish in.
+/// </summary>
+public static class MonteCarloEngine
+{
+    public static OperatingCharacteristics Run(IDesign design, Scenario scenario, double target, MonteCarloOptions options)
+    {
+        options.Validate();
+        StateGraph? graph = options.Method switch
+        {
+            SimulationMethod.TrialLoop => null,
+            SimulationMethod.CompiledGraph => StateGraph.Build(design),
+            _ => TryBuild(design, options.MaxStates),
+        };
+        return graph is null
+            ? RunTrialLoop(design, scenario, target, options)
+            : RunCompiled(graph, scenario, target, options);
+    }
+
+    private static StateGraph? TryBuild(IDesign design, int maxStates)
+    {
+        try { return StateGraph.Build(design, maxStates); }
+        catch (StateSpaceTooLargeException) { return null; }
+    }
+
+    /// <summary>Monte Carlo by walking the compiled state graph; only terminal states are counted.</summary>
+    public static OperatingCharacteristics RunCompiled(StateGraph graph, Scenario scenario, double target, MonteCarloOptions options)
+    {
+        options.Validate();
+        var walk = new CompiledWalk(graph, scenario);
+        long[] histogram = new long[graph.TerminalCount];
+        RunBatches(options, () => new long[graph.TerminalCount],
+            (long[] local, long batch, int count) =>
+            {
+                var rng = Xoshiro256StarStar.ForStream(options.Seed, (ulong)batch);
+                walk.Run(ref rng, count, local);
+            },
+            local => { lock (histogram) for (int i = 0; i < local.Length; i++) histogram[i] += local[i]; });
+
+        var tally = new OcTally<long>(graph.DoseCount, graph.Design.MaxPatients, scenario.TrueMtdLevel(target));
+        for (int i = 0; i < histogram.Length; i++)
+        {
+            int t = graph.FirstTerminal + i;
+            if (histogram[i] > 0) tally.Record(graph.SelectedLevel(t), graph.PatientsAt(t), graph.DltsAt(t), histogram[i]);
+        }
+        return OperatingCharacteristics.FromTally(tally, graph.Design, scenario, target, "monte-carlo", options.Trials, options.Seed);
+    }
+
+    /// <summary>Monte Carlo by the general trial loop: the design decides each cohort; each patient's DLT is its own draw.</summary>
+    public static OperatingCharacteristics RunTrialLoop(IDesign design, Scenario scenario, double target, MonteCarloOptions options)
+    {
+        options.Validate();
+        if (scenario.DoseCount != design.DoseCount)
+            throw new ArgumentException($"scenario '{scenario.Name}' has {scenario.DoseCount} doses but the design has {design.DoseCount}");
+        int mtd = scenario.TrueMtdLevel(target);
+        var thresholds = scenario.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
+        var total = new OcTally<long>(design.DoseCount, design.MaxPatients, mtd);
+        RunBatches(options, () => new OcTally<long>(design.DoseCount, design.MaxPatients, mtd),
+            (OcTally<long> local, long batch, int count) =>
+            {
+                var rng = Xoshiro256StarStar.ForStream(options.Seed, (ulong)batch);
+                TrialLoop.Run(design, thresholds, ref rng, count, local);
+            },
+            local => { lock (total) total.Add(local); });
+        return OperatingCharacteristics.FromTally(total, design, scenario, target, "monte-carlo", options.Trials, options.Seed);
+    }
+
+    internal delegate void BatchBody<TLocal>(TLocal local, long batch, int count);
+
+    /// <summary>
+    /// Runs batches 0..B-1 on up to <c>Threads</c> workers, each with its own local accumulator,
+    /// merged once per worker. Batch b always holds the same trials, so integer totals are exact.
+    /// </summary>
+    internal static void RunBatches<TLocal>(MonteCarloOptions options, Func<TLocal> localInit, BatchBody<TLocal> body, Action<TLocal> merge)
+    {
+        long batches = (options.Trials + options.BatchSize - 1) / options.BatchSize;
+        long done = 0;
+        Parallel.For(0L, batches, new ParallelOptions { MaxDegreeOfParallelism = options.EffectiveThreads },
+            localInit,
+            (batch, _, local) =>
+            {
+                int count = (int)Math.Min(options.BatchSize, options.Trials - batch * options.BatchSize);
+                body(local, batch, count);
+                if (options.Progress is { } progress) progress(Interlocked.Add(ref done, count));
+                return local;
+            },
+            merge);
+    }
+}

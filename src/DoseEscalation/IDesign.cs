@@ -1,0 +1,30 @@
+namespace DoseEscalation;
+
+/// <summary>
+/// A dose-escalation design: a small immutable rule object. It validates its parameters when it is
+/// built and then only answers <see cref="Decide"/>; it knows nothing of random numbers, threads or
+/// files, so one instance is shared by every engine and thread.
+/// </summary>
+public interface IDesign
+{
+    /// <summary>Short name as used on the command line, e.g. "3+3", "boin".</summary>
+    string Name { get; }
+
+    /// <summary>Number of dose levels K (levels are 0..K-1 in code, dose 1..K in reports).</summary>
+    int DoseCount { get; }
+
+    /// <summary>Largest cohort the design ever asks for.</summary>
+    int MaxCohortSize { get; }
+
+    /// <summary>An upper bound on the total number of evaluable patients; every trial stops by it.</summary>
+    int MaxPatients { get; }
+
+    /// <summary>True if <see cref="Decide"/> reads <see cref="TrialState.LastCohortDlts"/> (engines then keep it in the state).</summary>
+    bool ReadsLastCohort { get; }
+
+    /// <summary>The next step given the counts so far. Must be a pure function of <paramref name="state"/>.</summary>
+    Decision Decide(in TrialState state);
+
+    /// <summary>One-line summary of the design and its options, for captions and reports.</summary>
+    string Describe();
+}

@@ -1,0 +1,168 @@
+using System.Numerics;
+using DoseEscalation.Engines;
+
+namespace DoseEscalation;
+
+/// <summary>An estimate with its standard error (0 for exact values).</summary>
+public readonly record struct Estimate(double Value, double Se)
+{
+    /// <summary>Lower end of the normal-approximation 95% interval.</summary>
+    public double Lower => Value - 1.959963984540054 * Se;
+    /// <summary>Upper end of the normal-approximation 95% interval.</summary>
+    public double Upper => Value + 1.959963984540054 * Se;
+}
+
+/// <summary>
+/// The operating characteristics of one design under one scenario. Monte Carlo and exact engines
+/// return this same type; exact results have <see cref="Trials"/> = 0 and standard errors 0.
+/// Levels are 0-based in arrays: <see cref="Selection"/>[0] is "no dose", [d] is dose d.
+/// </summary>
+public sealed record OperatingCharacteristics
+{
+    public required string Design { get; init; }
+    public required string DesignDescription { get; init; }
+    public required Scenario Scenario { get; init; }
+    public required double Target { get; init; }
+    /// <summary>"monte-carlo" or "exact".</summary>
+    public required string Engine { get; init; }
+    /// <summary>Simulated trials; 0 for exact.</summary>
+    public long Trials { get; init; }
+    public ulong? Seed { get; init; }
+    /// <summary>Sum of terminal probabilities (exact); 1 for Monte Carlo.</summary>
+    public double TotalProbability { get; init; } = 1;
+    /// <summary>Distinct trial states enumerated (exact); 0 otherwise.</summary>
+    public int StateCount { get; init; }
+
+    public required int TrueMtdLevel { get; init; }
+    /// <summary>P(select), K+1 entries: [0] = no dose selected, [d] = dose d.</summary>
+    public required Estimate[] Selection { get; init; }
+    public required Estimate[] MeanPatients { get; init; }
+    public required Estimate[] MeanDlts { get; init; }
+    public required Estimate MeanN { get; init; }
+    public required Estimate MeanTotalDlts { get; init; }
+    /// <summary>P(N = n) for n = 0..max N.</summary>
+    public required double[] NDistribution { get; init; }
+    /// <summary>P(total DLTs = x) for x = 0..max N.</summary>
+    public required double[] DltTotalDistribution { get; init; }
+    /// <summary>P(the highest dose was selected as safe).</summary>
+    public required Estimate TopDoseCleared { get; init; }
+    public required Estimate CorrectSelection { get; init; }
+    public required Estimate SelectAboveMtd { get; init; }
+    public required Estimate SelectBelowMtd { get; init; }
+    /// <summary>Mean share of patients treated above the true MTD, E[above]/E[N] (ratio of means).</summary>
+    public required Estimate ShareAboveMtd { get; init; }
+    /// <summary>Mean share of patients treated at the true MTD, E[at]/E[N].</summary>
+    public required Estimate ShareAtMtd { get; init; }
+    /// <summary>P(at least one patient treated above the true MTD).</summary>
+    public required Estimate AnyPatientAboveMtd { get; init; }
+    /// <summary>P(at least 60% of patients treated above the true MTD).</summary>
+    public required Estimate AtLeast60PctAboveMtd { get; init; }
+
+    public int DoseCount => MeanPatients.Length;
+
+    /// <summary>P(N &lt;= n).</summary>
+    public double NCumulative(int n)
+    {
+        double s = 0;
+        for (int i = 0; i <= Math.Min(n, NDistribution.Length - 1); i++) s += NDistribution[i];
+        return Math.Min(1.0, s);
+    }
+
+    /// <summary>Smallest n with P(N &lt;= n) &gt;= q.</summary>
+    public int NQuantile(double q)
+    {
+        double s = 0;
+        for (int i = 0; i < NDistribution.Length; i++)
+        {
+            s += NDistribution[i];
+            if (s >= q - 1e-12) return i;
+        }
+        return NDistribution.Length - 1;
+    }
+
+    /// <summary>Builds the result from a tally. <paramref name="trials"/> = 0 marks exact (weights are probabilities).</summary>
+    public static OperatingCharacteristics FromTally<T>(OcTally<T> tally, IDesign design, Scenario scenario, double target,
+        string engine, long trials, ulong? seed) where T : INumber<T>
+    {
+        double w = double.CreateTruncating(tally.Weight);
+        bool exact = trials == 0;
+        double Mean(T sum) => double.CreateTruncating(sum) / w;
+        // Standard error of a mean from the sums of x and x^2 (sample variance, T-1).
+        Estimate MeanEstimate(T sum, T sq)
+        {
+            double m = Mean(sum);
+            if (exact || trials < 2) return new(m, 0);
+            double var = Math.Max(0, (double.CreateTruncating(sq) / w - m * m) * trials / (trials - 1.0));
+            return new(m, Math.Sqrt(var / trials));
+        }
+        Estimate Proportion(T count)
+        {
+            double p = Mean(count);
+            return exact ? new(p, 0) : new(p, Math.Sqrt(Math.Max(0, p * (1 - p)) / trials));
+        }
+        // Ratio of means E[A]/E[N] with its delta-method standard error.
+        Estimate Ratio(T aSum, T aSq, T aTimesN)
+        {
+            double ea = Mean(aSum), en = Mean(tally.PatientsSum.Aggregate(T.Zero, (s, v) => s + v));
+            double r = ea / en;
+            if (exact) return new(r, 0);
+            double va = double.CreateTruncating(aSq) / w - ea * ea;
+            double vn = double.CreateTruncating(tally.NSq) / w - en * en;
+            double cov = double.CreateTruncating(aTimesN) / w - ea * en;
+            double v = Math.Max(0, va - 2 * r * cov + r * r * vn) / (en * en);
+            return new(r, Math.Sqrt(v / trials));
+        }
+
+        int k = tally.DoseCount;
+        int mtd = tally.TrueMtdLevel;
+        var selection = tally.Selection.Select(Proportion).ToArray();
+        T above = T.Zero, below = T.Zero;
+        for (int d = 0; d < k; d++)
+        {
+            if (d > mtd) above += tally.Selection[d + 1];
+            else if (d < mtd) below += tally.Selection[d + 1];
+        }
+        if (mtd >= 0) below += tally.Selection[0]; // selecting nothing when a dose was safe is selecting too low
+
+        double nSum = 0, nSq = 0;
+        for (int n = 0; n < tally.NDistribution.Length; n++) { double p = double.CreateTruncating(tally.NDistribution[n]); nSum += p * n; nSq += p * n * n; }
+        double xSum = 0, xSq = 0;
+        for (int n = 0; n < tally.DltTotalDistribution.Length; n++) { double p = double.CreateTruncating(tally.DltTotalDistribution[n]); xSum += p * n; xSq += p * n * n; }
+
+        return new OperatingCharacteristics
+        {
+            Design = design.Name,
+            DesignDescription = design.Describe(),
+            Scenario = scenario,
+            Target = target,
+            Engine = engine,
+            Trials = trials,
+            Seed = seed,
+            TotalProbability = exact ? w : 1,
+            TrueMtdLevel = mtd,
+            Selection = selection,
+            MeanPatients = Enumerable.Range(0, k).Select(d => MeanEstimate(tally.PatientsSum[d], tally.PatientsSq[d])).ToArray(),
+            MeanDlts = Enumerable.Range(0, k).Select(d => MeanEstimate(tally.DltsSum[d], tally.DltsSq[d])).ToArray(),
+            MeanN = MeanFromDoubles(nSum, nSq, w, trials),
+            MeanTotalDlts = MeanFromDoubles(xSum, xSq, w, trials),
+            NDistribution = tally.NDistribution.Select(v => double.CreateTruncating(v) / w).ToArray(),
+            DltTotalDistribution = tally.DltTotalDistribution.Select(v => double.CreateTruncating(v) / w).ToArray(),
+            TopDoseCleared = selection[k],
+            CorrectSelection = selection[mtd + 1],
+            SelectAboveMtd = Proportion(above),
+            SelectBelowMtd = Proportion(below),
+            ShareAboveMtd = Ratio(tally.AboveSum, tally.AboveSq, tally.AboveTimesN),
+            ShareAtMtd = Ratio(tally.AtSum, tally.AtSq, tally.AtTimesN),
+            AnyPatientAboveMtd = Proportion(tally.AnyAbove),
+            AtLeast60PctAboveMtd = Proportion(tally.Above60),
+        };
+    }
+
+    private static Estimate MeanFromDoubles(double sum, double sq, double w, long trials)
+    {
+        double m = sum / w;
+        if (trials < 2) return new(m, 0);
+        double var = Math.Max(0, (sq / w - m * m) * trials / (trials - 1.0));
+        return new(m, Math.Sqrt(var / trials));
+    }
+}

@@ -1,0 +1,32 @@
+namespace DoseEscalation;
+
+/// <summary>
+/// The trial so far, as counts: evaluable patients and DLTs per dose level, the level the last
+/// cohort was treated at, and that cohort's DLTs. Designs decide from this alone, so engines never
+/// keep or replay a patient history.
+/// </summary>
+public readonly ref struct TrialState
+{
+    /// <summary>Evaluable patients treated at each level (length = number of doses).</summary>
+    public ReadOnlySpan<int> Patients { get; }
+    /// <summary>DLTs observed at each level (length = number of doses).</summary>
+    public ReadOnlySpan<int> Dlts { get; }
+    /// <summary>The level of the last cohort, or the start level before any cohort.</summary>
+    public int CurrentLevel { get; }
+    /// <summary>DLTs in the last cohort; -1 before any cohort.</summary>
+    public int LastCohortDlts { get; }
+    /// <summary>Total evaluable patients.</summary>
+    public int TotalPatients { get; }
+
+    public TrialState(ReadOnlySpan<int> patients, ReadOnlySpan<int> dlts, int currentLevel, int lastCohortDlts, int totalPatients)
+    {
+        Patients = patients;
+        Dlts = dlts;
+        CurrentLevel = currentLevel;
+        LastCohortDlts = lastCohortDlts;
+        TotalPatients = totalPatients;
+    }
+
+    public int DoseCount => Patients.Length;
+    public bool IsStart => TotalPatients == 0;
+}
