@@ -1,0 +1,116 @@
+using System.Text;
+using DoseEscalation.Engines;
+using DoseEscalation.Reporting;
+
+namespace DoseEscalation.Cli;
+
+/// <summary>The verbs: bind inputs, call the library, hand results to a report writer.</summary>
+public static class Commands
+{
+    public static int Simulate(SimulateOptions o, TextWriter stdout, TextWriter stderr, bool interactive)
+    {
+        string engine = o.Engine.Trim().ToLowerInvariant();
+        if (engine is "exact")
+            return Exact(new ExactOptions
+            {
+                File = o.File, Dlt = o.Dlt, Design = o.Design, Deescalate = o.Deescalate, ExpandTopDose = o.ExpandTopDose, AB = o.AB,
+                Target = o.Target, StartDose = o.StartDose, CohortSize = o.CohortSize, MaxN = o.MaxN, NEarlyStop = o.NEarlyStop,
+                ExtraSafe = o.ExtraSafe, CutoffEli = o.CutoffEli, Skeleton = o.Skeleton, Model = o.Model, Format = o.Format, Out = o.Out, Quiet = o.Quiet,
+            }, stdout, stderr);
+        if (engine is not "monte-carlo") throw new CliInputException($"--engine {o.Engine}: expected monte-carlo or exact");
+        var writer = Writer(o.Format);
+        var inputs = RunInputs.Resolve(o);
+        Warn(inputs, o, stderr);
+        var method = o.Method.Trim().ToLowerInvariant() switch
+        {
+            "auto" => SimulationMethod.Auto,
+            "graph" => SimulationMethod.CompiledGraph,
+            "loop" => SimulationMethod.TrialLoop,
+            _ => throw new CliInputException($"--method {o.Method}: expected auto, graph or loop"),
+        };
+        long trials = o.Trials ?? inputs.File.Trials;
+        if (trials < 1) throw new CliInputException($"--trials {trials}: must be at least 1");
+        if (o.Threads < 0) throw new CliInputException($"--threads {o.Threads}: must be 0 (all cores) or more");
+        var options = new MonteCarloOptions { Trials = trials, Seed = o.Seed ?? inputs.File.Seed, Threads = o.Threads, Method = method };
+        var file = inputs.File;
+        var results = Progress.Run(interactive && !o.Quiet, file.Scenarios.Count * trials, "Simulating", report =>
+            file.Scenarios.Select((s, i) => MonteCarloEngine.Run(inputs.Design, s, file.Target,
+                options with { Progress = done => report(i * trials + done) })).ToList());
+        Emit(Set(inputs, "monte-carlo", options.Trials, options.Seed, results), writer, o.Out, stdout);
+        return Cli.Ok;
+    }
+
+    public static int Exact(ExactOptions o, TextWriter stdout, TextWriter stderr)
+    {
+        var writer = Writer(o.Format);
+        var inputs = RunInputs.Resolve(o);
+        Warn(inputs, o, stderr);
+        if (o.MaxStates < 1) throw new CliInputException($"--max-states {o.MaxStates}: must be at least 1");
+        var graph = StateGraph.Build(inputs.Design, o.MaxStates);
+        var file = inputs.File;
+        if (o.Paths is { } cohorts)
+        {
+            if (cohorts < 1) throw new CliInputException($"--paths {cohorts}: must be at least 1");
+            if (o.Format is not ("table" or "csv")) throw new CliInputException($"--format {o.Format}: --paths writes table or csv");
+            var paths = file.Scenarios.Select(s => (s, DosePaths.Enumerate(graph, s, cohorts))).ToList();
+            Emit(stream => PathReport.Write(file, inputs.Design, cohorts, paths, o.Format, stream), o.Out, stdout);
+            return Cli.Ok;
+        }
+        var results = file.Scenarios.Select(s => ExactEngine.Run(graph, s, file.Target)).ToList();
+        Emit(Set(inputs, "exact", 0, null, results), writer, o.Out, stdout);
+        return Cli.Ok;
+    }
+
+    // ---- shared plumbing -------------------------------------------------------------------------
+
+    internal static ResultSet Set(RunInputs inputs, string engine, long trials, ulong? seed, IReadOnlyList<OperatingCharacteristics> results) => new()
+    {
+        TrialName = inputs.File.Trial.Name + (inputs.File.Trial.RegistryId is { } id ? $" ({id})" : ""),
+        Source = inputs.File.Path,
+        Doses = inputs.File.Doses,
+        Design = inputs.Design,
+        Target = inputs.File.Target,
+        Engine = engine,
+        Trials = trials,
+        Seed = seed,
+        Results = results,
+    };
+
+    internal static Action<ResultSet, Stream> Writer(string format) => format.Trim().ToLowerInvariant() switch
+    {
+        "table" => (set, s) => WriteText(s, w => ConsoleReport.Write(set, w)),
+        "csv" => (set, s) => WriteText(s, w => CsvReport.Write(set, w)),
+        "json" => JsonReport.Write,
+        _ => throw new CliInputException($"--format {format}: expected table, csv or json"),
+    };
+
+    internal static void WriteText(Stream s, Action<TextWriter> write)
+    {
+        using var w = new StreamWriter(s, new UTF8Encoding(false), leaveOpen: true) { NewLine = "\n" };
+        write(w);
+    }
+
+    private static void Emit(ResultSet set, Action<ResultSet, Stream> writer, string? outPath, TextWriter stdout) =>
+        Emit(stream => writer(set, stream), outPath, stdout);
+
+    /// <summary>Renders fully in memory first, so a failure leaves no partial output anywhere.</summary>
+    internal static void Emit(Action<Stream> render, string? outPath, TextWriter stdout)
+    {
+        using var buffer = new MemoryStream();
+        render(buffer);
+        if (outPath is null)
+        {
+            stdout.Write(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+            stdout.Flush();
+        }
+        else OutputFile.WriteAtomically(outPath, s => buffer.WriteTo(s));
+    }
+
+    internal static void Warn(RunInputs inputs, InputOptions o, TextWriter stderr)
+    {
+        if (o.Quiet) return;
+        foreach (var w in inputs.File.Warnings) stderr.WriteLine($"dose-escalation: warning: {w}");
+        foreach (var s in inputs.File.Scenarios.Where(s => !s.IsMonotone && inputs.File.Path == "(command line)"))
+            stderr.WriteLine($"dose-escalation: warning: --dlt: DLT probabilities decrease with dose (allowed, but check it is intended)");
+    }
+}

@@ -1,0 +1,35 @@
+namespace DoseEscalation.Reporting;
+
+/// <summary>The readable console table of simulate and exact.</summary>
+public static class ConsoleReport
+{
+    public static void Write(ResultSet set, TextWriter w)
+    {
+        w.WriteLine($"{set.TrialName}");
+        w.WriteLine($"Design: {set.Design.Describe()}; target DLT rate {Formatting.Percent(set.Target, 0)}");
+        w.WriteLine(set.Engine == "exact"
+            ? "Engine: exact (no simulation error)"
+            : $"Engine: Monte Carlo, {Formatting.Int(set.Trials)} trials, seed {set.Seed}; standard errors in parentheses (percentage points)");
+        w.WriteLine("Doses: " + string.Join("; ", set.Doses.Select(d => d.Display)));
+        foreach (var oc in set.Results)
+        {
+            w.WriteLine();
+            w.WriteLine($"Scenario '{oc.Scenario.Name}': true MTD = {(oc.TrueMtdLevel < 0 ? "none" : set.Doses[oc.TrueMtdLevel].Label)}"
+                + (oc.Scenario.Rationale is { } r ? $"  ({r})" : ""));
+            var t = new TextTable("dose", "P(DLT)", "P(select)", "patients", "DLTs");
+            for (int d = 0; d < oc.DoseCount; d++)
+                t.Add(set.Doses[d].Label + (d == oc.TrueMtdLevel ? " *" : ""), Formatting.Round(oc.Scenario.Dlt[d], 2),
+                    Formatting.PercentWithSe(oc.Selection[d + 1]), Formatting.MeanWithSe(oc.MeanPatients[d]), Formatting.MeanWithSe(oc.MeanDlts[d]));
+            t.Add("none", "", Formatting.PercentWithSe(oc.Selection[0]), "", "");
+            t.Add("total", "", "", Formatting.MeanWithSe(oc.MeanN), Formatting.MeanWithSe(oc.MeanTotalDlts));
+            t.Write(w);
+            w.WriteLine($"  P(correct MTD) {Formatting.PercentWithSe(oc.CorrectSelection)}; P(select above MTD) {Formatting.PercentWithSe(oc.SelectAboveMtd)}; "
+                + $"patients above MTD {Formatting.PercentWithSe(oc.ShareAboveMtd)}; P(top dose cleared) {Formatting.PercentWithSe(oc.TopDoseCleared)}");
+            var support = Enumerable.Range(0, oc.NDistribution.Length).Where(n => oc.NDistribution[n] > 0).ToList();
+            w.WriteLine("  N:        " + string.Join(" ", support.Select(n => Formatting.Int(n).PadLeft(6))));
+            w.WriteLine("  P(N=n):   " + string.Join(" ", support.Select(n => Formatting.Percent(oc.NDistribution[n]).PadLeft(6))));
+            w.WriteLine("  P(N<=n):  " + string.Join(" ", support.Select(n => Formatting.Percent(oc.NCumulative(n)).PadLeft(6))));
+            if (oc.Engine == "exact") w.WriteLine($"  total probability {Formatting.Exact(oc.TotalProbability)}; {Formatting.Int(oc.StateCount)} states");
+        }
+    }
+}

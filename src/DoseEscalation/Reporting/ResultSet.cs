@@ -1,0 +1,18 @@
+using DoseEscalation.Scenarios;
+
+namespace DoseEscalation.Reporting;
+
+/// <summary>One run of one design over the scenarios of a file: what every report writer consumes.</summary>
+public sealed record ResultSet
+{
+    public required string TrialName { get; init; }
+    public string? Source { get; init; }
+    public required IReadOnlyList<DoseLevel> Doses { get; init; }
+    public required IDesign Design { get; init; }
+    public required double Target { get; init; }
+    /// <summary>"monte-carlo" or "exact".</summary>
+    public required string Engine { get; init; }
+    public long Trials { get; init; }
+    public ulong? Seed { get; init; }
+    public required IReadOnlyList<OperatingCharacteristics> Results { get; init; }
+}

@@ -1,0 +1,62 @@
+namespace DoseEscalation.Scenarios;
+
+/// <summary>Who runs the trial and where it comes from.</summary>
+public sealed record TrialInfo
+{
+    public required string Name { get; init; }
+    /// <summary>Registry identifier, e.g. NCT05008536.</summary>
+    public string? RegistryId { get; init; }
+    public string? Source { get; init; }
+    public int? DltWindowDays { get; init; }
+    public string? Notes { get; init; }
+}
+
+/// <summary>A dose level: a short label and, optionally, the dose with its units.</summary>
+public sealed record DoseLevel(string Label, string? Dose = null)
+{
+    /// <summary>"DL2: 3-6 x 10^6 CAR-NK cells/kg", or just the label.</summary>
+    public string Display => Dose is null ? Label : $"{Label}: {Dose}";
+}
+
+/// <summary>What real trials add to the bare design (non-evaluable patients, expansion, efficacy).</summary>
+public sealed record ProtocolOptions
+{
+    /// <summary>Probability that an enrolled patient leaves the DLT window early without a DLT and is replaced.</summary>
+    public double NonEvaluableRate { get; init; }
+    /// <summary>Patients added at the selected MTD after escalation.</summary>
+    public int ExpansionCohort { get; init; }
+    /// <summary>The sample size the protocol states (e.g. 13), whose sufficiency is reported.</summary>
+    public int? PlannedN { get; init; }
+    /// <summary>Minimum responses of interest among patients treated at the selected dose.</summary>
+    public int? MinResponses { get; init; }
+}
+
+/// <summary>A validated scenario file: the trial, its dose levels, design, target and toxicity scenarios.</summary>
+public sealed record ScenarioFile
+{
+    /// <summary>Where it was read from ("(built-in)" for the default).</summary>
+    public required string Path { get; init; }
+    public required TrialInfo Trial { get; init; }
+    public required IReadOnlyList<DoseLevel> Doses { get; init; }
+    public required DesignSpec Design { get; init; }
+    public double Target { get; init; } = 0.30;
+    public required IReadOnlyList<Scenario> Scenarios { get; init; }
+    public long Trials { get; init; } = 1_000_000;
+    public ulong Seed { get; init; } = 20261122;
+    public ProtocolOptions Protocol { get; init; } = new();
+    /// <summary>Non-fatal remarks found while reading (e.g. non-monotone toxicity).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
+
+/// <summary>A scenario file that cannot be used: names the file, field, line and value.</summary>
+public sealed class ScenarioFileException(string file, string field, int? line, string? value, string problem)
+    : Exception(Format(file, field, line, value, problem))
+{
+    public string File { get; } = file;
+    public string Field { get; } = field;
+    public int? Line { get; } = line;
+    public string? Value { get; } = value;
+
+    private static string Format(string file, string field, int? line, string? value, string problem) =>
+        $"{file}{(line is { } l ? $":{l}" : "")}: {field}{(value is null ? "" : $" = {value}")}: {problem}";
+}

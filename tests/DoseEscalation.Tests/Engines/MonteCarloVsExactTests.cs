@@ -1,0 +1,133 @@
+using DoseEscalation;
+using DoseEscalation.Engines;
+
+namespace DoseEscalation.Tests.Engines;
+
+/// <summary>Monte Carlo estimates must lie within 4 standard errors of the exact values.</summary>
+public static class Agreement
+{
+    public static void Within4Se(OperatingCharacteristics exact, OperatingCharacteristics mc)
+    {
+        for (int i = 0; i < exact.Selection.Length; i++) Close(exact.Selection[i].Value, mc.Selection[i], $"selection[{i}]");
+        for (int d = 0; d < exact.DoseCount; d++)
+        {
+            Close(exact.MeanPatients[d].Value, mc.MeanPatients[d], $"mean_patients[{d}]");
+            Close(exact.MeanDlts[d].Value, mc.MeanDlts[d], $"mean_dlts[{d}]");
+        }
+        Close(exact.MeanN.Value, mc.MeanN, "mean_n");
+        Close(exact.MeanTotalDlts.Value, mc.MeanTotalDlts, "mean_total_dlts");
+        Close(exact.ShareAboveMtd.Value, mc.ShareAboveMtd, "share_above_mtd");
+        Close(exact.AnyPatientAboveMtd.Value, mc.AnyPatientAboveMtd, "any_above_mtd");
+        Close(exact.AtLeast60PctAboveMtd.Value, mc.AtLeast60PctAboveMtd, "60pct_above_mtd");
+    }
+
+    public static void Close(double exact, Estimate mc, string what)
+    {
+        if (mc.Se == 0) Assert.True(Math.Abs(exact - mc.Value) < 1e-12, $"{what}: exact {exact}, Monte Carlo {mc.Value} with SE 0");
+        else Assert.True(Math.Abs(exact - mc.Value) <= 4 * mc.Se,
+            $"{what}: exact {exact}, Monte Carlo {mc.Value} +- {mc.Se} ({Math.Abs(exact - mc.Value) / mc.Se:F2} SE)");
+    }
+}
+
+public class MonteCarloVsExactTests
+{
+    public static TheoryData<bool, bool, double[]> Cases() => new()
+    {
+        { true, true, [0.10, 0.20, 0.35] },
+        { false, false, [0.10, 0.20, 0.35] },
+        { true, false, [0.05, 0.10, 0.20] },
+        { false, true, [0.30, 0.45, 0.60, 0.7] },
+        { true, true, [0.02, 0.05, 0.1, 0.15, 0.25] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Compiled_graph_walk_agrees_with_exact(bool deescalate, bool expandTop, double[] p)
+    {
+        var design = Design.ThreePlusThree(p.Length, deescalate, expandTop);
+        var scenario = new Scenario("s", p);
+        var exact = ExactEngine.Run(design, scenario, 0.3);
+        var mc = MonteCarloEngine.Run(design, scenario, 0.3, new MonteCarloOptions { Trials = 400_000, Seed = 11, Method = SimulationMethod.CompiledGraph });
+        Agreement.Within4Se(exact, mc);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Trial_loop_agrees_with_exact(bool deescalate, bool expandTop, double[] p)
+    {
+        var design = Design.ThreePlusThree(p.Length, deescalate, expandTop);
+        var scenario = new Scenario("s", p);
+        var exact = ExactEngine.Run(design, scenario, 0.3);
+        var mc = MonteCarloEngine.Run(design, scenario, 0.3, new MonteCarloOptions { Trials = 200_000, Seed = 12, Method = SimulationMethod.TrialLoop });
+        Agreement.Within4Se(exact, mc);
+    }
+
+    [Fact]
+    public void Passing_probability_by_simulation_is_within_4_se_of_closed_form()
+    {
+        // One dose, no top expansion: the trial "passes" dose 1 iff it selects it.
+        const double p = 0.30;
+        double closed = Math.Pow(1 - p, 3) + 3 * p * Math.Pow(1 - p, 5); // 0.4943
+        var mc = MonteCarloEngine.Run(Design.ThreePlusThree(1, expandTopDose: false), new Scenario("one", [p]), 0.3,
+            new MonteCarloOptions { Trials = 1_000_000, Seed = 5, Method = SimulationMethod.TrialLoop });
+        Assert.True(Math.Abs(mc.Selection[1].Value - closed) <= 4 * mc.Selection[1].Se, $"{mc.Selection[1]} vs {closed}");
+    }
+
+    [Fact]
+    public void AplusB_agrees_with_exact()
+    {
+        var design = Design.AplusB(4, 3, 3, 1, 2, 2);
+        var scenario = new Scenario("s", [0.1, 0.2, 0.3, 0.5]);
+        var exact = ExactEngine.Run(design, scenario, 0.3);
+        Assert.Equal(1.0, exact.TotalProbability, 12);
+        Agreement.Within4Se(exact, MonteCarloEngine.Run(design, scenario, 0.3, new MonteCarloOptions { Trials = 200_000, Seed = 3, Method = SimulationMethod.TrialLoop }));
+        Agreement.Within4Se(exact, MonteCarloEngine.Run(design, scenario, 0.3, new MonteCarloOptions { Trials = 200_000, Seed = 3, Method = SimulationMethod.CompiledGraph }));
+    }
+}
+
+public class DeterminismTests
+{
+    [Theory]
+    [InlineData(SimulationMethod.CompiledGraph)]
+    [InlineData(SimulationMethod.TrialLoop)]
+    public void Same_seed_gives_identical_results_on_one_and_all_threads(SimulationMethod method)
+    {
+        var design = Design.ThreePlusThree(3);
+        var scenario = new Scenario("s", [0.1, 0.2, 0.35]);
+        var options = new MonteCarloOptions { Trials = 300_001, Seed = 99, Method = method, BatchSize = 10_000 };
+        var one = MonteCarloEngine.Run(design, scenario, 0.3, options with { Threads = 1 });
+        var all = MonteCarloEngine.Run(design, scenario, 0.3, options with { Threads = Math.Max(2, Environment.ProcessorCount) });
+        Assert.Equal(one.Selection, all.Selection);
+        Assert.Equal(one.MeanPatients, all.MeanPatients);
+        Assert.Equal(one.NDistribution, all.NDistribution);
+        Assert.Equal(1.0, one.Selection.Sum(s => s.Value), 12);
+    }
+
+    [Fact]
+    public void Different_seeds_give_different_results()
+    {
+        var design = Design.ThreePlusThree(3);
+        var scenario = new Scenario("s", [0.1, 0.2, 0.35]);
+        var a = MonteCarloEngine.Run(design, scenario, 0.3, new MonteCarloOptions { Trials = 10_000, Seed = 1 });
+        var b = MonteCarloEngine.Run(design, scenario, 0.3, new MonteCarloOptions { Trials = 10_000, Seed = 2 });
+        Assert.NotEqual(a.Selection, b.Selection);
+    }
+
+    [Fact]
+    public void Allocation_per_trial_does_not_grow_with_trial_count()
+    {
+        var graph = StateGraph.Build(Design.ThreePlusThree(3));
+        var walk = new CompiledWalk(graph, new Scenario("s", [0.1, 0.25, 0.4]));
+        var counts = new long[graph.TerminalCount];
+        var rng = DoseEscalation.Rng.Xoshiro256StarStar.FromSeed(1);
+        walk.Run(ref rng, 10_000, counts); // warm up (JIT, tiering)
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        walk.Run(ref rng, 1_000, counts);
+        long small = GC.GetAllocatedBytesForCurrentThread() - before;
+        before = GC.GetAllocatedBytesForCurrentThread();
+        walk.Run(ref rng, 1_000_000, counts);
+        long large = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, small);
+        Assert.Equal(0, large);
+    }
+}
