@@ -36,10 +36,16 @@ public static class ScenarioFileReader
         }
         catch (YamlException ex)
         {
-            throw new ScenarioFileException(path, "(yaml)", (int)ex.Start.Line, null, "malformed YAML: " + (ex.InnerException?.Message ?? ex.Message));
+            throw new ScenarioFileException(path, "(yaml)", (int)ex.Start.Line, null, "malformed YAML: " + OneLine(ex.InnerException?.Message ?? ex.Message));
+        }
+        catch (InvalidOperationException) // YamlDotNet's parser reports some unterminated structures this way
+        {
+            throw new ScenarioFileException(path, "(yaml)", null, null, "malformed YAML: the document ends inside an unclosed [ ], { } or quote");
         }
         return r.File(root);
     }
+
+    private static string OneLine(string s) => s.Split('\n')[0].Trim();
 
     private sealed class Reader(string path)
     {

@@ -8,7 +8,7 @@ public static class Agreement
 {
     public static void Within4Se(OperatingCharacteristics exact, OperatingCharacteristics mc)
     {
-        for (int i = 0; i < exact.Selection.Length; i++) Close(exact.Selection[i].Value, mc.Selection[i], $"selection[{i}]");
+        for (int i = 0; i < exact.Selection.Length; i++) Proportion(exact.Selection[i].Value, mc.Selection[i], mc.Trials, $"selection[{i}]");
         for (int d = 0; d < exact.DoseCount; d++)
         {
             Close(exact.MeanPatients[d].Value, mc.MeanPatients[d], $"mean_patients[{d}]");
@@ -17,9 +17,13 @@ public static class Agreement
         Close(exact.MeanN.Value, mc.MeanN, "mean_n");
         Close(exact.MeanTotalDlts.Value, mc.MeanTotalDlts, "mean_total_dlts");
         Close(exact.ShareAboveMtd.Value, mc.ShareAboveMtd, "share_above_mtd");
-        Close(exact.AnyPatientAboveMtd.Value, mc.AnyPatientAboveMtd, "any_above_mtd");
-        Close(exact.AtLeast60PctAboveMtd.Value, mc.AtLeast60PctAboveMtd, "60pct_above_mtd");
+        Proportion(exact.AnyPatientAboveMtd.Value, mc.AnyPatientAboveMtd, mc.Trials, "any_above_mtd");
+        Proportion(exact.AtLeast60PctAboveMtd.Value, mc.AtLeast60PctAboveMtd, mc.Trials, "60pct_above_mtd");
     }
+
+    /// <summary>A proportion: the standard error under the exact value, so a rare event never seen in T trials still gets a fair test.</summary>
+    public static void Proportion(double exact, Estimate mc, long trials, string what) =>
+        Close(exact, mc with { Se = Math.Max(mc.Se, Math.Sqrt(exact * (1 - exact) / trials)) }, what);
 
     public static void Close(double exact, Estimate mc, string what)
     {

@@ -1,0 +1,115 @@
+using DoseEscalation;
+using DoseEscalation.Engines;
+using DoseEscalation.Scenarios;
+using DoseEscalation.Tests.Engines;
+
+namespace DoseEscalation.Tests.Scenarios;
+
+public static class Repo
+{
+    /// <summary>The repository root, found from the test binary's folder.</summary>
+    public static string Root { get; } = Find();
+
+    private static string Find()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "DoseEscalation.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
+    }
+
+    public static IEnumerable<string> ScenarioFiles() => Directory.GetFiles(Path.Combine(Root, "scenarios"), "*.yaml").OrderBy(f => f);
+}
+
+public class ScenarioFileTests
+{
+    public static TheoryData<string> Files() => new(Repo.ScenarioFiles().Select(Path.GetFileName)!);
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void Every_shipped_file_loads_and_agrees_with_exact_for_both_variants(string name)
+    {
+        var file = ScenarioFileReader.Load(Path.Combine(Repo.Root, "scenarios", name));
+        Assert.NotEmpty(file.Scenarios);
+        Assert.All(file.Scenarios, s => Assert.False(string.IsNullOrWhiteSpace(s.Rationale)));
+        foreach (bool variant in new[] { true, false })
+        {
+            var spec = file.Design with { Deescalate = variant, ExpandTopDose = variant };
+            var design = DesignRegistry.Create(spec, file.Doses.Count, file.Target);
+            var graph = StateGraph.Build(design);
+            foreach (var s in file.Scenarios)
+            {
+                var exact = ExactEngine.Run(graph, s, file.Target);
+                Assert.Equal(1.0, exact.TotalProbability, 12);
+                var mc = MonteCarloEngine.Run(design, s, file.Target, new MonteCarloOptions { Trials = 100_000, Seed = file.Seed });
+                Agreement.Within4Se(exact, mc);
+            }
+        }
+    }
+
+    [Fact]
+    public void Built_in_default_is_the_NCT05008536_file()
+    {
+        var builtIn = BuiltInScenarios.Default();
+        var onDisk = ScenarioFileReader.Load(Path.Combine(Repo.Root, "scenarios", "nct05008536-bcma-car-nk.yaml"));
+        Assert.Equal("NCT05008536", builtIn.Trial.RegistryId);
+        Assert.Equal(onDisk.Scenarios.Select(s => s.Dlt), builtIn.Scenarios.Select(s => s.Dlt));
+        Assert.Equal(3, builtIn.Doses.Count);
+        Assert.Equal("DL1: 1-3 x 10^6 CAR-NK cells/kg", builtIn.Doses[0].Display);
+    }
+
+    private const string Valid = """
+        trial:
+          name: Test
+        doses: [DL1, DL2, DL3]
+        design:
+          name: 3+3
+        target: 0.3
+        scenarios:
+          - name: a
+            dlt: [0.1, 0.2, 0.3]
+        """;
+
+    [Fact]
+    public void A_minimal_file_parses_with_defaults()
+    {
+        var f = ScenarioFileReader.Parse(Valid, "t.yaml");
+        Assert.Equal(3, f.Doses.Count);
+        Assert.Equal(0.3, f.Target);
+        Assert.Equal(1_000_000, f.Trials);
+    }
+
+    [Theory]
+    [InlineData("dlt: [0.1, 0.2, 0.3]", "dlt: [0.1, 1.3, 0.3]", "t.yaml:9: scenarios[0].dlt[1] = 1.3: a probability must be in [0, 1]")]
+    [InlineData("dlt: [0.1, 0.2, 0.3]", "dlt: [0.1, 0.2]", "t.yaml:9: scenarios[0].dlt = [0.1, 0.2]: has 2 probabilities but there are 3 dose levels")]
+    [InlineData("dlt: [0.1, 0.2, 0.3]", "dlt: [0.1, abc, 0.3]", "t.yaml:9: scenarios[0].dlt[1] = abc: expected a number")]
+    [InlineData("doses: [DL1, DL2, DL3]", "doses: []", "t.yaml:3: doses = []: the dose list is empty")]
+    [InlineData("name: 3+3", "name: 4+4", "t.yaml:5: design.name = 4+4: unknown design '4+4'")]
+    [InlineData("name: 3+3", "name: 3+3\n  colour: red", "t.yaml:6: design.colour: unknown key")]
+    [InlineData("target: 0.3", "target: 1.3", "t.yaml:6: target = 1.3: must be a probability strictly between 0 and 1")]
+    [InlineData("target: 0.3", "target: 0.3\nsimulation:\n  trials: 0", "t.yaml:8: simulation.trials = 0: must be at least 1")]
+    [InlineData("target: 0.3", "target: 0.3\nextra: 1", "t.yaml:7: extra: unknown key")]
+    [InlineData("name: 3+3", "name: 3+3\n  deescalate: maybe", "t.yaml:6: design.deescalate = maybe: expected true or false")]
+    [InlineData("name: 3+3", "name: 3+3\n  max_n: 30", "t.yaml:6: design.max_n = 30: design '3+3' takes no option 'max_n'")]
+    [InlineData("  name: Test", "  name: [Test", "t.yaml:")]
+    public void Bad_files_name_file_line_field_and_value(string replace, string with, string expectedStart)
+    {
+        var ex = Assert.Throws<ScenarioFileException>(() => ScenarioFileReader.Parse(Valid.Replace(replace, with), "t.yaml"));
+        Assert.StartsWith(expectedStart, ex.Message);
+        Assert.DoesNotContain('\n', ex.Message);
+    }
+
+    [Fact]
+    public void Non_monotone_toxicity_is_allowed_with_a_warning()
+    {
+        var f = ScenarioFileReader.Parse(Valid.Replace("[0.1, 0.2, 0.3]", "[0.1, 0.3, 0.2]"), "t.yaml");
+        Assert.Single(f.Warnings);
+        Assert.Contains("decrease", f.Warnings[0]);
+    }
+
+    [Fact]
+    public void Missing_file_is_a_clear_error()
+    {
+        var ex = Assert.Throws<ScenarioFileException>(() => ScenarioFileReader.Load("/nonexistent/x.yaml"));
+        Assert.Equal("/nonexistent/x.yaml: file: no such file", ex.Message);
+    }
+}
