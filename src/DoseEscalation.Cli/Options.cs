@@ -88,3 +88,16 @@ public sealed class ExactOptions : InputOptions
     [Option("max-states", Default = 2_000_000, HelpText = "Give up (and suggest simulate) past this many distinct trial states.")]
     public int MaxStates { get; set; } = 2_000_000;
 }
+
+[Verb("bench", HelpText = "Measure Monte Carlo throughput (trials/second) on this machine, on 1 thread and on all cores.")]
+public sealed class BenchOptions
+{
+    [Option("trials", Default = 200_000_000L, HelpText = "Trials per measurement.")]
+    public long Trials { get; set; } = 200_000_000L;
+
+    [Option("dlt", Default = "0.10,0.25,0.40", HelpText = "True DLT probabilities of the standard scenario.")]
+    public string Dlt { get; set; } = "0.10,0.25,0.40";
+
+    [Option("method", Default = "graph", HelpText = "graph (compiled state graph) or loop (general trial loop).")]
+    public string Method { get; set; } = "graph";
+}

@@ -35,13 +35,13 @@ public static class MonteCarloEngine
         options.Validate();
         var walk = new CompiledWalk(graph, scenario);
         long[] histogram = new long[graph.TerminalCount];
-        RunBatches(options, () => new long[graph.TerminalCount],
-            (long[] local, long batch, int count) =>
+        RunBatches(options, walk.CreateCounters,
+            (WalkCounters local, long batch, int count) => walk.RunBatch(options.Seed, batch, count, local),
+            local =>
             {
-                var rng = Xoshiro256StarStar.ForStream(options.Seed, (ulong)batch);
-                walk.Run(ref rng, count, local);
-            },
-            local => { lock (histogram) for (int i = 0; i < local.Length; i++) histogram[i] += local[i]; });
+                long[] counts = local.TerminalCounts();
+                lock (histogram) for (int i = 0; i < counts.Length; i++) histogram[i] += counts[i];
+            });
 
         var tally = new OcTally<long>(graph.DoseCount, graph.Design.MaxPatients, scenario.TrueMtdLevel(target));
         for (int i = 0; i < histogram.Length; i++)

@@ -77,10 +77,13 @@ public class MonteCarloVsExactTests
         Assert.True(Math.Abs(mc.Selection[1].Value - closed) <= 4 * mc.Selection[1].Se, $"{mc.Selection[1]} vs {closed}");
     }
 
-    [Fact]
-    public void AplusB_agrees_with_exact()
+    [Theory]
+    [InlineData(3, 3, 1, 2, 2)]
+    [InlineData(4, 2, 1, 2, 2)] // cohorts of 4: the compiled walk's general (non-3) path
+    [InlineData(2, 4, 1, 1, 2)]
+    public void AplusB_agrees_with_exact(int a, int b, int c, int d, int e)
     {
-        var design = Design.AplusB(4, 3, 3, 1, 2, 2);
+        var design = Design.AplusB(4, a, b, c, d, e);
         var scenario = new Scenario("s", [0.1, 0.2, 0.3, 0.5]);
         var exact = ExactEngine.Run(design, scenario, 0.3);
         Assert.Equal(1.0, exact.TotalProbability, 12);
@@ -117,19 +120,51 @@ public class DeterminismTests
         Assert.NotEqual(a.Selection, b.Selection);
     }
 
+    [Theory]
+    [InlineData(5)]
+    [InlineData(17)]
+    [InlineData(65_536)]
+    [InlineData(100_003)]
+    public void Vector_and_portable_walks_give_identical_counts(int trials)
+    {
+        var graph = StateGraph.Build(Design.ThreePlusThree(3));
+        var scenario = new Scenario("s", [0.1, 0.25, 0.4]);
+        var vector = new CompiledWalk(graph, scenario);
+        var portable = new CompiledWalk(graph, scenario) { UseVectorPath = false };
+        var ca = vector.CreateCounters();
+        var cb = portable.CreateCounters();
+        vector.RunBatch(7, 3, trials, ca);
+        portable.RunBatch(7, 3, trials, cb);
+        long[] a = ca.TerminalCounts(), b = cb.TerminalCounts();
+        Assert.Equal(a, b);
+        Assert.Equal(trials, a.Sum());
+    }
+
+    [Fact]
+    public void Vector_generator_lanes_match_scalar_generators()
+    {
+        var x8 = DoseEscalation.Rng.Xoshiro256StarStarX8.ForStream(5, 9);
+        var lanes = Enumerable.Range(0, 8).Select(j => DoseEscalation.Rng.Xoshiro256StarStarX8.Lane(5, 9, j)).ToArray();
+        Span<ulong> u = stackalloc ulong[8];
+        for (int step = 0; step < 5; step++)
+        {
+            x8.Next8(u);
+            for (int j = 0; j < 8; j++) Assert.Equal(lanes[j].NextUInt64(), u[j]);
+        }
+    }
+
     [Fact]
     public void Allocation_per_trial_does_not_grow_with_trial_count()
     {
         var graph = StateGraph.Build(Design.ThreePlusThree(3));
         var walk = new CompiledWalk(graph, new Scenario("s", [0.1, 0.25, 0.4]));
-        var counts = new long[graph.TerminalCount];
-        var rng = DoseEscalation.Rng.Xoshiro256StarStar.FromSeed(1);
-        walk.Run(ref rng, 10_000, counts); // warm up (JIT, tiering)
+        var counts = walk.CreateCounters();
+        for (int i = 0; i < 50; i++) walk.RunBatch(1, i, 10_000, counts); // warm up (JIT, tiering)
         long before = GC.GetAllocatedBytesForCurrentThread();
-        walk.Run(ref rng, 1_000, counts);
+        walk.RunBatch(1, 0, 1_000, counts);
         long small = GC.GetAllocatedBytesForCurrentThread() - before;
         before = GC.GetAllocatedBytesForCurrentThread();
-        walk.Run(ref rng, 1_000_000, counts);
+        walk.RunBatch(1, 1, 1_000_000, counts);
         long large = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(0, small);
         Assert.Equal(0, large);
