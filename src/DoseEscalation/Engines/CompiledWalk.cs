@@ -38,6 +38,7 @@ internal sealed class CompiledWalk
     private readonly int _stride;
     private readonly int _firstTerminal;
     private readonly int _root;
+    private readonly int _nodeCount;
 
     public CompiledWalk(StateGraph graph, Scenario scenario)
     {
@@ -46,6 +47,7 @@ internal sealed class CompiledWalk
         _stride = graph.Stride;
         _firstTerminal = graph.FirstTerminal;
         _root = graph.Root;
+        _nodeCount = graph.NodeCount;
         int width = _stride - 1;
         _thresholds = new ulong[graph.FirstTerminal * width];
         for (int i = 0; i < graph.FirstTerminal; i++)
@@ -78,7 +80,7 @@ internal sealed class CompiledWalk
     }
 
     /// <summary>Counters of one worker, reused across its batches (no allocation per batch).</summary>
-    public WalkCounters CreateCounters() => new(_nodes3?.Length ?? _firstTerminal, _firstTerminal, _nodes3 is null ? _firstTerminal : _nodes3.Length - _firstTerminal);
+    public WalkCounters CreateCounters() => new(_nodeCount, _firstTerminal, _nodeCount - _firstTerminal);
 
     /// <summary>Runs <paramref name="trials"/> trials of batch <paramref name="batch"/> and adds them to <paramref name="counters"/>.</summary>
     public void RunBatch(ulong seed, long batch, int trials, WalkCounters counters)
