@@ -65,7 +65,7 @@ public static class MonteCarloEngine
             (OcTally<long> local, long batch, int count) =>
             {
                 var rng = Xoshiro256StarStar.ForStream(options.Seed, (ulong)batch);
-                TrialLoop.Run(design, thresholds, ref rng, count, local);
+                TrialLoopRunner.Run(design, thresholds, ref rng, count, local);
             },
             local => { lock (total) total.Add(local); });
         return OperatingCharacteristics.FromTally(total, design, scenario, target, "monte-carlo", options.Trials, options.Seed);

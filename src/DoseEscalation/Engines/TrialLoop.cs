@@ -3,7 +3,7 @@ using DoseEscalation.Rng;
 namespace DoseEscalation.Engines;
 
 /// <summary>The general trial loop: any design, one Bernoulli draw per patient, counts only.</summary>
-internal static class TrialLoop
+internal static class TrialLoopRunner
 {
     public static void Run<TRng>(IDesign design, ulong[] dltThresholds, ref TRng rng, int trials, OcTally<long> tally)
         where TRng : struct, IRandomSource

@@ -1,0 +1,81 @@
+using BenchmarkDotNet.Attributes;
+using DoseEscalation.Engines;
+using DoseEscalation.Scenarios;
+
+namespace DoseEscalation.Benchmarks;
+
+/// <summary>
+/// One batch of 3+3 trials on one thread (3 doses, p = 0.10/0.25/0.40, escalation only), per trial:
+/// the general trial loop (baseline), and the compiled state-graph walk in its portable and AVX2 forms.
+/// </summary>
+[MemoryDiagnoser]
+public class TrialBenchmarks
+{
+    private const int Trials = 1 << 18;
+    private IDesign _design = null!;
+    private ulong[] _thresholds = null!;
+    private CompiledWalk _vector = null!, _portable = null!;
+    private WalkCounters _vectorCounters = null!, _portableCounters = null!;
+    private OcTally<long> _tally = null!;
+    private long _batch;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _design = Design.ThreePlusThree(3, deescalate: false, expandTopDose: false);
+        var scenario = new Scenario("bench", [0.10, 0.25, 0.40]);
+        _thresholds = scenario.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
+        var graph = StateGraph.Build(_design);
+        _vector = new CompiledWalk(graph, scenario);
+        _portable = new CompiledWalk(graph, scenario) { UseVectorPath = false };
+        _vectorCounters = _vector.CreateCounters();
+        _portableCounters = _portable.CreateCounters();
+        _tally = new OcTally<long>(3, _design.MaxPatients, 1);
+    }
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = Trials)]
+    public long TrialLoop()
+    {
+        var rng = DoseEscalation.Rng.Xoshiro256StarStar.ForStream(1, (ulong)_batch++);
+        TrialLoopRunner.Run(_design, _thresholds, ref rng, Trials, _tally);
+        return _tally.Weight;
+    }
+
+    [Benchmark(OperationsPerInvoke = Trials)]
+    public long CompiledWalk_portable()
+    {
+        _portable.RunBatch(1, _batch++, Trials, _portableCounters);
+        return _portableCounters.Tail[0];
+    }
+
+    [Benchmark(OperationsPerInvoke = Trials)]
+    public long CompiledWalk_avx2()
+    {
+        _vector.RunBatch(1, _batch++, Trials, _vectorCounters);
+        return _vectorCounters.Tail[0];
+    }
+}
+
+/// <summary>Per design: trials/second of the whole engine on one thread (compiled graph where it fits).</summary>
+[MemoryDiagnoser]
+public class DesignBenchmarks
+{
+    private const long Trials = 200_000;
+
+    [Params("3+3", "a+b")]
+    public string DesignName { get; set; } = "3+3";
+
+    private IDesign _design = null!;
+    private Scenario _scenario = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _scenario = new Scenario("five", [0.05, 0.10, 0.20, 0.30, 0.45]);
+        _design = DesignRegistry.Create(new DesignSpec { Name = DesignName }, 5, 0.3);
+    }
+
+    [Benchmark(OperationsPerInvoke = (int)Trials)]
+    public double MonteCarlo_one_thread() =>
+        MonteCarloEngine.Run(_design, _scenario, 0.3, new MonteCarloOptions { Trials = Trials, Seed = 1, Threads = 1 }).MeanN.Value;
+}
