@@ -1,0 +1,168 @@
+using DoseEscalation.Rng;
+
+namespace DoseEscalation.Engines;
+
+/// <summary>One design's row of a comparison: its OCs and its paired differences from the first design (P(correct selection); per-trial share of patients above the MTD, whose mean is not the ratio-of-means share in the OCs).</summary>
+public sealed record DesignComparison(OperatingCharacteristics Oc, Estimate CorrectSelectionDifference, Estimate ShareAboveDifference);
+
+/// <summary>Every design on one scenario with the same simulated patients, plus the benchmark.</summary>
+public sealed record ScenarioComparison(Scenario Scenario, IReadOnlyList<DesignComparison> Designs, Estimate? BenchmarkCorrectSelection, int BenchmarkPatients);
+
+/// <summary>
+/// Designs compared with common random numbers: trial t gives each patient i a latent tolerance
+/// u_i ~ U(0,1), and that patient has a DLT at dose d iff u_i &lt; p_d. Every design meets the same
+/// patients in the same order, so differences between designs carry less Monte Carlo error
+/// (each is reported with the standard error of the paired difference). The nonparametric optimal
+/// design (O'Quigley, Paoletti &amp; Maccario 2002) sees all n tolerances at every dose and selects the
+/// dose whose empirical DLT rate is closest to the target: an upper bound for any design's
+/// P(correct selection) with n patients.
+/// </summary>
+public static class ComparisonEngine
+{
+    /// <summary>
+    /// Compares <paramref name="designs"/> on <paramref name="scenario"/>; the benchmark sees
+    /// <paramref name="benchmarkPatients"/> patients (usually the designs' maximum sample size; 0 = no benchmark).
+    /// </summary>
+    public static ScenarioComparison Run(IReadOnlyList<IDesign> designs, Scenario scenario, double target, MonteCarloOptions options, int benchmarkPatients)
+    {
+        options.Validate();
+        if (designs.Count == 0) throw new ArgumentException("no designs to compare");
+        foreach (var d in designs)
+            if (d.DoseCount != scenario.DoseCount)
+                throw new ArgumentException($"scenario '{scenario.Name}' has {scenario.DoseCount} doses but design {d.Name} has {d.DoseCount}");
+        int k = scenario.DoseCount;
+        int mtd = scenario.TrueMtdLevel(target);
+        int patientsPerTrial = Math.Max(designs.Max(d => d.MaxPatients), benchmarkPatients);
+        var thresholds = scenario.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
+        var total = new Worker(designs, k, mtd, patientsPerTrial);
+        MonteCarloEngine.RunBatches(options, () => new Worker(designs, k, mtd, patientsPerTrial),
+            (Worker w, long batch, int count) =>
+            {
+                var rng = Xoshiro256StarStar.ForStream(options.Seed, (ulong)batch);
+                w.Run(designs, thresholds, ref rng, count, target, benchmarkPatients);
+            },
+            w => { lock (total) total.Add(w); });
+
+        long trials = options.Trials;
+        var rows = new List<DesignComparison>();
+        for (int j = 0; j < designs.Count; j++)
+        {
+            var oc = OperatingCharacteristics.FromTally(total.Tallies[j], designs[j], scenario, target, "monte-carlo", trials, options.Seed);
+            rows.Add(new DesignComparison(oc, MeanSe(total.PcsDiff[j], total.PcsDiffSq[j], trials),
+                MeanSe(total.AboveDiff[j], total.AboveDiffSq[j], trials, scale: 1.0 / Worker.FractionScale)));
+        }
+        Estimate? benchmark = benchmarkPatients > 0 && mtd >= 0
+            ? Proportion(total.BenchmarkCorrect, trials) : null;
+        return new ScenarioComparison(scenario, rows, benchmark, benchmarkPatients);
+    }
+
+    private static Estimate Proportion(long count, long trials)
+    {
+        double p = (double)count / trials;
+        return new(p, Math.Sqrt(p * (1 - p) / trials));
+    }
+
+    private static Estimate MeanSe(long sum, long sumSq, long trials, double scale = 1)
+    {
+        double m = (double)sum / trials;
+        double var = trials > 1 ? Math.Max(0, ((double)sumSq / trials - m * m) * trials / (trials - 1.0)) : 0;
+        return new(m * scale, Math.Sqrt(var / trials) * scale);
+    }
+
+    private sealed class Worker
+    {
+        /// <summary>Per-trial shares above the MTD are recorded as integers in millionths (exact merging).</summary>
+        public const long FractionScale = 1_000_000;
+
+        public readonly OcTally<long>[] Tallies;
+        public readonly long[] PcsDiff, PcsDiffSq, AboveDiff, AboveDiffSq;
+        public long BenchmarkCorrect;
+        private readonly ulong[] _tolerances;
+        private readonly int _mtd;
+
+        public Worker(IReadOnlyList<IDesign> designs, int k, int mtd, int patientsPerTrial)
+        {
+            Tallies = designs.Select(d => new OcTally<long>(k, d.MaxPatients, mtd)).ToArray();
+            PcsDiff = new long[designs.Count]; PcsDiffSq = new long[designs.Count];
+            AboveDiff = new long[designs.Count]; AboveDiffSq = new long[designs.Count];
+            _tolerances = new ulong[patientsPerTrial];
+            _mtd = mtd;
+        }
+
+        public void Add(Worker o)
+        {
+            for (int j = 0; j < Tallies.Length; j++)
+            {
+                Tallies[j].Add(o.Tallies[j]);
+                PcsDiff[j] += o.PcsDiff[j]; PcsDiffSq[j] += o.PcsDiffSq[j];
+                AboveDiff[j] += o.AboveDiff[j]; AboveDiffSq[j] += o.AboveDiffSq[j];
+            }
+            BenchmarkCorrect += o.BenchmarkCorrect;
+        }
+
+        public void Run(IReadOnlyList<IDesign> designs, ulong[] thresholds, ref Xoshiro256StarStar rng, int trials, double target, int benchmarkPatients)
+        {
+            int k = thresholds.Length;
+            Span<int> patients = stackalloc int[k];
+            Span<int> dlts = stackalloc int[k];
+            for (int t = 0; t < trials; t++)
+            {
+                // The trial's patients: a fixed number of draws per trial, whatever the designs use.
+                for (int i = 0; i < _tolerances.Length; i++) _tolerances[i] = rng.Next53();
+                int correct0 = 0;
+                long above0 = 0;
+                for (int j = 0; j < designs.Count; j++)
+                {
+                    int selected = RunOne(designs[j], thresholds, patients, dlts);
+                    Tallies[j].Record(selected, patients, dlts, 1);
+                    int correct = selected == _mtd ? 1 : 0;
+                    int n = 0, above = 0;
+                    for (int d = 0; d < k; d++) { n += patients[d]; if (d > _mtd) above += patients[d]; }
+                    long share = above * FractionScale / n;
+                    if (j == 0) { correct0 = correct; above0 = share; }
+                    long dc = correct - correct0, da = share - above0;
+                    PcsDiff[j] += dc; PcsDiffSq[j] += dc * dc;
+                    AboveDiff[j] += da; AboveDiffSq[j] += da * da;
+                }
+                if (benchmarkPatients > 0 && _mtd >= 0 && Benchmark(thresholds, benchmarkPatients, target) == _mtd) BenchmarkCorrect++;
+            }
+        }
+
+        /// <summary>One trial of one design on this trial's patients, in enrolment order.</summary>
+        private int RunOne(IDesign design, ulong[] thresholds, Span<int> patients, Span<int> dlts)
+        {
+            patients.Clear();
+            dlts.Clear();
+            int level = 0, last = -1, total = 0;
+            while (true)
+            {
+                var d = design.Decide(new TrialState(patients, dlts, level, last, total));
+                if (d.IsStop) return d.Level;
+                if (total + d.CohortSize > design.MaxPatients)
+                    throw new DesignContractException($"{design.Name}: did not stop by its maximum of {design.MaxPatients} patients");
+                int x = 0;
+                for (int i = 0; i < d.CohortSize; i++) x += _tolerances[total + i] < thresholds[d.Level] ? 1 : 0;
+                level = d.Level;
+                last = x;
+                total += d.CohortSize;
+                patients[level] += d.CohortSize;
+                dlts[level] += x;
+            }
+        }
+
+        /// <summary>The nonparametric optimal design: empirical DLT rate at every dose from the same n patients; closest to target (lower dose on ties).</summary>
+        private int Benchmark(ulong[] thresholds, int n, double target)
+        {
+            int best = 0;
+            double bestGap = double.MaxValue;
+            for (int d = 0; d < thresholds.Length; d++)
+            {
+                int x = 0;
+                for (int i = 0; i < n; i++) x += _tolerances[i] < thresholds[d] ? 1 : 0;
+                double gap = Math.Abs((double)x / n - target);
+                if (gap < bestGap - 1e-12) { bestGap = gap; best = d; }
+            }
+            return best;
+        }
+    }
+}
