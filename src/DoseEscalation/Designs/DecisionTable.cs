@@ -111,7 +111,21 @@ public sealed class DecisionTable
     /// <summary>The table as a Markdown table (one row per patient count), for the design docs.</summary>
     public string RenderMarkdown()
     {
-        static string List(IReadOnlyList<int> xs) => xs.Count == 0 ? "-" : string.Join(", ", xs.Select(x => x.ToString(CultureInfo.InvariantCulture)));
+        // Runs of consecutive counts print as "a-b" so a row stays readable at large n.
+        static string List(IReadOnlyList<int> xs)
+        {
+            if (xs.Count == 0) return "-";
+            var parts = new List<string>();
+            for (int i = 0; i < xs.Count;)
+            {
+                int j = i;
+                while (j + 1 < xs.Count && xs[j + 1] == xs[j] + 1) j++;
+                parts.Add(j == i ? xs[i].ToString(CultureInfo.InvariantCulture)
+                    : string.Create(CultureInfo.InvariantCulture, $"{xs[i]}-{xs[j]}"));
+                i = j + 1;
+            }
+            return string.Join(", ", parts);
+        }
         var sb = new StringBuilder();
         sb.Append("| n | escalate | stay | de-escalate | eliminate |\n|---:|---|---|---|---|\n");
         foreach (var r in Rows)
