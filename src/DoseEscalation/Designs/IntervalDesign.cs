@@ -48,7 +48,10 @@ public abstract class IntervalDesign : IDesign
     private readonly IntervalAction[] _action;
     // _eliminateAt[n]: fewest DLTs that eliminate a dose with n patients; int.MaxValue if none (or n < 3).
     private readonly int[] _eliminateAt;
-    // _extraSafeAt[n]: fewest DLTs at dose 1 with P(p1 > target) > cutoff - offset; int.MaxValue if none.
+    // _selectEliminateAt[n]: the same rule as select.mtd evaluates it, from x = 0 (get.boundary's
+    // loop starts at 1); they differ only for cutoffs below (1 - target)^(n + 1).
+    private readonly int[] _selectEliminateAt;
+    // _extraSafeAt[n]: fewest DLTs (from 0) at dose 1 with P(p1 > target) > cutoff - offset; int.MaxValue if none.
     private readonly int[] _extraSafeAt;
 
     /// <summary>Validates the common options and fills the tables from <see cref="Classify"/>.</summary>
@@ -66,11 +69,13 @@ public abstract class IntervalDesign : IDesign
         (DoseCount, Target, CohortSize, MaxN, NEarlystop) = (doseCount, target, cohortSize, maxN, nEarlystop);
         (CutoffEli, ExtraSafe, Offset, StartLevel) = (cutoffEli, extraSafe, offset, startLevel);
         _eliminateAt = new int[maxN + 1];
+        _selectEliminateAt = new int[maxN + 1];
         _extraSafeAt = new int[maxN + 1];
         for (int n = 0; n <= maxN; n++)
         {
-            _eliminateAt[n] = FirstExceeding(target, n, cutoffEli);
-            _extraSafeAt[n] = FirstExceeding(target, n, cutoffEli - offset);
+            _eliminateAt[n] = FirstExceeding(target, n, cutoffEli, 1);
+            _selectEliminateAt[n] = FirstExceeding(target, n, cutoffEli, 0);
+            _extraSafeAt[n] = FirstExceeding(target, n, cutoffEli - offset, 0);
         }
         _action = new IntervalAction[(maxN + 1) * (maxN + 1)];
     }
@@ -91,11 +96,11 @@ public abstract class IntervalDesign : IDesign
     /// <summary>Posterior P(p &gt; target | x DLTs in n) under a Beta(1, 1) prior.</summary>
     public static double ProbabilityAboveTarget(double target, int n, int x) => 1 - Beta.CDF(x + 1, n - x + 1, target);
 
-    // The R packages' loop: the first x in 1..n whose posterior overdose probability exceeds the cutoff.
-    private static int FirstExceeding(double target, int n, double cutoff)
+    // The first x in from..n whose posterior overdose probability exceeds the cutoff (it increases with x).
+    private static int FirstExceeding(double target, int n, double cutoff, int from)
     {
         if (n < MinPatientsToEliminate) return int.MaxValue;
-        for (int x = 1; x <= n; x++)
+        for (int x = from; x <= n; x++)
             if (ProbabilityAboveTarget(target, n, x) > cutoff) return x;
         return int.MaxValue;
     }
@@ -174,9 +179,10 @@ public abstract class IntervalDesign : IDesign
     public int SelectMtd(in TrialState s)
     {
         int k = s.DoseCount;
-        int eliminated = LowestEliminated(s);
-        if (ExtraSafe && s.Patients[0] >= MinPatientsToEliminate
-            && ProbabilityAboveTarget(Target, s.Patients[0], s.Dlts[0]) > CutoffEli - Offset)
+        int eliminated = k;
+        for (int i = 0; i < k; i++)
+            if (s.Patients[i] >= MinPatientsToEliminate && s.Dlts[i] >= _selectEliminateAt[s.Patients[i]]) { eliminated = i; break; }
+        if (ExtraSafe && s.Patients[0] >= MinPatientsToEliminate && s.Dlts[0] >= _extraSafeAt[s.Patients[0]])
             eliminated = 0;
         if (eliminated == 0) return Decision.NoDose;
 

@@ -96,6 +96,15 @@ public class BoinTests
         Assert.Equal(Decision.StopNoDose, Outcomes.Decide(Design.Boin(3, 0.3, maxN: 6, boundMtd: true), "1NTT 1NTN"));
     }
 
+    [Fact]
+    public void Selection_evaluates_elimination_from_zero_DLTs_as_select_mtd_does()
+    {
+        // Target 0.1, cutoff 0.5: P(p > 0.1 | 0/3) = 0.9^4 = 0.656 > 0.5. get.boundary's loop starts
+        // at one DLT, so the trial goes on; select.mtd's direct check eliminates dose 1 at the end.
+        Assert.Equal(Decision.Treat(1, 3), Outcomes.Decide(Design.Boin(3, 0.1, cutoffEli: 0.5, maxN: 6), "1NNN"));
+        Assert.Equal(Decision.StopNoDose, Outcomes.Decide(Design.Boin(3, 0.1, cutoffEli: 0.5, maxN: 3), "1NNN"));
+    }
+
     [Theory]
     [InlineData(0.04)]
     [InlineData(0.61)]
