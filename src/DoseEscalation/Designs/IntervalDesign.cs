@@ -93,7 +93,7 @@ public abstract class IntervalDesign : IDesign
     /// <summary>The design's own rule: escalate, stay or de-escalate after <paramref name="x"/> DLTs in <paramref name="n"/> patients (1 &lt;= n &lt;= MaxN).</summary>
     protected abstract IntervalAction Classify(int n, int x);
 
-    /// <summary>Posterior P(p &gt; target | x DLTs in n) under a Beta(1, 1) prior.</summary>
+    /// <summary>Posterior P(p &gt; target | x DLTs in n) under a Beta(1, 1) prior; used only while building tables.</summary>
     public static double ProbabilityAboveTarget(double target, int n, int x) => 1 - Beta.CDF(x + 1, n - x + 1, target);
 
     // The first x in from..n whose posterior overdose probability exceeds the cutoff (it increases with x).
@@ -122,8 +122,12 @@ public abstract class IntervalDesign : IDesign
     public int? EliminationBoundary(int n) =>
         n >= 0 && n <= MaxN && _eliminateAt[n] != int.MaxValue ? _eliminateAt[n] : null;
 
-    /// <summary>True if <paramref name="x"/> DLTs in <paramref name="n"/> patients eliminate the dose.</summary>
-    public bool Eliminates(int n, int x) => x >= _eliminateAt[n];
+    /// <summary>True if <paramref name="x"/> DLTs in <paramref name="n"/> patients (0 &lt;= n &lt;= MaxN) eliminate the dose during the trial.</summary>
+    public bool Eliminates(int n, int x)
+    {
+        if (n < 0 || n > MaxN) throw new ArgumentOutOfRangeException(nameof(n), n, $"n must be in 0..{MaxN}");
+        return x >= _eliminateAt[n];
+    }
 
     public Decision Decide(in TrialState s)
     {

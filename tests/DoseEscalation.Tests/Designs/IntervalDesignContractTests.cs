@@ -83,4 +83,18 @@ public class IntervalDesignContractTests
         var graph = StateGraph.Build(Design.Boin(5, 0.3, cohortSize: 3, maxN: 30));
         Assert.InRange(graph.NodeCount, 1, StateGraph.DefaultMaxStates);
     }
+
+    [Theory]
+    [MemberData(nameof(Designs))]
+    public void Decide_does_not_allocate(string name, IDesign design)
+    {
+        int[] patients = new int[design.DoseCount], dlts = new int[design.DoseCount];
+        patients[0] = 9; dlts[0] = 1; patients[1] = design.MaxPatients - 9; dlts[1] = 5;
+        var state = new TrialState(patients, dlts, 1, -1, design.MaxPatients);       // selection path
+        var midway = new TrialState(patients, dlts, 1, -1, design.MaxPatients - 3);  // move path
+        design.Decide(state); design.Decide(midway);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++) { design.Decide(state); design.Decide(midway); }
+        Assert.True(before == GC.GetAllocatedBytesForCurrentThread(), name);
+    }
 }
