@@ -6,7 +6,7 @@ namespace DoseEscalation.Scenarios;
 public static class DesignRegistry
 {
     /// <summary>Every design name this build knows, in the order help texts list them.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["3+3", "a+b"];
+    public static IReadOnlyList<string> Names { get; } = ["3+3", "a+b", "boin", "mtpi2", "keyboard", "i3+3"];
 
     /// <summary>Builds the design named in <paramref name="spec"/> for <paramref name="doseCount"/> doses with target DLT rate <paramref name="target"/>.</summary>
     /// <exception cref="DesignSpecException">Unknown design, an option the design does not take, or a value out of range.</exception>
@@ -24,13 +24,29 @@ public static class DesignRegistry
                     Allow(spec, "deescalate", "expand_top_dose", "a", "b", "c", "d", "e");
                     return new AplusB(doseCount, spec.A ?? 3, spec.B ?? 3, spec.C ?? 1, spec.D ?? 1, spec.E ?? 1,
                         spec.Deescalate ?? true, spec.ExpandTopDose ?? true, spec.StartDose - 1);
+                case "boin":
+                    Allow(spec, "cohort_size", "max_n", "n_earlystop", "cutoff_eli", "extrasafe", "offset", "bound_mtd");
+                    return new Boin(doseCount, target, spec.CohortSize ?? 3, spec.MaxN ?? 30, spec.NEarlyStop ?? 100,
+                        spec.CutoffEli ?? 0.95, spec.ExtraSafe ?? false, spec.Offset ?? 0.05, spec.BoundMtd ?? false, spec.StartDose - 1);
+                case "mtpi2":
+                    Allow(spec, IntervalOptions);
+                    return new Mtpi2(doseCount, target, spec.CohortSize ?? 3, spec.MaxN ?? 30, spec.Epsilon1 ?? 0.05, spec.Epsilon2 ?? 0.05,
+                        spec.NEarlyStop ?? 100, spec.CutoffEli ?? 0.95, spec.ExtraSafe ?? false, spec.Offset ?? 0.05, spec.StartDose - 1);
+                case "keyboard":
+                    Allow(spec, IntervalOptions);
+                    return new Keyboard(doseCount, target, spec.CohortSize ?? 3, spec.MaxN ?? 30, spec.Epsilon1 ?? 0.05, spec.Epsilon2 ?? 0.05,
+                        spec.NEarlyStop ?? 100, spec.CutoffEli ?? 0.95, spec.ExtraSafe ?? false, spec.Offset ?? 0.05, spec.StartDose - 1);
+                case "i3+3":
+                    Allow(spec, IntervalOptions);
+                    return new IThreePlusThree(doseCount, target, spec.CohortSize ?? 3, spec.MaxN ?? 30, spec.Epsilon1 ?? 0.05, spec.Epsilon2 ?? 0.05,
+                        spec.NEarlyStop ?? 100, spec.CutoffEli ?? 0.95, spec.ExtraSafe ?? false, spec.Offset ?? 0.05, spec.StartDose - 1);
                 default:
                     throw new DesignSpecException("design", spec.Name, $"unknown design '{spec.Name}' (known: {string.Join(", ", Names)})");
             }
         }
         catch (ArgumentOutOfRangeException ex)
         {
-            string option = ex.ParamName switch { "startLevel" => "start_dose", "doseCount" => "doses", { } p => ToSnake(p), null => "design" };
+            string option = ex.ParamName switch { "startLevel" => "start_dose", "doseCount" => "doses", "extraSafe" => "extrasafe", "boundMtd" => "bound_mtd", { } p => ToSnake(p), null => "design" };
             string firstLine = ex.Message.Split('\n')[0];
             int paren = firstLine.IndexOf(" (Parameter", StringComparison.Ordinal);
             if (paren >= 0) firstLine = firstLine[..paren];
@@ -38,6 +54,10 @@ public static class DesignRegistry
                 $"{spec.Name}: {option} = {ex.ActualValue}: {firstLine}");
         }
     }
+
+    // The options of mTPI-2, Keyboard and i3+3 (BOIN takes bound_mtd instead of the epsilons).
+    private static readonly string[] IntervalOptions =
+        ["cohort_size", "max_n", "n_earlystop", "cutoff_eli", "extrasafe", "offset", "epsilon1", "epsilon2"];
 
     /// <summary>Rejects options the design does not use.</summary>
     private static void Allow(DesignSpec spec, params string[] allowed)
