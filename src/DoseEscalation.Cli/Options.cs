@@ -101,3 +101,48 @@ public sealed class BenchOptions
     [Option("method", Default = "graph", HelpText = "graph (compiled state graph) or loop (general trial loop).")]
     public string Method { get; set; } = "graph";
 }
+
+[Verb("compare", HelpText = "Several designs on every scenario, side by side, with the same simulated patients (common random numbers).")]
+public sealed class CompareOptions
+{
+    [Value(0, MetaName = "FILE", Required = false, HelpText = "Scenario file (default: the built-in NCT05008536 scenarios).")]
+    public string? File { get; set; }
+
+    [Option("dlt", HelpText = "True DLT probabilities per dose, comma-separated; replaces the file's scenarios.")]
+    public string? Dlt { get; set; }
+
+    [Option("designs", Default = "3+3,boin,mtpi2,keyboard,i3+3", HelpText = "Designs to compare, comma-separated; the first is the reference for paired differences.")]
+    public string Designs { get; set; } = "3+3,boin,mtpi2,keyboard,i3+3";
+
+    [Option("target", HelpText = "Target DLT rate (default: the file's, else 0.30).")]
+    public double? Target { get; set; }
+
+    [Option("max-n", Default = 30, HelpText = "Maximum sample size of the model-assisted and model-based designs, and the patients the benchmark sees.")]
+    public int MaxN { get; set; } = 30;
+
+    [Option("cohort-size", Default = 3, HelpText = "Cohort size of the model-assisted and model-based designs.")]
+    public int CohortSize { get; set; } = 3;
+
+    [Option("trials", HelpText = "Simulated trials per scenario (default 100,000).")]
+    public long? Trials { get; set; }
+
+    [Option("seed", HelpText = "Random seed (default: the file's).")]
+    public ulong? Seed { get; set; }
+
+    [Option("threads", Default = 0, HelpText = "Worker threads; 0 = all cores. Does not change the results.")]
+    public int Threads { get; set; }
+
+    [Option("format", Default = "table", HelpText = "table, csv or json.")]
+    public string Format { get; set; } = "table";
+
+    [Option("out", HelpText = "Write to this file (atomically) instead of standard output.")]
+    public string? Out { get; set; }
+
+    [Option("quiet", HelpText = "No progress display and no warnings.")]
+    public bool Quiet { get; set; }
+}
+
+[Verb("table", HelpText = "A design's decision table: for n patients at the current dose, the DLT counts that escalate, stay, de-escalate, eliminate.")]
+public sealed class TableOptions : InputOptions
+{
+}

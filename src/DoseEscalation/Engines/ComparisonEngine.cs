@@ -14,8 +14,10 @@ public sealed record ScenarioComparison(Scenario Scenario, IReadOnlyList<DesignC
 /// patients in the same order, so differences between designs carry less Monte Carlo error
 /// (each is reported with the standard error of the paired difference). The nonparametric optimal
 /// design (O'Quigley, Paoletti &amp; Maccario 2002) sees all n tolerances at every dose and selects the
-/// dose whose empirical DLT rate is closest to the target: an upper bound for any design's
-/// P(correct selection) with n patients.
+/// dose whose empirical DLT rate is closest to the target: the usual reference ceiling for P(correct
+/// selection) with n patients. It is a ceiling for its own criterion: a design can exceed it where
+/// the true MTD (highest dose with rate at most the target) is not the dose closest to the target,
+/// or where the top dose is the MTD and the design stops there by construction.
 /// </summary>
 public static class ComparisonEngine
 {
@@ -51,8 +53,8 @@ public static class ComparisonEngine
             rows.Add(new DesignComparison(oc, MeanSe(total.PcsDiff[j], total.PcsDiffSq[j], trials),
                 MeanSe(total.AboveDiff[j], total.AboveDiffSq[j], trials, scale: 1.0 / Worker.FractionScale)));
         }
-        Estimate? benchmark = benchmarkPatients > 0 && mtd >= 0
-            ? Proportion(total.BenchmarkCorrect, trials) : null;
+        // The benchmark always selects a dose, so it has no P(correct) when no dose is acceptable.
+        Estimate? benchmark = benchmarkPatients > 0 && mtd >= 0 ? Proportion(total.BenchmarkCorrect, trials) : null;
         return new ScenarioComparison(scenario, rows, benchmark, benchmarkPatients);
     }
 
@@ -150,7 +152,11 @@ public static class ComparisonEngine
             }
         }
 
-        /// <summary>The nonparametric optimal design: empirical DLT rate at every dose from the same n patients; closest to target (lower dose on ties).</summary>
+        /// <summary>
+        /// The nonparametric optimal design (O'Quigley, Paoletti &amp; Maccario 2002): each of the n
+        /// patients' tolerances gives the empirical DLT rate at every dose; it selects the dose whose
+        /// rate is closest to the target (the lower dose on a tie).
+        /// </summary>
         private int Benchmark(ulong[] thresholds, int n, double target)
         {
             int best = 0;

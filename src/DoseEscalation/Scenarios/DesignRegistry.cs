@@ -59,6 +59,20 @@ public static class DesignRegistry
     private static readonly string[] IntervalOptions =
         ["cohort_size", "max_n", "n_earlystop", "cutoff_eli", "extrasafe", "offset", "epsilon1", "epsilon2"];
 
+    /// <summary>The options (scenario-file spelling) the named design takes; empty for an unknown name.</summary>
+    public static IReadOnlyList<string> OptionsOf(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "3+3" => ["deescalate", "expand_top_dose"],
+        "a+b" => ["deescalate", "expand_top_dose", "a", "b", "c", "d", "e"],
+        "boin" => ["cohort_size", "max_n", "n_earlystop", "cutoff_eli", "extrasafe", "offset", "bound_mtd"],
+        "mtpi2" or "keyboard" or "i3+3" => IntervalOptions,
+        "crm" => CrmOptions,
+        _ => [],
+    };
+
+    private static readonly string[] CrmOptions =
+        ["cohort_size", "max_n", "skeleton", "model", "prior_variance", "safety_cutoff", "halfwidth", "prior_mtd"];
+
     /// <summary>Rejects options the design does not use.</summary>
     private static void Allow(DesignSpec spec, params string[] allowed)
     {

@@ -1,0 +1,132 @@
+using System.Text.Json;
+using DoseEscalation.Engines;
+
+namespace DoseEscalation.Reporting;
+
+/// <summary>Side-by-side OCs of several designs over the scenarios of one file.</summary>
+public sealed record ComparisonSet
+{
+    public required string TrialName { get; init; }
+    public required IReadOnlyList<Scenarios.DoseLevel> Doses { get; init; }
+    public required double Target { get; init; }
+    public required long Trials { get; init; }
+    public required ulong Seed { get; init; }
+    public required IReadOnlyList<ScenarioComparison> Scenarios { get; init; }
+}
+
+/// <summary>Writers for the compare command: console table, tidy CSV, JSON.</summary>
+public static class ComparisonReport
+{
+    public static void WriteTable(ComparisonSet set, TextWriter w)
+    {
+        w.WriteLine(set.TrialName);
+        w.WriteLine($"Design comparison with common random numbers: {Formatting.Int(set.Trials)} trials per scenario, seed {set.Seed}, target {Formatting.Percent(set.Target, 0)}.");
+        w.WriteLine("Standard errors in parentheses; differences are paired, against the first design.");
+        foreach (var sc in set.Scenarios)
+        {
+            w.WriteLine();
+            var first = sc.Designs[0].Oc;
+            w.WriteLine($"Scenario '{sc.Scenario.Name}' (DLT {string.Join(", ", sc.Scenario.Dlt.Select(p => Formatting.Round(p, 2)))}); true MTD: "
+                + (first.TrueMtdLevel < 0 ? "none" : set.Doses[first.TrueMtdLevel].Label));
+            var t = new TextTable("design", "P(correct)", "vs first", "P(above)", "P(below)", "P(none)", "mean N", "% at MTD", "% above", "DLTs", "P(>=60% above)");
+            foreach (var row in sc.Designs)
+            {
+                var oc = row.Oc;
+                t.Add(oc.Design, Formatting.PercentWithSe(oc.CorrectSelection),
+                    row == sc.Designs[0] ? "" : SignedPercent(row.CorrectSelectionDifference),
+                    Formatting.PercentWithSe(oc.SelectAboveMtd), Formatting.PercentWithSe(oc.SelectBelowMtd), Formatting.PercentWithSe(oc.Selection[0]),
+                    Formatting.MeanWithSe(oc.MeanN, 1), Formatting.PercentWithSe(oc.ShareAtMtd), Formatting.PercentWithSe(oc.ShareAboveMtd),
+                    Formatting.MeanWithSe(oc.MeanTotalDlts, 2), Formatting.PercentWithSe(oc.AtLeast60PctAboveMtd));
+            }
+            if (sc.BenchmarkCorrectSelection is { } b)
+                t.Add($"benchmark (n={sc.BenchmarkPatients})", Formatting.PercentWithSe(b), "", "", "", "", "", "", "", "", "");
+            t.Write(w);
+            w.WriteLine("  " + string.Join("; ", sc.Designs.Select(r => $"{r.Oc.Design}: {r.Oc.DesignDescription}")));
+        }
+    }
+
+    private static string SignedPercent(Estimate e) =>
+        (e.Value >= 0 ? "+" : "") + Formatting.Round(100 * e.Value, 1) + $" ({Formatting.Round(100 * e.Se, 2)})";
+
+    public static void WriteCsv(ComparisonSet set, TextWriter w)
+    {
+        w.WriteLine("scenario,design,quantity,value,se");
+        foreach (var sc in set.Scenarios)
+        {
+            foreach (var row in sc.Designs)
+            {
+                var oc = row.Oc;
+                void Row(string q, Estimate e) => w.WriteLine($"{sc.Scenario.Name},{oc.Design},{q},{Formatting.Exact(e.Value)},{Formatting.Exact(e.Se)}");
+                Row("p_correct_selection", oc.CorrectSelection);
+                Row("p_correct_selection_diff_vs_first", row.CorrectSelectionDifference);
+                Row("p_select_above_mtd", oc.SelectAboveMtd);
+                Row("p_select_below_mtd", oc.SelectBelowMtd);
+                Row("p_no_dose", oc.Selection[0]);
+                Row("mean_n", oc.MeanN);
+                Row("share_patients_at_mtd", oc.ShareAtMtd);
+                Row("share_patients_above_mtd", oc.ShareAboveMtd);
+                Row("share_patients_above_mtd_diff_vs_first", row.ShareAboveDifference);
+                Row("mean_total_dlts", oc.MeanTotalDlts);
+                Row("p_60pct_patients_above_mtd", oc.AtLeast60PctAboveMtd);
+                for (int d = 0; d < oc.DoseCount; d++) Row($"selection_dose_{d + 1}", oc.Selection[d + 1]);
+            }
+            if (sc.BenchmarkCorrectSelection is { } b)
+                w.WriteLine($"{sc.Scenario.Name},benchmark,p_correct_selection,{Formatting.Exact(b.Value)},{Formatting.Exact(b.Se)}");
+        }
+    }
+
+    public static void WriteJson(ComparisonSet set, Stream stream)
+    {
+        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        w.WriteStartObject();
+        w.WriteString("tool", "dose-escalation");
+        w.WriteString("version", ToolInfo.Version);
+        w.WriteString("engine", "monte-carlo");
+        w.WriteString("random_numbers", "common (one latent tolerance per patient)");
+        w.WriteNumber("target", set.Target);
+        w.WriteNumber("trials", set.Trials);
+        w.WriteNumber("seed", set.Seed);
+        w.WriteString("trial", set.TrialName);
+        w.WriteStartArray("scenarios");
+        foreach (var sc in set.Scenarios)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", sc.Scenario.Name);
+            w.WriteStartArray("dlt"); foreach (var p in sc.Scenario.Dlt) w.WriteNumberValue(p); w.WriteEndArray();
+            w.WriteNumber("true_mtd", sc.Designs[0].Oc.TrueMtdLevel + 1);
+            if (sc.BenchmarkCorrectSelection is { } b)
+            {
+                w.WriteNumber("benchmark_patients", sc.BenchmarkPatients);
+                w.WriteNumber("benchmark_p_correct_selection", b.Value);
+                w.WriteNumber("benchmark_p_correct_selection_se", b.Se);
+            }
+            w.WriteStartArray("designs");
+            foreach (var row in sc.Designs)
+            {
+                var oc = row.Oc;
+                w.WriteStartObject();
+                w.WriteString("design", oc.Design);
+                w.WriteString("design_description", oc.DesignDescription);
+                void E(string name, Estimate e) { w.WriteNumber(name, e.Value); w.WriteNumber(name + "_se", e.Se); }
+                E("p_correct_selection", oc.CorrectSelection);
+                E("p_correct_selection_diff_vs_first", row.CorrectSelectionDifference);
+                E("p_select_above_mtd", oc.SelectAboveMtd);
+                E("p_select_below_mtd", oc.SelectBelowMtd);
+                E("p_no_dose", oc.Selection[0]);
+                E("mean_n", oc.MeanN);
+                E("share_patients_at_mtd", oc.ShareAtMtd);
+                E("share_patients_above_mtd", oc.ShareAboveMtd);
+                E("share_patients_above_mtd_diff_vs_first", row.ShareAboveDifference);
+                E("mean_total_dlts", oc.MeanTotalDlts);
+                E("p_60pct_patients_above_mtd", oc.AtLeast60PctAboveMtd);
+                w.WriteStartArray("selection"); foreach (var s in oc.Selection) w.WriteNumberValue(s.Value); w.WriteEndArray();
+                w.WriteStartArray("mean_patients"); foreach (var s in oc.MeanPatients) w.WriteNumberValue(s.Value); w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+}
