@@ -1,10 +1,14 @@
 using System.Diagnostics;
 using DoseEscalation.Engines;
 using DoseEscalation.Reporting;
+using DoseEscalation.Scenarios;
 
 namespace DoseEscalation.Cli;
 
-/// <summary>Trials/second of the 3+3 Monte Carlo engine for the standard scenario, on 1 thread and on all cores.</summary>
+/// <summary>
+/// Trials/second of the Monte Carlo engine on this machine: the standard 3+3 scenario on 1 thread
+/// and on all cores, then every design on a 5-dose scenario on 1 thread.
+/// </summary>
 public static class BenchCommand
 {
     public static int Run(BenchOptions o, TextWriter stdout)
@@ -15,26 +19,54 @@ public static class BenchCommand
         {
             "graph" => SimulationMethod.CompiledGraph,
             "loop" => SimulationMethod.TrialLoop,
-            _ => throw new CliInputException($"--method {o.Method}: expected graph or loop"),
+            "auto" => SimulationMethod.Auto,
+            _ => throw new CliInputException($"--method {o.Method}: expected graph, loop or auto"),
         };
+        stdout.WriteLine($"machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, " +
+            $"{System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}, " +
+            $"AVX2 {(System.Runtime.Intrinsics.X86.Avx2.IsSupported ? "yes" : "no")}");
         var design = Design.ThreePlusThree(dlt.Count, deescalate: false, expandTopDose: false);
         var scenario = new Scenario("bench", dlt);
-        stdout.WriteLine($"3+3 escalation-only, {dlt.Count} doses, DLT {o.Dlt}; {o.Trials:N0} trials; method {o.Method}");
-        stdout.WriteLine($"machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}");
-        // Warm-up so tiered compilation reaches the optimised loop before timing.
-        MonteCarloEngine.Run(design, scenario, 0.3, new MonteCarloOptions { Trials = Math.Min(o.Trials, 5_000_000), Seed = 1, Threads = 1, Method = method });
-        var threadCounts = new[] { 1, Environment.ProcessorCount }.Distinct();
+        stdout.WriteLine($"3+3 escalation-only, DLT {o.Dlt}, {o.Trials:N0} trials, method {o.Method}:");
         double single = 0;
-        foreach (int threads in threadCounts)
+        foreach (int threads in new[] { 1, Environment.ProcessorCount }.Distinct())
         {
-            var sw = Stopwatch.StartNew();
-            var oc = MonteCarloEngine.Run(design, scenario, 0.3, new MonteCarloOptions { Trials = o.Trials, Seed = 2, Threads = threads, Method = method });
-            double rate = o.Trials / sw.Elapsed.TotalSeconds;
+            var (rate, oc) = Measure(design, scenario, o.Trials, threads, method);
             if (threads == 1) single = rate;
             stdout.WriteLine($"  {threads} thread{(threads > 1 ? "s" : " ")}: {rate / 1e6,8:F1} M trials/s" +
                 (threads > 1 ? $"  ({rate / single:F2}x one thread)" : "") +
                 $"   P(select) = {string.Join(" ", oc.Selection.Select(s => Formatting.Round(s.Value, 4)))}");
         }
+        if (o.Designs)
+        {
+            var five = new Scenario("five", [0.05, 0.10, 0.20, 0.30, 0.45]);
+            long trials = Math.Max(1, o.Trials / 20);
+            stdout.WriteLine($"Each design, 5 doses (DLT 0.05,0.10,0.20,0.30,0.45), cohorts of 3, max N 30, 1 thread, {trials:N0} trials:");
+            foreach (string name in DesignRegistry.Names)
+            {
+                var takes = DesignRegistry.OptionsOf(name);
+                var spec = new DesignSpec { Name = name, CohortSize = takes.Contains("cohort_size") ? 3 : null, MaxN = takes.Contains("max_n") ? 30 : null };
+                var d = DesignRegistry.Create(spec, 5, 0.3);
+                bool compiled = method != SimulationMethod.TrialLoop && Fits(d);
+                var (rate, _) = Measure(d, five, trials, 1, method);
+                stdout.WriteLine($"  {name,-9} {rate / 1e6,8:F2} M trials/s   ({(compiled ? "compiled state graph" : "trial loop")})");
+            }
+        }
         return Cli.Ok;
+    }
+
+    private static bool Fits(IDesign d)
+    {
+        try { StateGraph.For(d, new MonteCarloOptions().MaxStates); return true; }
+        catch (StateSpaceTooLargeException) { return false; }
+    }
+
+    private static (double Rate, OperatingCharacteristics Oc) Measure(IDesign design, Scenario scenario, long trials, int threads, SimulationMethod method)
+    {
+        // Warm-up so tiered compilation reaches the optimised loop before timing.
+        MonteCarloEngine.Run(design, scenario, 0.3, new MonteCarloOptions { Trials = Math.Min(trials, 2_000_000), Seed = 1, Threads = threads, Method = method });
+        var sw = Stopwatch.StartNew();
+        var oc = MonteCarloEngine.Run(design, scenario, 0.3, new MonteCarloOptions { Trials = trials, Seed = 2, Threads = threads, Method = method });
+        return (trials / sw.Elapsed.TotalSeconds, oc);
     }
 }

@@ -46,7 +46,7 @@ public static class Commands
         var inputs = RunInputs.Resolve(o);
         Warn(inputs, o, stderr);
         if (o.MaxStates < 1) throw new CliInputException($"--max-states {o.MaxStates}: must be at least 1");
-        var graph = StateGraph.Build(inputs.Design, o.MaxStates);
+        var graph = StateGraph.For(inputs.Design, o.MaxStates);
         var file = inputs.File;
         if (o.Paths is { } cohorts)
         {

@@ -98,8 +98,11 @@ public sealed class BenchOptions
     [Option("dlt", Default = "0.10,0.25,0.40", HelpText = "True DLT probabilities of the standard scenario.")]
     public string Dlt { get; set; } = "0.10,0.25,0.40";
 
-    [Option("method", Default = "graph", HelpText = "graph (compiled state graph) or loop (general trial loop).")]
+    [Option("method", Default = "graph", HelpText = "graph (compiled state graph), loop (general trial loop) or auto.")]
     public string Method { get; set; } = "graph";
+
+    [Option("designs", HelpText = "Also measure every design on a 5-dose scenario (1 thread).")]
+    public bool Designs { get; set; }
 }
 
 [Verb("compare", HelpText = "Several designs on every scenario, side by side, with the same simulated patients (common random numbers).")]

@@ -15,7 +15,7 @@ public static class MonteCarloEngine
         StateGraph? graph = options.Method switch
         {
             SimulationMethod.TrialLoop => null,
-            SimulationMethod.CompiledGraph => StateGraph.Build(design),
+            SimulationMethod.CompiledGraph => StateGraph.For(design),
             _ => TryBuild(design, options.MaxStates),
         };
         return graph is null
@@ -25,7 +25,7 @@ public static class MonteCarloEngine
 
     private static StateGraph? TryBuild(IDesign design, int maxStates)
     {
-        try { return StateGraph.Build(design, maxStates); }
+        try { return StateGraph.For(design, maxStates); }
         catch (StateSpaceTooLargeException) { return null; }
     }
 

@@ -63,6 +63,26 @@ public sealed class StateGraph
     public int NextCohortSize(int node) => CohortSize[node];
     public int Child(int node, int dlts) => Next[node * Stride + dlts];
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IDesign, StateGraph> Cache = new();
+
+    /// <summary>
+    /// The graph of <paramref name="design"/>, built once per design instance and then reused (designs
+    /// are immutable, and the graph does not depend on the scenario).
+    /// </summary>
+    /// <exception cref="StateSpaceTooLargeException">More than <paramref name="maxStates"/> distinct states.</exception>
+    public static StateGraph For(IDesign design, int maxStates = DefaultMaxStates)
+    {
+        if (Cache.TryGetValue(design, out var cached))
+        {
+            if (cached.NodeCount > maxStates)
+                throw new StateSpaceTooLargeException(
+                    $"design '{design.Describe()}' has {cached.NodeCount:N0} distinct trial states, more than {maxStates:N0}; use the Monte Carlo engine (simulate) or raise the state limit");
+            return cached;
+        }
+        var graph = Build(design, maxStates);
+        return Cache.GetValue(design, _ => graph);
+    }
+
     /// <summary>Builds the graph by a forward walk from the empty trial, merging equal states.</summary>
     /// <exception cref="StateSpaceTooLargeException">More than <paramref name="maxStates"/> distinct states.</exception>
     public static StateGraph Build(IDesign design, int maxStates = DefaultMaxStates)
