@@ -27,15 +27,19 @@ public static class ExactEngine
         CheckDoses(graph, scenario);
         var prob = new double[graph.NodeCount];
         prob[graph.Root] = 1.0;
-        Span<double> pmf = stackalloc double[graph.Stride];
+        // Binomial(m, p_d) for every level and cohort size, computed once (not once per state).
+        int stride = graph.Stride;
+        var pmf = new double[graph.DoseCount * stride * stride];
+        for (int d = 0; d < graph.DoseCount; d++)
+            for (int m = 1; m < stride; m++)
+                for (int x = 0; x <= m; x++) pmf[(d * stride + m) * stride + x] = Binomial.PMF(scenario.Dlt[d], m, x);
         for (int i = 0; i < graph.FirstTerminal; i++)
         {
             double p = prob[i];
             if (p == 0) continue;
             int m = graph.NextCohortSize(i);
-            double q = scenario.Dlt[graph.NextLevel(i)];
-            for (int x = 0; x <= m; x++) pmf[x] = Binomial.PMF(q, m, x);
-            for (int x = 0; x <= m; x++) prob[graph.Child(i, x)] += p * pmf[x];
+            int row = (graph.NextLevel(i) * stride + m) * stride;
+            for (int x = 0; x <= m; x++) prob[graph.Child(i, x)] += p * pmf[row + x];
         }
         return prob;
     }
