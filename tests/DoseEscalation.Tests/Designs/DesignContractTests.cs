@@ -1,0 +1,74 @@
+using DoseEscalation;
+using DoseEscalation.Engines;
+using DoseEscalation.Scenarios;
+using DoseEscalation.Tests.Engines;
+
+namespace DoseEscalation.Tests.Designs;
+
+/// <summary>One contract suite over every design the registry knows (a new design joins it by registering).</summary>
+public class DesignContractTests
+{
+    public static TheoryData<string> Names() => new(DesignRegistry.Names);
+
+    private static IDesign Make(string name, int doses = 5)
+    {
+        var takes = DesignRegistry.OptionsOf(name);
+        return DesignRegistry.Create(new DesignSpec
+        {
+            Name = name,
+            CohortSize = takes.Contains("cohort_size") ? 3 : null,
+            MaxN = takes.Contains("max_n") ? 18 : null,
+        }, doses, 0.3);
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Every_reachable_decision_is_in_range_and_never_skips_an_untried_dose(string name)
+    {
+        var design = Make(name);
+        var graph = StateGraph.Build(design); // ends: the walk throws if any trial could exceed MaxPatients
+        Assert.True(graph.TerminalCount > 0);
+        for (int node = 0; node < graph.NodeCount; node++)
+        {
+            var patients = graph.PatientsAt(node);
+            int highestTried = -1;
+            for (int d = 0; d < patients.Length; d++) if (patients[d] > 0) highestTried = d;
+            int level = graph.IsTerminal(node) ? graph.SelectedLevel(node) : graph.NextLevel(node);
+            Assert.InRange(level, graph.IsTerminal(node) ? -1 : 0, design.DoseCount - 1);
+            if (!graph.IsTerminal(node))
+            {
+                Assert.True(level <= highestTried + 1, $"{name}: treats dose {level + 1} with dose {highestTried + 1} the highest tried");
+                Assert.InRange(graph.NextCohortSize(node), 1, design.MaxCohortSize);
+            }
+            else if (level >= 0)
+                Assert.True(patients[level] > 0 || name is "3+3" or "a+b" && level < highestTried, $"{name}: selects untreated dose {level + 1}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Trial_loop_and_compiled_walk_agree_with_exact(string name)
+    {
+        var design = Make(name, 4);
+        var scenario = new Scenario("s", [0.08, 0.18, 0.32, 0.5]);
+        var exact = ExactEngine.Run(design, scenario, 0.3);
+        Assert.Equal(1.0, exact.TotalProbability, 12);
+        Agreement.Within4Se(exact, MonteCarloEngine.Run(design, scenario, 0.3, new MonteCarloOptions { Trials = 60_000, Seed = 77, Method = SimulationMethod.TrialLoop }));
+        Agreement.Within4Se(exact, MonteCarloEngine.Run(design, scenario, 0.3, new MonteCarloOptions { Trials = 200_000, Seed = 78, Method = SimulationMethod.CompiledGraph }));
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Decide_is_deterministic_and_allocation_free(string name)
+    {
+        var design = Make(name);
+        int[] n = [3, 3, 0, 0, 0], x = [0, 1, 0, 0, 0];
+        var first = design.Decide(new TrialState(n, x, 1, 1, 6));
+        for (int i = 0; i < 100; i++) design.Decide(new TrialState(n, x, 1, 1, 6));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Decision last = default;
+        for (int i = 0; i < 1000; i++) last = design.Decide(new TrialState(n, x, 1, 1, 6));
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(first, last);
+    }
+}
