@@ -163,17 +163,29 @@ public sealed class Crm : IDesign
             int x = dlts[d];
             AddLogLikelihood(logPost, _logP.AsSpan(d * m, m), x, _log1mP.AsSpan(d * m, m), n - x);
         }
+        // m is a multiple of the vector width; the safety tail is the sum over nodes [0, split).
+        int width = Vector<double>.Count;
+        var vmaxAll = new Vector<double>(double.NegativeInfinity);
+        for (int j = 0; j < m; j += width) vmaxAll = Vector.Max(vmaxAll, new Vector<double>(logPost[j..]));
         double max = double.NegativeInfinity;
-        for (int j = 0; j < m; j++) max = Math.Max(max, logPost[j]);
-        double total = 0, first = 0, tail = 0;
-        for (int j = 0; j < m; j++)
+        for (int i = 0; i < width; i++) max = Math.Max(max, vmaxAll[i]);
+        int split = _belowSafetyBoundary;
+        var vmax = new Vector<double>(max);
+        Vector<double> total = Vector<double>.Zero, first = Vector<double>.Zero;
+        double tail = 0;
+        for (int j = 0; j < m; j += width)
         {
-            double w = Math.Exp(logPost[j] - max);
+            var w = Vector.Exp(new Vector<double>(logPost[j..]) - vmax);
             total += w;
-            first += w * _beta[j];
-            if (j < _belowSafetyBoundary) tail += w;
+            first += w * new Vector<double>(_beta.AsSpan(j));
+            if (j < split)
+            {
+                if (j + width <= split) tail += Vector.Sum(w);
+                else for (int i = j; i < split; i++) tail += w[i - j];
+            }
         }
-        return new CrmPosterior(first / total, tail / total);
+        double sum = Vector.Sum(total);
+        return new CrmPosterior(Vector.Sum(first) / sum, tail / sum);
     }
 
     /// <summary>The model's DLT probability at level <paramref name="level"/> (0-based) for parameter <paramref name="beta"/>.</summary>
