@@ -180,7 +180,7 @@ public class CrmTests(ITestOutputHelper output)
     [InlineData("1NNN 2NNN 3NNN", "treat 3 at 4")]
     [InlineData("1NNN 2NNN 3NNN 4NNN", "treat 3 at 5")]
     [InlineData("1NTN", "treat 3 at 1")]                       // 1/3 >= target: no escalation
-    [InlineData("1NNN 2TNN", "treat 3 at 2")]                  // coherence caps the model's choice at 2
+    [InlineData("1NNN 2TNN", "treat 3 at 2")]                  // 1/3 >= target: not above dose 2
     [InlineData("1NNN 2TTN", "treat 3 at 1")]                  // de-escalation is free
     [InlineData("1TTT", "treat 3 at 1")]                       // dose 1 is the floor; no safety stop by default
     [InlineData("1NNN 2NNN 3NNN 4NNN 5NNN 5NNN", "select 5")] // N = 18: select
@@ -190,24 +190,32 @@ public class CrmTests(ITestOutputHelper output)
         Assert.Equal(Outcomes.Parse(expected), Outcomes.Decide(crm, outcomes));
     }
 
+    private static int Unrestricted(Crm crm, int[] n, int[] x) => crm.Recommend(crm.Posterior(n, x).BetaMean);
+
     [Fact]
     public void No_skip_is_relative_to_the_last_dose_as_in_dfcrm()
     {
-        // After a clean cohort at dose 1 following dose 3, the next dose is at most 2, although 3 was tried.
+        // Doses 1-3 were tried and the model wants dose 3 or higher, but the last cohort was at
+        // dose 1: the next is dose 2 (dfcrm caps at the last dose + 1, not the highest tried + 1).
         var crm = Design.Crm(5, 0.25, halfwidth: 0.05, priorMtd: 3, maxN: 30);
-        var d = Outcomes.Decide(crm, "1NNN 2NNN 3NNN 4TTT 3TTN 2NTN 1NNN");
-        Assert.True(d.Level <= 1, d.ToString());
+        Assert.True(Unrestricted(crm, [6, 3, 6, 0, 0], [0, 0, 0, 0, 0]) >= 2);
+        Assert.Equal(Decision.Treat(1, 3), Outcomes.Decide(crm, "1NNN 2NNN 3NNN 3NNN 1NNN"));
     }
 
     [Fact]
     public void Coherence_uses_the_last_cohorts_rate_against_the_target_as_in_dfcrm()
     {
-        // With target 0.35 a cohort with 1/3 DLTs (0.33 < 0.35) does not block escalation; with 0.25 it does.
-        var loose = new Crm([0.05, 0.10, 0.20, 0.35, 0.50], 0.35, maxPatients: 30);
-        var strict = new Crm([0.05, 0.10, 0.20, 0.35, 0.50], 0.25, maxPatients: 30);
+        // The model wants to escalate after "1NNN 2NNN 3NNN 3NNN 3TNN" under both targets. With
+        // target 0.35 the last cohort's 1/3 (0.33 < 0.35) does not block it; with 0.25 it does.
+        double[] skeleton = [0.05, 0.10, 0.20, 0.35, 0.50];
+        int[] n = [3, 3, 9, 0, 0], x = [0, 0, 1, 0, 0];
         const string history = "1NNN 2NNN 3NNN 3NNN 3TNN";
+        var loose = new Crm(skeleton, 0.35, maxPatients: 30);
+        var strict = new Crm(skeleton, 0.25, maxPatients: 30);
+        Assert.True(Unrestricted(loose, n, x) > 2);
+        Assert.True(Unrestricted(strict, n, x) > 2);
         Assert.Equal(Decision.Treat(3, 3), Outcomes.Decide(loose, history));
-        Assert.True(Outcomes.Decide(strict, history).Level <= 2);
+        Assert.Equal(Decision.Treat(2, 3), Outcomes.Decide(strict, history));
     }
 
     [Fact]
