@@ -36,4 +36,21 @@ public static class Design
     public static IThreePlusThree IThreePlusThree(int doses, double target, int cohortSize = 3, int maxN = 30, double epsilon1 = 0.05, double epsilon2 = 0.05,
         int nEarlystop = 100, double cutoffEli = 0.95, bool extraSafe = false, double offset = 0.05, int startDose = 1) =>
         new(doses, target, cohortSize, maxN, epsilon1, epsilon2, nEarlystop, cutoffEli, extraSafe, offset, startDose - 1);
+
+    /// <summary>
+    /// The CRM (O'Quigley, Pepe &amp; Fisher 1990) as in dfcrm, with the given skeleton (prior DLT
+    /// guesses, increasing). Cohorts of 3 (dfcrm's default is 1; 3 makes it comparable with the 3+3)
+    /// up to <paramref name="maxN"/> patients. Doses are numbered from 1.
+    /// </summary>
+    public static Crm Crm(IReadOnlyList<double> skeleton, double target, CrmModel model = CrmModel.Empiric,
+        int cohortSize = 3, int maxN = 30, int startDose = 1, double priorVariance = Designs.Crm.DefaultPriorVariance,
+        double? safetyCutoff = null) =>
+        new(skeleton, target, model, cohortSize, maxN, startDose - 1, priorVariance, safetyCutoff);
+
+    /// <summary>The CRM with a skeleton calibrated by indifference intervals (dfcrm's getprior; Lee &amp; Cheung 2009).</summary>
+    public static Crm Crm(int doses, double target, double halfwidth, int priorMtd, CrmModel model = CrmModel.Empiric,
+        int cohortSize = 3, int maxN = 30, int startDose = 1, double priorVariance = Designs.Crm.DefaultPriorVariance,
+        double? safetyCutoff = null) =>
+        Crm(CrmSkeleton.Calibrate(halfwidth, target, priorMtd, doses, model), target, model, cohortSize, maxN, startDose,
+            priorVariance, safetyCutoff);
 }

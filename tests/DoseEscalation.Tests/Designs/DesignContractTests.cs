@@ -40,7 +40,9 @@ public class DesignContractTests
                 Assert.True(level <= highestTried + 1, $"{name}: treats dose {level + 1} with dose {highestTried + 1} the highest tried");
                 Assert.InRange(graph.NextCohortSize(node), 1, design.MaxCohortSize);
             }
-            else if (level >= 0)
+            // dfcrm's CRM selects the dose closest to target after the last cohort without the
+            // no-skip restriction (docs/designs/crm.md), so it alone may select an untried dose.
+            else if (level >= 0 && name != "crm")
                 Assert.True(patients[level] > 0 || name is "3+3" or "a+b" && level < highestTried, $"{name}: selects untreated dose {level + 1}");
         }
     }

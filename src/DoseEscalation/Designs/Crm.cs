@@ -1,0 +1,264 @@
+using System.Globalization;
+using System.Numerics;
+using DoseEscalation.Numerics;
+
+namespace DoseEscalation.Designs;
+
+/// <summary>The posterior summaries the CRM decides from.</summary>
+/// <param name="BetaMean">Posterior mean of the model parameter beta.</param>
+/// <param name="ProbFirstDoseAboveTarget">P(p_1 &gt; target | data), the DLT probability of dose 1 under the model.</param>
+public readonly record struct CrmPosterior(double BetaMean, double ProbFirstDoseAboveTarget);
+
+/// <summary>
+/// The continual reassessment method as dfcrm's <c>crmsim</c> runs it (Bayesian, one-parameter
+/// working model, normal prior on beta with mean 0). After each cohort: beta is estimated by its
+/// posterior mean; the DLT probabilities are the model at that estimate; the recommended dose is
+/// the one whose probability is closest to the target. The next cohort is treated at the
+/// recommended dose, but never more than one level above the last cohort's dose, and not above it
+/// when the last cohort's DLT rate was at least the target. At the maximum sample size the trial
+/// selects the (unrestricted) recommended dose. Optionally the trial stops with no dose when
+/// P(p_1 &gt; target | data) exceeds a cutoff.
+/// </summary>
+/// <remarks>
+/// O'Quigley, Pepe &amp; Fisher (1990) Biometrics 46:33; Cheung (2011) Dose Finding by the Continual
+/// Reassessment Method (Chapman &amp; Hall/CRC), whose R package dfcrm this follows; Lee &amp; Cheung
+/// (2009) Clin Trials 6:227 for the calibrated skeleton (<see cref="CrmSkeleton"/>). The posterior
+/// is integrated by a composite Gauss-Legendre rule fixed in the constructor, so a decision is a
+/// few multiply-adds and exponentials per node and allocates nothing. docs/designs/crm.md has the
+/// details and where we differ from dfcrm.
+/// </remarks>
+public sealed class Crm : IDesign
+{
+    /// <summary>dfcrm's default prior variance of beta.</summary>
+    public const double DefaultPriorVariance = 1.34;
+    /// <summary>Largest prior variance accepted; it bounds the number of quadrature nodes (and the stack a decision uses).</summary>
+    public const double MaxPriorVariance = 25;
+
+    // The rule: Gauss-Legendre of this order on panels no wider than MaxPanelWidth (and no wider than
+    // a third of the prior SD) across +-RangeSds prior SDs. Outside that range the prior density is
+    // below exp(-50) of its peak, far below any likelihood ratio a trial of tens of patients can produce.
+    private const int Order = 8;
+    private const double MaxPanelWidth = 0.4;
+    private const double RangeSds = 10;
+
+    private readonly double[] _skeleton;
+    private readonly double[] _scaledDose;   // empiric: log s_d; logistic: x_d = logit(s_d) - a0
+    private readonly int _nodeCount;         // a multiple of Vector<double>.Count (padding nodes have weight 0)
+    private readonly double[] _beta;         // node abscissas, ascending
+    private readonly double[] _logWeight;    // log(quadrature weight * prior density); -inf on padding
+    private readonly double[] _logP;         // [dose * nodes + node]: log p_d(beta_node)
+    private readonly double[] _log1mP;       // [dose * nodes + node]: log(1 - p_d(beta_node))
+    private readonly int _belowSafetyBoundary; // nodes [0, this) have p_1(beta) > target
+
+    public IReadOnlyList<double> Skeleton => _skeleton;
+    public double Target { get; }
+    public CrmModel Model { get; }
+    /// <summary>Intercept a0 of the logistic model (unused by the empiric model).</summary>
+    public double Intercept { get; }
+    public double PriorVariance { get; }
+    public int CohortSize { get; }
+    public int MaxPatients { get; }
+    public int StartLevel { get; }
+    /// <summary>Stop with no dose when P(p_1 &gt; target | data) exceeds this; null = never.</summary>
+    public double? SafetyCutoff { get; }
+    /// <summary>Quadrature nodes a posterior is computed on.</summary>
+    public int NodeCount => _nodeCount;
+
+    public Crm(IReadOnlyList<double> skeleton, double target, CrmModel model = CrmModel.Empiric,
+        int cohortSize = 3, int maxPatients = 30, int startLevel = 0, double priorVariance = DefaultPriorVariance,
+        double? safetyCutoff = null, double intercept = CrmSkeleton.DefaultIntercept)
+    {
+        ArgumentNullException.ThrowIfNull(skeleton);
+        int k = skeleton.Count;
+        if (k < 1) throw new ArgumentOutOfRangeException(nameof(skeleton), k, "need at least one dose level");
+        for (int d = 0; d < k; d++)
+        {
+            if (!(skeleton[d] > 0 && skeleton[d] < 1))
+                throw new ArgumentOutOfRangeException(nameof(skeleton), skeleton[d], $"skeleton value of dose {d + 1} must be in (0, 1)");
+            if (d > 0 && !(skeleton[d] > skeleton[d - 1]))
+                throw new ArgumentOutOfRangeException(nameof(skeleton), skeleton[d], "skeleton must increase strictly with dose");
+        }
+        if (!(target > 0 && target < 1)) throw new ArgumentOutOfRangeException(nameof(target), target, "target must be in (0, 1)");
+        if (model is not (CrmModel.Empiric or CrmModel.Logistic)) throw new ArgumentOutOfRangeException(nameof(model), model, "unknown CRM model");
+        if (cohortSize < 1) throw new ArgumentOutOfRangeException(nameof(cohortSize), cohortSize, "cohort size must be at least 1");
+        if (maxPatients < cohortSize || maxPatients % cohortSize != 0)
+            throw new ArgumentOutOfRangeException(nameof(maxPatients), maxPatients, "max N must be a positive multiple of the cohort size (as in dfcrm)");
+        if (maxPatients > ushort.MaxValue) throw new ArgumentOutOfRangeException(nameof(maxPatients), maxPatients, "max N is too large");
+        if (startLevel < 0 || startLevel >= k) throw new ArgumentOutOfRangeException(nameof(startLevel), startLevel + 1, "start dose must be one of the dose levels");
+        if (!(priorVariance > 0 && priorVariance <= MaxPriorVariance))
+            throw new ArgumentOutOfRangeException(nameof(priorVariance), priorVariance, $"prior variance must be in (0, {MaxPriorVariance}]");
+        if (safetyCutoff is { } c && !(c > 0 && c < 1)) throw new ArgumentOutOfRangeException(nameof(safetyCutoff), c, "safety cutoff must be in (0, 1)");
+        if (!double.IsFinite(intercept)) throw new ArgumentOutOfRangeException(nameof(intercept), intercept, "intercept must be finite");
+
+        _skeleton = skeleton.ToArray();
+        (Target, Model, Intercept, PriorVariance) = (target, model, intercept, priorVariance);
+        (CohortSize, MaxPatients, StartLevel, SafetyCutoff) = (cohortSize, maxPatients, startLevel, safetyCutoff);
+
+        _scaledDose = new double[k];
+        for (int d = 0; d < k; d++)
+            _scaledDose[d] = model == CrmModel.Empiric ? Math.Log(_skeleton[d]) : CrmSkeleton.Logit(_skeleton[d]) - intercept;
+        if (model == CrmModel.Logistic && !(_scaledDose[k - 1] < 0))
+            throw new ArgumentOutOfRangeException(nameof(intercept), intercept, "intercept is too small: the logistic model needs logit(skeleton) < intercept at every dose");
+
+        // p_1(beta) falls as beta grows, so {p_1 > target} = {beta < boundary}. Making the boundary a
+        // panel edge integrates the safety tail as accurately as the mean.
+        double boundary = FirstDoseBoundary();
+        double sd = Math.Sqrt(priorVariance);
+        double range = RangeSds * sd;
+        var (nodes, weights) = CompositeGaussLegendre.Build(-range, range, Math.Min(MaxPanelWidth, sd / 3), Order,
+            double.IsFinite(boundary) ? [boundary] : []);
+
+        int width = Vector<double>.Count;
+        _nodeCount = (nodes.Length + width - 1) / width * width;
+        _beta = new double[_nodeCount];
+        _logWeight = new double[_nodeCount];
+        _logP = new double[k * _nodeCount];
+        _log1mP = new double[k * _nodeCount];
+        Array.Fill(_logWeight, double.NegativeInfinity);
+        for (int j = 0; j < nodes.Length; j++)
+        {
+            double b = nodes[j];
+            _beta[j] = b;
+            _logWeight[j] = Math.Log(weights[j]) - b * b / (2 * priorVariance);
+            if (b < boundary) _belowSafetyBoundary = j + 1;
+            for (int d = 0; d < k; d++)
+            {
+                var (lp, l1p) = LogProbabilities(d, b);
+                _logP[d * _nodeCount + j] = lp;
+                _log1mP[d * _nodeCount + j] = l1p;
+            }
+        }
+    }
+
+    public string Name => "crm";
+    public int DoseCount => _skeleton.Length;
+    public int MaxCohortSize => CohortSize;
+    public bool ReadsLastCohort => true;
+
+    public Decision Decide(in TrialState s)
+    {
+        if (s.IsStart) return Decision.Treat(StartLevel, CohortSize);
+        var post = Posterior(s.Patients, s.Dlts);
+        if (SafetyCutoff is { } cutoff && post.ProbFirstDoseAboveTarget > cutoff) return Decision.StopNoDose;
+        int recommended = Recommend(post.BetaMean);
+        if (s.TotalPatients + CohortSize > MaxPatients) return Decision.Select(recommended);
+        // dfcrm's restriction: no escalation when the last cohort's DLT rate reached the target
+        // (coherence, Cheung 2005), otherwise at most one level above the last cohort's dose.
+        int last = s.CurrentLevel;
+        int cap = (double)s.LastCohortDlts / CohortSize >= Target ? last : last + 1;
+        return Decision.Treat(Math.Min(recommended, cap), CohortSize);
+    }
+
+    /// <summary>Posterior mean of beta and P(p_1 &gt; target) given patients and DLTs per level.</summary>
+    public CrmPosterior Posterior(ReadOnlySpan<int> patients, ReadOnlySpan<int> dlts)
+    {
+        int m = _nodeCount;
+        // At most a few thousand nodes (the prior variance is capped), so the stack holds them.
+        Span<double> logPost = stackalloc double[m];
+        _logWeight.CopyTo(logPost);
+        for (int d = 0; d < _skeleton.Length; d++)
+        {
+            int n = patients[d];
+            if (n == 0) continue;
+            int x = dlts[d];
+            AddLogLikelihood(logPost, _logP.AsSpan(d * m, m), x, _log1mP.AsSpan(d * m, m), n - x);
+        }
+        // m is a multiple of the vector width; the safety tail is the sum over nodes [0, split).
+        int width = Vector<double>.Count;
+        var vmaxAll = new Vector<double>(double.NegativeInfinity);
+        for (int j = 0; j < m; j += width) vmaxAll = Vector.Max(vmaxAll, new Vector<double>(logPost[j..]));
+        double max = double.NegativeInfinity;
+        for (int i = 0; i < width; i++) max = Math.Max(max, vmaxAll[i]);
+        int split = _belowSafetyBoundary;
+        var vmax = new Vector<double>(max);
+        Vector<double> total = Vector<double>.Zero, first = Vector<double>.Zero;
+        double tail = 0;
+        for (int j = 0; j < m; j += width)
+        {
+            var w = Vector.Exp(new Vector<double>(logPost[j..]) - vmax);
+            total += w;
+            first += w * new Vector<double>(_beta.AsSpan(j));
+            if (j < split)
+            {
+                if (j + width <= split) tail += Vector.Sum(w);
+                else for (int i = j; i < split; i++) tail += w[i - j];
+            }
+        }
+        double sum = Vector.Sum(total);
+        return new CrmPosterior(Vector.Sum(first) / sum, tail / sum);
+    }
+
+    /// <summary>The model's DLT probability at level <paramref name="level"/> (0-based) for parameter <paramref name="beta"/>.</summary>
+    public double ToxicityAt(int level, double beta) => Model == CrmModel.Empiric
+        ? Math.Pow(_skeleton[level], Math.Exp(beta))
+        : CrmSkeleton.Expit(Intercept + Math.Exp(beta) * _scaledDose[level]);
+
+    /// <summary>
+    /// dfcrm's recommendation at a plug-in beta: the top dose if every DLT probability is at most
+    /// the target, dose 1 if every one is at least the target, else the closest (lowest on a tie).
+    /// </summary>
+    public int Recommend(double beta)
+    {
+        bool allAtMost = true, allAtLeast = true;
+        int best = 0;
+        double bestDistance = double.PositiveInfinity;
+        for (int d = 0; d < _skeleton.Length; d++)
+        {
+            double p = ToxicityAt(d, beta);
+            if (p > Target) allAtMost = false;
+            if (p < Target) allAtLeast = false;
+            double distance = Math.Abs(p - Target);
+            if (distance < bestDistance) (best, bestDistance) = (d, distance);
+        }
+        return allAtMost ? _skeleton.Length - 1 : allAtLeast ? 0 : best;
+    }
+
+    public string Describe() =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"CRM ({(Model == CrmModel.Empiric ? "empiric" : $"logistic, a0 = {Intercept}")} model, skeleton [{string.Join(", ", _skeleton.Select(v => v.ToString("0.####", CultureInfo.InvariantCulture)))}], prior variance {PriorVariance}), target {Target}, cohort {CohortSize}, max N {MaxPatients}")
+        + (StartLevel > 0 ? $", start at dose {StartLevel + 1}" : "")
+        + (SafetyCutoff is { } c ? string.Create(CultureInfo.InvariantCulture, $", stop if P(p1 > target) > {c}") : "");
+
+    // log p_d(beta) and log(1 - p_d(beta)), each accurate when p_d is near 0 or near 1.
+    private (double LogP, double Log1mP) LogProbabilities(int d, double beta)
+    {
+        if (Model == CrmModel.Empiric)
+        {
+            double logP = Math.Exp(beta) * _scaledDose[d];
+            return (logP, Math.Log(-ExpM1(logP)));
+        }
+        double eta = Intercept + Math.Exp(beta) * _scaledDose[d];
+        return (-Softplus(-eta), -Softplus(eta));
+    }
+
+    private double FirstDoseBoundary()
+    {
+        if (Model == CrmModel.Empiric) return Math.Log(Math.Log(Target) / _scaledDose[0]);
+        double gap = CrmSkeleton.Logit(Target) - Intercept; // need exp(beta) x_1 > gap with x_1 < 0
+        return gap < 0 ? Math.Log(gap / _scaledDose[0]) : double.NegativeInfinity;
+    }
+
+    private static void AddLogLikelihood(Span<double> acc, ReadOnlySpan<double> logP, int x, ReadOnlySpan<double> log1mP, int y)
+    {
+        int i = 0;
+        var vx = new Vector<double>(x);
+        var vy = new Vector<double>(y);
+        for (; i <= acc.Length - Vector<double>.Count; i += Vector<double>.Count)
+        {
+            var sum = new Vector<double>(acc[i..]) + vx * new Vector<double>(logP[i..]) + vy * new Vector<double>(log1mP[i..]);
+            sum.CopyTo(acc[i..]);
+        }
+        for (; i < acc.Length; i++) acc[i] += x * logP[i] + y * log1mP[i];
+    }
+
+    // exp(x) - 1 without cancellation near 0 (Kahan's trick); .NET's double.ExpM1 is exp(x) - 1.
+    private static double ExpM1(double x)
+    {
+        double u = Math.Exp(x);
+        if (u == 1) return x;
+        double um1 = u - 1;
+        return um1 == -1 ? -1 : um1 * x / Math.Log(u);
+    }
+
+    private static double Softplus(double z) => Math.Max(z, 0) + Math.Log(1 + Math.Exp(-Math.Abs(z)));
+}
