@@ -28,13 +28,14 @@ public static class SampleSizeExact
         int? r = response is null ? null : model.MinResponses;
 
         // Structural range: every terminal state, whatever its probability under this scenario.
-        int minEval = int.MaxValue, maxEval = 0;
+        int minEval = int.MaxValue, maxEval = 0, minEnrolled = int.MaxValue;
         bool anySelection = false;
         for (int t = graph.FirstTerminal; t < graph.NodeCount; t++)
         {
             minEval = Math.Min(minEval, graph.TotalPatients(t));
             maxEval = Math.Max(maxEval, graph.TotalPatients(t));
             anySelection |= graph.SelectedLevel(t) >= 0;
+            minEnrolled = Math.Min(minEnrolled, graph.TotalPatients(t) + (graph.SelectedLevel(t) >= 0 ? e : 0));
         }
 
         var evaluable = new double[maxEval + 1];
@@ -96,6 +97,7 @@ public static class SampleSizeExact
             MeanEnrolled = X(meanEnrolled),
             MinEvaluable = minEval,
             MaxEvaluable = maxEval,
+            MinEnrolled = minEnrolled,
             EvaluableRangeIsExact = true,
             MaxEnrolled = q > 0 ? null : maxEval + (anySelection ? e : 0),
             ExpectedDlts = X(dltSum),

@@ -32,6 +32,8 @@ public sealed record SampleSizeResult
     public required int MaxEvaluable { get; init; }
     /// <summary>True when <see cref="MinEvaluable"/> and <see cref="MaxEvaluable"/> come from the state graph, not a sample.</summary>
     public required bool EvaluableRangeIsExact { get; init; }
+    /// <summary>Smallest enrolled N the design can produce: no replacements, plus the expansion cohort if that path selects a dose.</summary>
+    public required int MinEnrolled { get; init; }
     /// <summary>Largest possible enrolled N; null when it is unbounded (any non-evaluable rate above 0).</summary>
     public required int? MaxEnrolled { get; init; }
 

@@ -169,6 +169,7 @@ public static class SampleSizeSimulation
                 MeanEnrolled = FromHistogram(Enrolled),
                 MinEvaluable = minEval,
                 MaxEvaluable = maxEval,
+                MinEnrolled = Array.FindIndex(Enrolled, c => c > 0),
                 EvaluableRangeIsExact = false,
                 MaxEnrolled = model.NonEvaluableRate > 0 ? null : lastEnrolled,
                 ExpectedDlts = M(DltTotalSum, DltTotalSq),
