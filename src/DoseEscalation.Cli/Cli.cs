@@ -11,7 +11,7 @@ public static class Cli
     public const int Ok = 0, BadInput = 1, Usage = 2;
 
     /// <summary>Every verb's options type, in help order.</summary>
-    public static readonly Type[] Verbs = [typeof(SimulateOptions), typeof(ExactOptions), typeof(BenchOptions)];
+    public static readonly Type[] Verbs = [typeof(SimulateOptions), typeof(ExactOptions), typeof(SampleSizeOptions), typeof(BenchOptions)];
 
     /// <param name="interactive">True when standard error is a terminal: progress may be drawn there.</param>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive = false)
@@ -40,6 +40,7 @@ public static class Cli
             {
                 SimulateOptions o => Commands.Simulate(o, stdout, stderr, interactive),
                 ExactOptions o => Commands.Exact(o, stdout, stderr),
+                SampleSizeOptions o => SampleSizeCommand.Run(o, stdout, stderr),
                 BenchOptions o => BenchCommand.Run(o, stdout),
                 _ => Usage,
             };

@@ -46,8 +46,10 @@ public sealed record SampleSizeReport
         var a = Analysis;
         var m = a.Model;
         string evaluable = a.Results.All(r => r.EvaluableRangeIsExact) ? $"up to {a.MaxEvaluable} evaluable patients" : $"up to {Formatting.Int(a.Design.MaxPatients)} evaluable patients (the design's bound)";
-        string lead = $"With {evaluable}, a {Formatting.Percent(m.NonEvaluableRate, Digits(m.NonEvaluableRate))} non-evaluable rate"
-            + (m.ExpansionCohort > 0 ? $" and an expansion cohort of {m.ExpansionCohort} at the selected dose" : "");
+        string rate = $"a {Formatting.Percent(m.NonEvaluableRate, Digits(m.NonEvaluableRate))} non-evaluable rate";
+        string lead = m.ExpansionCohort > 0
+            ? $"With {evaluable}, {rate} and an expansion cohort of {m.ExpansionCohort} at the selected dose"
+            : $"With {evaluable} and {rate}";
         string cover = $"{a.RecommendedN} patients cover {Formatting.Percent(m.Coverage, Digits(m.Coverage))} of trials in the worst scenario ('{a.WorstScenario.Scenario.Name}')";
         if (m.PlannedN is not { } n) return $"{lead}, {cover}.";
         var p = a.Results.Select(r => r.EnrolledAtMost(n).Value).ToList();

@@ -13,8 +13,8 @@ public static class SampleSizeTable
         foreach (var line in report.DesignRules().Take(1)) w.WriteLine(line);
         w.WriteLine("Engine: " + report.EngineLine());
         w.WriteLine("Doses: " + string.Join("; ", report.Doses.Select(d => d.Display)));
-        w.WriteLine($"Model: non-evaluable rate {Formatting.Percent(m.NonEvaluableRate)} (replaced), expansion cohort {m.ExpansionCohort} at the selected dose, "
-            + $"planned N {(m.PlannedN is { } pn ? Formatting.Int(pn) : "not given")}, coverage {Formatting.Percent(m.Coverage)}"
+        w.WriteLine($"Model: non-evaluable rate {Formatting.Percent(m.NonEvaluableRate, SampleSizeReport.Digits(m.NonEvaluableRate))} (replaced), expansion cohort {m.ExpansionCohort} at the selected dose, "
+            + $"planned N {(m.PlannedN is { } pn ? Formatting.Int(pn) : "not given")}, coverage {Formatting.Percent(m.Coverage, SampleSizeReport.Digits(m.Coverage))}"
             + (m.MinResponses is { } r ? $", responses of interest >= {r}" : ""));
         foreach (var res in a.Results)
         {
@@ -46,7 +46,7 @@ public static class SampleSizeTable
             n.Add([ "enrolled", Formatting.MeanWithSe(res.MeanEnrolled), Formatting.Int(res.MinEnrolled) + seen,
                 .. SampleSizeReport.Quantiles.Select(q => Formatting.Int(res.EnrolledQuantile(q))), res.MaxEnrolled is { } me ? Formatting.Int(me) + seen : "unbounded" ]);
             n.Write(w);
-            var line = $"  {Formatting.Percent(m.Coverage)} of trials enrol at most {res.EnrolledQuantile(m.Coverage)} patients";
+            var line = $"  {Formatting.Percent(m.Coverage, SampleSizeReport.Digits(m.Coverage))} of trials enrol at most {res.EnrolledQuantile(m.Coverage)} patients";
             if (m.PlannedN is { } planned)
                 line += $"; P(enrolled N <= {planned}) = {Formatting.PercentWithSe(res.EnrolledAtMost(planned))}; P(evaluable N <= {planned}) = {Formatting.PercentWithSe(res.EvaluableAtMost(planned))}";
             w.WriteLine(line);
