@@ -50,7 +50,7 @@ public static class SampleSizeMarkdown
         w.WriteLine("### Operating characteristics");
         w.WriteLine();
         w.WriteLine("| scenario | " + string.Join(" | ", doses.Select(d => $"P(select {Cell(d.Label)})")) + " | P(no dose) | mean evaluable patients | mean enrolled patients | mean DLTs | P(correct MTD) | P(select above MTD) | P(>= 1 patient above MTD) |");
-        w.WriteLine("|---|" + string.Concat(Enumerable.Repeat("---:|", doses.Count + 8)));
+        w.WriteLine("|---|" + string.Concat(Enumerable.Repeat("---:|", doses.Count + 7)));
         foreach (var r in a.Results)
             w.WriteLine($"| {Cell(r.Scenario.Name)} | " + string.Join(" | ", Enumerable.Range(1, doses.Count).Select(d => P(r.Selection[d])))
                 + $" | {P(r.Selection[0])} | {M(r.MeanEvaluable)} | {M(r.MeanEnrolled)} | {M(r.ExpectedDlts)} | {P(r.CorrectSelection)} | {P(r.SelectAboveMtd)} | {P(r.AnyPatientAboveMtd)} |");
@@ -127,6 +127,6 @@ public static class SampleSizeMarkdown
             : $" These probabilities were estimated from {Formatting.Int(a.Trials)} simulated trials per scenario";
         return evaluable + replacement + expansion + engine
             + $"; the recommended N is the largest, over the scenarios, of the enrolled N covering {cov} of trials, attained in scenario '{worst.Scenario.Name}' (mean enrolled {Formatting.Round(worst.MeanEnrolled.Value, 1)})."
-            + " Any patients beyond that number would be needed only in the remaining trials.";
+            + $" In that scenario the remaining {Formatting.Percent(1 - m.Coverage, SampleSizeReport.Digits(1 - m.Coverage))} of trials would enrol more.";
     }
 }
