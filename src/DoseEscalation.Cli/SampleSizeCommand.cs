@@ -31,6 +31,9 @@ public sealed class SampleSizeOptions : InputOptions
     [Option("seed", HelpText = "Random seed for the Monte Carlo fallback (default: the file's).")]
     public ulong? Seed { get; set; }
 
+    [Option("max-states", Default = StateGraph.DefaultMaxStates, HelpText = "Use the exact engine when the design has at most this many trial states, else Monte Carlo.")]
+    public int MaxStates { get; set; } = StateGraph.DefaultMaxStates;
+
     [Option("threads", Default = 0, HelpText = "Worker threads for the Monte Carlo fallback; 0 = all cores. Does not change the results.")]
     public int Threads { get; set; }
 }
@@ -55,9 +58,10 @@ public static class SampleSizeCommand
         model = Model(o, file.Protocol);
         long trials = o.Trials ?? file.Trials;
         if (trials < 1) throw new CliInputException($"--trials {trials}: must be at least 1");
+        if (o.MaxStates < 1) throw new CliInputException($"--max-states {o.MaxStates}: must be at least 1");
         if (o.Threads < 0) throw new CliInputException($"--threads {o.Threads}: must be 0 (all cores) or more");
         var simulation = new MonteCarloOptions { Trials = trials, Seed = o.Seed ?? file.Seed, Threads = o.Threads };
-        var analysis = SampleSize.Analyze(inputs.Design, file.Scenarios, file.Target, model, simulation);
+        var analysis = SampleSize.Analyze(inputs.Design, file.Scenarios, file.Target, model, simulation, o.MaxStates);
         var report = new SampleSizeReport { Trial = file.Trial, Source = file.Path, Doses = file.Doses, Analysis = analysis };
         Commands.Emit(stream => writer(report, stream), o.Out, stdout);
         return Cli.Ok;
