@@ -70,8 +70,8 @@ public sealed record SampleSizeReport
         if (d is AplusB ab)
         {
             lines.Add(ab.IsThreePlusThree
-                ? "Patients are treated in cohorts of 3, starting at the lowest dose level unless stated. With 0/3 DLTs the next higher level is opened; with 1/3, 3 more patients are treated at the same level, and 1/6 lets escalation continue; 2 or more DLTs (of 3 or of 6) make the level too toxic."
-                : $"Patients are treated in cohorts of {ab.A}. With fewer than {ab.C} DLTs of {ab.A} the next higher level is opened; with {ab.C} to {ab.D}, {ab.B} more patients are treated at the same level, and at most {ab.E} DLTs of {ab.A + ab.B} let escalation continue; more DLTs make the level too toxic.");
+                ? $"Patients are treated in cohorts of 3, starting at {Doses[ab.StartLevel].Label}. With 0/3 DLTs the next higher level is opened; with 1/3, 3 more patients are treated at the same level, and 1/6 lets escalation continue; 2 or more DLTs (of 3 or of 6) make the level too toxic."
+                : $"Patients are treated in cohorts of {ab.A}, starting at {Doses[ab.StartLevel].Label}. With fewer than {ab.C} DLTs of {ab.A} the next higher level is opened; with {ab.C} to {ab.D}, {ab.B} more patients are treated at the same level, and at most {ab.E} DLTs of {ab.A + ab.B} let escalation continue; more DLTs make the level too toxic.");
             lines.Add((ab.Deescalate
                     ? "When a level is too toxic, the level below is expanded to " + (ab.A + ab.B) + " patients if it has fewer, and the MTD is the highest level with at most " + ab.E + " DLT" + (ab.E == 1 ? "" : "s") + $" in {ab.A + ab.B} patients."
                     : "When a level is too toxic, the level below is selected as the MTD.")

@@ -138,4 +138,16 @@ public class SampleSizeCliTests
         }
         finally { File.Delete(path); }
     }
+
+    [Fact]
+    public void Docs_example_is_the_current_output()
+    {
+        string docs = File.ReadAllText(Path.Combine(Repo.Root, "docs", "protocol.md")).Replace("\r\n", "\n");
+        // The docs were made from the repository root with a relative path; the test passes an absolute one.
+        string Relative(string output) => output.Replace(Repo.Root + Path.DirectorySeparatorChar, "");
+        var md = Relative(Run("samplesize", File13, "--n", "13", "--format", "md").Out);
+        string quoted = string.Join("\n", md.TrimEnd('\n').Split('\n').Select(l => l.Length == 0 ? ">" : "> " + l));
+        Assert.Contains(quoted, docs);
+        Assert.Contains(Relative(Run("samplesize", File13, "--n", "13").Out), docs);
+    }
 }
