@@ -119,6 +119,9 @@ public static class SampleSizeExact
     {
         if (r <= 0) return 1;
         if (n < r) return 0;
+        // Degenerate probabilities: answer directly rather than rely on the CDF at its edges.
+        if (p <= 0) return 0;
+        if (p >= 1) return 1;
         return Math.Clamp(1 - Binomial.CDF(p, n, r - 1), 0, 1);
     }
 
