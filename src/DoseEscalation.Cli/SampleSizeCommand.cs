@@ -6,6 +6,7 @@ using DoseEscalation.Reporting;
 
 namespace DoseEscalation.Cli;
 
+/// <summary>Options of the samplesize verb: the shared inputs plus the protocol model, each flag overriding the file's <c>protocol:</c> value.</summary>
 [Verb("samplesize", HelpText = "Sample size for a protocol: evaluable and enrolled N with non-evaluable replacement and expansion, toxicity, efficacy (table, md or json).")]
 public sealed class SampleSizeOptions : InputOptions
 {
@@ -51,11 +52,11 @@ public static class SampleSizeCommand
             "json" => SampleSizeJson.Write,
             _ => throw new CliInputException($"--format {o.Format}: expected table, md or json"),
         };
-        var model = Model(o, null);
+        _ = Model(o, null); // bad flag values fail before any file is read
         var inputs = RunInputs.Resolve(o);
         Commands.Warn(inputs, o, stderr);
         var file = inputs.File;
-        model = Model(o, file.Protocol);
+        var model = Model(o, file.Protocol);
         long trials = o.Trials ?? file.Trials;
         if (trials < 1) throw new CliInputException($"--trials {trials}: must be at least 1");
         if (o.MaxStates < 1) throw new CliInputException($"--max-states {o.MaxStates}: must be at least 1");
