@@ -61,24 +61,10 @@ public sealed record OperatingCharacteristics
     public int DoseCount => MeanPatients.Length;
 
     /// <summary>P(N &lt;= n).</summary>
-    public double NCumulative(int n)
-    {
-        double s = 0;
-        for (int i = 0; i <= Math.Min(n, NDistribution.Length - 1); i++) s += NDistribution[i];
-        return Math.Min(1.0, s);
-    }
+    public double NCumulative(int n) => Numerics.DiscreteDistribution.Cumulative(NDistribution, n);
 
     /// <summary>Smallest n with P(N &lt;= n) &gt;= q.</summary>
-    public int NQuantile(double q)
-    {
-        double s = 0;
-        for (int i = 0; i < NDistribution.Length; i++)
-        {
-            s += NDistribution[i];
-            if (s >= q - 1e-12) return i;
-        }
-        return NDistribution.Length - 1;
-    }
+    public int NQuantile(double q) => Numerics.DiscreteDistribution.Quantile(NDistribution, q);
 
     /// <summary>Builds the result from a tally. <paramref name="trials"/> = 0 marks exact (weights are probabilities).</summary>
     public static OperatingCharacteristics FromTally<T>(OcTally<T> tally, IDesign design, Scenario scenario, double target,

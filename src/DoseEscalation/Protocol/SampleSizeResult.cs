@@ -75,21 +75,9 @@ public sealed record SampleSizeResult
 
     private Estimate Cumulative(double[] pmf, int n)
     {
-        double s = 0;
-        for (int i = 0; i <= Math.Min(n, pmf.Length - 1); i++) s += pmf[i];
-        s = Math.Clamp(s, 0, 1);
+        double s = Numerics.DiscreteDistribution.Cumulative(pmf, n);
         return Trials == 0 ? new(s, 0) : new(s, Math.Sqrt(s * (1 - s) / Trials));
     }
 
-    internal static int Quantile(double[] pmf, double p)
-    {
-        double s = 0;
-        for (int i = 0; i < pmf.Length; i++)
-        {
-            s += pmf[i];
-            // The tolerance absorbs rounding in the running sum (a quantile landing exactly on a step).
-            if (s >= p - 1e-12) return i;
-        }
-        return pmf.Length - 1;
-    }
+    internal static int Quantile(double[] pmf, double p) => Numerics.DiscreteDistribution.Quantile(pmf, p);
 }

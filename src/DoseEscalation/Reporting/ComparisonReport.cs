@@ -45,6 +45,23 @@ public static class ComparisonReport
         }
     }
 
+    /// <summary>The per-design quantities of the CSV and JSON, in order, with their JSON names.</summary>
+    private static IEnumerable<(string Name, Estimate Value)> Quantities(DesignComparison row)
+    {
+        var oc = row.Oc;
+        yield return ("p_correct_selection", oc.CorrectSelection);
+        yield return ("p_correct_selection_diff_vs_first", row.CorrectSelectionDifference);
+        yield return ("p_select_above_mtd", oc.SelectAboveMtd);
+        yield return ("p_select_below_mtd", oc.SelectBelowMtd);
+        yield return ("p_no_dose", oc.Selection[0]);
+        yield return ("mean_n", oc.MeanN);
+        yield return ("share_patients_at_mtd", oc.ShareAtMtd);
+        yield return ("share_patients_above_mtd", oc.ShareAboveMtd);
+        yield return ("share_patients_above_mtd_diff_vs_first", row.ShareAboveDifference);
+        yield return ("mean_total_dlts", oc.MeanTotalDlts);
+        yield return ("p_60pct_patients_above_mtd", oc.AtLeast60PctAboveMtd);
+    }
+
     private static string SignedPercent(Estimate e) =>
         (e.Value >= 0 ? "+" : "") + Formatting.Round(100 * e.Value, 1) + $" ({Formatting.Round(100 * e.Se, 2)})";
 
@@ -56,19 +73,9 @@ public static class ComparisonReport
             foreach (var row in sc.Designs)
             {
                 var oc = row.Oc;
-                void Row(string q, Estimate e) => w.WriteLine($"{sc.Scenario.Name},{oc.Design},{q},{Formatting.Exact(e.Value)},{Formatting.Exact(e.Se)}");
-                Row("p_correct_selection", oc.CorrectSelection);
-                Row("p_correct_selection_diff_vs_first", row.CorrectSelectionDifference);
-                Row("p_select_above_mtd", oc.SelectAboveMtd);
-                Row("p_select_below_mtd", oc.SelectBelowMtd);
-                Row("p_no_dose", oc.Selection[0]);
-                Row("mean_n", oc.MeanN);
-                Row("share_patients_at_mtd", oc.ShareAtMtd);
-                Row("share_patients_above_mtd", oc.ShareAboveMtd);
-                Row("share_patients_above_mtd_diff_vs_first", row.ShareAboveDifference);
-                Row("mean_total_dlts", oc.MeanTotalDlts);
-                Row("p_60pct_patients_above_mtd", oc.AtLeast60PctAboveMtd);
-                for (int d = 0; d < oc.DoseCount; d++) Row($"selection_dose_{d + 1}", oc.Selection[d + 1]);
+                var rows = Quantities(row).Concat(Enumerable.Range(0, oc.DoseCount).Select(d => ($"selection_dose_{d + 1}", oc.Selection[d + 1])));
+                foreach (var (q, e) in rows)
+                    w.WriteLine($"{sc.Scenario.Name},{oc.Design},{q},{Formatting.Exact(e.Value)},{Formatting.Exact(e.Se)}");
             }
             if (sc.BenchmarkCorrectSelection is { } b)
                 w.WriteLine($"{sc.Scenario.Name},benchmark,p_correct_selection,{Formatting.Exact(b.Value)},{Formatting.Exact(b.Se)}");
@@ -77,7 +84,7 @@ public static class ComparisonReport
 
     public static void WriteJson(ComparisonSet set, Stream stream)
     {
-        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        using var w = new Utf8JsonWriter(stream, JsonWriting.Options);
         w.WriteStartObject();
         w.WriteString("tool", "dose-escalation");
         w.WriteString("version", ToolInfo.Version);
@@ -92,13 +99,12 @@ public static class ComparisonReport
         {
             w.WriteStartObject();
             w.WriteString("name", sc.Scenario.Name);
-            w.WriteStartArray("dlt"); foreach (var p in sc.Scenario.Dlt) w.WriteNumberValue(p); w.WriteEndArray();
+            w.WriteNumbers("dlt", sc.Scenario.Dlt);
             w.WriteNumber("true_mtd", sc.Designs[0].Oc.TrueMtdLevel + 1);
             if (sc.BenchmarkCorrectSelection is { } b)
             {
                 w.WriteNumber("benchmark_patients", sc.BenchmarkPatients);
-                w.WriteNumber("benchmark_p_correct_selection", b.Value);
-                w.WriteNumber("benchmark_p_correct_selection_se", b.Se);
+                w.WriteEstimate("benchmark_p_correct_selection", b);
             }
             w.WriteStartArray("designs");
             foreach (var row in sc.Designs)
@@ -107,20 +113,9 @@ public static class ComparisonReport
                 w.WriteStartObject();
                 w.WriteString("design", oc.Design);
                 w.WriteString("design_description", oc.DesignDescription);
-                void E(string name, Estimate e) { w.WriteNumber(name, e.Value); w.WriteNumber(name + "_se", e.Se); }
-                E("p_correct_selection", oc.CorrectSelection);
-                E("p_correct_selection_diff_vs_first", row.CorrectSelectionDifference);
-                E("p_select_above_mtd", oc.SelectAboveMtd);
-                E("p_select_below_mtd", oc.SelectBelowMtd);
-                E("p_no_dose", oc.Selection[0]);
-                E("mean_n", oc.MeanN);
-                E("share_patients_at_mtd", oc.ShareAtMtd);
-                E("share_patients_above_mtd", oc.ShareAboveMtd);
-                E("share_patients_above_mtd_diff_vs_first", row.ShareAboveDifference);
-                E("mean_total_dlts", oc.MeanTotalDlts);
-                E("p_60pct_patients_above_mtd", oc.AtLeast60PctAboveMtd);
-                w.WriteStartArray("selection"); foreach (var s in oc.Selection) w.WriteNumberValue(s.Value); w.WriteEndArray();
-                w.WriteStartArray("mean_patients"); foreach (var s in oc.MeanPatients) w.WriteNumberValue(s.Value); w.WriteEndArray();
+                foreach (var (name, e) in Quantities(row)) w.WriteEstimate(name, e);
+                w.WriteNumbers("selection", oc.Selection.Select(e => e.Value));
+                w.WriteNumbers("mean_patients", oc.MeanPatients.Select(e => e.Value));
                 w.WriteEndObject();
             }
             w.WriteEndArray();

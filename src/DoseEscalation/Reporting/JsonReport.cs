@@ -7,7 +7,7 @@ public static class JsonReport
 {
     public static void Write(ResultSet set, Stream stream)
     {
-        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        using var w = new Utf8JsonWriter(stream, JsonWriting.Options);
         w.WriteStartObject();
         w.WriteString("tool", "dose-escalation");
         w.WriteString("version", ToolInfo.Version);
@@ -32,31 +32,31 @@ public static class JsonReport
         w.WriteStartObject();
         w.WriteString("name", oc.Scenario.Name);
         if (oc.Scenario.Rationale is { } r) w.WriteString("rationale", r);
-        Numbers(w, "dlt", oc.Scenario.Dlt);
+        w.WriteNumbers("dlt", oc.Scenario.Dlt);
         w.WriteNumber("true_mtd", oc.TrueMtdLevel + 1);
-        Numbers(w, "selection", oc.Selection.Select(e => e.Value));
-        Numbers(w, "selection_se", oc.Selection.Select(e => e.Se));
-        Numbers(w, "selection_ci_lower", oc.Selection.Select(e => Math.Max(0, e.Lower)));
-        Numbers(w, "selection_ci_upper", oc.Selection.Select(e => Math.Min(1, e.Upper)));
-        Numbers(w, "mean_patients", oc.MeanPatients.Select(e => e.Value));
-        Numbers(w, "mean_patients_se", oc.MeanPatients.Select(e => e.Se));
-        Numbers(w, "mean_dlts", oc.MeanDlts.Select(e => e.Value));
-        Numbers(w, "mean_dlts_se", oc.MeanDlts.Select(e => e.Se));
+        w.WriteNumbers("selection", oc.Selection.Select(e => e.Value));
+        w.WriteNumbers("selection_se", oc.Selection.Select(e => e.Se));
+        w.WriteNumbers("selection_ci_lower", oc.Selection.Select(e => Math.Max(0, e.Lower)));
+        w.WriteNumbers("selection_ci_upper", oc.Selection.Select(e => Math.Min(1, e.Upper)));
+        w.WriteNumbers("mean_patients", oc.MeanPatients.Select(e => e.Value));
+        w.WriteNumbers("mean_patients_se", oc.MeanPatients.Select(e => e.Se));
+        w.WriteNumbers("mean_dlts", oc.MeanDlts.Select(e => e.Value));
+        w.WriteNumbers("mean_dlts_se", oc.MeanDlts.Select(e => e.Se));
         w.WriteNumber("mean_n", oc.MeanN.Value);
         w.WriteNumber("mean_n_se", oc.MeanN.Se);
         w.WriteNumber("mean_total_dlts", oc.MeanTotalDlts.Value);
         w.WriteNumber("mean_total_dlts_se", oc.MeanTotalDlts.Se);
-        Numbers(w, "n_distribution", oc.NDistribution);
-        Numbers(w, "n_cumulative", Enumerable.Range(0, oc.NDistribution.Length).Select(oc.NCumulative));
-        Numbers(w, "dlt_total_distribution", oc.DltTotalDistribution);
-        Estimate(w, "p_top_dose_cleared", oc.TopDoseCleared);
-        Estimate(w, "p_correct_selection", oc.CorrectSelection);
-        Estimate(w, "p_select_above_mtd", oc.SelectAboveMtd);
-        Estimate(w, "p_select_below_mtd", oc.SelectBelowMtd);
-        Estimate(w, "share_patients_at_mtd", oc.ShareAtMtd);
-        Estimate(w, "share_patients_above_mtd", oc.ShareAboveMtd);
-        Estimate(w, "p_any_patient_above_mtd", oc.AnyPatientAboveMtd);
-        Estimate(w, "p_60pct_patients_above_mtd", oc.AtLeast60PctAboveMtd);
+        w.WriteNumbers("n_distribution", oc.NDistribution);
+        w.WriteNumbers("n_cumulative", Enumerable.Range(0, oc.NDistribution.Length).Select(oc.NCumulative));
+        w.WriteNumbers("dlt_total_distribution", oc.DltTotalDistribution);
+        w.WriteEstimate("p_top_dose_cleared", oc.TopDoseCleared);
+        w.WriteEstimate("p_correct_selection", oc.CorrectSelection);
+        w.WriteEstimate("p_select_above_mtd", oc.SelectAboveMtd);
+        w.WriteEstimate("p_select_below_mtd", oc.SelectBelowMtd);
+        w.WriteEstimate("share_patients_at_mtd", oc.ShareAtMtd);
+        w.WriteEstimate("share_patients_above_mtd", oc.ShareAboveMtd);
+        w.WriteEstimate("p_any_patient_above_mtd", oc.AnyPatientAboveMtd);
+        w.WriteEstimate("p_60pct_patients_above_mtd", oc.AtLeast60PctAboveMtd);
         if (oc.Engine == "exact")
         {
             w.WriteNumber("total_probability", oc.TotalProbability);
@@ -65,16 +65,5 @@ public static class JsonReport
         w.WriteEndObject();
     }
 
-    private static void Estimate(Utf8JsonWriter w, string name, Estimate e)
-    {
-        w.WriteNumber(name, e.Value);
-        w.WriteNumber(name + "_se", e.Se);
-    }
 
-    private static void Numbers(Utf8JsonWriter w, string name, IEnumerable<double> values)
-    {
-        w.WriteStartArray(name);
-        foreach (double v in values) w.WriteNumberValue(v);
-        w.WriteEndArray();
-    }
 }

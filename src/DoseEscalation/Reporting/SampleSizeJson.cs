@@ -11,7 +11,7 @@ public static class SampleSizeJson
     {
         var a = report.Analysis;
         var m = a.Model;
-        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        using var w = new Utf8JsonWriter(stream, JsonWriting.Options);
         w.WriteStartObject();
         w.WriteString("tool", "dose-escalation");
         w.WriteString("version", ToolInfo.Version);
@@ -68,14 +68,14 @@ public static class SampleSizeJson
         w.WriteStartObject();
         w.WriteString("name", r.Scenario.Name);
         if (r.Scenario.Rationale is { } why) w.WriteString("rationale", why); else w.WriteNull("rationale");
-        Numbers(w, "dlt", r.Scenario.Dlt);
-        if (r.Scenario.Response is { } resp) Numbers(w, "response", resp); else w.WriteNull("response");
+        w.WriteNumbers("dlt", r.Scenario.Dlt);
+        if (r.Scenario.Response is { } resp) w.WriteNumbers("response", resp); else w.WriteNull("response");
         w.WriteNumber("true_mtd", r.TrueMtdLevel + 1);
-        Numbers(w, "evaluable_distribution", r.EvaluableDistribution);
-        Numbers(w, "enrolled_distribution", r.EnrolledDistribution);
+        w.WriteNumbers("evaluable_distribution", r.EvaluableDistribution);
+        w.WriteNumbers("enrolled_distribution", r.EnrolledDistribution);
         w.WriteNumber("truncated_mass", r.TruncatedMass);
-        Estimate(w, "mean_evaluable", r.MeanEvaluable);
-        Estimate(w, "mean_enrolled", r.MeanEnrolled);
+        w.WriteEstimate("mean_evaluable", r.MeanEvaluable);
+        w.WriteEstimate("mean_enrolled", r.MeanEnrolled);
         w.WriteNumber("min_evaluable", r.MinEvaluable);
         w.WriteNumber("max_evaluable", r.MaxEvaluable);
         w.WriteBoolean("evaluable_range_exact", r.EvaluableRangeIsExact);
@@ -86,32 +86,32 @@ public static class SampleSizeJson
         w.WriteNumber("coverage_n", r.EnrolledQuantile(m.Coverage));
         if (m.PlannedN is { } p)
         {
-            Estimate(w, "p_enrolled_at_most_planned", r.EnrolledAtMost(p));
-            Estimate(w, "p_evaluable_at_most_planned", r.EvaluableAtMost(p));
+            w.WriteEstimate("p_enrolled_at_most_planned", r.EnrolledAtMost(p));
+            w.WriteEstimate("p_evaluable_at_most_planned", r.EvaluableAtMost(p));
         }
         else
         {
             w.WriteNull("p_enrolled_at_most_planned"); w.WriteNull("p_enrolled_at_most_planned_se");
             w.WriteNull("p_evaluable_at_most_planned"); w.WriteNull("p_evaluable_at_most_planned_se");
         }
-        Estimate(w, "expected_dlts", r.ExpectedDlts);
-        Estimate(w, "p_any_patient_above_mtd", r.AnyPatientAboveMtd);
-        Estimate(w, "p_select_above_mtd", r.SelectAboveMtd);
-        Estimate(w, "p_correct_selection", r.CorrectSelection);
-        Numbers(w, "selection", r.Selection.Select(e => e.Value));
-        Numbers(w, "selection_se", r.Selection.Select(e => e.Se));
-        Numbers(w, "mean_patients", r.MeanPatients.Select(e => e.Value));
-        Numbers(w, "mean_patients_se", r.MeanPatients.Select(e => e.Se));
-        Numbers(w, "mean_dlts", r.MeanDlts.Select(e => e.Value));
-        Numbers(w, "mean_dlts_se", r.MeanDlts.Select(e => e.Se));
+        w.WriteEstimate("expected_dlts", r.ExpectedDlts);
+        w.WriteEstimate("p_any_patient_above_mtd", r.AnyPatientAboveMtd);
+        w.WriteEstimate("p_select_above_mtd", r.SelectAboveMtd);
+        w.WriteEstimate("p_correct_selection", r.CorrectSelection);
+        w.WriteNumbers("selection", r.Selection.Select(e => e.Value));
+        w.WriteNumbers("selection_se", r.Selection.Select(e => e.Se));
+        w.WriteNumbers("mean_patients", r.MeanPatients.Select(e => e.Value));
+        w.WriteNumbers("mean_patients_se", r.MeanPatients.Select(e => e.Se));
+        w.WriteNumbers("mean_dlts", r.MeanDlts.Select(e => e.Value));
+        w.WriteNumbers("mean_dlts_se", r.MeanDlts.Select(e => e.Se));
         if (r.ExpectedResponders is { } er)
         {
             w.WriteStartObject("efficacy");
-            Numbers(w, "expected_responders", er.Select(e => e.Value));
-            Numbers(w, "expected_responders_se", er.Select(e => e.Se));
-            Estimate(w, "expected_responders_at_selected", r.ExpectedRespondersAtSelected!.Value);
+            w.WriteNumbers("expected_responders", er.Select(e => e.Value));
+            w.WriteNumbers("expected_responders_se", er.Select(e => e.Se));
+            w.WriteEstimate("expected_responders_at_selected", r.ExpectedRespondersAtSelected!.Value);
             if (r.MinResponses is { } mr) w.WriteNumber("min_responses", mr); else w.WriteNull("min_responses");
-            if (r.AtLeastMinResponses is { } al) Estimate(w, "p_at_least_min_responses", al);
+            if (r.AtLeastMinResponses is { } al) w.WriteEstimate("p_at_least_min_responses", al);
             else { w.WriteNull("p_at_least_min_responses"); w.WriteNull("p_at_least_min_responses_se"); }
             w.WriteEndObject();
         }
@@ -127,16 +127,5 @@ public static class SampleSizeJson
         w.WriteEndObject();
     }
 
-    private static void Estimate(Utf8JsonWriter w, string name, Estimate e)
-    {
-        w.WriteNumber(name, e.Value);
-        w.WriteNumber(name + "_se", e.Se);
-    }
 
-    private static void Numbers(Utf8JsonWriter w, string name, IEnumerable<double> values)
-    {
-        w.WriteStartArray(name);
-        foreach (double v in values) w.WriteNumberValue(v);
-        w.WriteEndArray();
-    }
 }
