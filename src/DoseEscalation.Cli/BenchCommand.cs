@@ -27,7 +27,7 @@ public static class BenchCommand
             $"AVX2 {(System.Runtime.Intrinsics.X86.Avx2.IsSupported ? "yes" : "no")}");
         var design = Design.ThreePlusThree(dlt.Count, deescalate: false, expandTopDose: false);
         var scenario = new Scenario("bench", dlt);
-        stdout.WriteLine($"3+3 escalation-only, DLT {o.Dlt}, {o.Trials:N0} trials, method {o.Method}:");
+        stdout.WriteLine($"3+3 escalation-only, DLT {o.Dlt}, {o.Trials:N0} trials, method {o.Method}, best of 3 runs:");
         double single = 0;
         foreach (int threads in new[] { 1, Environment.ProcessorCount }.Distinct())
         {
@@ -61,12 +61,19 @@ public static class BenchCommand
         catch (StateSpaceTooLargeException) { return false; }
     }
 
+    /// <summary>Best of three timed runs after a warm-up: virtual machines' neighbours make single runs noisy.</summary>
     private static (double Rate, OperatingCharacteristics Oc) Measure(IDesign design, Scenario scenario, long trials, int threads, SimulationMethod method)
     {
         // Warm-up so tiered compilation reaches the optimised loop before timing.
         MonteCarloEngine.Run(design, scenario, 0.3, new MonteCarloOptions { Trials = Math.Min(trials, 2_000_000), Seed = 1, Threads = threads, Method = method });
-        var sw = Stopwatch.StartNew();
-        var oc = MonteCarloEngine.Run(design, scenario, 0.3, new MonteCarloOptions { Trials = trials, Seed = 2, Threads = threads, Method = method });
-        return (trials / sw.Elapsed.TotalSeconds, oc);
+        double best = 0;
+        OperatingCharacteristics? oc = null;
+        for (int rep = 0; rep < 3; rep++)
+        {
+            var sw = Stopwatch.StartNew();
+            oc = MonteCarloEngine.Run(design, scenario, 0.3, new MonteCarloOptions { Trials = trials, Seed = 2, Threads = threads, Method = method });
+            best = Math.Max(best, trials / sw.Elapsed.TotalSeconds);
+        }
+        return (best, oc!);
     }
 }

@@ -107,7 +107,7 @@ internal sealed class CompiledWalk
         int size = Unsafe.SizeOf<VectorNode>();
         int nodeCount = _vectorNodes!.Length;
         ref byte nodes = ref Unsafe.As<VectorNode, byte>(ref MemoryMarshal.GetArrayDataReference(_vectorNodes));
-        ref long v0 = ref MemoryMarshal.GetArrayDataReference(visits);
+        ref long v0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(visits), WalkCounters.Pad);
         int firstOffset = _firstTerminal * size, rootOffset = _root * size;
         int done = 0;
         bool walked = false;
@@ -155,7 +155,7 @@ internal sealed class CompiledWalk
         ref Node nodes = ref MemoryMarshal.GetArrayDataReference(_nodes3);
         // Per-lane visit counters (see WalkCounters), so increments of one popular node by several
         // lanes do not chain through memory.
-        ref long v0 = ref MemoryMarshal.GetArrayDataReference(visits);
+        ref long v0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(visits), WalkCounters.Pad);
         int done = 0;
         bool walked = false;
         int s0 = root, s1 = root, s2 = root, s3 = root, s4 = root, s5 = root, s6 = root, s7 = root;
@@ -282,7 +282,13 @@ internal sealed class CompiledWalk
 /// </summary>
 internal sealed class WalkCounters(int nodeCount, int firstTerminal, int terminalCount)
 {
-    internal readonly long[] Visits = new long[Xoshiro256StarStarX8.Lanes * nodeCount];
+    /// <summary>
+    /// Longs of padding before the counters (two cache lines), so two workers' counter arrays, which
+    /// the allocator may place side by side, never share a cache line (false sharing halves scaling).
+    /// </summary>
+    internal const int Pad = 16;
+
+    internal readonly long[] Visits = new long[Pad + Xoshiro256StarStarX8.Lanes * nodeCount + Pad];
     internal readonly long[] Tail = new long[terminalCount];
 
     /// <summary>Trials ended in each terminal node (index = node - first terminal).</summary>
@@ -290,7 +296,7 @@ internal sealed class WalkCounters(int nodeCount, int firstTerminal, int termina
     {
         var counts = (long[])Tail.Clone();
         for (int j = 0; j < Xoshiro256StarStarX8.Lanes; j++)
-            for (int t = firstTerminal; t < nodeCount; t++) counts[t - firstTerminal] += Visits[j * nodeCount + t];
+            for (int t = firstTerminal; t < nodeCount; t++) counts[t - firstTerminal] += Visits[Pad + j * nodeCount + t];
         return counts;
     }
 }
