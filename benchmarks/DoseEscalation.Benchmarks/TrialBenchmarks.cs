@@ -56,13 +56,16 @@ public class TrialBenchmarks
     }
 }
 
-/// <summary>Per design: trials/second of the whole engine on one thread (compiled graph where it fits).</summary>
+/// <summary>
+/// Per design: the whole engine on one thread (compiled graph where it fits), 5 doses, cohorts of 3,
+/// max N 30. The state graph is cached per design, so its build is outside the measurement.
+/// </summary>
 [MemoryDiagnoser]
 public class DesignBenchmarks
 {
-    private const long Trials = 200_000;
+    private const long Trials = 2_000_000;
 
-    [Params("3+3", "a+b")]
+    [Params("3+3", "a+b", "boin", "mtpi2", "keyboard", "i3+3", "crm")]
     public string DesignName { get; set; } = "3+3";
 
     private IDesign _design = null!;
@@ -72,7 +75,14 @@ public class DesignBenchmarks
     public void Setup()
     {
         _scenario = new Scenario("five", [0.05, 0.10, 0.20, 0.30, 0.45]);
-        _design = DesignRegistry.Create(new DesignSpec { Name = DesignName }, 5, 0.3);
+        var takes = DesignRegistry.OptionsOf(DesignName);
+        _design = DesignRegistry.Create(new DesignSpec
+        {
+            Name = DesignName,
+            CohortSize = takes.Contains("cohort_size") ? 3 : null,
+            MaxN = takes.Contains("max_n") ? 30 : null,
+        }, 5, 0.3);
+        StateGraph.For(_design); // build and cache outside the measurement
     }
 
     [Benchmark(OperationsPerInvoke = (int)Trials)]
