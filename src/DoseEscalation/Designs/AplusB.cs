@@ -1,3 +1,5 @@
+using MathNet.Numerics.Distributions;
+
 namespace DoseEscalation.Designs;
 
 /// <summary>
@@ -81,6 +83,22 @@ public sealed class AplusB : IDesign
                 if (!Deescalate || nBelow >= A + B) return Decision.Select(below);
                 return Decision.Treat(below, B);
         }
+    }
+
+    /// <summary>
+    /// The probability, in [0, 1], that a dose whose true DLT probability is <paramref name="p"/>
+    /// (in [0, 1]) passes the A+B rule: P(X_A &lt; C) + sum over C &lt;= x &lt;= D of
+    /// P(X_A = x) P(X_B &lt;= E - x), with X_A ~ Bin(A, p) and X_B ~ Bin(B, p). For the 3+3 this is
+    /// (1-p)^3 + 3p(1-p)^5. It is the rule's operating-characteristic curve at one dose, whatever
+    /// happens at the other doses.
+    /// </summary>
+    public double EscalationProbability(double p)
+    {
+        if (!(p >= 0 && p <= 1)) throw new ArgumentOutOfRangeException(nameof(p), p, "a DLT probability must be in [0, 1]");
+        double pass = Binomial.CDF(p, A, C - 1);
+        for (int x = C; x <= D; x++)
+            pass += Binomial.PMF(p, A, x) * Binomial.CDF(p, B, E - x);
+        return pass;
     }
 
     public string Describe() =>
