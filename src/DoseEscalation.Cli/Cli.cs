@@ -11,7 +11,7 @@ public static class Cli
     public const int Ok = 0, BadInput = 1, Usage = 2;
 
     /// <summary>Every verb's options type, in help order.</summary>
-    public static readonly Type[] Verbs = [typeof(SimulateOptions), typeof(ExactOptions), typeof(CompareOptions), typeof(TableOptions), typeof(SampleSizeOptions), typeof(BenchOptions)];
+    public static readonly Type[] Verbs = [typeof(SimulateOptions), typeof(ExactOptions), typeof(CompareOptions), typeof(TableOptions), typeof(SampleSizeOptions), typeof(PlotOptions), typeof(ReportOptions), typeof(BenchOptions)];
 
     /// <param name="interactive">True when standard error is a terminal: progress may be drawn there.</param>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive = false)
@@ -43,6 +43,8 @@ public static class Cli
                 CompareOptions o => CompareCommand.Compare(o, stdout, stderr, interactive),
                 TableOptions o => CompareCommand.Table(o, stdout),
                 SampleSizeOptions o => SampleSizeCommand.Run(o, stdout, stderr),
+                PlotOptions o => PlotCommand.Plot(o, stdout, stderr, interactive),
+                ReportOptions o => PlotCommand.Report(o, stdout, stderr, interactive, "dose-escalation " + string.Join(' ', args)),
                 BenchOptions o => BenchCommand.Run(o, stdout),
                 _ => Usage,
             };

@@ -149,3 +149,50 @@ public sealed class CompareOptions
 public sealed class TableOptions : InputOptions
 {
 }
+
+[Verb("plot", HelpText = "SVG charts of a design's operating characteristics: selection, allocation, sample size, OC curve, design comparison.")]
+public sealed class PlotOptions : InputOptions
+{
+    [Option("charts", Default = "selection,allocation,samplesize,occurve,comparison", HelpText = "Charts to draw, comma-separated.")]
+    public string Charts { get; set; } = "selection,allocation,samplesize,occurve,comparison";
+
+    [Option("engine", Default = "auto", HelpText = "auto (exact where the design allows, else Monte Carlo), exact or monte-carlo.")]
+    public string Engine { get; set; } = "auto";
+
+    [Option("trials", HelpText = "Monte Carlo trials per scenario (default: the file's; 100,000 for the comparison).")]
+    public long? Trials { get; set; }
+
+    [Option("seed", HelpText = "Random seed (default: the file's).")]
+    public ulong? Seed { get; set; }
+
+    [Option("mark-n", HelpText = "Sample size to mark on the sample-size chart with its P(N <= n) (default: the file's planned_n).")]
+    public int? MarkN { get; set; }
+
+    [Option("designs", Default = "3+3,boin,mtpi2,keyboard,i3+3,crm", HelpText = "Designs of the comparison chart (common random numbers, with the benchmark).")]
+    public string Designs { get; set; } = "3+3,boin,mtpi2,keyboard,i3+3,crm";
+
+    [Option("gallery", HelpText = "Write the chart gallery of docs/gallery into this folder instead (fixed inputs; FILE and options are ignored).")]
+    public string? Gallery { get; set; }
+}
+
+[Verb("report", HelpText = "One self-contained HTML page (or Markdown with SVGs beside it): inputs, design rules, results tables, all charts, reproducibility footer.")]
+public sealed class ReportOptions : InputOptions
+{
+    [Option("engine", Default = "auto", HelpText = "auto (exact where the design allows, else Monte Carlo), exact or monte-carlo.")]
+    public string Engine { get; set; } = "auto";
+
+    [Option("trials", HelpText = "Monte Carlo trials per scenario (default: the file's).")]
+    public long? Trials { get; set; }
+
+    [Option("seed", HelpText = "Random seed (default: the file's).")]
+    public ulong? Seed { get; set; }
+
+    [Option("mark-n", HelpText = "Sample size to mark on the sample-size charts (default: the file's planned_n).")]
+    public int? MarkN { get; set; }
+
+    [Option("designs", Default = "3+3,boin,mtpi2,keyboard,i3+3,crm", HelpText = "Designs of the comparison section.")]
+    public string Designs { get; set; } = "3+3,boin,mtpi2,keyboard,i3+3,crm";
+
+    [Option("compare-trials", Default = 20_000L, HelpText = "Trials per scenario of the comparison section.")]
+    public long CompareTrials { get; set; } = 20_000;
+}

@@ -36,8 +36,14 @@ public static class ComparisonEngine
         int mtd = scenario.TrueMtdLevel(target);
         int patientsPerTrial = Math.Max(designs.Max(d => d.MaxPatients), benchmarkPatients);
         var thresholds = scenario.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
-        var total = new Worker(designs, k, mtd, patientsPerTrial);
-        MonteCarloEngine.RunBatches(options, () => new Worker(designs, k, mtd, patientsPerTrial),
+        // A design whose state graph fits walks it (its decisions are precomputed there); the others ask Decide.
+        var graphs = designs.Select(d =>
+        {
+            try { return StateGraph.For(d, options.MaxStates); }
+            catch (StateSpaceTooLargeException) { return null; }
+        }).ToArray();
+        var total = new Worker(designs, graphs, k, mtd, patientsPerTrial);
+        MonteCarloEngine.RunBatches(options, () => new Worker(designs, graphs, k, mtd, patientsPerTrial),
             (Worker w, long batch, int count) =>
             {
                 var rng = Xoshiro256StarStar.ForStream(options.Seed, (ulong)batch);
@@ -81,9 +87,11 @@ public static class ComparisonEngine
         public long BenchmarkCorrect;
         private readonly ulong[] _tolerances;
         private readonly int _mtd;
+        private readonly StateGraph?[] _graphs;
 
-        public Worker(IReadOnlyList<IDesign> designs, int k, int mtd, int patientsPerTrial)
+        public Worker(IReadOnlyList<IDesign> designs, StateGraph?[] graphs, int k, int mtd, int patientsPerTrial)
         {
+            _graphs = graphs;
             Tallies = designs.Select(d => new OcTally<long>(k, d.MaxPatients, mtd)).ToArray();
             PcsDiff = new long[designs.Count]; PcsDiffSq = new long[designs.Count];
             AboveDiff = new long[designs.Count]; AboveDiffSq = new long[designs.Count];
@@ -115,7 +123,9 @@ public static class ComparisonEngine
                 long above0 = 0;
                 for (int j = 0; j < designs.Count; j++)
                 {
-                    int selected = RunOne(designs[j], thresholds, patients, dlts);
+                    int selected = _graphs[j] is { } graph
+                        ? WalkOne(graph, thresholds, patients, dlts)
+                        : RunOne(designs[j], thresholds, patients, dlts);
                     Tallies[j].Record(selected, patients, dlts, 1);
                     int correct = selected == _mtd ? 1 : 0;
                     int n = 0, above = 0;
@@ -128,6 +138,22 @@ public static class ComparisonEngine
                 }
                 if (benchmarkPatients > 0 && _mtd >= 0 && Benchmark(thresholds, benchmarkPatients, target) == _mtd) BenchmarkCorrect++;
             }
+        }
+
+        /// <summary>As <see cref="RunOne"/>, through the design's state graph: the same decisions, looked up.</summary>
+        private int WalkOne(StateGraph graph, ulong[] thresholds, Span<int> patients, Span<int> dlts)
+        {
+            int node = graph.Root, total = 0;
+            while (!graph.IsTerminal(node))
+            {
+                int level = graph.NextLevel(node), m = graph.NextCohortSize(node), x = 0;
+                for (int i = 0; i < m; i++) x += _tolerances[total + i] < thresholds[level] ? 1 : 0;
+                total += m;
+                node = graph.Child(node, x);
+            }
+            graph.PatientsAt(node).CopyTo(patients);
+            graph.DltsAt(node).CopyTo(dlts);
+            return graph.SelectedLevel(node);
         }
 
         /// <summary>One trial of one design on this trial's patients, in enrolment order.</summary>

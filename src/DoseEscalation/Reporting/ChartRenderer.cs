@@ -484,6 +484,8 @@ public static class ChartRenderer
 
     private static string FormatTick(double v, Axis axis, AxisTicks ticks)
     {
+        // A tick computed as -0.0 (or -1e-17) must print as 0, not "-0".
+        if (Math.Abs(v) < 1e-9 * Math.Max(1, Math.Abs(ticks.Values[^1] - ticks.Values[0]))) v = 0;
         if (axis.Percent)
         {
             int d = Math.Max(0, ticks.Decimals - 2);

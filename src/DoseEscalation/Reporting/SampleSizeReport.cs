@@ -67,17 +67,7 @@ public sealed record SampleSizeReport
     {
         var d = Analysis.Design;
         var lines = new List<string> { $"Design: {d.Describe()}; target DLT rate {Formatting.Percent(Analysis.Target, Digits(Analysis.Target))}." };
-        if (d is AplusB ab)
-        {
-            lines.Add(ab.IsThreePlusThree
-                ? $"Patients are treated in cohorts of 3, starting at {Doses[ab.StartLevel].Label}. With 0/3 DLTs the next higher level is opened; with 1/3, 3 more patients are treated at the same level, and 1/6 lets escalation continue; 2 or more DLTs (of 3 or of 6) make the level too toxic."
-                : $"Patients are treated in cohorts of {ab.A}, starting at {Doses[ab.StartLevel].Label}. With fewer than {ab.C} DLTs of {ab.A} the next higher level is opened; with {ab.C} to {ab.D}, {ab.B} more patients are treated at the same level, and at most {ab.E} DLTs of {ab.A + ab.B} let escalation continue; more DLTs make the level too toxic.");
-            lines.Add((ab.Deescalate
-                    ? "When a level is too toxic, the level below is expanded to " + (ab.A + ab.B) + " patients if it has fewer, and the MTD is the highest level with at most " + ab.E + " DLT" + (ab.E == 1 ? "" : "s") + $" in {ab.A + ab.B} patients."
-                    : "When a level is too toxic, the level below is selected as the MTD.")
-                + (ab.ExpandTopDose ? $" The highest level is selected only after {ab.A + ab.B} patients have been treated there." : " The highest level may be selected once it passes.")
-                + " If the lowest level is too toxic, the trial stops without selecting a dose.");
-        }
+        lines.AddRange(DesignProse.Rules(d, Doses));
         var m = Analysis.Model;
         if (m.NonEvaluableRate > 0)
             lines.Add($"Patients who leave the DLT window early without a DLT are not evaluable for dose escalation and are replaced; each enrolled patient is assumed non-evaluable with probability {Formatting.Percent(m.NonEvaluableRate, Digits(m.NonEvaluableRate))}, independently of the others.");

@@ -18,6 +18,21 @@ public class ComparisonEngineTests
     }
 
     [Fact]
+    public void Graph_walk_and_Decide_loop_see_the_same_patients_and_give_identical_results()
+    {
+        IDesign[] designs = [Design.ThreePlusThree(3), Design.Boin(3, 0.3, 3, 18), Design.Crm([0.1, 0.2, 0.3], 0.3, maxN: 12)];
+        var o = new MonteCarloOptions { Trials = 20_000, Seed = 9 };
+        var walked = ComparisonEngine.Run(designs, Three, 0.3, o, 18);
+        var decided = ComparisonEngine.Run(designs, Three, 0.3, o with { MaxStates = 1 }, 18); // no graph fits: Decide every cohort
+        for (int j = 0; j < designs.Length; j++)
+        {
+            Assert.Equal(walked.Designs[j].Oc.Selection, decided.Designs[j].Oc.Selection);
+            Assert.Equal(walked.Designs[j].Oc.MeanPatients, decided.Designs[j].Oc.MeanPatients);
+            Assert.Equal(walked.Designs[j].CorrectSelectionDifference, decided.Designs[j].CorrectSelectionDifference);
+        }
+    }
+
+    [Fact]
     public void A_design_against_itself_differs_by_exactly_zero()
     {
         IDesign[] designs = [Design.ThreePlusThree(3), Design.ThreePlusThree(3)];

@@ -1,0 +1,100 @@
+using DoseEscalation.Designs;
+using DoseEscalation.Scenarios;
+
+namespace DoseEscalation.Reporting;
+
+/// <summary>Everything a full report shows: built by the CLI from one run, rendered by <see cref="HtmlReport"/> or <see cref="MarkdownReport"/>.</summary>
+public sealed record Report
+{
+    public required ScenarioFile File { get; init; }
+    public required ResultSet Results { get; init; }
+    /// <summary>Charts by stable file name (without extension), in display order.</summary>
+    public required IReadOnlyList<(string Name, SvgDocument Svg)> Charts { get; init; }
+    public ComparisonSet? Comparison { get; init; }
+    public DecisionTable? DecisionTable { get; init; }
+    /// <summary>The command that produced the report, for the reproducibility footer.</summary>
+    public required string CommandLine { get; init; }
+    public required DateTimeOffset Created { get; init; }
+
+    /// <summary>The sections every format shows, as (heading, paragraphs, table) built once from the data.</summary>
+    internal IEnumerable<ReportSection> Sections()
+    {
+        var f = File;
+        var trial = new List<string> { f.Trial.Name + (f.Trial.RegistryId is { } id ? $" ({id})." : ".") };
+        if (f.Trial.Source is { } src) trial.Add("Source: " + src);
+        if (f.Trial.DltWindowDays is { } w) trial.Add($"DLT assessment window: {w} days.");
+        if (f.Trial.Notes is { } notes) trial.Add(notes);
+        yield return new ReportSection("Trial and dose levels", trial,
+            new ReportTable(["level", "dose"], f.Doses.Select(d => new[] { d.Label, d.Dose ?? "" }).ToList()));
+
+        var design = new List<string> { $"{Results.Design.Describe()}; target DLT rate {Formatting.Percent(Results.Target, 0)}." };
+        design.AddRange(DesignProse.Rules(Results.Design, f.Doses));
+        ReportTable? table = null;
+        if (DecisionTable is { } dt)
+        {
+            design.Add($"Decision table ({dt.Note}):");
+            table = new ReportTable(["patients at the dose", "escalate if DLTs <=", "de-escalate if DLTs >=", "eliminate if DLTs >="],
+                dt.Rows.Select(r => new[] { Formatting.Int(r.Patients), Cell(r.EscalateAtMost), Cell(r.DeescalateAtLeast), Cell(r.EliminateAtLeast) }).ToList());
+        }
+        yield return new ReportSection("Design", design, table);
+
+        yield return new ReportSection("Toxicity scenarios",
+            ["True DLT probability per dose under each scenario; the true MTD is the highest dose whose DLT probability is at most the target."],
+            new ReportTable(["scenario", .. f.Doses.Select(d => d.Label), "true MTD", "rationale"],
+                Results.Results.Select(oc => new[] { oc.Scenario.Name }
+                    .Concat(oc.Scenario.Dlt.Select(p => Formatting.Round(p, 2)))
+                    .Append(oc.TrueMtdLevel < 0 ? "none" : f.Doses[oc.TrueMtdLevel].Label)
+                    .Append(oc.Scenario.Rationale ?? "").ToArray()).ToList()));
+
+        string engine = Results.Engine == "exact"
+            ? "Exact calculation over every possible course of the trial (no simulation error)."
+            : $"Monte Carlo: {Formatting.Int(Results.Trials)} simulated trials per scenario, seed {Results.Seed}; standard errors in parentheses.";
+        yield return new ReportSection("Operating characteristics", [engine],
+            new ReportTable(["scenario", .. f.Doses.Select(d => $"P(select {d.Label})"), "P(no dose)", "P(correct MTD)", "P(select above MTD)", "mean N", "mean DLTs", "% patients above MTD"],
+                Results.Results.Select(oc => new[] { oc.Scenario.Name }
+                    .Concat(oc.Selection.Skip(1).Select(Formatting.PercentWithSe))
+                    .Append(Formatting.PercentWithSe(oc.Selection[0]))
+                    .Append(Formatting.PercentWithSe(oc.CorrectSelection))
+                    .Append(Formatting.PercentWithSe(oc.SelectAboveMtd))
+                    .Append(Formatting.MeanWithSe(oc.MeanN, 1))
+                    .Append(Formatting.MeanWithSe(oc.MeanTotalDlts, 2))
+                    .Append(Formatting.PercentWithSe(oc.ShareAboveMtd)).ToArray()).ToList()));
+
+        yield return new ReportSection("Patients per dose", ["Mean number of patients treated (and mean DLTs) at each dose."],
+            new ReportTable(["scenario", .. f.Doses.Select(d => d.Label)],
+                Results.Results.Select(oc => new[] { oc.Scenario.Name }
+                    .Concat(Enumerable.Range(0, oc.DoseCount).Select(d => $"{Formatting.Round(oc.MeanPatients[d].Value, 2)} ({Formatting.Round(oc.MeanDlts[d].Value, 2)} DLTs)"))
+                    .ToArray()).ToList()));
+
+        int maxN = Results.Results.Max(oc => oc.NDistribution.Length) - 1;
+        var support = Enumerable.Range(0, maxN + 1).Where(n => Results.Results.Any(oc => n < oc.NDistribution.Length && oc.NDistribution[n] > 0)).ToList();
+        yield return new ReportSection("Sample size", ["P(N <= n): the probability that the trial needs at most n patients."],
+            new ReportTable(["scenario", .. support.Select(n => $"n = {n}")],
+                Results.Results.Select(oc => new[] { oc.Scenario.Name }.Concat(support.Select(n => Formatting.Percent(oc.NCumulative(n)))).ToArray()).ToList()));
+
+        if (Comparison is { } cmp)
+            yield return new ReportSection("Comparison with other designs",
+                [$"All designs on the same simulated patients (common random numbers), {Formatting.Int(cmp.Trials)} trials per scenario, seed {cmp.Seed}. "
+                 + "The benchmark is the nonparametric optimal design (O'Quigley, Paoletti & Maccario 2002) with the same patients."],
+                new ReportTable(["scenario", "design", "P(correct MTD)", "P(select above MTD)", "mean N", "% patients above MTD", "benchmark P(correct)"],
+                    cmp.Scenarios.SelectMany(sc => sc.Designs.Select(r => new[]
+                    {
+                        sc.Scenario.Name, r.Oc.Design, Formatting.PercentWithSe(r.Oc.CorrectSelection), Formatting.PercentWithSe(r.Oc.SelectAboveMtd),
+                        Formatting.MeanWithSe(r.Oc.MeanN, 1), Formatting.PercentWithSe(r.Oc.ShareAboveMtd),
+                        sc.BenchmarkCorrectSelection is { } b ? Formatting.PercentWithSe(b) : "n/a",
+                    })).ToList()));
+    }
+
+    /// <summary>The reproducibility footer.</summary>
+    internal string Footer() =>
+        $"dose-escalation {ToolInfo.Version}; engine {Results.Engine}"
+        + (Results.Engine == "exact" ? "" : $", {Formatting.Int(Results.Trials)} trials, seed {Results.Seed}")
+        + $"; scenario file {File.Path}; created {Created.UtcDateTime:yyyy-MM-dd HH:mm} UTC; command: {CommandLine}";
+
+    private static string Cell(int? v) => v is { } i ? Formatting.Int(i) : "NA";
+}
+
+/// <summary>A heading, its paragraphs and an optional table.</summary>
+internal sealed record ReportSection(string Heading, IReadOnlyList<string> Paragraphs, ReportTable? Table);
+
+internal sealed record ReportTable(IReadOnlyList<string> Header, IReadOnlyList<string[]> Rows);
