@@ -12,9 +12,16 @@ public static class HtmlReport
         body { font-family: "Helvetica Neue", Arial, "Liberation Sans", sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; line-height: 1.45; }
         h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ccc; padding-bottom: .2rem; }
         table { border-collapse: collapse; margin: .8rem 0; font-size: .9rem; } th, td { border: 1px solid #ccc; padding: .25rem .5rem; text-align: right; }
-        th:first-child, td:first-child { text-align: left; } th { background: #f3f3f3; }
+        th:first-child, td:first-child, td.text { text-align: left; } th { background: #f3f3f3; }
         figure { margin: 1.5rem 0; } svg { max-width: 100%; height: auto; } footer { margin-top: 3rem; font-size: .8rem; color: #555; border-top: 1px solid #ccc; padding-top: .5rem; }
         """;
+
+    /// <summary>Numbers ("12.3%", "0.45", "12.8 (0.01)", "NA") align right; words align left.</summary>
+    private static bool IsNumber(string cell)
+    {
+        string head = cell.Split(' ')[0].TrimEnd('%');
+        return head is "NA" or "n/a" || double.TryParse(head, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _);
+    }
 
     public static void Write(Report report, TextWriter w)
     {
@@ -33,7 +40,7 @@ public static class HtmlReport
             if (section.Table is { } t)
             {
                 w.WriteLine("<table><thead><tr>" + string.Concat(t.Header.Select(h => $"<th>{E(h)}</th>")) + "</tr></thead><tbody>");
-                foreach (var row in t.Rows) w.WriteLine("<tr>" + string.Concat(row.Select(c => $"<td>{E(c)}</td>")) + "</tr>");
+                foreach (var row in t.Rows) w.WriteLine("<tr>" + string.Concat(row.Select(c => IsNumber(c) ? $"<td>{E(c)}</td>" : $"<td class=\"text\">{E(c)}</td>")) + "</tr>");
                 w.WriteLine("</tbody></table>");
             }
         }

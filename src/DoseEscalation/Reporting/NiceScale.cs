@@ -49,7 +49,8 @@ public static class NiceScale
         var values = new List<double>();
         int count = (int)Math.Round((hi - lo) / step);
         // Rounding each tick removes binary noise such as 0.30000000000000004.
-        for (int i = 0; i <= count; i++) values.Add(Math.Round(lo + i * step, decimals + 1));
+        // Adding 0.0 folds a negative zero (from flooring a tiny negative) into +0, which prints as "0".
+        for (int i = 0; i <= count; i++) values.Add(Math.Round(lo + i * step, decimals + 1) + 0.0);
         return new AxisTicks(values[0], values[^1], step, values, decimals);
     }
 
@@ -61,7 +62,7 @@ public static class NiceScale
         int decimals = Math.Max(0, -(int)Math.Floor(Math.Log10(step)));
         var values = new List<double>();
         for (double v = Math.Ceiling(min / step - 1e-9) * step; v <= max + step * 1e-9; v += step)
-            values.Add(Math.Round(v, decimals + 1));
+            values.Add(Math.Round(v, decimals + 1) + 0.0);
         return new AxisTicks(min, max, step, values, decimals);
     }
 }
