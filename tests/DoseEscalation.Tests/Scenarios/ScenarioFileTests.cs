@@ -46,6 +46,32 @@ public class ScenarioFileTests
         }
     }
 
+    public static TheoryData<string, string> FilesAndModelDesigns()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var f in Repo.ScenarioFiles())
+            foreach (var d in new[] { "boin", "mtpi2", "keyboard", "i3+3", "crm" })
+                data.Add(Path.GetFileName(f), d);
+        return data;
+    }
+
+    /// <summary>Every comparator design on every shipped scenario: Monte Carlo within 4 SE of exact.</summary>
+    [Theory]
+    [MemberData(nameof(FilesAndModelDesigns))]
+    public void Every_comparator_design_agrees_with_exact_on_every_shipped_scenario(string name, string designName)
+    {
+        var file = ScenarioFileReader.Load(Path.Combine(Repo.Root, "scenarios", name));
+        var design = DesignRegistry.Create(new DesignSpec { Name = designName, CohortSize = 3, MaxN = 18 }, file.Doses.Count, file.Target);
+        var graph = StateGraph.For(design);
+        foreach (var s in file.Scenarios)
+        {
+            var exact = ExactEngine.Run(graph, s, file.Target);
+            Assert.Equal(1.0, exact.TotalProbability, 12);
+            Agreement.Within4Se(exact, MonteCarloEngine.Run(design, s, file.Target,
+                new MonteCarloOptions { Trials = 100_000, Seed = file.Seed, Method = SimulationMethod.CompiledGraph }));
+        }
+    }
+
     [Fact]
     public void Built_in_default_is_the_NCT05008536_file()
     {
