@@ -9,7 +9,7 @@ public static class ConsoleReport
         w.WriteLine($"Design: {set.Design.Describe()}; target DLT rate {Formatting.Percent(set.Target, 0)}");
         w.WriteLine(set.Engine == "exact"
             ? "Engine: exact (no simulation error)"
-            : $"Engine: Monte Carlo, {Formatting.Int(set.Trials)} trials, seed {set.Seed}; standard errors in parentheses (percentage points)");
+            : $"Engine: Monte Carlo, {Formatting.Int(set.Trials)} trials, seed {set.Seed}; standard errors in parentheses (in percentage points for probabilities)");
         w.WriteLine("Doses: " + string.Join("; ", set.Doses.Select(d => d.Display)));
         foreach (var oc in set.Results)
         {
