@@ -42,10 +42,8 @@ public static class JsonReport
         w.WriteNumbers("mean_patients_se", oc.MeanPatients.Select(e => e.Se));
         w.WriteNumbers("mean_dlts", oc.MeanDlts.Select(e => e.Value));
         w.WriteNumbers("mean_dlts_se", oc.MeanDlts.Select(e => e.Se));
-        w.WriteNumber("mean_n", oc.MeanN.Value);
-        w.WriteNumber("mean_n_se", oc.MeanN.Se);
-        w.WriteNumber("mean_total_dlts", oc.MeanTotalDlts.Value);
-        w.WriteNumber("mean_total_dlts_se", oc.MeanTotalDlts.Se);
+        w.WriteEstimate("mean_n", oc.MeanN);
+        w.WriteEstimate("mean_total_dlts", oc.MeanTotalDlts);
         w.WriteNumbers("n_distribution", oc.NDistribution);
         w.WriteNumbers("n_cumulative", Enumerable.Range(0, oc.NDistribution.Length).Select(oc.NCumulative));
         w.WriteNumbers("dlt_total_distribution", oc.DltTotalDistribution);
