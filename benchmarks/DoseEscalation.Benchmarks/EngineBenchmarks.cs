@@ -32,4 +32,17 @@ public class ExactBenchmarks
 
     [Benchmark]
     public double Exact_10_doses() => ExactEngine.Run(Design.ThreePlusThree(10), _ten, 0.3).MeanN.Value;
+
+    private StateGraph _tenGraph = null!;
+
+    [GlobalSetup]
+    public void Setup() => _tenGraph = StateGraph.Build(Design.ThreePlusThree(10));
+
+    /// <summary>The state-graph build alone (the part a cached graph skips).</summary>
+    [Benchmark]
+    public int Graph_build_10_doses() => StateGraph.Build(Design.ThreePlusThree(10)).NodeCount;
+
+    /// <summary>The probability flow and result over a built graph (every further scenario of a run).</summary>
+    [Benchmark]
+    public double Exact_10_doses_graph_cached() => ExactEngine.Run(_tenGraph, _ten, 0.3).MeanN.Value;
 }
