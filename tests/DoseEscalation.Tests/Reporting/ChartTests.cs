@@ -98,6 +98,18 @@ public class ChartTests
     }
 
     [Theory]
+    [InlineData(3, 3, 1, 2, 2)]
+    [InlineData(2, 4, 1, 1, 1)]
+    [InlineData(4, 2, 1, 2, 2)]
+    public void AplusB_escalation_probability_equals_the_exact_one_dose_trial(int a, int b, int c, int d, int e)
+    {
+        // With one dose and no top-dose expansion, selecting it is exactly passing it.
+        var design = Design.AplusB(1, a, b, c, d, e, deescalate: false, expandTopDose: false);
+        foreach (double p in new[] { 0.05, 0.2, 0.3, 0.45, 0.7 })
+            Assert.Equal(ExactEngine.Run(design, new Scenario("one", [p]), 0.3).Selection[1].Value, design.EscalationProbability(p), 12);
+    }
+
+    [Theory]
     [InlineData(0.0, 1.0, 0.2)]
     [InlineData(3, 18, 5)]
     [InlineData(0, 0.83, 0.2)]
