@@ -75,13 +75,7 @@ public class DesignBenchmarks
     public void Setup()
     {
         _scenario = new Scenario("five", [0.05, 0.10, 0.20, 0.30, 0.45]);
-        var takes = DesignRegistry.OptionsOf(DesignName);
-        _design = DesignRegistry.Create(new DesignSpec
-        {
-            Name = DesignName,
-            CohortSize = takes.Contains("cohort_size") ? 3 : null,
-            MaxN = takes.Contains("max_n") ? 30 : null,
-        }, 5, 0.3);
+        _design = DesignRegistry.Create(DesignRegistry.WithSharedSize(new DesignSpec { Name = DesignName }, 3, 30), 5, 0.3);
         StateGraph.For(_design); // build and cache outside the measurement
     }
 

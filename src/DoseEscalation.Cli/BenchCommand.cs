@@ -44,9 +44,7 @@ public static class BenchCommand
             stdout.WriteLine($"Each design, 5 doses (DLT 0.05,0.10,0.20,0.30,0.45), cohorts of 3, max N 30, 1 thread, {trials:N0} trials:");
             foreach (string name in DesignRegistry.Names)
             {
-                var takes = DesignRegistry.OptionsOf(name);
-                var spec = new DesignSpec { Name = name, CohortSize = takes.Contains("cohort_size") ? 3 : null, MaxN = takes.Contains("max_n") ? 30 : null };
-                var d = DesignRegistry.Create(spec, 5, 0.3);
+                var d = DesignRegistry.Create(DesignRegistry.WithSharedSize(new DesignSpec { Name = name }, 3, 30), 5, 0.3);
                 bool compiled = method != SimulationMethod.TrialLoop && Fits(d);
                 var (rate, _) = Measure(d, five, trials, 1, method);
                 stdout.WriteLine($"  {name,-9} {rate / 1e6,8:F2} M trials/s   ({(compiled ? "compiled state graph" : "trial loop")})");

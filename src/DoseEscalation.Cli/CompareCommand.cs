@@ -42,13 +42,8 @@ public static class CompareCommand
     /// <summary>A design for the comparison: the file's own options when it names the same design, plus the shared cohort size and maximum N where the design takes them.</summary>
     private static IDesign Build(string name, ScenarioFile file, CompareOptions o)
     {
-        var takes = DesignRegistry.OptionsOf(name);
         var spec = string.Equals(file.Design.Name, name, StringComparison.OrdinalIgnoreCase) ? file.Design : new DesignSpec { Name = name };
-        spec = spec with
-        {
-            CohortSize = takes.Contains("cohort_size") ? o.CohortSize : spec.CohortSize,
-            MaxN = takes.Contains("max_n") ? o.MaxN : spec.MaxN,
-        };
+        spec = DesignRegistry.WithSharedSize(spec, o.CohortSize, o.MaxN);
         try { return DesignRegistry.Create(spec, file.Doses.Count, file.Target); }
         catch (DesignSpecException ex) { throw new CliInputException($"--designs {o.Designs}: {ex.Message}"); }
     }

@@ -139,9 +139,8 @@ public static class PlotCommand
         if (trials < 1) throw new CliInputException($"--trials {trials}: must be at least 1");
         var list = names.Select(name =>
         {
-            var takes = DesignRegistry.OptionsOf(name);
             var spec = string.Equals(name, inputs.Design.Name, StringComparison.OrdinalIgnoreCase) ? file.Design : new DesignSpec { Name = name };
-            spec = spec with { CohortSize = takes.Contains("cohort_size") ? spec.CohortSize ?? 3 : null, MaxN = takes.Contains("max_n") ? spec.MaxN ?? 30 : null };
+            spec = DesignRegistry.WithSharedSize(spec, spec.CohortSize ?? 3, spec.MaxN ?? 30);
             try { return DesignRegistry.Create(spec, file.Doses.Count, file.Target); }
             catch (DesignSpecException ex) { throw new CliInputException($"--designs {designs}: {ex.Message}"); }
         }).ToList();

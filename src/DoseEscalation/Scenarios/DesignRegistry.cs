@@ -62,6 +62,21 @@ public static class DesignRegistry
     private static readonly string[] IntervalOptions =
         ["cohort_size", "max_n", "n_earlystop", "cutoff_eli", "extrasafe", "offset", "epsilon1", "epsilon2"];
 
+    /// <summary>
+    /// <paramref name="spec"/> with the cohort size and maximum N set where its design takes them
+    /// (the model-assisted and model-based designs) and cleared where it does not (3+3, A+B): how
+    /// several designs share one sample-size setting in comparisons.
+    /// </summary>
+    public static DesignSpec WithSharedSize(DesignSpec spec, int cohortSize, int maxN)
+    {
+        var takes = OptionsOf(spec.Name);
+        return spec with
+        {
+            CohortSize = takes.Contains("cohort_size") ? cohortSize : null,
+            MaxN = takes.Contains("max_n") ? maxN : null,
+        };
+    }
+
     /// <summary>The options (scenario-file spelling) the named design takes; empty for an unknown name.</summary>
     public static IReadOnlyList<string> OptionsOf(string name) => name.Trim().ToLowerInvariant() switch
     {

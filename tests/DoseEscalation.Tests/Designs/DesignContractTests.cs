@@ -12,13 +12,7 @@ public class DesignContractTests
 
     private static IDesign Make(string name, int doses = 5)
     {
-        var takes = DesignRegistry.OptionsOf(name);
-        return DesignRegistry.Create(new DesignSpec
-        {
-            Name = name,
-            CohortSize = takes.Contains("cohort_size") ? 3 : null,
-            MaxN = takes.Contains("max_n") ? 18 : null,
-        }, doses, 0.3);
+        return DesignRegistry.Create(DesignRegistry.WithSharedSize(new DesignSpec { Name = name }, 3, 18), doses, 0.3);
     }
 
     [Theory]
