@@ -75,7 +75,8 @@ public class DesignBenchmarks
     public void Setup()
     {
         _scenario = new Scenario("five", [0.05, 0.10, 0.20, 0.30, 0.45]);
-        _design = DesignRegistry.Create(DesignRegistry.WithSharedSize(new DesignSpec { Name = DesignName }, 3, 30), 5, 0.3);
+        var descriptor = DoseEscalation.Designs.Configuration.DesignCatalog.Default.Get(DesignName);
+        _design = descriptor.Create(new DoseEscalation.Designs.Configuration.DesignContext(5, 0.3), DoseEscalation.Designs.Configuration.OptionValues.Empty).Design;
         StateGraph.For(_design); // build and cache outside the measurement
     }
 

@@ -11,7 +11,7 @@ namespace DoseEscalation.Cli;
 /// </summary>
 public static class BenchCommand
 {
-    public static int Run(BenchOptions o, TextWriter stdout)
+    public static int Run(BenchOptions o, TextWriter stdout, Designs.Configuration.DesignCatalog catalog)
     {
         if (o.Trials < 1) throw new CliInputException($"--trials {o.Trials}: must be at least 1");
         var dlt = RunInputs.ParseProbabilities(o.Dlt, "--dlt");
@@ -42,9 +42,10 @@ public static class BenchCommand
             var five = new Scenario("five", [0.05, 0.10, 0.20, 0.30, 0.45]);
             long trials = Math.Max(1, o.Trials / 20);
             stdout.WriteLine($"Each design, 5 doses (DLT 0.05,0.10,0.20,0.30,0.45), cohorts of 3, max N 30, 1 thread, {trials:N0} trials:");
-            foreach (string name in DesignRegistry.Names)
+            foreach (var descriptor in catalog.Designs)
             {
-                var d = DesignRegistry.Create(DesignRegistry.WithSharedSize(new DesignSpec { Name = name }, 3, 30), 5, 0.3);
+                string name = descriptor.Name;
+                var d = descriptor.Create(new Designs.Configuration.DesignContext(5, 0.3), Designs.Configuration.OptionValues.Empty).Design;
                 bool compiled = method != SimulationMethod.TrialLoop && Fits(d);
                 var (rate, _) = Measure(d, five, trials, 1, method);
                 stdout.WriteLine($"  {name,-9} {rate / 1e6,8:F2} M trials/s   ({(compiled ? "compiled state graph" : "trial loop")})");

@@ -1,55 +1,187 @@
-using CommandLine;
-using CommandLine.Text;
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using DoseEscalation.Designs.Configuration;
 using DoseEscalation.Engines;
 using DoseEscalation.Scenarios;
 
 namespace DoseEscalation.Cli;
 
-/// <summary>The command line: parses a verb, runs it, maps failures to exit codes (0 ok, 1 bad input, 2 usage).</summary>
+/// <summary>
+/// The command line: parses a verb with System.CommandLine, runs it, maps failures to exit codes
+/// (0 ok, 1 bad input, 2 usage). Every error is one line on standard error; nothing given is
+/// dropped: an unknown option is named with the closest known spelling, a missing value, a repeated
+/// option or an extra argument is an error.
+/// </summary>
 public static class Cli
 {
     public const int Ok = 0, BadInput = 1, Usage = 2;
 
-    /// <summary>Every verb's options type, in help order.</summary>
-    public static readonly Type[] Verbs = [typeof(SimulateOptions), typeof(ExactOptions), typeof(CompareOptions), typeof(TableOptions), typeof(SampleSizeOptions), typeof(PlotOptions), typeof(ReportOptions), typeof(BenchOptions)];
-
     /// <param name="interactive">True when standard error is a terminal: progress may be drawn there.</param>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive = false)
+    /// <param name="catalog">The designs the command line knows (default: the built-in catalog).</param>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive = false, DesignCatalog? catalog = null)
     {
-        using var parser = new Parser(s => { s.HelpWriter = null; s.CaseSensitive = false; s.AutoVersion = true; });
-        var parsed = parser.ParseArguments(args, Verbs);
-        if (parsed is NotParsed<object> notParsed)
+        catalog ??= DesignCatalog.Default;
+        int code = Ok;
+        var root = new RootCommand("dose-escalation " + Reporting.ToolInfo.Version
+            + ": phase I dose-escalation designs, simulated and exact operating characteristics. "
+            + "Documentation: the docs folder of the source distribution (scenario format, designs, outputs).");
+        void Verb(Command command, Func<ParseResult, int> run)
         {
-            var help = HelpText.AutoBuild(parsed, h =>
-            {
-                h.Heading = $"dose-escalation {Reporting.ToolInfo.Version}";
-                h.Copyright = "Phase I dose-escalation designs: simulation and exact operating characteristics. Docs: docs/README.md";
-                h.AddDashesToOption = true;
-                h.MaximumDisplayWidth = 100;
-                return h;
-            }, e => e, verbsIndex: true);
-            bool asked = notParsed.Errors.All(e => e is HelpRequestedError or HelpVerbRequestedError or VersionRequestedError);
-            if (notParsed.Errors.Any(e => e is VersionRequestedError)) { stdout.WriteLine(Reporting.ToolInfo.Version); return Ok; }
-            (asked ? stdout : stderr).WriteLine(help);
-            return asked ? Ok : Usage;
+            command.SetAction(pr => code = Guard(stderr, () => run(pr)));
+            root.Subcommands.Add(command);
         }
-        var options = ((Parsed<object>)parsed).Value;
-        try
+
+        var sim = new Command("simulate", "Monte Carlo operating characteristics of a design over toxicity scenarios.");
+        var simIn = new InputFlags(sim, catalog, multi: false, formats: ["table", "csv", "json"]);
+        var simRun = new RunFlags(sim, "Simulated trials per scenario (default: the file's, else 1,000,000).");
+        var simMethod = Flags.Choice("--method", "Simulation method: compiled state graph when it fits (auto), graph, or trial loop", "auto", "graph", "loop");
+        var simEngine = Flags.Choice("--engine", "monte-carlo, or exact (the same as the exact verb)", "monte-carlo", "exact");
+        sim.Options.Add(simMethod); sim.Options.Add(simEngine);
+        Verb(sim, pr =>
         {
-            return options switch
+            var o = simIn.Bind(pr, new SimulateOptions());
+            simRun.Bind(pr, out var trials, out var seed, out int threads);
+            (o.Trials, o.Seed, o.Threads) = (trials, seed, threads);
+            o.Method = pr.Given(simMethod) ?? "auto";
+            o.Engine = pr.Given(simEngine) ?? "monte-carlo";
+            if (o.Engine == "exact" && pr.GetResult(simMethod) is not null) throw new UsageException("--method applies to Monte Carlo only, not with --engine exact");
+            return Commands.Simulate(o, stdout, stderr, interactive, catalog);
+        });
+
+        var exact = new Command("exact", "Exact operating characteristics by enumerating every trial state (no simulation error).");
+        var exIn = new InputFlags(exact, catalog, multi: false, formats: ["table", "csv", "json"]);
+        var paths = Flags.Int("--paths", "List every distinct outcome path of the first N cohorts with its probability, instead of the OCs.", 1);
+        var maxStates = Flags.Int("--max-states", $"Give up (and suggest simulate) past this many distinct trial states (default {StateGraph.DefaultMaxStates:N0}).", 1);
+        exact.Options.Add(paths); exact.Options.Add(maxStates);
+        Verb(exact, pr =>
+        {
+            var o = exIn.Bind(pr, new ExactOptions());
+            o.Paths = pr.Given(paths);
+            o.MaxStates = pr.Given(maxStates) ?? StateGraph.DefaultMaxStates;
+            return Commands.Exact(o, stdout, stderr, catalog);
+        });
+
+        var compare = new Command("compare", "Several designs on every scenario, side by side, with the same simulated patients (common random numbers), with paired differences and the benchmark.");
+        var cmpIn = new InputFlags(compare, catalog, multi: true, formats: ["table", "csv", "json"]);
+        var cmpRun = new RunFlags(compare, "Simulated trials per scenario (default 100,000).");
+        Verb(compare, pr =>
+        {
+            var o = cmpIn.Bind(pr, new CompareOptions());
+            o.Designs = cmpIn.DesignsValue(pr);
+            cmpRun.Bind(pr, out var trials, out var seed, out int threads);
+            (o.Trials, o.Seed, o.Threads) = (trials, seed, threads);
+            return CompareCommand.Compare(o, stdout, stderr, interactive, catalog);
+        });
+
+        var table = new Command("table", "A design's decision table: for n patients at the current dose, the DLT counts that escalate, stay, de-escalate, eliminate.");
+        var tabIn = new InputFlags(table, catalog, multi: false, formats: ["table", "csv", "md"], scenarios: false);
+        Verb(table, pr => CompareCommand.Table(tabIn.Bind(pr, new TableOptions()), stdout, catalog));
+
+        var ss = new Command("samplesize", "Sample size for a protocol: evaluable and enrolled N with non-evaluable replacement and expansion, toxicity, efficacy.");
+        var ssIn = new InputFlags(ss, catalog, multi: false, formats: ["table", "md", "json"]);
+        var planned = Flags.Int("--planned-n", "Planned enrolled sample size whose sufficiency is reported (default: the file's protocol.planned_n).", 1);
+        planned.Aliases.Add("-n"); planned.Aliases.Add("--n");
+        var coverage = Flags.Real("--coverage", "Share of trials the recommended N must cover (default 0.9).", v => v > 0 && v < 1, "strictly between 0 and 1");
+        var nonEval = Flags.Real("--non-evaluable", "Probability an enrolled patient is non-evaluable and replaced (default: the file's, else 0).", v => v >= 0 && v < 0.95, "a probability in [0, 0.95)");
+        var expansion = Flags.Int("--expansion", "Patients added at the selected dose (default: the file's protocol.expansion_cohort, else 0).", 0);
+        var minResp = Flags.Int("--min-responses", "r in P(at least r responses at the selected dose) (default: the file's protocol.min_responses).", 1);
+        var ssRun = new RunFlags(ss, "Simulated trials per scenario when the exact engine cannot be used (default: the file's).");
+        var ssStates = Flags.Int("--max-states", "Use the exact engine when the design has at most this many trial states, else Monte Carlo.", 1);
+        foreach (var op in new Option[] { planned, coverage, nonEval, expansion, minResp, ssStates }) ss.Options.Add(op);
+        Verb(ss, pr =>
+        {
+            var o = ssIn.Bind(pr, new SampleSizeOptions());
+            (o.N, o.Coverage, o.NonEvaluable, o.Expansion, o.MinResponses) = (pr.Given(planned), pr.Given(coverage), pr.Given(nonEval), pr.Given(expansion), pr.Given(minResp));
+            ssRun.Bind(pr, out var trials, out var seed, out int threads);
+            (o.Trials, o.Seed, o.Threads) = (trials, seed, threads);
+            o.MaxStates = pr.Given(ssStates) ?? StateGraph.DefaultMaxStates;
+            return SampleSizeCommand.Run(o, stdout, stderr, catalog);
+        });
+
+        var plot = new Command("plot", "SVG charts of a design's operating characteristics into a folder: selection, allocation, sample size, OC curve, design comparison.");
+        var plotIn = new InputFlags(plot, catalog, multi: false, formats: ["svg"], outDoc: "Folder to write the charts into (required).");
+        var charts = Flags.Text("--charts", $"Charts to draw, comma-separated (default: all of {string.Join(",", PlotCommand.ChartNames)}).", "LIST");
+        var plotEngine = Flags.Choice("--engine", "Engine: exact where the design allows (auto), exact, or monte-carlo", "auto", "exact", "monte-carlo");
+        var plotTrials = Flags.Long("--trials", "Monte Carlo trials per scenario (default: the file's; 100,000 for the comparison).", 1);
+        var plotSeed = Flags.Seed("Random seed (default: the file's).");
+        var markN = Flags.Int("--mark-n", "Sample size to mark on the sample-size chart with its P(N <= n) (default: the file's planned_n).", 1);
+        var plotDesigns = Flags.Text("--designs", "Designs of the comparison chart, comma-separated (default 3+3,boin,mtpi2,keyboard,i3+3,crm).", "LIST");
+        var gallery = Flags.Text("--gallery", "Write the chart gallery of the documentation into this folder instead (fixed inputs; no other option may be given).", "DIR");
+        foreach (var op in new Option[] { charts, plotEngine, plotTrials, plotSeed, markN, plotDesigns, gallery }) plot.Options.Add(op);
+        Verb(plot, pr =>
+        {
+            var o = plotIn.Bind(pr, new PlotOptions());
+            o.Charts = pr.Given(charts) ?? o.Charts;
+            o.Engine = pr.Given(plotEngine) ?? "auto";
+            (o.Trials, o.Seed, o.MarkN) = (pr.Given(plotTrials), pr.Given(plotSeed), pr.Given(markN));
+            o.Designs = pr.Given(plotDesigns) ?? o.Designs;
+            o.Gallery = pr.Given(gallery);
+            if (o.Gallery is not null)
             {
-                SimulateOptions o => Commands.Simulate(o, stdout, stderr, interactive),
-                ExactOptions o => Commands.Exact(o, stdout, stderr),
-                CompareOptions o => CompareCommand.Compare(o, stdout, stderr, interactive),
-                TableOptions o => CompareCommand.Table(o, stdout),
-                SampleSizeOptions o => SampleSizeCommand.Run(o, stdout, stderr),
-                PlotOptions o => PlotCommand.Plot(o, stdout, stderr, interactive),
-                ReportOptions o => PlotCommand.Report(o, stdout, stderr, interactive, "dose-escalation " + string.Join(' ', args)),
-                BenchOptions o => BenchCommand.Run(o, stdout),
-                _ => Usage,
-            };
+                var others = pr.CommandResult.Children.OfType<OptionResult>().Where(r => r.Option != gallery).Select(r => r.Option.Name).ToList();
+                if (others.Count > 0 || o.File is not null) throw new UsageException($"--gallery draws fixed inputs; it takes no other option ({string.Join(", ", others.DefaultIfEmpty("FILE"))} given)");
+            }
+            if (o.Engine == "exact" && o.Trials is not null) throw new UsageException("--trials applies to Monte Carlo only, not with --engine exact");
+            return PlotCommand.Plot(o, stdout, stderr, interactive, catalog);
+        });
+
+        var report = new Command("report", "One self-contained HTML page (or Markdown with SVGs beside it): inputs, design rules, results, all charts, reproducibility footer.");
+        var repIn = new InputFlags(report, catalog, multi: false, formats: ["html", "md"], outDoc: "File to write the report to (required).");
+        var repEngine = Flags.Choice("--engine", "Engine: exact where the design allows (auto), exact, or monte-carlo", "auto", "exact", "monte-carlo");
+        var repTrials = Flags.Long("--trials", "Monte Carlo trials per scenario (default: the file's).", 1);
+        var repSeed = Flags.Seed("Random seed (default: the file's).");
+        var repMark = Flags.Int("--mark-n", "Sample size to mark on the sample-size charts (default: the file's planned_n).", 1);
+        var repDesigns = Flags.Text("--designs", "Designs of the comparison section, comma-separated (default 3+3,boin,mtpi2,keyboard,i3+3,crm).", "LIST");
+        var repCmpTrials = Flags.Long("--compare-trials", "Trials per scenario of the comparison section (default 20,000).", 1);
+        foreach (var op in new Option[] { repEngine, repTrials, repSeed, repMark, repDesigns, repCmpTrials }) report.Options.Add(op);
+        Verb(report, pr =>
+        {
+            var o = repIn.Bind(pr, new ReportOptions());
+            o.Engine = pr.Given(repEngine) ?? "auto";
+            (o.Trials, o.Seed, o.MarkN) = (pr.Given(repTrials), pr.Given(repSeed), pr.Given(repMark));
+            o.Designs = pr.Given(repDesigns) ?? o.Designs;
+            o.CompareTrials = pr.Given(repCmpTrials) ?? o.CompareTrials;
+            return PlotCommand.Report(o, stdout, stderr, interactive, "dose-escalation " + string.Join(' ', args), catalog);
+        });
+
+        var bench = new Command("bench", "Measure Monte Carlo throughput (trials/second) on this machine, on 1 thread and on all cores.");
+        var bTrials = Flags.Long("--trials", "Trials per measurement (default 200,000,000).", 1);
+        var bDlt = Flags.Text("--dlt", "True DLT probabilities of the standard scenario (default 0.10,0.25,0.40).", "P1,P2,...");
+        var bMethod = Flags.Choice("--method", "graph (compiled state graph), loop (general trial loop) or auto", "graph", "loop", "auto");
+        var bDesigns = Flags.Switch("--designs", "Also measure every design on a 5-dose scenario (1 thread).");
+        foreach (var op in new Option[] { bTrials, bDlt, bMethod, bDesigns }) bench.Options.Add(op);
+        Verb(bench, pr => BenchCommand.Run(new BenchOptions
+        {
+            Trials = pr.Given(bTrials) ?? 200_000_000L, Dlt = pr.Given(bDlt) ?? "0.10,0.25,0.40",
+            Method = pr.Given(bMethod) ?? "graph", Designs = pr.Given(bDesigns) ?? false,
+        }, stdout, catalog));
+
+        var result = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (UsageError(result, root) is { } problem)
+        {
+            bool value = problem.StartsWith(Flags.ValueErrorMark, StringComparison.Ordinal);
+            stderr.WriteLine($"dose-escalation: error: {problem.TrimStart(Flags.ValueErrorMark[0])}");
+            return value ? BadInput : Usage;
         }
-        catch (Exception ex) when (ex is CliInputException or ScenarioFileException or DesignSpecException or StateSpaceTooLargeException)
+        if (result.CommandResult.Command == root && !args.Any(a => a is "--help" or "-h" or "-?" or "--version"))
+        {
+            stderr.WriteLine($"dose-escalation: error: name a command ({string.Join(", ", root.Subcommands.Select(c => c.Name))}); dose-escalation --help lists them");
+            return Usage;
+        }
+        int exit = result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        return exit != 0 ? exit : code;
+    }
+
+    /// <summary>Runs a verb, turning input errors into one line and an exit code.</summary>
+    private static int Guard(TextWriter stderr, Func<int> run)
+    {
+        try { return run(); }
+        catch (UsageException ex)
+        {
+            stderr.WriteLine($"dose-escalation: error: {ex.Message}");
+            return Usage;
+        }
+        catch (Exception ex) when (ex is CliInputException or ScenarioFileException or DesignOptionException or StateSpaceTooLargeException or OptionValueException)
         {
             stderr.WriteLine($"dose-escalation: error: {ex.Message}");
             return BadInput;
@@ -59,5 +191,170 @@ public static class Cli
             stderr.WriteLine($"dose-escalation: error: {ex.Message.Split('\n')[0]}");
             return BadInput;
         }
+    }
+
+    /// <summary>The first thing wrong with the command line as typed, in one line; null if nothing is.</summary>
+    private static string? UsageError(ParseResult result, RootCommand root)
+    {
+        var command = result.CommandResult.Command;
+        // An unknown option lands as an argument (FILE) or an unmatched token: name it, with the closest spelling.
+        var loose = result.CommandResult.Children.OfType<ArgumentResult>().SelectMany(a => a.Tokens).Select(t => t.Value)
+            .Concat(result.UnmatchedTokens);
+        foreach (var token in loose)
+        {
+            if (token.Length > 1 && token[0] == '-' && !double.TryParse(token, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
+            {
+                string name = token.Split('=')[0];
+                var known = command.Options.SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal)).ToList();
+                string? close = Closest(name, known);
+                if (token.Contains('=') && known.Contains(name)) return $"write {name} VALUE, not {token}";
+                return $"unknown option {name}" + (close is null ? $" for {command.Name}" : $"; did you mean {close}?") + $" ({(command == root ? "dose-escalation" : "dose-escalation " + command.Name)} --help lists the options)";
+            }
+        }
+        // A switch followed by a word that is neither true/false nor an existing file: the word was meant for the switch.
+        var tokens = result.Tokens;
+        for (int i = 1; i < tokens.Count; i++)
+        {
+            if (tokens[i].Type != TokenType.Argument || tokens[i - 1].Type != TokenType.Option) continue;
+            var option = command.Options.FirstOrDefault(o => o.Name == tokens[i - 1].Value || o.Aliases.Contains(tokens[i - 1].Value));
+            if (option is Option<bool?> && !File.Exists(tokens[i].Value) && result.GetValue<string?>("FILE") == tokens[i].Value)
+                return Flags.ValueErrorMark + $"{tokens[i - 1].Value} {tokens[i].Value}: expected true or false (or a scenario FILE, and there is no such file)";
+        }
+        if (command == root && result.UnmatchedTokens.Count > 0)
+        {
+            string verb = result.UnmatchedTokens[0];
+            string? close = Closest(verb, root.Subcommands.Select(c => c.Name).ToList());
+            return $"unknown command {verb}" + (close is null ? "" : $"; did you mean {close}?");
+        }
+        if (result.Errors.Count == 0) return null;
+        // A value error (ours) is reported before a structural one only if no structural one exists.
+        var errors = result.Errors.OrderBy(e => e.Message.StartsWith(Flags.ValueErrorMark, StringComparison.Ordinal) ? 1 : 0).ToList();
+        string message = errors[0].Message;
+        if (message.StartsWith(Flags.ValueErrorMark, StringComparison.Ordinal)) return message;
+        var m = System.Text.RegularExpressions.Regex.Match(message, "Required argument missing for option: '(.+)'");
+        if (m.Success) return $"{m.Groups[1].Value} needs a value";
+        m = System.Text.RegularExpressions.Regex.Match(message, "Option '(.+)' expects a single argument but (\\d+) were provided");
+        if (m.Success) return $"{m.Groups[1].Value} is given {m.Groups[2].Value} times; give it once";
+        m = System.Text.RegularExpressions.Regex.Match(message, "Unrecognized command or argument '(.*)'");
+        if (m.Success) return $"unexpected argument '{m.Groups[1].Value}' ({command.Name} takes at most one scenario FILE)";
+        return message.Split('\n')[0].Trim();
+    }
+
+    /// <summary>The known spelling closest to <paramref name="typed"/> (case-insensitive edit distance at most 3), or null.</summary>
+    internal static string? Closest(string typed, IReadOnlyList<string> known)
+    {
+        string? best = null;
+        int bestDistance = int.MaxValue;
+        foreach (var k in known)
+        {
+            int d = Distance(typed.ToLowerInvariant(), k.ToLowerInvariant());
+            if (d < bestDistance) (best, bestDistance) = (k, d);
+        }
+        return bestDistance <= Math.Max(1, Math.Min(3, typed.Length / 3)) ? best : null;
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var prev = new int[b.Length + 1];
+        var cur = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++) prev[j] = j;
+        for (int i = 1; i <= a.Length; i++)
+        {
+            cur[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+                cur[j] = Math.Min(Math.Min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            (prev, cur) = (cur, prev);
+        }
+        return prev[b.Length];
+    }
+}
+
+/// <summary>The input flags of a verb: FILE, --dlt, the design(s), common settings, --set, correct selection, format, output.</summary>
+internal sealed class InputFlags
+{
+    private readonly Argument<string?> _file = new("FILE") { Arity = ArgumentArity.ZeroOrOne, Description = "Scenario file (YAML; see the scenario-format documentation). Default: the built-in NCT05008536 anti-BCMA CAR-NK scenarios." };
+    private readonly Option<string?>? _dlt;
+    private readonly Option<string?> _design;
+    private readonly DesignFlags? _designFlags;
+    private readonly DesignFlags _common;
+    private readonly Option<double?> _target = Flags.Real("--target", "Target DLT rate, for every design (default: the file's, else 0.30).", v => v > 0 && v < 1, "strictly between 0 and 1");
+    private readonly Option<string[]> _set = Flags.Many("--set", "Set one design's option: LABEL.OPTION=VALUE, e.g. crm.skeleton=0.05,0.1,0.2 or boin.extrasafe=true (repeatable).", "LABEL.OPTION=VALUE");
+    private readonly Option<string?> _correct = Flags.Choice("--correct-selection", "What counts as a correct selection (default: the file's, else highest-at-or-below-target)", [.. CorrectSelection.Keys]);
+    private readonly Option<string?> _window = Flags.Text("--correct-window", "With --correct-selection window: D1,D2 for the window [target - D1, target + D2].", "D1,D2");
+    private readonly Option<string?> _format;
+    private readonly Option<string?> _out;
+    private readonly Option<bool?> _quiet = Flags.Switch("--quiet", "No progress display and no warnings on standard error.");
+    private readonly string _defaultFormat;
+
+    public InputFlags(Command command, DesignCatalog catalog, bool multi, string[] formats, bool scenarios = true, string? outDoc = null)
+    {
+        command.Arguments.Add(_file);
+        if (scenarios)
+        {
+            _dlt = Flags.Text("--dlt", "True DLT probabilities per dose, comma-separated (e.g. 0.05,0.10,0.20); replaces the file's scenarios.", "P1,P2,...");
+            command.Options.Add(_dlt);
+        }
+        _design = multi
+            ? Flags.Text("--designs", $"Designs to compare, comma-separated labels of the file's designs or design names ({string.Join(", ", catalog.Names)}); default: the file's designs. The first is the reference for paired differences.", "LIST")
+            : Flags.Text("--design", $"Design: a label of the file's designs, or a name ({string.Join(", ", catalog.Names)}); default: the file's design.", "NAME");
+        command.Options.Add(_design);
+        _common = new DesignFlags(catalog, includeCommon: true);
+        _common.AddTo(command);
+        command.Options.Add(_target);
+        if (!multi)
+        {
+            _designFlags = new DesignFlags(catalog, includeCommon: false);
+            _designFlags.AddTo(command);
+        }
+        command.Options.Add(_set);
+        if (scenarios) { command.Options.Add(_correct); command.Options.Add(_window); }
+        _defaultFormat = formats[0];
+        _format = Flags.Choice("--format", $"Output format (default {formats[0]})", formats);
+        _out = Flags.Text("--out", outDoc ?? "Write the output to this file (atomically) instead of standard output.", "PATH");
+        command.Options.Add(_format);
+        command.Options.Add(_out);
+        command.Options.Add(_quiet);
+    }
+
+    public string? DesignsValue(ParseResult pr) => pr.Given(_design);
+
+    public T Bind<T>(ParseResult pr, T o) where T : InputOptions
+    {
+        o.File = pr.GetValue(_file);
+        o.Dlt = _dlt is null ? null : pr.Given(_dlt);
+        if (_designFlags is not null) o.Design = pr.Given(_design);
+        o.DesignFlags = _designFlags?.Bind(pr) ?? OptionValues.Empty;
+        o.Common = _common.Bind(pr);
+        o.Target = pr.Given(_target);
+        o.Set = pr.Given(_set) ?? [];
+        o.CorrectSelection = pr.Given(_correct);
+        o.CorrectWindow = pr.Given(_window);
+        o.Format = pr.Given(_format) ?? _defaultFormat;
+        o.Out = pr.Given(_out);
+        o.Quiet = pr.Given(_quiet) ?? false;
+        return o;
+    }
+}
+
+/// <summary>--trials, --seed and --threads.</summary>
+internal sealed class RunFlags
+{
+    private readonly Option<long?> _trials;
+    private readonly Option<ulong?> _seed = Flags.Seed("Random seed (default: the file's). Same seed, same numbers, whatever --threads.");
+    private readonly Option<int?> _threads = Flags.Int("--threads", "Worker threads; 0 = all cores (default). Does not change the results.", 0);
+
+    public RunFlags(Command command, string trialsDoc)
+    {
+        _trials = Flags.Long("--trials", trialsDoc, 1);
+        command.Options.Add(_trials);
+        command.Options.Add(_seed);
+        command.Options.Add(_threads);
+    }
+
+    public void Bind(ParseResult pr, out long? trials, out ulong? seed, out int threads)
+    {
+        trials = pr.Given(_trials);
+        seed = pr.Given(_seed);
+        threads = pr.Given(_threads) ?? 0;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using DoseEscalation.Designs.Configuration;
 using DoseEscalation.Engines;
 using DoseEscalation.Reporting;
 
@@ -7,30 +8,28 @@ namespace DoseEscalation.Cli;
 /// <summary>The verbs: bind inputs, call the library, hand results to a report writer.</summary>
 public static class Commands
 {
-    public static int Simulate(SimulateOptions o, TextWriter stdout, TextWriter stderr, bool interactive)
+    public static int Simulate(SimulateOptions o, TextWriter stdout, TextWriter stderr, bool interactive, DesignCatalog catalog)
     {
-        string engine = o.Engine.Trim().ToLowerInvariant();
-        if (engine is "exact")
+        if (o.Engine is "exact")
+        {
+            if (o.Trials is not null || o.Seed is not null || o.Threads != 0)
+                throw new UsageException("--trials, --seed and --threads apply to Monte Carlo only, not with --engine exact");
             return Exact(new ExactOptions
             {
-                File = o.File, Dlt = o.Dlt, Design = o.Design, Deescalate = o.Deescalate, ExpandTopDose = o.ExpandTopDose, AB = o.AB,
-                Target = o.Target, StartDose = o.StartDose, CohortSize = o.CohortSize, MaxN = o.MaxN, NEarlyStop = o.NEarlyStop,
-                ExtraSafe = o.ExtraSafe, CutoffEli = o.CutoffEli, Skeleton = o.Skeleton, Model = o.Model, Format = o.Format, Out = o.Out, Quiet = o.Quiet,
-            }, stdout, stderr);
-        if (engine is not "monte-carlo") throw new CliInputException($"--engine {o.Engine}: expected monte-carlo or exact");
+                File = o.File, Dlt = o.Dlt, Design = o.Design, DesignFlags = o.DesignFlags, Common = o.Common, Target = o.Target, Set = o.Set,
+                CorrectSelection = o.CorrectSelection, CorrectWindow = o.CorrectWindow, Format = o.Format, Out = o.Out, Quiet = o.Quiet,
+            }, stdout, stderr, catalog);
+        }
         var writer = Writer(o.Format);
-        var inputs = RunInputs.Resolve(o);
+        var inputs = RunInputs.Resolve(o, catalog);
         Warn(inputs, o, stderr);
-        var method = o.Method.Trim().ToLowerInvariant() switch
+        var method = o.Method switch
         {
-            "auto" => SimulationMethod.Auto,
             "graph" => SimulationMethod.CompiledGraph,
             "loop" => SimulationMethod.TrialLoop,
-            _ => throw new CliInputException($"--method {o.Method}: expected auto, graph or loop"),
+            _ => SimulationMethod.Auto,
         };
         long trials = o.Trials ?? inputs.File.Trials;
-        if (trials < 1) throw new CliInputException($"--trials {trials}: must be at least 1");
-        if (o.Threads < 0) throw new CliInputException($"--threads {o.Threads}: must be 0 (all cores) or more");
         var options = new MonteCarloOptions { Trials = trials, Seed = o.Seed ?? inputs.File.Seed, Threads = o.Threads, Method = method };
         var file = inputs.File;
         var results = Progress.Run(interactive && !o.Quiet, file.Scenarios.Count * trials, "Simulating", report =>
@@ -40,18 +39,16 @@ public static class Commands
         return Cli.Ok;
     }
 
-    public static int Exact(ExactOptions o, TextWriter stdout, TextWriter stderr)
+    public static int Exact(ExactOptions o, TextWriter stdout, TextWriter stderr, DesignCatalog catalog)
     {
         var writer = Writer(o.Format);
-        var inputs = RunInputs.Resolve(o);
+        if (o.Paths is not null && o.Format is not ("table" or "csv")) throw new CliInputException($"--format {o.Format}: --paths writes table or csv");
+        var inputs = RunInputs.Resolve(o, catalog);
         Warn(inputs, o, stderr);
-        if (o.MaxStates < 1) throw new CliInputException($"--max-states {o.MaxStates}: must be at least 1");
         var graph = StateGraph.For(inputs.Design, o.MaxStates);
         var file = inputs.File;
         if (o.Paths is { } cohorts)
         {
-            if (cohorts < 1) throw new CliInputException($"--paths {cohorts}: must be at least 1");
-            if (o.Format is not ("table" or "csv")) throw new CliInputException($"--format {o.Format}: --paths writes table or csv");
             var paths = file.Scenarios.Select(s => (s, DosePaths.Enumerate(graph, s, cohorts))).ToList();
             Emit(stream => PathReport.Write(file, inputs.Design, cohorts, paths, o.Format, stream), o.Out, stdout);
             return Cli.Ok;
@@ -73,10 +70,12 @@ public static class Commands
         Engine = engine,
         Trials = trials,
         Seed = seed,
-        Results = results,
+        Results = results.Select(r => r.WithCorrectSelection(inputs.File.CorrectSelection)).ToList(),
+        Setups = inputs.Designs,
+        CorrectSelection = inputs.File.CorrectSelection,
     };
 
-    internal static Action<ResultSet, Stream> Writer(string format) => format.Trim().ToLowerInvariant() switch
+    internal static Action<ResultSet, Stream> Writer(string format) => format switch
     {
         "table" => (set, s) => WriteText(s, w => ConsoleReport.Write(set, w)),
         "csv" => (set, s) => WriteText(s, w => CsvReport.Write(set, w)),
@@ -110,6 +109,7 @@ public static class Commands
     {
         if (o.Quiet) return;
         foreach (var w in inputs.File.Warnings) stderr.WriteLine($"dose-escalation: warning: {w}");
+        foreach (var n in inputs.Notes) stderr.WriteLine($"dose-escalation: warning: {n}");
         foreach (var s in inputs.File.Scenarios.Where(s => !s.IsMonotone && inputs.File.Path == "(command line)"))
             stderr.WriteLine($"dose-escalation: warning: --dlt: DLT probabilities decrease with dose (allowed, but check it is intended)");
     }

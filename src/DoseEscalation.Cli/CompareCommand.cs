@@ -1,4 +1,5 @@
 using DoseEscalation.Designs;
+using DoseEscalation.Designs.Configuration;
 using DoseEscalation.Engines;
 using DoseEscalation.Reporting;
 using DoseEscalation.Scenarios;
@@ -8,28 +9,32 @@ namespace DoseEscalation.Cli;
 /// <summary>The compare and table verbs.</summary>
 public static class CompareCommand
 {
-    public static int Compare(CompareOptions o, TextWriter stdout, TextWriter stderr, bool interactive)
+    /// <summary>The designs compare adds to a file that has only one.</summary>
+    public static readonly string[] DefaultComparators = ["3+3", "boin", "mtpi2", "keyboard", "i3+3"];
+
+    public static int Compare(CompareOptions o, TextWriter stdout, TextWriter stderr, bool interactive, DesignCatalog catalog)
     {
-        string format = o.Format.Trim().ToLowerInvariant();
-        if (format is not ("table" or "csv" or "json")) throw new CliInputException($"--format {o.Format}: expected table, csv or json");
-        var file = RunInputs.Resolve(new SimulateOptions { File = o.File, Dlt = o.Dlt, Target = o.Target, Quiet = o.Quiet }).File;
-        if (o.MaxN < 1) throw new CliInputException($"--max-n {o.MaxN}: must be at least 1");
-        if (o.CohortSize < 1) throw new CliInputException($"--cohort-size {o.CohortSize}: must be at least 1");
-        if (o.Threads < 0) throw new CliInputException($"--threads {o.Threads}: must be 0 (all cores) or more");
+        string format = o.Format;
+        var inputs = RunInputs.ResolveMany(o, o.Designs, DefaultComparators, catalog);
+        var file = inputs.File;
         long trials = o.Trials ?? 100_000;
-        if (trials < 1) throw new CliInputException($"--trials {trials}: must be at least 1");
-        var names = o.Designs.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (names.Length == 0) throw new CliInputException($"--designs {o.Designs}: name at least one design");
-        var designs = names.Select(name => Build(name, file, o)).ToList();
-        if (!o.Quiet) foreach (var w in file.Warnings) stderr.WriteLine($"dose-escalation: warning: {w}");
+        if (!o.Quiet)
+        {
+            foreach (var w in file.Warnings) stderr.WriteLine($"dose-escalation: warning: {w}");
+            foreach (var n in inputs.Notes) stderr.WriteLine($"dose-escalation: warning: {n}");
+        }
+        var designs = inputs.Designs.Select(d => d.Design).ToList();
+        // The benchmark sees as many patients as the largest design may treat.
+        int benchmarkN = designs.Max(d => d.MaxPatients);
         var options = new MonteCarloOptions { Trials = trials, Seed = o.Seed ?? file.Seed, Threads = o.Threads };
         var results = Progress.Run(interactive && !o.Quiet, file.Scenarios.Count * trials, "Comparing", report =>
-            file.Scenarios.Select((s, i) => ComparisonEngine.Run(designs, s, file.Target,
-                options with { Progress = done => report(i * trials + done) }, o.MaxN)).ToList());
+            file.Scenarios.Select((s, i) => Labelled(ComparisonEngine.Run(designs, s, file.Target,
+                options with { Progress = done => report(i * trials + done) }, benchmarkN, file.CorrectSelection), inputs.Designs)).ToList());
         var set = new ComparisonSet
         {
             TrialName = file.Trial.Name + (file.Trial.RegistryId is { } id ? $" ({id})" : ""),
             Doses = file.Doses, Target = file.Target, Trials = trials, Seed = options.Seed, Scenarios = results,
+            Setups = inputs.Designs, CorrectSelection = file.CorrectSelection,
         };
         Commands.Emit(stream =>
         {
@@ -39,20 +44,14 @@ public static class CompareCommand
         return Cli.Ok;
     }
 
-    /// <summary>A design for the comparison: the file's own options when it names the same design, plus the shared cohort size and maximum N where the design takes them.</summary>
-    private static IDesign Build(string name, ScenarioFile file, CompareOptions o)
-    {
-        var spec = string.Equals(file.Design.Name, name, StringComparison.OrdinalIgnoreCase) ? file.Design : new DesignSpec { Name = name };
-        spec = DesignRegistry.WithSharedSize(spec, o.CohortSize, o.MaxN);
-        try { return DesignRegistry.Create(spec, file.Doses.Count, file.Target); }
-        catch (DesignSpecException ex) { throw new CliInputException($"--designs {o.Designs}: {ex.Message}"); }
-    }
+    /// <summary>Each row named by its design's label, so two variants of one design stay apart.</summary>
+    internal static ScenarioComparison Labelled(ScenarioComparison sc, IReadOnlyList<ResolvedDesign> designs) =>
+        sc with { Designs = sc.Designs.Select((r, j) => r with { Oc = r.Oc with { Design = designs[j].Label } }).ToList() };
 
-    public static int Table(TableOptions o, TextWriter stdout)
+    public static int Table(TableOptions o, TextWriter stdout, DesignCatalog catalog)
     {
-        string format = o.Format.Trim().ToLowerInvariant();
-        if (format is not ("table" or "csv" or "md")) throw new CliInputException($"--format {o.Format}: expected table, csv or md");
-        var inputs = RunInputs.Resolve(o);
+        string format = o.Format;
+        var inputs = RunInputs.Resolve(o, catalog);
         DecisionTable table;
         try { table = DecisionTable.For(inputs.Design); }
         catch (NotSupportedException ex) { throw new CliInputException($"--design {inputs.Design.Name}: {ex.Message}"); }

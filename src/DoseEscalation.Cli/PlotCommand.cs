@@ -1,4 +1,5 @@
 using DoseEscalation.Designs;
+using DoseEscalation.Designs.Configuration;
 using DoseEscalation.Engines;
 using DoseEscalation.Reporting;
 using DoseEscalation.Scenarios;
@@ -10,7 +11,7 @@ public static class PlotCommand
 {
     public static readonly string[] ChartNames = ["selection", "allocation", "samplesize", "occurve", "comparison"];
 
-    public static int Plot(PlotOptions o, TextWriter stdout, TextWriter stderr, bool interactive)
+    public static int Plot(PlotOptions o, TextWriter stdout, TextWriter stderr, bool interactive, DesignCatalog catalog)
     {
         if (o.Out is null && o.Gallery is null) throw new CliInputException("--out DIR: plot needs a folder to write the SVG files into");
         if (o.Gallery is { } galleryDir)
@@ -22,10 +23,10 @@ public static class PlotCommand
         foreach (var c in charts)
             if (!ChartNames.Contains(c)) throw new CliInputException($"--charts {o.Charts}: unknown chart '{c}' (known: {string.Join(", ", ChartNames)})");
         if (File.Exists(o.Out)) throw new CliInputException($"--out {o.Out}: is a file; plot writes several SVG files into a folder");
-        var inputs = RunInputs.Resolve(o);
+        var inputs = RunInputs.Resolve(o, catalog);
         Commands.Warn(inputs, o, stderr);
         var results = Run(inputs, o.Engine, o.Trials, o.Seed, interactive && !o.Quiet);
-        var svgs = Charts(inputs, results, charts, o.MarkN, o.Designs, o.Trials ?? 100_000, o.Seed);
+        var svgs = Charts(inputs, results, charts, o.MarkN, o.Designs, o.Trials ?? 100_000, o.Seed, catalog);
         // Everything is drawn before anything is written: a failure leaves no partial set of files.
         Directory.CreateDirectory(o.Out!);
         foreach (var (name, svg) in svgs)
@@ -37,21 +38,15 @@ public static class PlotCommand
         return Cli.Ok;
     }
 
-    public static int Report(ReportOptions o, TextWriter stdout, TextWriter stderr, bool interactive, string commandLine)
+    public static int Report(ReportOptions o, TextWriter stdout, TextWriter stderr, bool interactive, string commandLine, DesignCatalog catalog)
     {
-        string format = o.Format.Trim().ToLowerInvariant() switch
-        {
-            "html" or "table" => "html",
-            "md" or "markdown" => "md",
-            _ => throw new CliInputException($"--format {o.Format}: expected html or md"),
-        };
+        string format = o.Format;
         if (o.Out is null) throw new CliInputException($"--out PATH: report needs a file to write (e.g. report.{format})");
-        if (o.CompareTrials < 1) throw new CliInputException($"--compare-trials {o.CompareTrials}: must be at least 1");
-        var inputs = RunInputs.Resolve(o);
+        var inputs = RunInputs.Resolve(o, catalog);
         Commands.Warn(inputs, o, stderr);
         var results = Run(inputs, o.Engine, o.Trials, o.Seed, interactive && !o.Quiet);
-        var charts = Charts(inputs, results, ChartNames, o.MarkN, o.Designs, o.CompareTrials, o.Seed);
-        ComparisonSet? comparison = Compare(inputs, o.Designs, o.CompareTrials, o.Seed) is { } c ? c.Set : null;
+        var charts = Charts(inputs, results, ChartNames, o.MarkN, o.Designs, o.CompareTrials, o.Seed, catalog);
+        ComparisonSet? comparison = Compare(inputs, o.Designs, o.CompareTrials, o.Seed, catalog) is { } c ? c.Set : null;
         DecisionTable? table = null;
         try { table = DecisionTable.For(inputs.Design); } catch (NotSupportedException) { }
         var report = new Report
@@ -74,8 +69,7 @@ public static class PlotCommand
     internal static ResultSet Run(RunInputs inputs, string engine, long? trials, ulong? seed, bool progress)
     {
         var file = inputs.File;
-        string e = engine.Trim().ToLowerInvariant();
-        if (e is not ("auto" or "exact" or "monte-carlo")) throw new CliInputException($"--engine {engine}: expected auto, exact or monte-carlo");
+        string e = engine;
         StateGraph? graph = null;
         if (e != "monte-carlo")
         {
@@ -85,7 +79,6 @@ public static class PlotCommand
         if (graph is not null)
             return Commands.Set(inputs, "exact", 0, null, file.Scenarios.Select(s => ExactEngine.Run(graph, s, file.Target)).ToList());
         long n = trials ?? file.Trials;
-        if (n < 1) throw new CliInputException($"--trials {n}: must be at least 1");
         var options = new MonteCarloOptions { Trials = n, Seed = seed ?? file.Seed };
         var results = Progress.Run(progress, file.Scenarios.Count * n, "Simulating", report =>
             file.Scenarios.Select((s, i) => MonteCarloEngine.Run(inputs.Design, s, file.Target, options with { Progress = d => report(i * n + d) })).ToList());
@@ -93,7 +86,7 @@ public static class PlotCommand
     }
 
     internal static IReadOnlyList<(string Name, SvgDocument Svg)> Charts(RunInputs inputs, ResultSet set, IEnumerable<string> charts,
-        int? markN, string designs, long compareTrials, ulong? seed)
+        int? markN, string designs, long compareTrials, ulong? seed, DesignCatalog catalog)
     {
         var file = inputs.File;
         var labels = file.Doses.Select(d => d.Dose is null ? d.Label : $"{d.Label}: {d.Dose}").ToList();
@@ -117,12 +110,12 @@ public static class PlotCommand
                     break;
                 case "occurve":
                     var curves = new List<AplusB> { Design.ThreePlusThree(file.Doses.Count) };
-                    if (inputs.Design is AplusB ab && !ab.IsThreePlusThree) curves.Add(ab);
+                    if (Designs.Rules.DesignRule.Unwrap(inputs.Design).Base is AplusB ab && !ab.IsThreePlusThree) curves.Add(ab);
                     else curves.Add(Design.AplusB(file.Doses.Count, 3, 3, 1, 2, 2));
                     list.Add(("oc-curve", Plots.OcCurve(curves, new OcCurveOptions { MarkRate = file.Target })));
                     break;
                 case "comparison":
-                    if (Compare(inputs, designs, compareTrials, seed) is { } c)
+                    if (Compare(inputs, designs, compareTrials, seed, catalog) is { } c)
                         list.Add(("comparison", Plots.Comparison(c.Rows)));
                     break;
             }
@@ -131,25 +124,27 @@ public static class PlotCommand
     }
 
     /// <summary>The designs of <paramref name="designs"/> on every scenario with common random numbers, or null for a single design.</summary>
-    private static (ComparisonSet Set, IReadOnlyList<DesignComparisonRow> Rows)? Compare(RunInputs inputs, string designs, long trials, ulong? seed)
+    private static (ComparisonSet Set, IReadOnlyList<DesignComparisonRow> Rows)? Compare(RunInputs inputs, string designs, long trials, ulong? seed, DesignCatalog catalog)
     {
         var file = inputs.File;
         var names = designs.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (names.Length < 2) return null;
-        if (trials < 1) throw new CliInputException($"--trials {trials}: must be at least 1");
-        var list = names.Select(name =>
+        // The run's own design keeps its options; the others get their defaults and the trial's common settings.
+        var setups = names.Select(name =>
         {
-            var spec = string.Equals(name, inputs.Design.Name, StringComparison.OrdinalIgnoreCase) ? file.Design : new DesignSpec { Name = name };
-            spec = DesignRegistry.WithSharedSize(spec, spec.CohortSize ?? 3, spec.MaxN ?? 30);
-            try { return DesignRegistry.Create(spec, file.Doses.Count, file.Target); }
-            catch (DesignSpecException ex) { throw new CliInputException($"--designs {designs}: {ex.Message}"); }
+            if (string.Equals(name, inputs.Resolved.Label, StringComparison.OrdinalIgnoreCase) || string.Equals(name, inputs.Resolved.Name, StringComparison.OrdinalIgnoreCase))
+                return inputs.Resolved;
+            try { return DesignSetup.Resolve(catalog, new DesignConfig(name), file.Common, file.Doses.Count, file.Target); }
+            catch (DesignOptionException ex) { throw new CliInputException($"--designs {designs}: {ex.Message}"); }
         }).ToList();
+        var list = setups.Select(d => d.Design).ToList();
         int benchmarkN = list.Max(d => d.MaxPatients);
         var options = new MonteCarloOptions { Trials = trials, Seed = seed ?? file.Seed };
-        var scenarios = file.Scenarios.Select(s => ComparisonEngine.Run(list, s, file.Target, options, benchmarkN)).ToList();
+        var scenarios = file.Scenarios.Select(s => CompareCommand.Labelled(ComparisonEngine.Run(list, s, file.Target, options, benchmarkN, file.CorrectSelection), setups)).ToList();
         var set = new ComparisonSet
         {
             TrialName = file.Trial.Name, Doses = file.Doses, Target = file.Target, Trials = trials, Seed = options.Seed, Scenarios = scenarios,
+            Setups = setups, CorrectSelection = file.CorrectSelection,
         };
         var rows = scenarios.SelectMany(sc => sc.Designs.Select(r =>
             DesignComparisonRow.From(r.Oc, r.Oc.Design, sc.BenchmarkCorrectSelection?.Value))).ToList();

@@ -1,17 +1,27 @@
 using System.Globalization;
+using DoseEscalation.Designs.Configuration;
 using DoseEscalation.Scenarios;
 
 namespace DoseEscalation.Cli;
 
-/// <summary>The validated inputs of a run: the scenario file with command-line overrides applied, and the design.</summary>
-public sealed record RunInputs(ScenarioFile File, IDesign Design)
+/// <summary>
+/// The validated inputs of a run: the scenario file with command-line overrides applied, and the
+/// design(s) fully resolved (every option with its value). <see cref="Design"/> is the first.
+/// </summary>
+public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> Designs)
 {
-    public static RunInputs Resolve(InputOptions o)
+    public IDesign Design => Designs[0].Design;
+    public ResolvedDesign Resolved => Designs[0];
+
+    /// <summary>Warnings found while resolving (a common setting a design does not take).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>The file (or --dlt, or the built-in default) with --dlt, --target and correct-selection flags applied.</summary>
+    public static ScenarioFile LoadFile(InputOptions o)
     {
         ScenarioFile file = o.File is { } path ? ScenarioFileReader.Load(path)
             : o.Dlt is not null ? CommandLineFile(ParseProbabilities(o.Dlt, "--dlt"))
             : BuiltInScenarios.Default();
-
         if (o.File is not null && o.Dlt is not null)
         {
             var dlt = ParseProbabilities(o.Dlt, "--dlt");
@@ -19,38 +29,142 @@ public sealed record RunInputs(ScenarioFile File, IDesign Design)
                 throw new CliInputException($"--dlt {o.Dlt}: has {dlt.Count} probabilities but {file.Path} has {file.Doses.Count} dose levels");
             file = file with { Scenarios = [new Scenario("command-line", dlt)] };
         }
+        if (o.Target is { } target) file = file with { Target = target };
+        if (o.Common.Has("start_dose") && o.Common.Int("start_dose") > file.Doses.Count)
+            throw new CliInputException($"--start-dose {o.Common.Int("start_dose")}: must be one of the dose levels 1..{file.Doses.Count}");
+        return file with { Common = Merge(file.Common, o.Common), CorrectSelection = Correct(o, file.CorrectSelection) };
+    }
 
-        var spec = file.Design;
-        if (o.Design is { } name && !string.Equals(name.Trim(), spec.Name, StringComparison.OrdinalIgnoreCase))
-            spec = new DesignSpec { Name = name.Trim(), StartDose = spec.StartDose };
-        spec = spec with
+    /// <summary>One design: --design (a label of the file's designs, or a name), with the design flags and --set applied.</summary>
+    public static RunInputs Resolve(InputOptions o, DesignCatalog catalog)
+    {
+        var file = LoadFile(o);
+        DesignConfig config;
+        if (o.Design is { } wanted)
+            config = Pick(file, wanted, catalog, "--design") ?? throw new CliInputException($"--design {wanted}: unknown design '{wanted}' (the file's: {string.Join(", ", file.Designs.Select(d => d.EffectiveLabel))}; known designs: {string.Join(", ", catalog.Names)})");
+        else if (file.Designs.Count == 1) config = file.Designs[0];
+        else throw new CliInputException($"{file.Path} has {file.Designs.Count} designs ({string.Join(", ", file.Designs.Select(d => d.EffectiveLabel))}): choose one with --design LABEL, or run compare");
+        foreach (var key in o.DesignFlags.Keys) config = config.With(key, o.DesignFlags[key]);
+        var configs = ApplySets(o.Set, [config], catalog);
+        var notes = new List<string>();
+        var resolved = Build(configs, file, catalog, notes, single: true);
+        return new RunInputs(file, resolved) { Notes = notes };
+    }
+
+    /// <summary>Several designs for compare: --designs (labels or names) or the file's designs, with --set applied to each by label.</summary>
+    public static RunInputs ResolveMany(InputOptions o, string? designs, IReadOnlyList<string> whenOne, DesignCatalog catalog)
+    {
+        var file = LoadFile(o);
+        List<DesignConfig> configs;
+        if (designs is not null)
         {
-            StartDose = o.StartDose ?? spec.StartDose,
-            Deescalate = ParseBool(o.Deescalate, "--deescalate") ?? spec.Deescalate,
-            ExpandTopDose = ParseBool(o.ExpandTopDose, "--expand-top-dose") ?? spec.ExpandTopDose,
-            CohortSize = o.CohortSize ?? spec.CohortSize,
-            MaxN = o.MaxN ?? spec.MaxN,
-            NEarlyStop = o.NEarlyStop ?? spec.NEarlyStop,
-            ExtraSafe = ParseBool(o.ExtraSafe, "--extrasafe") ?? spec.ExtraSafe,
-            CutoffEli = o.CutoffEli ?? spec.CutoffEli,
-            Skeleton = o.Skeleton is { } sk ? ParseProbabilities(sk, "--skeleton") : spec.Skeleton,
-            Model = o.Model ?? spec.Model,
-        };
-        if (o.AB is { } ab)
-        {
-            var parts = ab.Split(',');
-            if (parts.Length != 5 || parts.Any(p => !int.TryParse(p.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out _)))
-                throw new CliInputException($"--ab {ab}: expected five whole numbers A,B,C,D,E, e.g. 3,3,1,1,1");
-            var v = parts.Select(p => int.Parse(p.Trim(), CultureInfo.InvariantCulture)).ToArray();
-            spec = spec with { A = v[0], B = v[1], C = v[2], D = v[3], E = v[4] };
+            var items = designs.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            if (items.Length == 0) throw new CliInputException($"--designs {designs}: name at least one design");
+            configs = items.Select(item => Pick(file, item, catalog, "--designs")
+                ?? throw new CliInputException($"--designs {designs}: unknown design '{item}': neither a label of the file's designs ({string.Join(", ", file.Designs.Select(d => d.EffectiveLabel))}) nor a design name ({string.Join(", ", catalog.Names)})")).ToList();
         }
-        double target = o.Target ?? file.Target;
-        if (!(target > 0 && target < 1)) throw new CliInputException($"--target {target.ToString(CultureInfo.InvariantCulture)}: must be strictly between 0 and 1");
-        file = file with { Design = spec, Target = target };
-        IDesign design;
-        try { design = DesignRegistry.Create(spec, file.Doses.Count, target); }
-        catch (DesignSpecException ex) { throw new CliInputException(ex.Message); }
-        return new RunInputs(file, design);
+        else
+        {
+            configs = [.. file.Designs];
+            if (configs.Count == 1)
+                foreach (var name in whenOne)
+                    if (!configs.Any(c => string.Equals(c.EffectiveLabel, name, StringComparison.OrdinalIgnoreCase))) configs.Add(new DesignConfig(name));
+        }
+        var labels = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var c in configs)
+            if (!labels.Add(c.EffectiveLabel)) throw new CliInputException($"--designs {designs}: '{c.EffectiveLabel}' is listed twice");
+        configs = ApplySets(o.Set, configs, catalog);
+        var notes = new List<string>();
+        return new RunInputs(file, Build(configs, file, catalog, notes, single: false)) { Notes = notes };
+    }
+
+    // A label of the file's designs, else the one file design of that name, else a new design of that name.
+    private static DesignConfig? Pick(ScenarioFile file, string wanted, DesignCatalog catalog, string flag)
+    {
+        string w = wanted.Trim();
+        if (file.Designs.FirstOrDefault(d => string.Equals(d.EffectiveLabel, w, StringComparison.OrdinalIgnoreCase)) is { } byLabel) return byLabel;
+        var byName = file.Designs.Where(d => string.Equals(d.Name, w, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (byName.Count == 1) return byName[0];
+        if (byName.Count > 1) throw new CliInputException($"{flag} {wanted}: the file has {byName.Count} '{w}' designs ({string.Join(", ", byName.Select(d => d.EffectiveLabel))}); name one by its label");
+        return catalog.Find(w) is { } d ? new DesignConfig(d.Name) : null;
+    }
+
+    // --set LABEL.OPTION=VALUE: the label (or name) picks the design; the value is parsed by the option's own type.
+    private static List<DesignConfig> ApplySets(IReadOnlyList<string> sets, List<DesignConfig> configs, DesignCatalog catalog)
+    {
+        foreach (var set in sets)
+        {
+            int eq = set.IndexOf('=');
+            int dot = eq < 0 ? -1 : set.LastIndexOf('.', eq);
+            if (eq < 0 || dot <= 0 || dot == eq - 1)
+                throw new CliInputException($"--set {set}: expected LABEL.OPTION=VALUE, e.g. crm.skeleton=0.05,0.1,0.2");
+            string label = set[..dot].Trim(), key = set[(dot + 1)..eq].Trim().Replace('-', '_'), text = set[(eq + 1)..];
+            int i = configs.FindIndex(c => string.Equals(c.EffectiveLabel, label, StringComparison.OrdinalIgnoreCase));
+            if (i < 0)
+            {
+                var byName = configs.Select((c, j) => (c, j)).Where(p => string.Equals(p.c.Name, label, StringComparison.OrdinalIgnoreCase)).ToList();
+                if (byName.Count != 1)
+                    throw new CliInputException($"--set {set}: no design labelled '{label}' in this run (labels: {string.Join(", ", configs.Select(c => c.EffectiveLabel))})");
+                i = byName[0].j;
+            }
+            var descriptor = catalog.Get(configs[i].Name);
+            var option = descriptor.Option(key)
+                ?? throw new CliInputException($"--set {set}: design '{descriptor.Name}' takes no option '{key}' (it takes: {string.Join(", ", descriptor.AllOptions.Select(o => o.Key))})");
+            try { configs[i] = configs[i].With(key, option.Parse(text)); }
+            catch (OptionValueException ex) { throw new CliInputException($"--set {set}: {ex.Message}"); }
+        }
+        return configs;
+    }
+
+    private static List<ResolvedDesign> Build(List<DesignConfig> configs, ScenarioFile file, DesignCatalog catalog, List<string> notes, bool single)
+    {
+        var takenBy = new Dictionary<string, int>();
+        var list = new List<ResolvedDesign>();
+        foreach (var c in configs)
+        {
+            try
+            {
+                list.Add(DesignSetup.Resolve(catalog, c, file.Common, file.Doses.Count, file.Target, (key, value) =>
+                {
+                    string flag = "--" + key.Replace('_', '-');
+                    notes.Add($"{key} {DesignOption.Format(value)} does not apply to design '{c.EffectiveLabel}' ({c.Name} does not take {key})");
+                }));
+            }
+            catch (DesignOptionException ex) { throw new CliInputException(ex.Message); }
+        }
+        // A common setting no design takes was not used at all: that is an error, not a note.
+        foreach (var key in file.Common.Keys)
+            if (file.Common.Has(key) && !list.Any(d => d.Descriptor.Option(key) is not null || d.Descriptor.Intrinsic.ContainsKey(key)))
+                throw new CliInputException($"{key} = {DesignOption.Format(file.Common[key])}: {(single ? "the design" : "no design in this run")} ({string.Join(", ", list.Select(d => d.Name))}) takes {key}");
+        return list;
+    }
+
+    private static OptionValues Merge(OptionValues file, OptionValues flags)
+    {
+        var merged = file;
+        foreach (var key in flags.Keys) merged = merged.With(key, flags[key]);
+        return merged;
+    }
+
+    private static CorrectSelection Correct(InputOptions o, CorrectSelection fromFile)
+    {
+        if (o.CorrectSelection is null)
+        {
+            if (o.CorrectWindow is not null && fromFile.Rule != CorrectSelectionRule.Window)
+                throw new UsageException("--correct-window needs --correct-selection window (or correct_selection: window in the file)");
+            if (o.CorrectWindow is null) return fromFile;
+        }
+        string rule = o.CorrectSelection ?? "window";
+        if (rule != "window")
+        {
+            if (o.CorrectWindow is not null) throw new UsageException($"--correct-window applies only to --correct-selection window, not {rule}");
+            return rule == "closest-to-target" ? CorrectSelection.ClosestToTarget : CorrectSelection.HighestAtOrBelowTarget;
+        }
+        if (o.CorrectWindow is null)
+            return fromFile.Rule == CorrectSelectionRule.Window ? fromFile : throw new UsageException("--correct-selection window needs --correct-window D1,D2");
+        var w = ParseNumbers(o.CorrectWindow, "--correct-window");
+        if (w.Count != 2 || w.Any(v => v < 0 || v >= 1)) throw new CliInputException($"--correct-window {o.CorrectWindow}: expected two numbers D1,D2 in [0, 1)");
+        return CorrectSelection.Window(w[0], w[1]);
     }
 
     private static ScenarioFile CommandLineFile(IReadOnlyList<double> dlt) => new()
@@ -58,30 +172,27 @@ public sealed record RunInputs(ScenarioFile File, IDesign Design)
         Path = "(command line)",
         Trial = new TrialInfo { Name = "Command-line scenario" },
         Doses = Enumerable.Range(1, dlt.Count).Select(i => new DoseLevel($"DL{i}")).ToList(),
-        Design = new DesignSpec(),
+        Designs = [new DesignConfig("3+3")],
         Scenarios = [new Scenario("command-line", dlt)],
     };
 
-    public static IReadOnlyList<double> ParseProbabilities(string text, string option)
+    private static List<double> ParseNumbers(string text, string option)
     {
-        var parts = text.Split(',', StringSplitOptions.TrimEntries);
         var values = new List<double>();
-        foreach (var part in parts)
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries))
         {
             if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v))
                 throw new CliInputException($"{option} {text}: '{part}' is not a number");
-            if (v < 0 || v > 1)
-                throw new CliInputException($"{option} {text}: {part} is not a probability in [0, 1]");
             values.Add(v);
         }
         return values;
     }
 
-    public static bool? ParseBool(string? text, string option) => text?.Trim().ToLowerInvariant() switch
+    public static IReadOnlyList<double> ParseProbabilities(string text, string option)
     {
-        null => null,
-        "true" or "yes" => true,
-        "false" or "no" => false,
-        _ => throw new CliInputException($"{option} {text}: expected true or false"),
-    };
+        var values = ParseNumbers(text, option);
+        foreach (var v in values)
+            if (v < 0 || v > 1) throw new CliInputException($"{option} {text}: {v.ToString(CultureInfo.InvariantCulture)} is not a probability in [0, 1]");
+        return values;
+    }
 }

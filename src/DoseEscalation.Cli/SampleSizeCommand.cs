@@ -1,50 +1,16 @@
 using System.Globalization;
-using CommandLine;
 using DoseEscalation.Engines;
 using DoseEscalation.Protocol;
 using DoseEscalation.Reporting;
 
 namespace DoseEscalation.Cli;
 
-/// <summary>Options of the samplesize verb: the shared inputs plus the protocol model, each flag overriding the file's <c>protocol:</c> value.</summary>
-[Verb("samplesize", HelpText = "Sample size for a protocol: evaluable and enrolled N with non-evaluable replacement and expansion, toxicity, efficacy (table, md or json).")]
-public sealed class SampleSizeOptions : InputOptions
-{
-    // CommandLineParser needs a long name of 2+ characters; a 1-letter token matches the short name, so --n, -n and --planned-n all work.
-    [Option('n', "planned-n", HelpText = "Planned enrolled sample size whose sufficiency is reported (default: the file's protocol.planned_n).")]
-    public int? N { get; set; }
-
-    [Option("coverage", HelpText = "Share of trials the recommended N must cover, strictly between 0 and 1 (default 0.9).")]
-    public double? Coverage { get; set; }
-
-    [Option("non-evaluable", HelpText = "Probability an enrolled patient is non-evaluable and replaced, in [0, 0.95) (default: the file's, else 0).")]
-    public double? NonEvaluable { get; set; }
-
-    [Option("expansion", HelpText = "Patients added at the selected dose (default: the file's protocol.expansion_cohort, else 0).")]
-    public int? Expansion { get; set; }
-
-    [Option("min-responses", HelpText = "r in P(at least r responses at the selected dose) (default: the file's protocol.min_responses).")]
-    public int? MinResponses { get; set; }
-
-    [Option("trials", HelpText = "Simulated trials per scenario when the design's state graph is too large for the exact engine (default: the file's).")]
-    public long? Trials { get; set; }
-
-    [Option("seed", HelpText = "Random seed for the Monte Carlo fallback (default: the file's).")]
-    public ulong? Seed { get; set; }
-
-    [Option("max-states", Default = StateGraph.DefaultMaxStates, HelpText = "Use the exact engine when the design has at most this many trial states, else Monte Carlo.")]
-    public int MaxStates { get; set; } = StateGraph.DefaultMaxStates;
-
-    [Option("threads", Default = 0, HelpText = "Worker threads for the Monte Carlo fallback; 0 = all cores. Does not change the results.")]
-    public int Threads { get; set; }
-}
-
 /// <summary>The samplesize verb: resolves the protocol model (file, then flags), runs the analysis, writes table, md or json.</summary>
 public static class SampleSizeCommand
 {
-    public static int Run(SampleSizeOptions o, TextWriter stdout, TextWriter stderr)
+    public static int Run(SampleSizeOptions o, TextWriter stdout, TextWriter stderr, Designs.Configuration.DesignCatalog catalog)
     {
-        string format = o.Format.Trim().ToLowerInvariant();
+        string format = o.Format;
         Action<SampleSizeReport, Stream> writer = format switch
         {
             "table" => (r, s) => Commands.WriteText(s, w => SampleSizeTable.Write(r, w)),
@@ -53,14 +19,11 @@ public static class SampleSizeCommand
             _ => throw new CliInputException($"--format {o.Format}: expected table, md or json"),
         };
         _ = Model(o, null); // bad flag values fail before any file is read
-        var inputs = RunInputs.Resolve(o);
+        var inputs = RunInputs.Resolve(o, catalog);
         Commands.Warn(inputs, o, stderr);
         var file = inputs.File;
         var model = Model(o, file.Protocol);
         long trials = o.Trials ?? file.Trials;
-        if (trials < 1) throw new CliInputException($"--trials {trials}: must be at least 1");
-        if (o.MaxStates < 1) throw new CliInputException($"--max-states {o.MaxStates}: must be at least 1");
-        if (o.Threads < 0) throw new CliInputException($"--threads {o.Threads}: must be 0 (all cores) or more");
         var simulation = new MonteCarloOptions { Trials = trials, Seed = o.Seed ?? file.Seed, Threads = o.Threads };
         var analysis = SampleSize.Analyze(inputs.Design, file.Scenarios, file.Target, model, simulation, o.MaxStates);
         var report = new SampleSizeReport { Trial = file.Trial, Source = file.Path, Doses = file.Doses, Analysis = analysis };

@@ -60,6 +60,21 @@ public sealed record OperatingCharacteristics
 
     public int DoseCount => MeanPatients.Length;
 
+    /// <summary>
+    /// These OCs with P(correct selection) under <paramref name="rule"/>: the sum of the selection
+    /// probabilities of the outcomes the rule calls correct (disjoint outcomes, so a Monte Carlo
+    /// estimate is a proportion with the usual standard error).
+    /// </summary>
+    public OperatingCharacteristics WithCorrectSelection(CorrectSelection rule)
+    {
+        if (rule.Rule == CorrectSelectionRule.HighestAtOrBelowTarget) return this;
+        var correct = rule.CorrectOutcomes(Scenario, Target);
+        double p = 0;
+        for (int i = 0; i < correct.Length; i++) if (correct[i]) p += Selection[i].Value;
+        double se = Trials == 0 ? 0 : Math.Sqrt(Math.Max(0, p * (1 - p)) / Trials);
+        return this with { CorrectSelection = new(p, se) };
+    }
+
     /// <summary>P(N &lt;= n).</summary>
     public double NCumulative(int n) => Numerics.DiscreteDistribution.Cumulative(NDistribution, n);
 

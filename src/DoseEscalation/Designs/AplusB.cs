@@ -1,3 +1,5 @@
+using DoseEscalation.Designs.Configuration;
+using DoseEscalation.Designs.Rules;
 using MathNet.Numerics.Distributions;
 
 namespace DoseEscalation.Designs;
@@ -12,7 +14,7 @@ namespace DoseEscalation.Designs;
 /// Storer (1989) Biometrics 45:925; Korn et al. (1994) Stat Med 13:1799; Lin &amp; Shih (2001)
 /// Biostatistics 2:203. The exact rules, including both options, are in docs/designs/3+3.md.
 /// </remarks>
-public sealed class AplusB : IDesign
+public sealed class AplusB : IDesign, Rules.IMtdSelector
 {
     public int A { get; }
     public int B { get; }
@@ -39,6 +41,75 @@ public sealed class AplusB : IDesign
         (A, B, C, D, E) = (a, b, c, d, e);
         (DoseCount, Deescalate, ExpandTopDose, StartLevel) = (doseCount, deescalate, expandTopDose, startLevel);
     }
+
+    private static readonly DesignOption DeescalateOption = new()
+    {
+        Key = "deescalate", Kind = OptionKind.Switch, Default = true,
+        Doc = "When a dose is too toxic, confirm the dose below on A+B patients before selecting it.",
+    };
+    private static readonly DesignOption ExpandTopDoseOption = new()
+    {
+        Key = "expand_top_dose", Kind = OptionKind.Switch, Default = true,
+        Doc = "Treat B more at the highest dose after a clean first cohort before selecting it.",
+    };
+    private static readonly DesignOption MaxNOption = CommonOptions.MaxN(null,
+        "Stop once this many patients have been treated (the stop-at-N rule); by default the rule stops by itself, at most A+B per dose.")
+        with { DefaultText = "none" };
+    private static readonly string[] References =
+    [
+        "Storer BE (1989). Design and analysis of phase I clinical trials. Biometrics 45:925-937.",
+        "Korn EL et al. (1994). A comparison of two phase I trial designs. Stat Med 13:1799-1806.",
+        "Lin Y, Shih WJ (2001). Statistical properties of the traditional algorithm-based designs for phase I cancer clinical trials. Biostatistics 2:203-215.",
+    ];
+
+    private static IDesign Capped(IDesign design, OptionValues v) =>
+        v.IntOrNull("max_n") is { } n ? new StopAtN(design, n) : design;
+
+    /// <summary>The 3+3 in the design catalog.</summary>
+    public static DesignDescriptor ThreePlusThreeDescriptor { get; } = new()
+    {
+        Name = "3+3",
+        Summary = "The traditional 3+3: cohorts of 3; 0/3 escalate, 1/3 treat 3 more, at most 1/6 escalate.",
+        References = References,
+        Options = [DeescalateOption, ExpandTopDoseOption, MaxNOption],
+        Intrinsic = new Dictionary<string, object> { ["cohort_size"] = 3 },
+        HasDecisionTable = true,
+        Build = (c, v) => Capped(new AplusB(c.DoseCount, 3, 3, 1, 1, 1, v.Switch("deescalate"), v.Switch("expand_top_dose")), v),
+        Prose = (d, context) => Prose((AplusB)d, context),
+    };
+
+    /// <summary>The A+B in the design catalog.</summary>
+    public static DesignDescriptor Descriptor { get; } = new()
+    {
+        Name = "a+b",
+        Summary = "The A+B design of Lin & Shih (2001): cohorts of A, then B; thresholds C, D, E.",
+        References = References,
+        Options =
+        [
+            new() { Key = "a", Kind = OptionKind.Integer, Default = 3, Min = 1, Max = 100, Doc = "First cohort at a dose (A)." },
+            new() { Key = "b", Kind = OptionKind.Integer, Default = 3, Min = 1, Max = 100, Doc = "Second cohort at a dose (B)." },
+            new() { Key = "c", Kind = OptionKind.Integer, Default = 1, Min = 1, Max = 100, Doc = "Escalate after fewer than C DLTs in A." },
+            new() { Key = "d", Kind = OptionKind.Integer, Default = 1, Min = 1, Max = 100, Doc = "Treat B more after C to D DLTs in A; more is too toxic." },
+            new() { Key = "e", Kind = OptionKind.Integer, Default = 1, Min = 1, Max = 200, Doc = "Escalate after at most E DLTs in A+B." },
+            DeescalateOption, ExpandTopDoseOption, MaxNOption,
+        ],
+        HasDecisionTable = true,
+        Build = (c, v) => Capped(new AplusB(c.DoseCount, v.Int("a"), v.Int("b"), v.Int("c"), v.Int("d"), v.Int("e"),
+            v.Switch("deescalate"), v.Switch("expand_top_dose")), v),
+        Prose = (d, context) => Prose((AplusB)d, context),
+    };
+
+    private static IReadOnlyList<string> Prose(AplusB ab, ProseContext context) =>
+    [
+        ab.IsThreePlusThree
+            ? $"Patients are treated in cohorts of 3, starting at {context.StartLabel}. With 0/3 DLTs the next higher level is opened; with 1/3, 3 more patients are treated at the same level, and 1/6 lets escalation continue; 2 or more DLTs (of 3 or of 6) make the level too toxic."
+            : $"Patients are treated in cohorts of {ab.A}, starting at {context.StartLabel}. With fewer than {ab.C} DLTs of {ab.A} the next higher level is opened; with {ab.C} to {ab.D}, {ab.B} more patients are treated at the same level, and at most {ab.E} DLTs of {ab.A + ab.B} let escalation continue; more DLTs make the level too toxic.",
+        (ab.Deescalate
+            ? "When a level is too toxic, the level below is expanded to " + (ab.A + ab.B) + " patients if it has fewer, and the MTD is the highest level with at most " + ab.E + " DLT" + (ab.E == 1 ? "" : "s") + $" in {ab.A + ab.B} patients."
+            : "When a level is too toxic, the level below is selected as the MTD.")
+        + (ab.ExpandTopDose ? $" The highest level is selected only after {ab.A + ab.B} patients have been treated there." : " The highest level may be selected once it passes.")
+        + " If the lowest level is too toxic, the trial stops without selecting a dose.",
+    ];
 
     public bool IsThreePlusThree => A == 3 && B == 3 && C == 1 && D == 1 && E == 1;
     public string Name => IsThreePlusThree ? "3+3" : "a+b";
@@ -83,6 +154,24 @@ public sealed class AplusB : IDesign
                 if (!Deescalate || nBelow >= A + B) return Decision.Select(below);
                 return Decision.Treat(below, B);
         }
+    }
+
+    /// <summary>
+    /// What the rule selects if the trial stops now (for a cap on N): the highest dose that passed
+    /// (at most C-1 DLTs in A, or at most E in A+B) below every dose found too toxic; none if no dose passed.
+    /// </summary>
+    public int SelectMtd(in TrialState s)
+    {
+        int best = Decision.NoDose;
+        for (int d = 0; d < s.DoseCount; d++)
+        {
+            int n = s.Patients[d];
+            if (n == 0) continue;
+            var verdict = n < A ? Verdict.NeedsB : Judge(n, s.Dlts[d]);
+            if (verdict == Verdict.TooToxic) break;
+            if (verdict == Verdict.Passed) best = d;
+        }
+        return best;
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using DoseEscalation.Designs.Configuration;
+
 namespace DoseEscalation.Designs;
 
 /// <summary>
@@ -42,6 +44,25 @@ public sealed class Boin : IntervalDesign
     // The R package refuses targets outside [0.05, 0.6].
     private static double CheckTarget(double target) =>
         target >= 0.05 && target <= 0.6 ? target : throw new ArgumentOutOfRangeException(nameof(target), target, "BOIN target must be in [0.05, 0.6]");
+
+    private static readonly IReadOnlyList<DesignOption> BoinOptions =
+    [
+        new() { Key = "bound_mtd", Kind = OptionKind.Switch, Default = false, Doc = "Select only a dose whose isotonic estimate is below lambda_d (R: boundMTD)." },
+        new() { Key = "phi1", Kind = OptionKind.Number, Min = 0, Max = 1, MinExclusive = true, MaxExclusive = true, ComputedDefault = (c, v) => 0.6 * v.Number("target"), DefaultText = "0.6 target", Doc = "Highest DLT rate deemed sub-therapeutic (R: p.saf)." },
+        new() { Key = "phi2", Kind = OptionKind.Number, Min = 0, Max = 1, MinExclusive = true, MaxExclusive = true, ComputedDefault = (c, v) => 1.4 * v.Number("target"), DefaultText = "1.4 target", Doc = "Lowest DLT rate deemed overly toxic (R: p.tox)." },
+    ];
+
+    /// <summary>BOIN in the design catalog.</summary>
+    public static DesignDescriptor Descriptor { get; } = new()
+    {
+        Name = "boin",
+        Summary = "BOIN: escalate, stay or de-escalate by the observed DLT rate against lambda_e and lambda_d (Liu & Yuan 2015).",
+        References = ["Liu S, Yuan Y (2015). Bayesian optimal interval designs for phase I clinical trials. J R Stat Soc C 64:507-523.", BoinPackageReference],
+        Options = [.. CommonIntervalOptions, .. BoinOptions],
+        HasDecisionTable = true,
+        Build = (c, v) => new Boin(c.DoseCount, v.Number("target"), v.Int("cohort_size"), v.Int("max_n"), v.Int("n_earlystop"), v.Number("cutoff_eli"), v.Switch("extrasafe"), v.Number("offset"), v.Switch("bound_mtd"), 0, v.Number("phi1"), v.Number("phi2")),
+        Prose = IntervalProse,
+    };
 
     public override string Name => "boin";
 

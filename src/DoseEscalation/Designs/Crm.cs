@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using DoseEscalation.Designs.Configuration;
 using DoseEscalation.Numerics;
 
 namespace DoseEscalation.Designs;
@@ -27,7 +28,7 @@ public readonly record struct CrmPosterior(double BetaMean, double ProbFirstDose
 /// few multiply-adds and exponentials per node and allocates nothing. docs/designs/crm.md has the
 /// details and where we differ from dfcrm.
 /// </remarks>
-public sealed class Crm : IDesign
+public sealed class Crm : IDesign, Rules.IMtdSelector, Rules.IToxicityPosterior
 {
     /// <summary>dfcrm's default prior variance of beta.</summary>
     public const double DefaultPriorVariance = 1.34;
@@ -130,6 +131,46 @@ public sealed class Crm : IDesign
         }
     }
 
+    private static CrmModel ModelOf(OptionValues v) => v.Choice("model") == "logistic" ? CrmModel.Logistic : CrmModel.Empiric;
+
+    /// <summary>The CRM in the design catalog: a given skeleton, or one calibrated by indifference intervals.</summary>
+    public static DesignDescriptor Descriptor { get; } = new()
+    {
+        Name = "crm",
+        Summary = "The continual reassessment method as dfcrm runs it: one-parameter model, posterior-mean dose closest to the target.",
+        References =
+        [
+            "O'Quigley J, Pepe M, Fisher L (1990). Continual reassessment method: a practical design for phase 1 clinical trials in cancer. Biometrics 46:33-48.",
+            "Cheung YK (2011). Dose Finding by the Continual Reassessment Method. Chapman & Hall/CRC (R package dfcrm).",
+            "Lee SM, Cheung YK (2009). Model calibration in the continual reassessment method. Clin Trials 6:227-238.",
+        ],
+        Options =
+        [
+            CommonOptions.Target,
+            CommonOptions.CohortSize(3),
+            CommonOptions.MaxN(30, "Maximum sample size; a multiple of the cohort size (as in dfcrm)."),
+            new() { Key = "model", Kind = OptionKind.Choice, Default = "empiric", Choices = ["empiric", "logistic"], Aliases = new Dictionary<string, string> { ["power"] = "empiric" }, Doc = "Working model: empiric (power) p = s^exp(beta), or one-parameter logistic." },
+            new() { Key = "prior_variance", Kind = OptionKind.Number, Default = DefaultPriorVariance, Min = 0, Max = MaxPriorVariance, MinExclusive = true, Doc = "Prior variance of beta (dfcrm's default 1.34)." },
+            new() { Key = "intercept", Kind = OptionKind.Number, Min = -50, Max = 50, ComputedDefault = (c, v) => v.Choice("model") == "logistic" ? CrmSkeleton.DefaultIntercept : null, DefaultText = "3 (logistic model only)", Doc = "Intercept a0 of the logistic model (dfcrm's default 3)." },
+            new() { Key = "halfwidth", Kind = OptionKind.Number, Min = 0, Max = 0.5, MinExclusive = true, MaxExclusive = true, ComputedDefault = (c, v) => v.Probabilities("skeleton") is null ? 0.05 : null, DefaultText = "0.05 (when no skeleton is given)", Doc = "Half-width of the indifference interval that calibrates the skeleton (dfcrm's getprior)." },
+            new() { Key = "prior_mtd", Kind = OptionKind.Integer, Min = 1, Max = 1000, ComputedDefault = (c, v) => v.Probabilities("skeleton") is null ? (c.DoseCount + 2) / 2 : null, DefaultText = "the middle dose, rounding up (when no skeleton is given)", Doc = "Prior guess of the MTD (1-based) for calibrating the skeleton." },
+            new() { Key = "skeleton", Kind = OptionKind.Probabilities, Min = 0, Max = 1, MinExclusive = true, MaxExclusive = true, ComputedDefault = (c, v) => CrmSkeleton.Calibrate(v.Number("halfwidth"), v.Number("target"), v.Int("prior_mtd"), c.DoseCount, ModelOf(v), v.NumberOrNull("intercept") ?? CrmSkeleton.DefaultIntercept), DefaultText = "calibrated from halfwidth and prior_mtd", Doc = "Prior DLT guesses per dose, increasing." },
+        ],
+        Check = (c, given, v) =>
+            given.Has("skeleton") && (given.Has("halfwidth") || given.Has("prior_mtd")) ? ("skeleton", "give either a skeleton or halfwidth/prior_mtd to calibrate one, not both")
+            : v.Probabilities("skeleton") is { } sk && sk.Count != c.DoseCount ? ("skeleton", $"has {sk.Count} values but there are {c.DoseCount} doses")
+            : v.IntOrNull("prior_mtd") is { } pm && pm > c.DoseCount ? ("prior_mtd", $"must be one of the dose levels 1..{c.DoseCount}")
+            : null,
+        Build = (c, v) => new Crm(v.Probabilities("skeleton")!, v.Number("target"), ModelOf(v), v.Int("cohort_size"), v.Int("max_n"), 0,
+            v.Number("prior_variance"), null, v.NumberOrNull("intercept") ?? CrmSkeleton.DefaultIntercept),
+        Prose = (d, context) =>
+        [
+            "After each cohort, the one-parameter dose-toxicity model is updated with all patients' outcomes (posterior by quadrature), and the next cohort is treated at the dose whose estimated DLT rate is closest to the target, "
+            + "never skipping an untried dose when escalating and never escalating right after a cohort with a DLT rate at or above the target. "
+            + "At the maximum sample size the MTD is the dose whose estimated DLT rate is closest to the target.",
+        ],
+    };
+
     public string Name => "crm";
     public int DoseCount => _skeleton.Length;
     public int MaxCohortSize => CohortSize;
@@ -147,6 +188,35 @@ public sealed class Crm : IDesign
         int last = s.CurrentLevel;
         int cap = (double)s.LastCohortDlts / CohortSize >= Target ? last : last + 1;
         return Decision.Treat(Math.Min(recommended, cap), CohortSize);
+    }
+
+    /// <summary>The unrestricted recommendation at the posterior mean: what the CRM selects if the trial stops now.</summary>
+    public int SelectMtd(in TrialState s) => Recommend(Posterior(s.Patients, s.Dlts).BetaMean);
+
+    /// <summary>
+    /// P(p_level &gt; target | data) under the model. For dose 1 it is the tail the safety stop has
+    /// always used (integrated with the boundary as a panel edge); for higher doses, the posterior
+    /// mass of the quadrature nodes where p_level(beta) exceeds the target.
+    /// </summary>
+    public double ProbabilityAboveTarget(in TrialState s, int level)
+    {
+        if (level == 0) return Posterior(s.Patients, s.Dlts).ProbFirstDoseAboveTarget;
+        int m = _nodeCount;
+        Span<double> logPost = stackalloc double[m];
+        _logWeight.CopyTo(logPost);
+        for (int d = 0; d < _skeleton.Length; d++)
+            if (s.Patients[d] > 0)
+                AddLogLikelihood(logPost, _logP.AsSpan(d * m, m), s.Dlts[d], _log1mP.AsSpan(d * m, m), s.Patients[d] - s.Dlts[d]);
+        double max = double.NegativeInfinity;
+        foreach (double v in logPost) max = Math.Max(max, v);
+        double total = 0, above = 0;
+        for (int j = 0; j < m; j++)
+        {
+            double w = Math.Exp(logPost[j] - max);
+            total += w;
+            if (ToxicityAt(level, _beta[j]) > Target) above += w;
+        }
+        return above / total;
     }
 
     /// <summary>Posterior mean of beta and P(p_1 &gt; target) given patients and DLTs per level.</summary>

@@ -35,7 +35,7 @@ public sealed class DecisionTable
 
     /// <summary>The table of <paramref name="design"/>: any <see cref="IntervalDesign"/>, or the A+B/3+3.</summary>
     /// <exception cref="NotSupportedException">The design has no table of counts at one dose (e.g. the CRM).</exception>
-    public static DecisionTable For(IDesign design) => design switch
+    public static DecisionTable For(IDesign design) => Rules.DesignRule.Unwrap(design).Base switch
     {
         IntervalDesign interval => ForInterval(interval),
         AplusB ab => ForAplusB(ab),

@@ -1,3 +1,5 @@
+using DoseEscalation.Designs.Configuration;
+
 namespace DoseEscalation.Designs;
 
 /// <summary>
@@ -26,6 +28,18 @@ public sealed class IThreePlusThree : IntervalDesign
         (Epsilon1, Epsilon2) = (epsilon1, epsilon2);
         BuildTable();
     }
+
+    /// <summary>i3+3 in the design catalog.</summary>
+    public static DesignDescriptor Descriptor { get; } = new()
+    {
+        Name = "i3+3",
+        Summary = "i3+3: the observed DLT rate against the target interval (Liu, Wang & Ji 2020).",
+        References = ["Liu M, Wang S-J, Ji Y (2020). The i3+3 design for phase I clinical trials. J Biopharm Stat 30:294-304.", BoinPackageReference],
+        Options = [.. CommonIntervalOptions, .. EpsilonOptions],
+        HasDecisionTable = true,
+        Build = (c, v) => new IThreePlusThree(c.DoseCount, v.Number("target"), v.Int("cohort_size"), v.Int("max_n"), v.Number("epsilon1"), v.Number("epsilon2"), v.Int("n_earlystop"), v.Number("cutoff_eli"), v.Switch("extrasafe"), v.Number("offset")),
+        Prose = IntervalProse,
+    };
 
     public override string Name => "i3+3";
 

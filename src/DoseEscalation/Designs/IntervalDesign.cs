@@ -1,3 +1,4 @@
+using DoseEscalation.Designs.Configuration;
 using DoseEscalation.Numerics;
 using MathNet.Numerics.Distributions;
 
@@ -27,7 +28,7 @@ public enum IntervalAction : byte
 /// dose is never treated again, so "the lowest dose with n &gt;= 3 and P(p &gt; target) &gt; cutoff, and
 /// all above it" is exactly the set the R package flags as it goes.
 /// </remarks>
-public abstract class IntervalDesign : IDesign
+public abstract class IntervalDesign : IDesign, Rules.IMtdSelector
 {
     /// <summary>Patients needed at a dose before it can be eliminated (the R packages' fixed 3).</summary>
     public const int MinPatientsToEliminate = 3;
@@ -53,6 +54,37 @@ public abstract class IntervalDesign : IDesign
     private readonly int[] _selectEliminateAt;
     // _extraSafeAt[n]: fewest DLTs (from 0) at dose 1 with P(p1 > target) > cutoff - offset; int.MaxValue if none.
     private readonly int[] _extraSafeAt;
+
+    /// <summary>The options every interval design takes, in help order (the BOIN R package's names and defaults).</summary>
+    protected static IReadOnlyList<DesignOption> CommonIntervalOptions { get; } =
+    [
+        CommonOptions.Target,
+        CommonOptions.CohortSize(3),
+        CommonOptions.MaxN(30, "Maximum sample size (R: ncohort * cohortsize); the last cohort is cut to fit."),
+        new() { Key = "n_earlystop", Kind = OptionKind.Integer, Default = 100, Min = 1, Max = 1000, Doc = "Stop and select when the current dose has this many patients and the decision is to stay." },
+        new() { Key = "cutoff_eli", Kind = OptionKind.Number, Default = 0.95, Min = 0, Max = 1, MinExclusive = true, MaxExclusive = true, Doc = "Eliminate a dose (and all above) when P(p > target | data) exceeds this, with at least 3 patients." },
+        new() { Key = "extrasafe", Kind = OptionKind.Switch, Default = false, Doc = "Stop when P(p1 > target | data) exceeds cutoff_eli - offset at dose 1 (the BOIN package's extra safety rule)." },
+        new() { Key = "offset", Kind = OptionKind.Number, Default = 0.05, Min = 0, Max = 0.5, MaxExclusive = true, Doc = "How much lower the extra-safe cutoff is than cutoff_eli." },
+    ];
+
+    /// <summary>The epsilons of mTPI-2, Keyboard and i3+3.</summary>
+    protected static IReadOnlyList<DesignOption> EpsilonOptions { get; } =
+    [
+        new() { Key = "epsilon1", Kind = OptionKind.Number, Default = 0.05, Min = 0, Max = 1, MaxExclusive = true, Doc = "Lower half-width of the target interval [target - epsilon1, target + epsilon2]." },
+        new() { Key = "epsilon2", Kind = OptionKind.Number, Default = 0.05, Min = 0, Max = 1, MaxExclusive = true, Doc = "Upper half-width of the target interval." },
+    ];
+
+    /// <summary>The BOIN R package reference every interval design cites for elimination, stopping and selection.</summary>
+    protected const string BoinPackageReference = "Yan F, Zhang L, Zhou Y, Pan H, Liu S, Yuan Y (2020). BOIN: an R package for designing single-agent and drug-combination dose-finding trials using Bayesian optimal interval designs. J Stat Softw 94(13).";
+
+    /// <summary>The rules in words, shared by the interval designs (the table itself is printed beside it).</summary>
+    protected static IReadOnlyList<string> IntervalProse(IDesign design, ProseContext context) =>
+    [
+        "After each cohort, the number of DLTs among the patients treated at the current dose is compared with the decision table: "
+        + "escalate to the next level, stay, or de-escalate. A dose whose posterior probability of exceeding the target is too high is eliminated together with every higher dose, and is never used again; "
+        + "the trial stops when the lowest dose is eliminated or the maximum sample size is reached. "
+        + "The MTD is the dose, among those tried and not eliminated, whose isotonic (pooled-adjacent-violators) estimate of the DLT rate is closest to the target.",
+    ];
 
     /// <summary>Validates the common options and fills the tables from <see cref="Classify"/>.</summary>
     protected IntervalDesign(int doseCount, double target, int cohortSize, int maxN, int nEarlystop,

@@ -1,3 +1,5 @@
+using DoseEscalation.Designs.Configuration;
+
 namespace DoseEscalation.Designs;
 
 /// <summary>
@@ -27,6 +29,18 @@ public sealed class Keyboard : IntervalDesign
         (Epsilon1, Epsilon2) = (epsilon1, epsilon2);
         BuildTable();
     }
+
+    /// <summary>Keyboard in the design catalog.</summary>
+    public static DesignDescriptor Descriptor { get; } = new()
+    {
+        Name = "keyboard",
+        Summary = "Keyboard: the key (interval) with the largest posterior probability decides (Yan, Mandrekar & Yuan 2017).",
+        References = ["Yan F, Mandrekar SJ, Yuan Y (2017). Keyboard: a novel Bayesian toxicity probability interval design for phase I clinical trials. Clin Cancer Res 23:3994-4003.", BoinPackageReference],
+        Options = [.. CommonIntervalOptions, .. EpsilonOptions],
+        HasDecisionTable = true,
+        Build = (c, v) => new Keyboard(c.DoseCount, v.Number("target"), v.Int("cohort_size"), v.Int("max_n"), v.Number("epsilon1"), v.Number("epsilon2"), v.Int("n_earlystop"), v.Number("cutoff_eli"), v.Switch("extrasafe"), v.Number("offset")),
+        Prose = IntervalProse,
+    };
 
     public override string Name => "keyboard";
 

@@ -1,3 +1,5 @@
+using DoseEscalation.Designs.Configuration;
+
 namespace DoseEscalation.Designs;
 
 /// <summary>
@@ -26,6 +28,18 @@ public sealed class Mtpi2 : IntervalDesign
         (Epsilon1, Epsilon2) = (epsilon1, epsilon2);
         BuildTable();
     }
+
+    /// <summary>mTPI-2 in the design catalog.</summary>
+    public static DesignDescriptor Descriptor { get; } = new()
+    {
+        Name = "mtpi2",
+        Summary = "mTPI-2: the sub-interval with the largest unit probability mass decides (Guo et al. 2017).",
+        References = ["Guo W, Wang S-J, Yang S, Lynn H, Ji Y (2017). A Bayesian interval dose-finding design addressing Ockham's razor: mTPI-2. Contemp Clin Trials 58:23-33.", BoinPackageReference],
+        Options = [.. CommonIntervalOptions, .. EpsilonOptions],
+        HasDecisionTable = true,
+        Build = (c, v) => new Mtpi2(c.DoseCount, v.Number("target"), v.Int("cohort_size"), v.Int("max_n"), v.Number("epsilon1"), v.Number("epsilon2"), v.Int("n_earlystop"), v.Number("cutoff_eli"), v.Switch("extrasafe"), v.Number("offset")),
+        Prose = IntervalProse,
+    };
 
     public override string Name => "mtpi2";
 

@@ -25,7 +25,8 @@ public static class ComparisonEngine
     /// Compares <paramref name="designs"/> on <paramref name="scenario"/>; the benchmark sees
     /// <paramref name="benchmarkPatients"/> patients (usually the designs' maximum sample size; 0 = no benchmark).
     /// </summary>
-    public static ScenarioComparison Run(IReadOnlyList<IDesign> designs, Scenario scenario, double target, MonteCarloOptions options, int benchmarkPatients)
+    public static ScenarioComparison Run(IReadOnlyList<IDesign> designs, Scenario scenario, double target, MonteCarloOptions options, int benchmarkPatients,
+        CorrectSelection? correctSelection = null)
     {
         options.Validate();
         if (designs.Count == 0) throw new ArgumentException("no designs to compare");
@@ -34,6 +35,8 @@ public static class ComparisonEngine
                 throw new ArgumentException($"scenario '{scenario.Name}' has {scenario.DoseCount} doses but design {d.Name} has {d.DoseCount}");
         int k = scenario.DoseCount;
         int mtd = scenario.TrueMtdLevel(target);
+        var rule = correctSelection ?? CorrectSelection.HighestAtOrBelowTarget;
+        bool[] correct = rule.CorrectOutcomes(scenario, target);
         int patientsPerTrial = Math.Max(designs.Max(d => d.MaxPatients), benchmarkPatients);
         var thresholds = scenario.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
         // A design whose state graph fits walks it (its decisions are precomputed there); the others ask Decide.
@@ -42,8 +45,8 @@ public static class ComparisonEngine
             try { return StateGraph.For(d, options.MaxStates); }
             catch (StateSpaceTooLargeException) { return null; }
         }).ToArray();
-        var total = new Worker(designs, graphs, k, mtd, patientsPerTrial);
-        MonteCarloEngine.RunBatches(options, () => new Worker(designs, graphs, k, mtd, patientsPerTrial),
+        var total = new Worker(designs, graphs, k, mtd, correct, patientsPerTrial);
+        MonteCarloEngine.RunBatches(options, () => new Worker(designs, graphs, k, mtd, correct, patientsPerTrial),
             (Worker w, long batch, int count) =>
             {
                 var rng = Xoshiro256StarStar.ForStream(options.Seed, (ulong)batch);
@@ -55,12 +58,12 @@ public static class ComparisonEngine
         var rows = new List<DesignComparison>();
         for (int j = 0; j < designs.Count; j++)
         {
-            var oc = OperatingCharacteristics.FromTally(total.Tallies[j], designs[j], scenario, target, "monte-carlo", trials, options.Seed);
+            var oc = OperatingCharacteristics.FromTally(total.Tallies[j], designs[j], scenario, target, "monte-carlo", trials, options.Seed).WithCorrectSelection(rule);
             rows.Add(new DesignComparison(oc, MeanSe(total.PcsDiff[j], total.PcsDiffSq[j], trials),
                 MeanSe(total.AboveDiff[j], total.AboveDiffSq[j], trials, scale: 1.0 / Worker.FractionScale)));
         }
-        // The benchmark always selects a dose, so it has no P(correct) when no dose is acceptable.
-        Estimate? benchmark = benchmarkPatients > 0 && mtd >= 0 ? Proportion(total.BenchmarkCorrect, trials) : null;
+        // The benchmark always selects a dose, so it has no P(correct) when no dose is correct.
+        Estimate? benchmark = benchmarkPatients > 0 && correct.Skip(1).Any(c => c) ? Proportion(total.BenchmarkCorrect, trials) : null;
         return new ScenarioComparison(scenario, rows, benchmark, benchmarkPatients);
     }
 
@@ -87,10 +90,12 @@ public static class ComparisonEngine
         public long BenchmarkCorrect;
         private readonly ulong[] _tolerances;
         private readonly int _mtd;
+        private readonly bool[] _correct; // [0] = no dose, [d + 1] = dose d
         private readonly StateGraph?[] _graphs;
 
-        public Worker(IReadOnlyList<IDesign> designs, StateGraph?[] graphs, int k, int mtd, int patientsPerTrial)
+        public Worker(IReadOnlyList<IDesign> designs, StateGraph?[] graphs, int k, int mtd, bool[] correct, int patientsPerTrial)
         {
+            _correct = correct;
             _graphs = graphs;
             Tallies = designs.Select(d => new OcTally<long>(k, d.MaxPatients, mtd)).ToArray();
             PcsDiff = new long[designs.Count]; PcsDiffSq = new long[designs.Count];
@@ -127,7 +132,7 @@ public static class ComparisonEngine
                         ? WalkOne(graph, thresholds, patients, dlts)
                         : RunOne(designs[j], thresholds, patients, dlts);
                     Tallies[j].Record(selected, patients, dlts, 1);
-                    int correct = selected == _mtd ? 1 : 0;
+                    int correct = _correct[selected + 1] ? 1 : 0;
                     int n = 0, above = 0;
                     for (int d = 0; d < k; d++) { n += patients[d]; if (d > _mtd) above += patients[d]; }
                     long share = above * FractionScale / n;
@@ -136,7 +141,7 @@ public static class ComparisonEngine
                     PcsDiff[j] += dc; PcsDiffSq[j] += dc * dc;
                     AboveDiff[j] += da; AboveDiffSq[j] += da * da;
                 }
-                if (benchmarkPatients > 0 && _mtd >= 0 && Benchmark(thresholds, benchmarkPatients, target) == _mtd) BenchmarkCorrect++;
+                if (benchmarkPatients > 0 && _correct[Benchmark(thresholds, benchmarkPatients, target) + 1]) BenchmarkCorrect++;
             }
         }
 

@@ -12,6 +12,9 @@ public sealed record ComparisonSet
     public required long Trials { get; init; }
     public required ulong Seed { get; init; }
     public required IReadOnlyList<ScenarioComparison> Scenarios { get; init; }
+    /// <summary>Each design with every option resolved, in comparison order.</summary>
+    public IReadOnlyList<Designs.Configuration.ResolvedDesign> Setups { get; init; } = [];
+    public CorrectSelection CorrectSelection { get; init; } = CorrectSelection.HighestAtOrBelowTarget;
 }
 
 /// <summary>Writers for the compare command: console table, tidy CSV, JSON.</summary>
@@ -22,6 +25,8 @@ public static class ComparisonReport
         w.WriteLine(set.TrialName);
         w.WriteLine($"Design comparison with common random numbers: {Formatting.Int(set.Trials)} trials per scenario, seed {set.Seed}, target {Formatting.Percent(set.Target, 0)}.");
         w.WriteLine("Standard errors in parentheses; differences are paired, against the first design.");
+        foreach (var d in set.Setups) w.WriteLine($"Design {d.Summary()}");
+        w.WriteLine($"Correct selection: {set.CorrectSelection.Describe()}.");
         foreach (var sc in set.Scenarios)
         {
             w.WriteLine();
@@ -67,6 +72,7 @@ public static class ComparisonReport
 
     public static void WriteCsv(ComparisonSet set, TextWriter w)
     {
+        foreach (var d in set.Setups) w.WriteLine("# design: " + d.Summary().Replace('\n', ' '));
         w.WriteLine("scenario,design,quantity,value,se");
         foreach (var sc in set.Scenarios)
         {
@@ -91,6 +97,8 @@ public static class ComparisonReport
         w.WriteString("engine", "monte-carlo");
         w.WriteString("random_numbers", "common (one latent tolerance per patient)");
         w.WriteNumber("target", set.Target);
+        w.WriteDesigns(set.Setups);
+        w.WriteCorrectSelection(set.CorrectSelection);
         w.WriteNumber("trials", set.Trials);
         w.WriteNumber("seed", set.Seed);
         w.WriteString("trial", set.TrialName);

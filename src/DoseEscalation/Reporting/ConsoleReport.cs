@@ -7,6 +7,8 @@ public static class ConsoleReport
     {
         w.WriteLine($"{set.TrialName}");
         w.WriteLine($"Design: {set.Design.Describe()}; target DLT rate {Formatting.Percent(set.Target, 0)}");
+        foreach (var d in set.Setups) w.WriteLine($"Options: {d.Summary()}");
+        if (set.CorrectSelection.Rule != CorrectSelectionRule.HighestAtOrBelowTarget) w.WriteLine($"Correct selection: {set.CorrectSelection.Describe()}");
         w.WriteLine(set.Engine == "exact"
             ? "Engine: exact (no simulation error)"
             : $"Engine: Monte Carlo, {Formatting.Int(set.Trials)} trials, seed {set.Seed}; standard errors in parentheses (in percentage points for probabilities)");

@@ -8,6 +8,7 @@ public static class CsvReport
 {
     public static void Write(ResultSet set, TextWriter w)
     {
+        foreach (var d in set.Setups) w.WriteLine("# design: " + d.Summary().Replace('\n', ' '));
         w.WriteLine("design,engine,scenario,dose,quantity,value,se");
         foreach (var oc in set.Results)
         {

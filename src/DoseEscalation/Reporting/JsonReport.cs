@@ -15,6 +15,8 @@ public static class JsonReport
         w.WriteString("design", set.Design.Name);
         w.WriteString("design_description", set.Design.Describe());
         w.WriteNumber("target", set.Target);
+        w.WriteDesigns(set.Setups);
+        w.WriteCorrectSelection(set.CorrectSelection);
         w.WriteNumber("trials", set.Trials);
         if (set.Seed is { } seed) w.WriteNumber("seed", seed); else w.WriteNull("seed");
         w.WriteString("trial", set.TrialName);

@@ -15,4 +15,8 @@ public sealed record ResultSet
     public long Trials { get; init; }
     public ulong? Seed { get; init; }
     public required IReadOnlyList<OperatingCharacteristics> Results { get; init; }
+    /// <summary>The design with every option resolved (label, name, options), for every output to name what ran.</summary>
+    public IReadOnlyList<Designs.Configuration.ResolvedDesign> Setups { get; init; } = [];
+    /// <summary>What counts as a correct selection in these results.</summary>
+    public CorrectSelection CorrectSelection { get; init; } = CorrectSelection.HighestAtOrBelowTarget;
 }

@@ -38,8 +38,13 @@ public sealed record ScenarioFile
     public required string Path { get; init; }
     public required TrialInfo Trial { get; init; }
     public required IReadOnlyList<DoseLevel> Doses { get; init; }
-    public required DesignSpec Design { get; init; }
+    /// <summary>The file's designs (<c>design:</c> is a list of one), each with the options given for it.</summary>
+    public required IReadOnlyList<DesignConfig> Designs { get; init; }
+    /// <summary>Common settings given at trial level (start_dose, max_n, cohort_size), inherited by each design.</summary>
+    public DoseEscalation.Designs.Configuration.OptionValues Common { get; init; } = DoseEscalation.Designs.Configuration.OptionValues.Empty;
     public double Target { get; init; } = 0.30;
+    /// <summary>What counts as a correct selection in every summary and the benchmark.</summary>
+    public CorrectSelection CorrectSelection { get; init; } = CorrectSelection.HighestAtOrBelowTarget;
     public required IReadOnlyList<Scenario> Scenarios { get; init; }
     public long Trials { get; init; } = 1_000_000;
     public ulong Seed { get; init; } = 20261122;

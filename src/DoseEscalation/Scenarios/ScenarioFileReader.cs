@@ -1,4 +1,5 @@
 using System.Globalization;
+using DoseEscalation.Designs.Configuration;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -53,14 +54,42 @@ public static class ScenarioFileReader
 
         public ScenarioFile File(YamlMappingNode root)
         {
-            Keys(root, "", "trial", "doses", "design", "target", "scenarios", "simulation", "protocol");
+            Keys(root, "", "trial", "doses", "design", "designs", "target", "start_dose", "max_n", "cohort_size",
+                "correct_selection", "correct_window", "scenarios", "simulation", "protocol");
             var trial = Trial(Required<YamlMappingNode>(root, "", "trial"));
             var dosesNode = Required<YamlSequenceNode>(root, "", "doses");
             if (dosesNode.Children.Count == 0) throw Error("doses", dosesNode, "[]", "the dose list is empty");
             var doses = dosesNode.Children.Select((n, i) => Dose(n, $"doses[{i}]")).ToList();
             double target = Optional(root, "", "target", (n, f) => Probability(n, f, open: true)) ?? 0.30;
-            var design = root.Children.TryGetValue(new YamlScalarNode("design"), out var dn)
-                ? DesignNode(dn, "design") : new DesignSpec();
+            var common = new OptionValues();
+            foreach (var key in new[] { "start_dose", "max_n", "cohort_size" })
+                if (Present(root, "", key, out var node, out string field))
+                    common = common.With(key, (int)Integer(node, field, 1, key == "start_dose" ? doses.Count : 1000));
+            var correct = CorrectSelectionNode(root);
+
+            // design: (one) or designs: (a list), each entry a name or a mapping of name, label and options.
+            bool hasOne = root.Children.TryGetValue(new YamlScalarNode("design"), out var one);
+            bool hasMany = root.Children.TryGetValue(new YamlScalarNode("designs"), out var many);
+            if (hasOne && hasMany) throw Error("designs", many!, null, "give either design (one) or designs (a list), not both");
+            var entries = new List<(YamlNode Node, string Field)>();
+            if (hasMany)
+            {
+                if (many is not YamlSequenceNode seq) throw Error("designs", many!, Show(many!), "expected a list of designs");
+                if (seq.Children.Count == 0) throw Error("designs", seq, "[]", "the design list is empty");
+                entries.AddRange(seq.Children.Select((n, i) => (n, $"designs[{i}]")));
+            }
+            else if (hasOne) entries.Add((one!, "design"));
+            var designs = new List<DesignConfig>();
+            var labels = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var (node, field) in entries)
+            {
+                var (config, labelNode) = DesignNode(node, field);
+                if (!labels.Add(config.EffectiveLabel))
+                    throw Error(field + (config.Label is null ? ".name" : ".label"), labelNode, config.EffectiveLabel, "two designs have this label; give each a unique label");
+                designs.Add(config);
+            }
+            if (designs.Count == 0) designs.Add(new DesignConfig("3+3"));
+
             var scenariosNode = Required<YamlSequenceNode>(root, "", "scenarios");
             if (scenariosNode.Children.Count == 0) throw Error("scenarios", scenariosNode, "[]", "no toxicity scenarios");
             var scenarios = scenariosNode.Children.Select((n, i) => ScenarioNode(n, $"scenarios[{i}]", doses.Count)).ToList();
@@ -76,17 +105,59 @@ public static class ScenarioFileReader
                 seed = Optional(m, "simulation", "seed", (n, f) => (ulong)Integer(n, f, 0, long.MaxValue)) ?? seed;
             }
             var protocol = root.Children.TryGetValue(new YamlScalarNode("protocol"), out var pn) ? Protocol(pn, "protocol") : new ProtocolOptions();
-            try { DesignRegistry.Create(design, doses.Count, target); }
-            catch (DesignSpecException ex)
+
+            // Every design must build: an error names the entry's field and line.
+            for (int i = 0; i < designs.Count; i++)
             {
-                var node = dn is YamlMappingNode dm && dm.Children.TryGetValue(new YamlScalarNode(ex.Option == "design" ? "name" : ex.Option), out var on) ? on : dn ?? root;
-                throw Error(ex.Option == "design" ? "design.name" : $"design.{ex.Option}", node, ex.Value, ex.Message);
+                var (node, field) = entries.Count > 0 ? entries[i] : ((YamlNode)root, "design");
+                try { DesignSetup.Resolve(DesignCatalog.Default, designs[i], common, doses.Count, target, NotApplied(designs.Count, root, field)); }
+                catch (DesignOptionException ex)
+                {
+                    YamlNode at = node is YamlMappingNode dm && dm.Children.TryGetValue(new YamlScalarNode(ex.Option == "design" ? "name" : ex.Option), out var on) ? on
+                        : root.Children.TryGetValue(new YamlScalarNode(ex.Option), out var cn) ? cn : node;
+                    bool inherited = !(node is YamlMappingNode m2 && m2.Children.ContainsKey(new YamlScalarNode(ex.Option))) && common.Has(ex.Option);
+                    string where = ex.Option == "design" ? field + ".name" : inherited ? ex.Option : $"{field}.{ex.Option}";
+                    throw Error(where, at, ex.Value is null ? designs[i].Name : DesignOption.Format(ex.Value),
+                        (inherited ? $"inherited by design '{designs[i].EffectiveLabel}': " : ex.Option == "design" ? "" : $"design '{designs[i].EffectiveLabel}': ") + ex.Problem);
+                }
             }
             return new ScenarioFile
             {
-                Path = path, Trial = trial, Doses = doses, Design = design, Target = target,
+                Path = path, Trial = trial, Doses = doses, Designs = designs, Common = common, Target = target, CorrectSelection = correct,
                 Scenarios = scenarios, Trials = trials, Seed = seed, Protocol = protocol, Warnings = _warnings,
             };
+
+        }
+
+        // A common setting one design of several does not take is a warning; with one design it is an error.
+        private Action<string, object> NotApplied(int designCount, YamlMappingNode root, string field) => (key, value) =>
+        {
+            string text = $"{key} = {DesignOption.Format(value)} does not apply to design in {field} (it does not take {key})";
+            if (designCount == 1) throw Error(key, root.Children[new YamlScalarNode(key)], DesignOption.Format(value), $"the design in {field} does not take {key}");
+            _warnings.Add($"{path}: {text}");
+        };
+
+        private CorrectSelection CorrectSelectionNode(YamlMappingNode root)
+        {
+            string? rule = OptionalRef(root, "", "correct_selection", Text);
+            bool hasWindow = Present(root, "", "correct_window", out var wn, out _);
+            switch (rule)
+            {
+                case null or "highest-at-or-below-target":
+                    if (hasWindow) throw Error("correct_window", wn, Show(wn), "a window needs correct_selection: window");
+                    return CorrectSelection.HighestAtOrBelowTarget;
+                case "closest-to-target":
+                    if (hasWindow) throw Error("correct_window", wn, Show(wn), "a window needs correct_selection: window");
+                    return CorrectSelection.ClosestToTarget;
+                case "window":
+                    if (!hasWindow) throw new ScenarioFileException(path, "correct_window", (int)root.Start.Line, null, "is required with correct_selection: window, e.g. [0.05, 0.05]");
+                    var w = Probabilities(wn, "correct_window");
+                    if (w.Count != 2) throw Error("correct_window", wn, Show(wn), "expected two numbers [d1, d2]: the window is [target - d1, target + d2]");
+                    return CorrectSelection.Window(w[0], w[1]);
+                default:
+                    throw Error("correct_selection", root.Children[new YamlScalarNode("correct_selection")], rule,
+                        $"expected one of {string.Join(", ", CorrectSelection.Keys)}");
+            }
         }
 
         private TrialInfo Trial(YamlMappingNode m)
@@ -110,30 +181,41 @@ public static class ScenarioFileReader
             return new DoseLevel(Text(Required<YamlScalarNode>(m, field, "label"), field + ".label"), OptionalRef(m, field, "dose", Text));
         }
 
-        private DesignSpec DesignNode(YamlNode node, string field)
+        private (DesignConfig Config, YamlNode LabelNode) DesignNode(YamlNode node, string field)
         {
-            if (node is YamlScalarNode s) return new DesignSpec { Name = Text(s, field) };
+            if (node is YamlScalarNode s) return (new DesignConfig(Text(s, field)), s);
             var m = Mapping(node, field);
-            Keys(m, field, "name", "start_dose", "deescalate", "expand_top_dose", "a", "b", "c", "d", "e", "cohort_size", "max_n",
-                "n_earlystop", "extrasafe", "offset", "cutoff_eli", "bound_mtd", "epsilon1", "epsilon2", "skeleton", "model",
-                "prior_variance", "safety_cutoff", "halfwidth", "prior_mtd");
-            int? Int(string key, long min, long max) => Optional(m, field, key, (n, f) => (int)Integer(n, f, min, max));
-            bool? Bool(string key) => Optional(m, field, key, Boolean);
-            double? Num(string key) => Optional(m, field, key, Number);
-            return new DesignSpec
-            {
-                Name = Text(Required<YamlScalarNode>(m, field, "name"), field + ".name"),
-                StartDose = Int("start_dose", 1, 1000) ?? 1,
-                Deescalate = Bool("deescalate"), ExpandTopDose = Bool("expand_top_dose"),
-                A = Int("a", 1, 100), B = Int("b", 1, 100), C = Int("c", 0, 100), D = Int("d", 0, 100), E = Int("e", 0, 200),
-                CohortSize = Int("cohort_size", 1, 100), MaxN = Int("max_n", 1, 1000), NEarlyStop = Int("n_earlystop", 1, 1000),
-                ExtraSafe = Bool("extrasafe"), Offset = Num("offset"), CutoffEli = Num("cutoff_eli"), BoundMtd = Bool("bound_mtd"),
-                Epsilon1 = Num("epsilon1"), Epsilon2 = Num("epsilon2"),
-                Skeleton = OptionalRef(m, field, "skeleton", (n, f) => Probabilities(n, f)),
-                Model = OptionalRef(m, field, "model", Text), PriorVariance = Num("prior_variance"), SafetyCutoff = Num("safety_cutoff"),
-                Halfwidth = Num("halfwidth"), PriorMtd = Int("prior_mtd", 1, 1000),
-            };
+            var nameNode = Required<YamlScalarNode>(m, field, "name");
+            string name = Text(nameNode, field + ".name");
+            var descriptor = DesignCatalog.Default.Find(name)
+                ?? throw Error(field + ".name", nameNode, name, $"unknown design '{name}' (known: {string.Join(", ", DesignCatalog.Default.Names)})");
+            Keys(m, field, ["name", "label", .. descriptor.AllOptions.Select(o => o.Key)]);
+            string? label = OptionalRef(m, field, "label", Text);
+            var values = new OptionValues();
+            foreach (var option in descriptor.AllOptions)
+                if (Present(m, field, option.Key, out var vn, out string f))
+                    values = values.With(option.Key, OptionValue(option, vn, f));
+            return (new DesignConfig(descriptor.Name, label, values), label is null ? nameNode : m.Children[new YamlScalarNode("label")]);
         }
+
+        // A design option's value from YAML, by the option's type; range errors name the field and line.
+        private object OptionValue(DesignOption option, YamlNode node, string field)
+        {
+            object value = option.Kind switch
+            {
+                OptionKind.Switch => Boolean(node, field),
+                OptionKind.Integer => (int)Integer(node, field, int.MinValue, int.MaxValue),
+                OptionKind.Number => Number(node, field),
+                OptionKind.Probabilities => node is YamlSequenceNode seq && seq.Children.Count > 0
+                    ? seq.Children.Select((c, i) => Number(c, $"{field}[{i}]")).ToArray()
+                    : throw Error(field, node, Show(node), "expected a list of numbers, e.g. [0.05, 0.10, 0.20]"),
+                _ => Text(node, field),
+            };
+            try { return option.Kind == OptionKind.Choice ? option.Parse((string)value) : Checked(option, value); }
+            catch (OptionValueException ex) { throw Error(field, node, Show(node), ex.Message); }
+        }
+
+        private static object Checked(DesignOption option, object value) { option.Check(value); return value; }
 
         private Scenario ScenarioNode(YamlNode node, string field, int doseCount)
         {
@@ -240,7 +322,7 @@ public static class ScenarioFileReader
             return m.Children.TryGetValue(new YamlScalarNode(key), out node!) && !(node is YamlScalarNode { Value: null or "" or "~" or "null" });
         }
 
-        private void Keys(YamlMappingNode m, string parent, params string[] allowed)
+        private void Keys(YamlMappingNode m, string parent, params IReadOnlyList<string> allowed)
         {
             foreach (var key in m.Children.Keys)
             {

@@ -37,7 +37,7 @@ public class CompareCliTests
 
     [Theory]
     [InlineData("--designs 3+3,nope", "unknown design 'nope'")]
-    [InlineData("--max-n 0", "--max-n 0: must be at least 1")]
+    [InlineData("--max-n 0", "--max-n 0: must be in [1, 1000]")]
     [InlineData("--format xml", "--format xml: expected table, csv or json")]
     public void Compare_bad_input(string args, string message)
     {

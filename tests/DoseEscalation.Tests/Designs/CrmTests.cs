@@ -242,20 +242,23 @@ public class CrmTests(ITestOutputHelper output)
     [Fact]
     public void Registry_builds_the_crm_and_rejects_bad_options()
     {
-        var d = (Crm)DesignRegistry.Create(new DesignSpec { Name = "crm" }, 5, 0.25);
+        var d = (Crm)Build.Design("crm", 5, 0.25);
         Assert.Equal(CrmSkeleton.Calibrate(0.05, 0.25, 3, 5), d.Skeleton);
         Assert.Equal((3, 30, CrmModel.Empiric, 1.34, (double?)null), (d.CohortSize, d.MaxPatients, d.Model, d.PriorVariance, d.SafetyCutoff));
-        var l = (Crm)DesignRegistry.Create(new DesignSpec { Name = "CRM", Model = "logistic", CohortSize = 2, MaxN = 20, PriorVariance = 1, SafetyCutoff = 0.9, Halfwidth = 0.08, PriorMtd = 2 }, 4, 0.3);
-        Assert.Equal(CrmSkeleton.Calibrate(0.08, 0.3, 2, 4, CrmModel.Logistic), l.Skeleton);
-        Assert.Equal((2, 20, CrmModel.Logistic, 1.0, (double?)0.9), (l.CohortSize, l.MaxPatients, l.Model, l.PriorVariance, l.SafetyCutoff));
-        Assert.Contains("crm", DesignRegistry.Names);
+        var l = Build.Design("CRM", 4, 0.3, ("model", "logistic"), ("cohort_size", 2), ("max_n", 20), ("prior_variance", 1.0), ("safety_cutoff", 0.9), ("halfwidth", 0.08), ("prior_mtd", 2));
+        var stop = Assert.IsType<DoseEscalation.Designs.Rules.SafetyStop>(l);
+        var lc = Assert.IsType<Crm>(stop.Inner);
+        Assert.Equal(CrmSkeleton.Calibrate(0.08, 0.3, 2, 4, CrmModel.Logistic), lc.Skeleton);
+        Assert.Equal((2, 20, CrmModel.Logistic, 1.0, 0.9), (lc.CohortSize, lc.MaxPatients, lc.Model, lc.PriorVariance, stop.Cutoff));
+        Assert.Contains("crm", DoseEscalation.Designs.Configuration.DesignCatalog.Default.Names);
 
-        Assert.Equal("a", Assert.Throws<DesignSpecException>(() => DesignRegistry.Create(new DesignSpec { Name = "crm", A = 3 }, 5, 0.25)).Option);
-        Assert.Equal("model", Assert.Throws<DesignSpecException>(() => DesignRegistry.Create(new DesignSpec { Name = "crm", Model = "probit" }, 5, 0.25)).Option);
-        Assert.Equal("skeleton", Assert.Throws<DesignSpecException>(() => DesignRegistry.Create(new DesignSpec { Name = "crm", Skeleton = [0.1, 0.2] }, 5, 0.25)).Option);
-        Assert.Equal("skeleton", Assert.Throws<DesignSpecException>(() => DesignRegistry.Create(new DesignSpec { Name = "crm", Skeleton = [0.1, 0.2, 0.15], }, 3, 0.25)).Option);
-        Assert.Equal("max_n", Assert.Throws<DesignSpecException>(() => DesignRegistry.Create(new DesignSpec { Name = "crm", MaxN = 20 }, 5, 0.25)).Option);
-        Assert.Equal("safety_cutoff", Assert.Throws<DesignSpecException>(() => DesignRegistry.Create(new DesignSpec { Name = "crm", SafetyCutoff = 1.5 }, 5, 0.25)).Option);
+        string Bad(params (string, object)[] o) => Assert.Throws<DoseEscalation.Designs.Configuration.DesignOptionException>(() => Build.Design("crm", 5, 0.25, o)).Option;
+        Assert.Equal("a", Bad(("a", 3)));
+        Assert.Equal("model", Bad(("model", "probit")));
+        Assert.Equal("skeleton", Bad(("skeleton", new[] { 0.1, 0.2 })));
+        Assert.Equal("skeleton", Assert.Throws<DoseEscalation.Designs.Configuration.DesignOptionException>(() => Build.Design("crm", 3, 0.25, ("skeleton", new[] { 0.1, 0.2, 0.15 }))).Option);
+        Assert.Equal("max_n", Bad(("max_n", 20)));
+        Assert.Equal("safety_cutoff", Bad(("safety_cutoff", 1.5)));
     }
 
     [Theory]

@@ -8,11 +8,11 @@ namespace DoseEscalation.Tests.Designs;
 /// <summary>One contract suite over every design the registry knows (a new design joins it by registering).</summary>
 public class DesignContractTests
 {
-    public static TheoryData<string> Names() => new(DesignRegistry.Names);
+    public static TheoryData<string> Names() => new(DoseEscalation.Designs.Configuration.DesignCatalog.Default.Names);
 
     private static IDesign Make(string name, int doses = 5)
     {
-        return DesignRegistry.Create(DesignRegistry.WithSharedSize(new DesignSpec { Name = name }, 3, 18), doses, 0.3);
+        return Build.Shared(name, doses, 0.3, 3, 18);
     }
 
     [Theory]

@@ -1,5 +1,7 @@
 using DoseEscalation.Designs;
-using DoseEscalation.Scenarios;
+using DoseEscalation.Designs.Configuration;
+using DoseEscalation.Designs.Rules;
+using DoseEscalation.Tests.Designs;
 
 namespace DoseEscalation.Tests.Scenarios;
 
@@ -13,56 +15,42 @@ public class DesignRegistryIntervalTests
     [InlineData("BOIN", typeof(Boin))]
     public void Names_build_their_design(string name, Type type)
     {
-        var design = DesignRegistry.Create(new DesignSpec { Name = name, CohortSize = 3, MaxN = 24 }, 4, 0.25);
+        var design = Build.Design(name, 4, 0.25, ("cohort_size", 3), ("max_n", 24));
         Assert.IsType(type, design);
         Assert.Equal(24, design.MaxPatients);
-        Assert.Contains(design.Name, DesignRegistry.Names);
+        Assert.Contains(design.Name, DesignCatalog.Default.Names);
     }
 
     [Fact]
     public void Options_reach_the_design()
     {
-        var d = (Boin)DesignRegistry.Create(new DesignSpec { Name = "boin", NEarlyStop = 12, CutoffEli = 0.9, ExtraSafe = true, Offset = 0.1, BoundMtd = true, StartDose = 2 }, 5, 0.3);
-        Assert.Equal((12, 0.9, true, 0.1, true, 1), (d.NEarlystop, d.CutoffEli, d.ExtraSafe, d.Offset, d.BoundMtd, d.StartLevel));
-        var k = (Keyboard)DesignRegistry.Create(new DesignSpec { Name = "keyboard", Epsilon1 = 0.04, Epsilon2 = 0.06 }, 5, 0.3);
+        var start = Assert.IsType<StartDose>(Build.Design("boin", 5, 0.3, ("n_earlystop", 12), ("cutoff_eli", 0.9), ("extrasafe", true), ("offset", 0.1), ("bound_mtd", true), ("start_dose", 2)));
+        var d = Assert.IsType<Boin>(start.Inner);
+        Assert.Equal((12, 0.9, true, 0.1, true, 1), (d.NEarlystop, d.CutoffEli, d.ExtraSafe, d.Offset, d.BoundMtd, start.StartLevel));
+        var k = (Keyboard)Build.Design("keyboard", 5, 0.3, ("epsilon1", 0.04), ("epsilon2", 0.06));
         Assert.Equal((0.04, 0.06), (k.Epsilon1, k.Epsilon2));
     }
 
     [Theory]
-    [InlineData("boin", "epsilon1")]
-    [InlineData("keyboard", "bound_mtd")]
-    [InlineData("mtpi2", "a")]
-    [InlineData("i3+3", "deescalate")]
-    public void Options_a_design_does_not_take_are_rejected(string name, string option)
+    [InlineData("boin", "epsilon1", 0.05)]
+    [InlineData("keyboard", "bound_mtd", true)]
+    [InlineData("mtpi2", "a", 3)]
+    [InlineData("i3+3", "deescalate", true)]
+    public void Options_a_design_does_not_take_are_rejected(string name, string option, object value)
     {
-        var spec = option switch
-        {
-            "epsilon1" => new DesignSpec { Name = name, Epsilon1 = 0.05 },
-            "bound_mtd" => new DesignSpec { Name = name, BoundMtd = true },
-            "a" => new DesignSpec { Name = name, A = 3 },
-            _ => new DesignSpec { Name = name, Deescalate = true },
-        };
-        var ex = Assert.Throws<DesignSpecException>(() => DesignRegistry.Create(spec, 5, 0.3));
+        var ex = Assert.Throws<DesignOptionException>(() => Build.Design(name, 5, 0.3, (option, value)));
         Assert.Equal(option, ex.Option);
     }
 
     [Theory]
-    [InlineData("n_earlystop")]
-    [InlineData("max_n")]
-    [InlineData("cohort_size")]
-    [InlineData("cutoff_eli")]
-    [InlineData("epsilon2")]
-    public void Values_out_of_range_name_their_option(string option)
+    [InlineData("n_earlystop", 0)]
+    [InlineData("max_n", 2)]
+    [InlineData("cohort_size", 0)]
+    [InlineData("cutoff_eli", 1.5)]
+    [InlineData("epsilon2", 0.9)]
+    public void Values_out_of_range_name_their_option(string option, object value)
     {
-        var spec = option switch
-        {
-            "n_earlystop" => new DesignSpec { Name = "mtpi2", NEarlyStop = 0 },
-            "max_n" => new DesignSpec { Name = "mtpi2", MaxN = 2 },
-            "cohort_size" => new DesignSpec { Name = "mtpi2", CohortSize = 0 },
-            "cutoff_eli" => new DesignSpec { Name = "mtpi2", CutoffEli = 1.5 },
-            _ => new DesignSpec { Name = "mtpi2", Epsilon2 = 0.9 },
-        };
-        var ex = Assert.Throws<DesignSpecException>(() => DesignRegistry.Create(spec, 5, 0.3));
+        var ex = Assert.Throws<DesignOptionException>(() => Build.Design("mtpi2", 5, 0.3, (option, value)));
         Assert.Equal(option, ex.Option);
     }
 }

@@ -1,3 +1,4 @@
+using DoseEscalation.Tests.Designs;
 using DoseEscalation;
 using DoseEscalation.Engines;
 using DoseEscalation.Scenarios;
@@ -33,8 +34,7 @@ public class ScenarioFileTests
         Assert.All(file.Scenarios, s => Assert.False(string.IsNullOrWhiteSpace(s.Rationale)));
         foreach (bool variant in new[] { true, false })
         {
-            var spec = file.Design with { Deescalate = variant, ExpandTopDose = variant };
-            var design = DesignRegistry.Create(spec, file.Doses.Count, file.Target);
+            var design = Build.Design(file.Designs[0].Name, file.Doses.Count, file.Target, ("deescalate", variant), ("expand_top_dose", variant));
             var graph = StateGraph.Build(design);
             foreach (var s in file.Scenarios)
             {
@@ -61,7 +61,7 @@ public class ScenarioFileTests
     public void Every_comparator_design_agrees_with_exact_on_every_shipped_scenario(string name, string designName)
     {
         var file = ScenarioFileReader.Load(Path.Combine(Repo.Root, "scenarios", name));
-        var design = DesignRegistry.Create(new DesignSpec { Name = designName, CohortSize = 3, MaxN = 18 }, file.Doses.Count, file.Target);
+        var design = Build.Design(designName, file.Doses.Count, file.Target, ("cohort_size", 3), ("max_n", 18));
         var graph = StateGraph.For(design);
         foreach (var s in file.Scenarios)
         {
@@ -115,7 +115,8 @@ public class ScenarioFileTests
     [InlineData("target: 0.3", "target: 0.3\nsimulation:\n  trials: 0", "t.yaml:8: simulation.trials = 0: must be at least 1")]
     [InlineData("target: 0.3", "target: 0.3\nextra: 1", "t.yaml:7: extra: unknown key")]
     [InlineData("name: 3+3", "name: 3+3\n  deescalate: maybe", "t.yaml:6: design.deescalate = maybe: expected true or false")]
-    [InlineData("name: 3+3", "name: 3+3\n  max_n: 30", "t.yaml:6: design.max_n = 30: design '3+3' takes no option 'max_n'")]
+    [InlineData("name: 3+3", "name: 3+3\n  cohort_size: 3", "t.yaml:6: design.cohort_size: unknown key (allowed here: name, label, deescalate, expand_top_dose, max_n, start_dose")]
+    [InlineData("name: 3+3", "name: 3+3\n  max_n: 0", "t.yaml:6: design.max_n = 0: must be in [1, 1000]")]
     [InlineData("  name: Test", "  name: [Test", "t.yaml:")]
     public void Bad_files_name_file_line_field_and_value(string replace, string with, string expectedStart)
     {
