@@ -17,9 +17,9 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
     public IReadOnlyList<string> Notes { get; init; } = [];
 
     /// <summary>The file (or --dlt, or the built-in default) with --dlt, --target and correct-selection flags applied.</summary>
-    public static ScenarioFile LoadFile(InputOptions o)
+    public static ScenarioFile LoadFile(InputOptions o, DesignCatalog catalog)
     {
-        ScenarioFile file = o.File is { } path ? ScenarioFileReader.Load(path)
+        ScenarioFile file = o.File is { } path ? ScenarioFileReader.Load(path, catalog)
             : o.Dlt is not null ? CommandLineFile(ParseProbabilities(o.Dlt, "--dlt"))
             : BuiltInScenarios.Default();
         if (o.File is not null && o.Dlt is not null)
@@ -38,7 +38,7 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
     /// <summary>One design: --design (a label of the file's designs, or a name), with the design flags and --set applied.</summary>
     public static RunInputs Resolve(InputOptions o, DesignCatalog catalog)
     {
-        var file = LoadFile(o);
+        var file = LoadFile(o, catalog);
         DesignConfig config;
         if (o.Design is { } wanted)
             config = Pick(file, wanted, catalog, "--design") ?? throw new CliInputException($"--design {wanted}: unknown design '{wanted}' (the file's: {string.Join(", ", file.Designs.Select(d => d.EffectiveLabel))}; known designs: {string.Join(", ", catalog.Names)})");
@@ -54,7 +54,7 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
     /// <summary>Several designs for compare: --designs (labels or names) or the file's designs, with --set applied to each by label.</summary>
     public static RunInputs ResolveMany(InputOptions o, string? designs, IReadOnlyList<string> whenOne, DesignCatalog catalog)
     {
-        var file = LoadFile(o);
+        var file = LoadFile(o, catalog);
         List<DesignConfig> configs;
         if (designs is not null)
         {

@@ -12,7 +12,7 @@ namespace DoseEscalation.Scenarios;
 /// </summary>
 public static class ScenarioFileReader
 {
-    public static ScenarioFile Load(string path)
+    public static ScenarioFile Load(string path, DesignCatalog? catalog = null)
     {
         string text;
         try { text = File.ReadAllText(path); }
@@ -20,12 +20,12 @@ public static class ScenarioFileReader
         {
             throw new ScenarioFileException(path, "file", null, null, ex is FileNotFoundException or DirectoryNotFoundException ? "no such file" : ex.Message);
         }
-        return Parse(text, path);
+        return Parse(text, path, catalog);
     }
 
-    public static ScenarioFile Parse(string yaml, string path)
+    public static ScenarioFile Parse(string yaml, string path, DesignCatalog? catalog = null)
     {
-        var r = new Reader(path);
+        var r = new Reader(path, catalog ?? DesignCatalog.Default);
         YamlMappingNode root;
         try
         {
@@ -48,7 +48,7 @@ public static class ScenarioFileReader
 
     private static string OneLine(string s) => s.Split('\n')[0].Trim();
 
-    private sealed class Reader(string path)
+    private sealed class Reader(string path, DesignCatalog catalog)
     {
         private readonly List<string> _warnings = [];
 
@@ -110,7 +110,7 @@ public static class ScenarioFileReader
             for (int i = 0; i < designs.Count; i++)
             {
                 var (node, field) = entries.Count > 0 ? entries[i] : ((YamlNode)root, "design");
-                try { DesignSetup.Resolve(DesignCatalog.Default, designs[i], common, doses.Count, target, NotApplied(designs.Count, root, field)); }
+                try { DesignSetup.Resolve(catalog, designs[i], common, doses.Count, target, NotApplied(designs.Count, root, field)); }
                 catch (DesignOptionException ex)
                 {
                     YamlNode at = node is YamlMappingNode dm && dm.Children.TryGetValue(new YamlScalarNode(ex.Option == "design" ? "name" : ex.Option), out var on) ? on
@@ -187,8 +187,8 @@ public static class ScenarioFileReader
             var m = Mapping(node, field);
             var nameNode = Required<YamlScalarNode>(m, field, "name");
             string name = Text(nameNode, field + ".name");
-            var descriptor = DesignCatalog.Default.Find(name)
-                ?? throw Error(field + ".name", nameNode, name, $"unknown design '{name}' (known: {string.Join(", ", DesignCatalog.Default.Names)})");
+            var descriptor = catalog.Find(name)
+                ?? throw Error(field + ".name", nameNode, name, $"unknown design '{name}' (known: {string.Join(", ", catalog.Names)})");
             Keys(m, field, ["name", "label", .. descriptor.AllOptions.Select(o => o.Key)]);
             string? label = OptionalRef(m, field, "label", Text);
             var values = new OptionValues();
