@@ -66,10 +66,14 @@ internal static class Flags
         {
             if (r.Tokens.Count != 1) return default; // arity errors are reported by the parser
             string t = r.Tokens[0].Value;
+            if (LooksLikeOption(t)) { r.AddError($"{Typed(r, name)} needs a value (the next word is the option {t})"); return default; }
             try { return parse(t); }
             catch (FormatException ex) { return Fail<T>(r, $"{Typed(r, name)} {(t.Length == 0 ? "''" : t)}: {ex.Message}"); }
         },
     };
+
+    /// <summary>No value starts with "--": such a word is an option the previous one swallowed.</summary>
+    public static bool LooksLikeOption(string token) => token.StartsWith("--", StringComparison.Ordinal) && token.Length > 2;
 
     /// <summary>The option's spelling as typed (an alias like -n), else its name.</summary>
     private static string Typed(ArgumentResult r, string name) => (r.Parent as OptionResult)?.IdentifierToken?.Value ?? name;
@@ -106,6 +110,7 @@ internal sealed class DesignFlags
                 {
                     if (r.Tokens.Count != 1) return null;
                     string t = r.Tokens[0].Value;
+                    if (Flags.LooksLikeOption(t)) { r.AddError($"{o.Flag} needs a value (the next word is the option {t})"); return null; }
                     try { o.Parse(t); return t; }
                     catch (OptionValueException ex) { r.AddError(Flags.ValueErrorMark + $"{o.Flag} {t}: {ex.Message}"); return null; }
                 };

@@ -118,7 +118,7 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
 
     private static List<ResolvedDesign> Build(List<DesignConfig> configs, ScenarioFile file, DesignCatalog catalog, List<string> notes, bool single)
     {
-        var takenBy = new Dictionary<string, int>();
+        var unused = new List<string>();
         var list = new List<ResolvedDesign>();
         foreach (var c in configs)
         {
@@ -126,15 +126,17 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
             {
                 list.Add(DesignSetup.Resolve(catalog, c, file.Common, file.Doses.Count, file.Target, (key, value) =>
                 {
-                    string flag = "--" + key.Replace('_', '-');
-                    notes.Add($"{key} {DesignOption.Format(value)} does not apply to design '{c.EffectiveLabel}' ({c.Name} does not take {key})");
+                    string problem = $"{key} {DesignOption.Format(value)} does not apply to design '{c.EffectiveLabel}' ({c.Name} does not take {key})";
+                    if (single) throw new CliInputException(problem);
+                    notes.Add(problem);
+                    unused.Add(key);
                 }));
             }
             catch (DesignOptionException ex) { throw new CliInputException(ex.Message); }
         }
         // A common setting no design takes was not used at all: that is an error, not a note.
         foreach (var key in file.Common.Keys)
-            if (file.Common.Has(key) && !list.Any(d => d.Descriptor.Option(key) is not null || d.Descriptor.Intrinsic.ContainsKey(key)))
+            if (file.Common.Has(key) && unused.Count(u => u == key) == list.Count)
                 throw new CliInputException($"{key} = {DesignOption.Format(file.Common[key])}: {(single ? "the design" : "no design in this run")} ({string.Join(", ", list.Select(d => d.Name))}) takes {key}");
         return list;
     }

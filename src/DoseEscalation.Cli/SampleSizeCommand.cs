@@ -25,8 +25,8 @@ public static class SampleSizeCommand
         var model = Model(o, file.Protocol);
         long trials = o.Trials ?? file.Trials;
         var simulation = new MonteCarloOptions { Trials = trials, Seed = o.Seed ?? file.Seed, Threads = o.Threads };
-        var analysis = SampleSize.Analyze(inputs.Design, file.Scenarios, file.Target, model, simulation, o.MaxStates);
-        var report = new SampleSizeReport { Trial = file.Trial, Source = file.Path, Doses = file.Doses, Analysis = analysis };
+        var analysis = SampleSize.Analyze(inputs.Design, file.Scenarios, file.Target, model, simulation, o.MaxStates, file.CorrectSelection);
+        var report = new SampleSizeReport { Trial = file.Trial, Source = file.Path, Doses = file.Doses, Analysis = analysis, Setups = inputs.Designs };
         Commands.Emit(stream => writer(report, stream), o.Out, stdout);
         return Cli.Ok;
     }

@@ -52,9 +52,7 @@ public sealed class AplusB : IDesign, Rules.IMtdSelector
         Key = "expand_top_dose", Kind = OptionKind.Switch, Default = true,
         Doc = "Treat B more at the highest dose after a clean first cohort before selecting it.",
     };
-    private static readonly DesignOption MaxNOption = CommonOptions.MaxN(null,
-        "Stop once this many patients have been treated (the stop-at-N rule); by default the rule stops by itself, at most A+B per dose.")
-        with { DefaultText = "none" };
+    private static readonly DesignOption MaxNOption = CommonOptions.MaxN(null);
     private static readonly string[] References =
     [
         "Storer BE (1989). Design and analysis of phase I clinical trials. Biometrics 45:925-937.",

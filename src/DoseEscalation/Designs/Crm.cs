@@ -148,7 +148,7 @@ public sealed class Crm : IDesign, Rules.IMtdSelector, Rules.IToxicityPosterior
         [
             CommonOptions.Target,
             CommonOptions.CohortSize(3),
-            CommonOptions.MaxN(30, "Maximum sample size; a multiple of the cohort size (as in dfcrm)."),
+            CommonOptions.MaxN(30),
             new() { Key = "model", Kind = OptionKind.Choice, Default = "empiric", Choices = ["empiric", "logistic"], Aliases = new Dictionary<string, string> { ["power"] = "empiric" }, Doc = "Working model: empiric (power) p = s^exp(beta), or one-parameter logistic." },
             new() { Key = "prior_variance", Kind = OptionKind.Number, Default = DefaultPriorVariance, Min = 0, Max = MaxPriorVariance, MinExclusive = true, Doc = "Prior variance of beta (dfcrm's default 1.34)." },
             new() { Key = "intercept", Kind = OptionKind.Number, Min = -50, Max = 50, ComputedDefault = (c, v) => v.Choice("model") == "logistic" ? CrmSkeleton.DefaultIntercept : null, DefaultText = "3 (logistic model only)", Doc = "Intercept a0 of the logistic model (dfcrm's default 3)." },

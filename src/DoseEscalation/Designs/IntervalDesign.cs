@@ -60,7 +60,7 @@ public abstract class IntervalDesign : IDesign, Rules.IMtdSelector
     [
         CommonOptions.Target,
         CommonOptions.CohortSize(3),
-        CommonOptions.MaxN(30, "Maximum sample size (R: ncohort * cohortsize); the last cohort is cut to fit."),
+        CommonOptions.MaxN(30),
         new() { Key = "n_earlystop", Kind = OptionKind.Integer, Default = 100, Min = 1, Max = 1000, Doc = "Stop and select when the current dose has this many patients and the decision is to stay." },
         new() { Key = "cutoff_eli", Kind = OptionKind.Number, Default = 0.95, Min = 0, Max = 1, MinExclusive = true, MaxExclusive = true, Doc = "Eliminate a dose (and all above) when P(p > target | data) exceeds this, with at least 3 patients." },
         new() { Key = "extrasafe", Kind = OptionKind.Switch, Default = false, Doc = "Stop when P(p1 > target | data) exceeds cutoff_eli - offset at dose 1 (the BOIN package's extra safety rule)." },

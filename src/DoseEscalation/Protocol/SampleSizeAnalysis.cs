@@ -43,7 +43,15 @@ public static class SampleSize
     /// <see cref="SampleSizeSimulation"/> with <paramref name="simulation"/>.
     /// </summary>
     public static SampleSizeAnalysis Analyze(IDesign design, IReadOnlyList<Scenario> scenarios, double target, SampleSizeModel model,
-        MonteCarloOptions simulation, int maxStates = StateGraph.DefaultMaxStates)
+        MonteCarloOptions simulation, int maxStates = StateGraph.DefaultMaxStates, CorrectSelection? correctSelection = null)
+    {
+        var analysis = AnalyzeUnderDefaultDefinition(design, scenarios, target, model, simulation, maxStates);
+        return correctSelection is null ? analysis
+            : analysis with { Results = analysis.Results.Select(r => r.WithCorrectSelection(correctSelection, target)).ToList() };
+    }
+
+    private static SampleSizeAnalysis AnalyzeUnderDefaultDefinition(IDesign design, IReadOnlyList<Scenario> scenarios, double target, SampleSizeModel model,
+        MonteCarloOptions simulation, int maxStates)
     {
         ArgumentNullException.ThrowIfNull(design);
         ArgumentNullException.ThrowIfNull(scenarios);

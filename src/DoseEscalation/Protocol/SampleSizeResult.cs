@@ -44,6 +44,16 @@ public sealed record SampleSizeResult
     /// <summary>P(a dose above the true MTD is selected).</summary>
     public required Estimate SelectAboveMtd { get; init; }
     /// <summary>P(the true MTD is selected; "no dose" when every dose exceeds the target).</summary>
+    /// <summary>These results with P(correct selection) under <paramref name="rule"/> (see <see cref="OperatingCharacteristics.WithCorrectSelection"/>).</summary>
+    public SampleSizeResult WithCorrectSelection(CorrectSelection rule, double target)
+    {
+        if (rule.Rule == CorrectSelectionRule.HighestAtOrBelowTarget) return this;
+        var correct = rule.CorrectOutcomes(Scenario, target);
+        double p = 0;
+        for (int i = 0; i < correct.Length; i++) if (correct[i]) p += Selection[i].Value;
+        return this with { CorrectSelection = new(p, Trials == 0 ? 0 : Math.Sqrt(Math.Max(0, p * (1 - p)) / Trials)) };
+    }
+
     public required Estimate CorrectSelection { get; init; }
     /// <summary>P(select), K+1 entries: [0] = no dose selected, [d + 1] = level d.</summary>
     public required Estimate[] Selection { get; init; }

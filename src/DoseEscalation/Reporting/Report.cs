@@ -29,6 +29,8 @@ public sealed record Report
 
         var design = new List<string> { $"{Results.Design.Describe()}; target DLT rate {Formatting.Percent(Results.Target, 0)}." };
         design.AddRange(DesignProse.Rules(Results.Design, f.Doses));
+        design.AddRange(Results.Setups.Select(d => "Options: " + d.Summary() + "."));
+        if (Results.CorrectSelection.Rule != CorrectSelectionRule.HighestAtOrBelowTarget) design.Add($"A selection counts as correct if it is {Results.CorrectSelection.Describe()}.");
         ReportTable? table = null;
         if (DecisionTable is { } dt)
         {

@@ -31,6 +31,7 @@ public static class SampleSizeJson
         foreach (var line in report.DesignRules()) w.WriteStringValue(line);
         w.WriteEndArray();
         w.WriteNumber("target", a.Target);
+        w.WriteDesigns(report.Setups);
         w.WriteStartArray("doses");
         foreach (var d in report.Doses) w.WriteStringValue(d.Display);
         w.WriteEndArray();

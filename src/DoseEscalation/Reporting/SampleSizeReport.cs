@@ -7,6 +7,9 @@ namespace DoseEscalation.Reporting;
 /// <summary>A sample-size analysis with the trial facts its reports print: what the samplesize writers consume.</summary>
 public sealed record SampleSizeReport
 {
+    /// <summary>The design with every option resolved, for the output to name what ran.</summary>
+    public IReadOnlyList<Designs.Configuration.ResolvedDesign> Setups { get; init; } = [];
+
     public required TrialInfo Trial { get; init; }
     /// <summary>The scenario file, "(built-in)" or "(command line)".</summary>
     public required string Source { get; init; }

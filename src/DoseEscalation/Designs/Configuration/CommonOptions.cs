@@ -14,10 +14,12 @@ public static class CommonOptions
         Doc = "Target DLT rate the design aims at.",
     };
 
-    /// <summary>Maximum sample size, with the design's own default.</summary>
-    public static DesignOption MaxN(int? defaultValue, string doc) => new()
+    /// <summary>Maximum sample size, with the design's own default (null: the design stops by its own rule).</summary>
+    public static DesignOption MaxN(int? defaultValue) => new()
     {
-        Key = "max_n", Kind = OptionKind.Integer, Min = 1, Max = 1000, Default = defaultValue, Common = true, Doc = doc,
+        Key = "max_n", Kind = OptionKind.Integer, Min = 1, Max = 1000, Default = defaultValue, Common = true,
+        DefaultText = defaultValue is null ? "none" : null,
+        Doc = "Maximum sample size. Model-assisted designs: the last cohort is cut to fit (R: ncohort * cohortsize); CRM: a multiple of the cohort size (dfcrm); 3+3 and A+B: the stop-at-N rule.",
     };
 
     /// <summary>Cohort size, with the design's own default.</summary>
