@@ -279,7 +279,7 @@ internal sealed class InputFlags
     private readonly DesignFlags _common;
     private readonly Option<double?> _target = Flags.Real("--target", "Target DLT rate, for every design (default: the file's, else 0.30).", v => v > 0 && v < 1, "strictly between 0 and 1");
     private readonly Option<string[]> _set = Flags.Many("--set", "Set one design's option: LABEL.OPTION=VALUE, e.g. crm.skeleton=0.05,0.1,0.2 or boin.extrasafe=true (repeatable).", "LABEL.OPTION=VALUE");
-    private readonly Option<string?> _correct = Flags.Choice("--correct-selection", "What counts as a correct selection (default: the file's, else highest-at-or-below-target)", [.. CorrectSelection.Keys]);
+    private readonly Option<string?> _correct = Flags.Choice("--correct-selection", "What counts as a correct selection: highest-at-or-below-target (default, or the file's), closest-to-target, or window", [.. CorrectSelection.Keys]);
     private readonly Option<string?> _window = Flags.Text("--correct-window", "With --correct-selection window: D1,D2 for the window [target - D1, target + D2].", "D1,D2");
     private readonly Option<string?> _format;
     private readonly Option<string?> _out;

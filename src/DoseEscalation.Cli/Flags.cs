@@ -36,7 +36,7 @@ internal static class Flags
     /// <summary>One of <paramref name="allowed"/>; help lists them.</summary>
     public static Option<string?> Choice(string name, string doc, params string[] allowed)
     {
-        var o = Parsed<string?>(name, doc + " (" + string.Join("|", allowed) + ")", string.Join("|", allowed), t =>
+        var o = Parsed<string?>(name, doc + ".", allowed.Sum(a => a.Length) > 30 ? "RULE" : string.Join("|", allowed), t =>
             allowed.Contains(t.ToLowerInvariant()) ? t.ToLowerInvariant() : throw new FormatException($"expected {Alternatives(allowed)}"));
         o.CompletionSources.Add(allowed);
         return o;
@@ -100,7 +100,8 @@ internal sealed class DesignFlags
         foreach (var (o, designs) in catalog.AllOptions())
         {
             if (o.Common != includeCommon || o.Key == "target") continue;
-            string doc = o.Doc + (includeCommon ? " Applies to every design that takes it." : $" [{string.Join(", ", designs)}; default {o.DefaultDisplay}]");
+            string who = designs.Count == catalog.Designs.Count ? "every design" : string.Join(", ", designs);
+            string doc = o.Doc + (includeCommon ? " Applies to every design that takes it." : $" [{who}; default {o.DefaultDisplay}]");
             if (o.Kind == OptionKind.Switch)
                 _flags.Add((o, null, Flags.Switch(o.Flag, doc), Flags.Switch("--no-" + o.Flag[2..], $"Turn {o.Flag} off.")));
             else

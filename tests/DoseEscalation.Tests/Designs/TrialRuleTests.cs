@@ -143,7 +143,7 @@ public class TrialRuleTests
         foreach (var name in new[] { "3+3", "boin", "crm" })
         {
             var a = Exact(Build.Design(name, 5, 0.3));
-            var b = Exact(Build.Design(name, 5, 0.3, ("no_skip", true)));
+            var b = Exact(Build.Design(name, 5, 0.3, ("never_skip", true)));
             Assert.Equal(a.Selection.Select(e => e.Value), b.Selection.Select(e => e.Value));
         }
     }

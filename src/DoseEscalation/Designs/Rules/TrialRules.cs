@@ -37,13 +37,13 @@ public static class TrialRules
         ComputedDefault = (_, v) => v.Has("safety_cutoff") ? 3 : null, DefaultText = "3 (with safety_cutoff)",
         Doc = "Patients a dose needs before the safety stop can act on it.",
     };
-    public static DesignOption NoSkip { get; } = new()
+    public static DesignOption NeverSkipOption { get; } = new()
     {
-        Key = "no_skip", Kind = OptionKind.Switch, Default = false,
+        Key = "never_skip", Kind = OptionKind.Switch, Default = false,
         Doc = "Add the never-skip-an-untried-dose check (the built-in designs never skip by construction).",
     };
 
-    public static IReadOnlyList<DesignOption> Options { get; } = [StartDose, StopNAtDose, SafetyCutoff, SafetyDoses, SafetyMinN, NoSkip];
+    public static IReadOnlyList<DesignOption> Options { get; } = [StartDose, StopNAtDose, SafetyCutoff, SafetyDoses, SafetyMinN, NeverSkipOption];
 
     /// <summary>The rules' own cross-option check: the safety stop's settings need its cutoff.</summary>
     public static (string Key, string Problem)? Check(OptionValues given)
@@ -63,7 +63,7 @@ public static class TrialRules
             var scope = values.Choice(SafetyDoses.Key) == "any" ? SafetyScope.AnyDose : SafetyScope.FirstDose;
             design = new SafetyStop(design, target, cutoff, scope, values.Int(SafetyMinN.Key));
         }
-        if (values[NoSkip.Key] is true) design = new NeverSkip(design);
+        if (values[NeverSkipOption.Key] is true) design = new NeverSkip(design);
         int start = values.Int(StartDose.Key);
         if (start > context.DoseCount) throw new ArgumentOutOfRangeException("startLevel", start, $"start dose must be one of the dose levels 1..{context.DoseCount}");
         if (start != 1) design = new StartDose(design, start - 1);
