@@ -20,7 +20,7 @@ public static class DecisionExplainer
     public static DecisionReason Explain(IDesign design, in TrialState state, Decision decision) => design switch
     {
         _ when state.IsStart => new DecisionReason(
-            $"no patients yet: {Verb(decision)}, the design's start", []),
+            $"no patients yet, so the design's start: {Verb(decision)}", []),
         IntervalDesign d => Interval(d, state, decision),
         AplusB d => AplusB(d, state, decision),
         Crm d => Crm(d, state, decision),
@@ -44,7 +44,7 @@ public static class DecisionExplainer
             q.Add(new("lambda_d", "de-escalation boundary on the rate (lambda_d)", boin.LambdaD));
         }
         if (s.TotalPatients >= d.MaxN)
-            return new($"the maximum sample size of {d.MaxN} is reached: {Verb(decision)} (isotonic estimates, as BOIN's select.mtd)", q);
+            return new($"the maximum sample size of {d.MaxN} is reached; the MTD is the isotonic estimate closest to the target (BOIN's select.mtd): {Verb(decision)}", q);
 
         int level = s.CurrentLevel, n = s.Patients[level], x = s.Dlts[level];
         double rate = (double)x / n;

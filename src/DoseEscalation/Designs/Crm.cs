@@ -236,9 +236,9 @@ public sealed class Crm : IDesign
     /// </summary>
     /// <remarks>
     /// Every dose's probability falls as beta grows, so its q-quantile is the model at beta's
-    /// (1 - q)-quantile. Beta's posterior CDF at a point is the same composite Gauss-Legendre rule
-    /// (order, panel width) on [-range, point], divided by the normalising constant on the nodes;
-    /// the quantile is found by bisection to 1e-12.
+    /// (1 - q)-quantile. Beta's posterior CDF at a point is the mass of the design's own panels below
+    /// it plus the same Gauss-Legendre rule on the part of its panel below the point, divided by the
+    /// normalising constant on the nodes; the quantile is found by bisection to 1e-12.
     /// </remarks>
     public CrmFit Fit(ReadOnlySpan<int> patients, ReadOnlySpan<int> dlts, double credibleLevel = 0.90)
     {
@@ -271,20 +271,40 @@ public sealed class Crm : IDesign
         for (int j = 0; j < _nodeCount; j++) { weight[j] = Math.Exp(logPost[j] - max); z += weight[j]; }
         for (int j = 0; j < _nodeCount; j++) { weight[j] /= z; second += weight[j] * (_beta[j] - post.BetaMean) * (_beta[j] - post.BetaMean); }
 
-        double range = RangeSds * Math.Sqrt(PriorVariance);
-        double panel = Math.Min(MaxPanelWidth, Math.Sqrt(PriorVariance) / 3);
+        // The design's panels: every Order consecutive nodes are one Gauss-Legendre panel; its edges
+        // follow from its outermost nodes and the unit rule's outermost abscissa.
+        var unit = new MathNet.Numerics.Integration.GaussLegendreRule(-1, 1, Order);
+        double[] ux = unit.Abscissas, uw = unit.Weights;
+        Array.Sort(ux, uw);
+        int real = Array.FindLastIndex(_logWeight, w => !double.IsNegativeInfinity(w)) + 1;
+        int panels = real / Order;
+        var lowerEdge = new double[panels];
+        var upperEdge = new double[panels];
+        var massBefore = new double[panels + 1];
+        for (int g = 0; g < panels; g++)
+        {
+            double first = _beta[g * Order], lastNode = _beta[g * Order + Order - 1];
+            double mid = 0.5 * (first + lastNode), half = (lastNode - first) / (2 * ux[^1]);
+            (lowerEdge[g], upperEdge[g]) = (mid - half, mid + half);
+            double mass = 0;
+            for (int j = g * Order; j < (g + 1) * Order; j++) mass += weight[j];
+            massBefore[g + 1] = massBefore[g] + mass;
+        }
+        // P(beta <= b): whole panels below b from the nodes, plus the same rule on [panel edge, b].
         double Cdf(double b)
         {
-            if (b <= -range) return 0;
-            if (b >= range) return 1;
-            var (nodes, weights) = CompositeGaussLegendre.Build(-range, b, panel, Order, []);
-            double sum = 0;
-            for (int j = 0; j < nodes.Length; j++) sum += weights[j] * Math.Exp(LogDensity(nodes[j]) - max);
-            return sum / z;
+            if (b <= lowerEdge[0]) return 0;
+            if (b >= upperEdge[^1]) return 1;
+            int g = Array.BinarySearch(upperEdge, b);
+            g = g >= 0 ? g + 1 : ~g;
+            if (g >= panels) return 1;
+            double a = lowerEdge[g], h = 0.5 * (b - a), m = 0.5 * (a + b), part = 0;
+            for (int i = 0; i < ux.Length; i++) part += h * uw[i] * Math.Exp(LogDensity(m + h * ux[i]) - max);
+            return massBefore[g] + part / z;
         }
         double Quantile(double q)
         {
-            double lo = -range, hi = range;
+            double lo = lowerEdge[0], hi = upperEdge[^1];
             while (hi - lo > 1e-12)
             {
                 double mid = 0.5 * (lo + hi);

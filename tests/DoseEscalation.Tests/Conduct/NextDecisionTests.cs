@@ -12,7 +12,7 @@ public class NextDecisionTests
     private static double Q(ConductResult r, string name) => r.Reason.Quantities.Single(q => q.Name == name).Value;
 
     [Theory]
-    [InlineData("", "no patients yet: treat 3 at dose 1, the design's start")]
+    [InlineData("", "no patients yet, so the design's start: treat 3 at dose 1")]
     [InlineData("1NNN", "0 DLTs in 3 patients at dose 1: fewer than C = 1 in the first 3, so dose 1 passes: treat 3 at dose 2")]
     [InlineData("1NNN 2NTN", "1 DLT in 3 patients at dose 2: C = 1 <= DLTs <= D = 1 in the first 3, so dose 2 needs 3 more: treat 3 at dose 2")]
     [InlineData("1NNN 2NTN 2NNN", "1 DLT in 6 patients at dose 2: at most E = 1 in 6, so dose 2 passes: treat 3 at dose 3")]
@@ -60,7 +60,7 @@ public class NextDecisionTests
         var r = Next(Design.Boin(doses: 3, target: 0.3, nEarlystop: 6), "1NNN 2NTN 2NNN");
         Assert.Equal("1 DLT in 6 patients at dose 2 (rate 0.167) is at or below the escalation boundary (escalate if DLTs <= 1, de-escalate if DLTs >= 3, eliminate if DLTs >= 4 at n = 6)", r.Reason.Text.Split(':')[0]);
         r = Next(Design.Mtpi2(doses: 3, target: 0.3, maxN: 6), "1NNN 2NTN");
-        Assert.Equal("the maximum sample size of 6 is reached: stop and select dose 2 (isotonic estimates, as BOIN's select.mtd)", r.Reason.Text);
+        Assert.Equal("the maximum sample size of 6 is reached; the MTD is the isotonic estimate closest to the target (BOIN's select.mtd): stop and select dose 2", r.Reason.Text);
         Assert.NotNull(r.Final);
     }
 
