@@ -11,10 +11,11 @@ public static class Cli
     public const int Ok = 0, BadInput = 1, Usage = 2;
 
     /// <summary>Every verb's options type, in help order.</summary>
-    public static readonly Type[] Verbs = [typeof(SimulateOptions), typeof(ExactOptions), typeof(CompareOptions), typeof(TableOptions), typeof(SampleSizeOptions), typeof(PlotOptions), typeof(ReportOptions), typeof(BenchOptions)];
+    public static readonly Type[] Verbs = [typeof(SimulateOptions), typeof(ExactOptions), typeof(CompareOptions), typeof(TableOptions), typeof(NextOptions), typeof(SampleSizeOptions), typeof(PlotOptions), typeof(ReportOptions), typeof(BenchOptions)];
 
     /// <param name="interactive">True when standard error is a terminal: progress may be drawn there.</param>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive = false)
+    /// <param name="stdin">Standard input (for next --data -); the console's when null.</param>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive = false, TextReader? stdin = null)
     {
         using var parser = new Parser(s => { s.HelpWriter = null; s.CaseSensitive = false; s.AutoVersion = true; });
         var parsed = parser.ParseArguments(args, Verbs);
@@ -42,6 +43,7 @@ public static class Cli
                 ExactOptions o => Commands.Exact(o, stdout, stderr),
                 CompareOptions o => CompareCommand.Compare(o, stdout, stderr, interactive),
                 TableOptions o => CompareCommand.Table(o, stdout),
+                NextOptions o => NextCommand.Run(o, stdout, stderr, stdin ?? Console.In),
                 SampleSizeOptions o => SampleSizeCommand.Run(o, stdout, stderr),
                 PlotOptions o => PlotCommand.Plot(o, stdout, stderr, interactive),
                 ReportOptions o => PlotCommand.Report(o, stdout, stderr, interactive, "dose-escalation " + string.Join(' ', args)),

@@ -150,6 +150,25 @@ public sealed class TableOptions : InputOptions
 {
 }
 
+[Verb("next", HelpText = "During the trial: the design's next decision from the observed data, with its reason, what each outcome of the next cohort would do, and the final MTD.")]
+public sealed class NextOptions : InputOptions
+{
+    [Option("data", Required = true, HelpText = "The observed data: outcome notation (\"1NNN 2NTN\": dose, then N or T per patient), a CSV/TSV file (patient,dose,dlt[,days_followed,dlt_day,cohort]), or - for standard input.")]
+    public string Data { get; set; } = "";
+
+    [Option("final", HelpText = "Report the final MTD with isotonic estimates now (it is reported anyway once the design stops).")]
+    public bool Final { get; set; }
+
+    [Option("allow-deviations", HelpText = "Accept data the design would not have produced (another dose, a skipped dose, patients after the stop, another cohort size); the output lists the deviations.")]
+    public bool AllowDeviations { get; set; }
+
+    [Option("scenario", HelpText = "Name of the file's scenario whose DLT probabilities weight the pathways (or give --dlt).")]
+    public string? Scenario { get; set; }
+
+    [Option("cohorts-ahead", Default = 1, HelpText = "Cohorts the pathways look ahead (1-4).")]
+    public int CohortsAhead { get; set; } = 1;
+}
+
 [Verb("plot", HelpText = "SVG charts of a design's operating characteristics: selection, allocation, sample size, OC curve, design comparison.")]
 public sealed class PlotOptions : InputOptions
 {

@@ -53,6 +53,8 @@ public sealed record ConductResult(
     IReadOnlyList<string> Notes)
 {
     public bool DeviationsOccurred => Replay.Deviations.Count > 0;
+    /// <summary>Level of the CRM's per-dose credible intervals.</summary>
+    public double CredibleLevel { get; init; } = 0.90;
 }
 
 /// <summary>
@@ -81,6 +83,8 @@ public static class TrialConduct
 
         var doses = new DoseSummary[design.DoseCount];
         int eliminated = design is IntervalDesign id && !state.IsStart ? id.LowestEliminated(state) : design.DoseCount;
+        if (!(options.CredibleLevel > 0 && options.CredibleLevel < 1))
+            throw new ArgumentOutOfRangeException(nameof(options), options.CredibleLevel, "credible level must be in (0, 1)");
         var fit = design is Crm crm ? crm.Fit(replay.Patients, replay.Dlts, options.CredibleLevel) : null;
         for (int d = 0; d < doses.Length; d++)
             doses[d] = new DoseSummary(d, replay.Patients[d], replay.Dlts[d]) { Eliminated = d >= eliminated, Crm = fit?.Doses[d] };
@@ -89,13 +93,16 @@ public static class TrialConduct
         if (replay.Deviations.Count > 0)
             notes.Add($"deviations occurred: {replay.Deviations.Count} cohort(s) differ from what the design asked for; the counts follow the data");
         if (replay.Pending.Count > 0)
-            notes.Add($"a cohort is in progress: {replay.Pending.Count} of {decision.CohortSize} treated at dose {decision.Level + 1} ({replay.Pending.Count(p => p.Dlt)} DLTs so far); {replay.Remaining} more before the design decides again");
+            notes.Add($"a cohort is in progress: {replay.Pending.Count} of {decision.CohortSize} treated at dose {decision.Level + 1} ({replay.Pending.Count(p => p.Dlt)} with a DLT so far); {replay.Remaining} more before the design decides again");
         if (data.HasTimeToEvent)
             notes.Add("days_followed and dlt_day were read but not used: this design counts each patient's DLT outcome as complete (no time-to-event design is implemented)");
 
         var pathways = replay.Stopped ? [] : Pathways(design, replay, options.Scenario, options.CohortsAhead);
         FinalMtd? final = replay.Stopped || options.Final ? Final(design, replay, reason, options.Final && !replay.Stopped, options.Target) : null;
-        return new ConductResult(design, replay, decision, reason, doses, pathways, options.Scenario, final, notes);
+        return new ConductResult(design, replay, decision, reason, doses, pathways, options.Scenario, final, notes)
+        {
+            CredibleLevel = options.CredibleLevel,
+        };
     }
 
     private static FinalMtd Final(IDesign design, TrialReplay replay, DecisionReason reason, bool early, double? optionTarget)

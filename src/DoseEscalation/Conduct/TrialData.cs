@@ -3,7 +3,14 @@ using System.Globalization;
 namespace DoseEscalation.Conduct;
 
 /// <summary>Bad trial data: one line naming the patient (or line, or cohort) and what is wrong.</summary>
-public sealed class TrialDataException(string message) : Exception(message);
+public class TrialDataException(string message) : Exception(message);
+
+/// <summary>Data the design would not have produced, replayed without deviations allowed.</summary>
+public sealed class DeviationException(Deviation deviation)
+    : TrialDataException(deviation.Message + "; deviations are accepted only when allowed")
+{
+    public Deviation Deviation { get; } = deviation;
+}
 
 /// <summary>
 /// One evaluable patient: an identifier, the dose level treated (0-based; dose <c>Level + 1</c> in

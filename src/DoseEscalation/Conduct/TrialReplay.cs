@@ -112,7 +112,7 @@ public sealed class TrialReplay
 
             var found = Check(design, advised, cohort, patients, total);
             if (found.Count > 0 && !allowDeviations)
-                throw new TrialDataException(found[0].Message + "; replay with deviations allowed to accept it");
+                throw new DeviationException(found[0]);
             deviations.AddRange(found);
             steps.Add(new ReplayStep(cohort, advised, found));
             level = cohort.Level;

@@ -28,7 +28,7 @@ public class FinalMtdTests
         // escalation's test trial with these counts stops at N = 30 with dose 3, as select.mtd says. BOIN
         // itself would have escalated after 0/6 at dose 3, so it replays only as a trial with deviations.
         var data = TrialData.Parse("1NNN 2NNN 3NNN 3NNN 3NNN 3NNT 3TTT 4NNN 4NNT 4TTT", 5);
-        Assert.Throws<TrialDataException>(() => TrialConduct.Next(Design.Boin(doses: 5, target: 0.3), data));
+        Assert.Throws<DeviationException>(() => TrialConduct.Next(Design.Boin(doses: 5, target: 0.3), data));
         var r = TrialConduct.Next(Design.Boin(doses: 5, target: 0.3), data, new ConductOptions { AllowDeviations = true });
         Assert.True(r.DeviationsOccurred);
         Assert.True(r.Replay.Stopped);

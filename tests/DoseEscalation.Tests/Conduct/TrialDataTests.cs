@@ -114,8 +114,8 @@ public class TrialReplayTests
     public void Deviations_are_rejected_naming_the_patients_unless_allowed(string data, DeviationKind kind, string message)
     {
         var parsed = TrialData.Parse(data, 3);
-        var ex = Assert.Throws<TrialDataException>(() => TrialReplay.Run(ThreePlusThree, parsed));
-        Assert.Equal(message + "; replay with deviations allowed to accept it", ex.Message);
+        var ex = Assert.Throws<DeviationException>(() => TrialReplay.Run(ThreePlusThree, parsed));
+        Assert.Equal(message + "; deviations are accepted only when allowed", ex.Message);
 
         var replay = TrialReplay.Run(ThreePlusThree, parsed, allowDeviations: true);
         Assert.Equal(kind, replay.Deviations[0].Kind);
