@@ -50,7 +50,7 @@ public abstract class InputOptions
     [Option("model", HelpText = "CRM: empiric|logistic (default empiric).")]
     public string? Model { get; set; }
 
-    [Option("format", Default = "table", HelpText = "Output format. simulate, exact: table, csv or json; table: table, csv or md; samplesize: table, md or json.")]
+    [Option("format", Default = "table", HelpText = "Output format. simulate, exact: table, csv or json; table: table, csv or md; samplesize, next: table, md or json.")]
     public string Format { get; set; } = "table";
 
     [Option("out", HelpText = "Write the output to this file (atomically) instead of standard output.")]

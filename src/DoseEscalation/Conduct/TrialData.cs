@@ -53,13 +53,13 @@ public sealed record TrialData(IReadOnlyList<PatientOutcome> Patients, IReadOnly
     public bool HasTimeToEvent => Patients.Any(p => p.DaysFollowed is not null || p.DltDay is not null);
 
     /// <summary>
-    /// Outcome notation or a CSV/TSV patient table, told apart by the first line: a table's first
-    /// line is a header with a comma or a tab. <paramref name="doseCount"/> bounds the dose numbers.
+    /// Outcome notation or a CSV/TSV patient table, told apart by the first line that is neither
+    /// blank nor a # comment: a table's is a header with a comma or a tab. <paramref name="doseCount"/> bounds the dose numbers.
     /// </summary>
     public static TrialData Parse(string text, int doseCount)
     {
         ArgumentNullException.ThrowIfNull(text);
-        string first = text.TrimStart().Split('\n')[0];
+        string first = text.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0 && !l.StartsWith('#')) ?? "";
         return first.Contains(',') || first.Contains('\t') ? ParseTable(text, doseCount) : ParseNotation(text, doseCount);
     }
 

@@ -59,6 +59,21 @@ public class NextCliTests
     }
 
     [Fact]
+    public void Out_writes_the_file_and_nothing_on_bad_data()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"conduct-{Environment.ProcessId}.md");
+        try
+        {
+            Assert.Equal(0, Run(null, "next", "--data", "1NNN", "--format", "md", "--out", path).Code);
+            Assert.StartsWith("**Design:** 3+3", File.ReadAllText(path));
+            File.Delete(path);
+            Assert.Equal(1, Run(null, "next", "--data", "1NXN", "--out", path).Code);
+            Assert.False(File.Exists(path));
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
     public void Data_from_standard_input_and_from_a_tsv_file()
     {
         string tsv = "patient\tdose\tdlt\n101\t1\t0\n102\t1\t0\n103\t1\t1\n";

@@ -51,6 +51,7 @@ public class TrialDataTests
         var data = TrialData.Parse(tsv, 2);
         Assert.Equal(["1NN", "2TN"], data.Cohorts!.Select(c => c.Notation));
         Assert.False(data.HasTimeToEvent);
+        Assert.Equal(4, TrialData.Parse("# exported 2026-11-30\n\n" + tsv, 2).Patients.Count);
     }
 
     [Theory]
