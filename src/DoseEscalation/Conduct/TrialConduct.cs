@@ -82,7 +82,9 @@ public static class TrialConduct
         var reason = DecisionExplainer.Explain(design, state, decision);
 
         var doses = new DoseSummary[design.DoseCount];
-        int eliminated = design is IntervalDesign id && !state.IsStart ? id.LowestEliminated(state) : design.DoseCount;
+        // (Deviations can put more patients on a dose than the interval tables cover; then nothing is marked.)
+        int eliminated = design is IntervalDesign id && !state.IsStart && replay.Patients.ToArray().All(n => n <= id.MaxN)
+            ? id.LowestEliminated(state) : design.DoseCount;
         if (!(options.CredibleLevel > 0 && options.CredibleLevel < 1))
             throw new ArgumentOutOfRangeException(nameof(options), options.CredibleLevel, "credible level must be in (0, 1)");
         var fit = design is Crm crm ? crm.Fit(replay.Patients, replay.Dlts, options.CredibleLevel) : null;

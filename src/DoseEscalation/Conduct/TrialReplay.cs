@@ -132,7 +132,9 @@ public sealed class TrialReplay
         try { return design.Decide(new TrialState(patients, dlts, level, last, total)); }
         catch (Exception ex) when (ex is IndexOutOfRangeException or ArgumentOutOfRangeException)
         {
-            throw new TrialDataException($"after {total} patients the design cannot decide from these counts (they are outside its rules): {ex.Message.Split('\n')[0]}");
+            throw new TrialDataException(total > design.MaxPatients
+                ? $"after {total} patients, more than the design's maximum of {design.MaxPatients}, the design has no rule for these counts"
+                : $"after {total} patients the design cannot decide from these counts (they are outside its rules)");
         }
     }
 

@@ -125,6 +125,15 @@ public class TrialReplayTests
     }
 
     [Fact]
+    public void Counts_past_the_designs_maximum_are_one_line_even_with_deviations_allowed()
+    {
+        var boin = Design.Boin(doses: 3, target: 0.3, maxN: 6);
+        var data = TrialData.Parse("1NNN 1NNN 1NNN 1NNN", 3);
+        var ex = Assert.Throws<TrialDataException>(() => TrialReplay.Run(boin, data, allowDeviations: true));
+        Assert.Equal("after 9 patients, more than the design's maximum of 6, the design has no rule for these counts", ex.Message);
+    }
+
+    [Fact]
     public void The_design_stops_and_says_so()
     {
         var replay = TrialReplay.Run(ThreePlusThree, TrialData.Parse("1NNN 2NTN 2NTN", 3));
