@@ -18,7 +18,8 @@ public static class Cli
 
     /// <param name="interactive">True when standard error is a terminal: progress may be drawn there.</param>
     /// <param name="catalog">The designs the command line knows (default: the built-in catalog).</param>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive = false, DesignCatalog? catalog = null)
+    /// <param name="stdin">Standard input (for next --data -); the console's when null.</param>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive = false, DesignCatalog? catalog = null, TextReader? stdin = null)
     {
         catalog ??= DesignCatalog.Default;
         int code = Ok;
@@ -76,6 +77,27 @@ public static class Cli
         var table = new Command("table", "A design's decision table: for n patients at the current dose, the DLT counts that escalate, stay, de-escalate, eliminate.");
         var tabIn = new InputFlags(table, catalog, multi: false, formats: ["table", "csv", "md"], scenarios: false);
         Verb(table, pr => CompareCommand.Table(tabIn.Bind(pr, new TableOptions()), stdout, catalog));
+
+        var next = new Command("next", "During the trial: the design's next decision from the observed data, with its reason, what each outcome of the next cohort would do, and the final MTD.");
+        var nextIn = new InputFlags(next, catalog, multi: false, formats: ["table", "md", "json"]);
+        // --data "" is a trial before its first cohort, so the value may be empty.
+        var data = Flags.Text("--data", "The observed data: outcome notation (\"1NNN 2NTN\": dose, then N or T per patient; \"\" before the first cohort), a CSV/TSV file (patient,dose,dlt[,days_followed,dlt_day,cohort]), or - for standard input (required).", "DATA", allowEmpty: true);
+        data.Required = true;
+        var final = Flags.Switch("--final", "Report the final MTD with isotonic estimates now (it is reported anyway once the design stops).");
+        var deviations = Flags.Switch("--allow-deviations", "Accept data the design would not have produced (another dose, a skipped dose, patients after the stop, another cohort size); the output lists the deviations.");
+        var scenarioName = Flags.Text("--scenario", "Name of the file's scenario whose DLT probabilities weight the pathways (or give --dlt).", "NAME");
+        var ahead = Flags.Int("--cohorts-ahead", "Cohorts the pathways look ahead, 1 to 4 (default 1).", 1);
+        foreach (var op in new Option[] { data, final, deviations, scenarioName, ahead }) next.Options.Add(op);
+        Verb(next, pr =>
+        {
+            var o = nextIn.Bind(pr, new NextOptions());
+            o.Data = pr.GetValue(data)!;
+            (o.Final, o.AllowDeviations) = (pr.Given(final) ?? false, pr.Given(deviations) ?? false);
+            o.Scenario = pr.Given(scenarioName);
+            o.CohortsAhead = pr.Given(ahead) ?? 1;
+            if (o.CorrectSelection is not null || o.CorrectWindow is not null) throw new UsageException("--correct-selection applies to operating characteristics, not to next");
+            return NextCommand.Run(o, stdout, stderr, stdin ?? Console.In, catalog);
+        });
 
         var ss = new Command("samplesize", "Sample size for a protocol: evaluable and enrolled N with non-evaluable replacement and expansion, toxicity, efficacy.");
         var ssIn = new InputFlags(ss, catalog, multi: false, formats: ["table", "md", "json"]);

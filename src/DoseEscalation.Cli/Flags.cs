@@ -30,8 +30,8 @@ internal static class Flags
             ? ok(v) ? v : throw new FormatException("must be " + range)
             : throw new FormatException("expected a number"));
 
-    public static Option<string?> Text(string name, string doc, string? help = "TEXT") => Parsed<string?>(name, doc, help, t =>
-        t.Length > 0 ? t : throw new FormatException("must not be empty"));
+    public static Option<string?> Text(string name, string doc, string? help = "TEXT", bool allowEmpty = false) => Parsed<string?>(name, doc, help, t =>
+        t.Length > 0 || allowEmpty ? t : throw new FormatException("must not be empty"));
 
     /// <summary>One of <paramref name="allowed"/>; help lists them.</summary>
     public static Option<string?> Choice(string name, string doc, params string[] allowed)

@@ -96,3 +96,12 @@ public sealed class SampleSizeOptions : InputOptions
     public int MaxStates { get; set; } = Engines.StateGraph.DefaultMaxStates;
     public int Threads { get; set; }
 }
+
+public sealed class NextOptions : InputOptions
+{
+    public string Data { get; set; } = "";
+    public bool Final { get; set; }
+    public bool AllowDeviations { get; set; }
+    public string? Scenario { get; set; }
+    public int CohortsAhead { get; set; } = 1;
+}

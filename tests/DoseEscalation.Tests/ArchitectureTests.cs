@@ -9,7 +9,7 @@ namespace DoseEscalation.Tests;
 /// </summary>
 public class ArchitectureTests
 {
-    public static TheoryData<string> InnerFolders() => new("Designs", "Engines", "Rng", "Numerics");
+    public static TheoryData<string> InnerFolders() => new("Designs", "Engines", "Rng", "Numerics", "Conduct");
 
     [Theory]
     [MemberData(nameof(InnerFolders))]

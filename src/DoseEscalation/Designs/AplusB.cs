@@ -4,6 +4,17 @@ using MathNet.Numerics.Distributions;
 
 namespace DoseEscalation.Designs;
 
+/// <summary>The A+B rule's verdict on the counts at one dose.</summary>
+public enum AplusBVerdict : byte
+{
+    /// <summary>Fewer than C DLTs in A, or at most E in A+B: the dose is tolerated.</summary>
+    Passed,
+    /// <summary>C to D DLTs in A: treat B more at the dose.</summary>
+    NeedsExpansion,
+    /// <summary>More than D DLTs in A, or more than E in A+B.</summary>
+    TooToxic,
+}
+
 /// <summary>
 /// The A+B design of Lin &amp; Shih (2001), of which the 3+3 is A = B = 3, C = D = E = 1.
 /// At the current dose, after A patients with X_A DLTs: escalate if X_A &lt; C; treat B more if
@@ -116,6 +127,22 @@ public sealed class AplusB : IDesign, Rules.IMtdSelector
     public bool ReadsLastCohort => false;
 
     private enum Verdict { Passed, NeedsB, TooToxic }
+
+    /// <summary>
+    /// The rule's verdict on one dose with <paramref name="x"/> DLTs in <paramref name="n"/> patients
+    /// (n = A or A+B), the branch of the Lin &amp; Shih table that <see cref="Decide"/> takes there.
+    /// </summary>
+    public AplusBVerdict VerdictAt(int n, int x)
+    {
+        if (n != A && n != A + B) throw new ArgumentOutOfRangeException(nameof(n), n, $"the rule judges a dose at {A} or {A + B} patients");
+        if (x < 0 || x > n) throw new ArgumentOutOfRangeException(nameof(x), x, $"x must be in 0..{n}");
+        return Judge(n, x) switch
+        {
+            Verdict.Passed => AplusBVerdict.Passed,
+            Verdict.NeedsB => AplusBVerdict.NeedsExpansion,
+            _ => AplusBVerdict.TooToxic,
+        };
+    }
 
     // The decision table of Lin & Shih, on the counts at one dose.
     private Verdict Judge(int n, int x) =>

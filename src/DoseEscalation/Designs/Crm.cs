@@ -10,6 +10,30 @@ namespace DoseEscalation.Designs;
 /// <param name="ProbFirstDoseAboveTarget">P(p_1 &gt; target | data), the DLT probability of dose 1 under the model.</param>
 public readonly record struct CrmPosterior(double BetaMean, double ProbFirstDoseAboveTarget);
 
+/// <summary>What <see cref="Crm.Decide"/> used at one state.</summary>
+/// <param name="Posterior">Posterior mean of beta and P(p_1 &gt; target).</param>
+/// <param name="Recommended">The dose closest to the target at the posterior mean (0-based), before any restriction.</param>
+/// <param name="SafetyStop">True if P(p_1 &gt; target) exceeded the safety cutoff.</param>
+/// <param name="AtMaxPatients">True if another cohort would exceed the maximum sample size: the trial selects <paramref name="Recommended"/>.</param>
+/// <param name="Cap">Highest level the next cohort may receive: the last cohort's level, or one above it.</param>
+/// <param name="Coherence">True if the cap is the last level because the last cohort's DLT rate reached the target.</param>
+public readonly record struct CrmRuleQuantities(CrmPosterior Posterior, int Recommended, bool SafetyStop, bool AtMaxPatients, int Cap, bool Coherence);
+
+/// <summary>One dose's DLT probability under the CRM posterior.</summary>
+/// <param name="PlugIn">The model at the posterior mean of beta (what the rule compares with the target).</param>
+/// <param name="Mean">Posterior mean of the DLT probability.</param>
+/// <param name="Lower">Lower end of the equal-tailed credible interval.</param>
+/// <param name="Upper">Upper end of the equal-tailed credible interval.</param>
+public readonly record struct CrmDoseEstimate(double PlugIn, double Mean, double Lower, double Upper);
+
+/// <summary>A CRM posterior summarised per dose.</summary>
+/// <param name="Posterior">Posterior mean of beta and P(p_1 &gt; target), as the rule uses them.</param>
+/// <param name="BetaSd">Posterior standard deviation of beta.</param>
+/// <param name="CredibleLevel">The level of the intervals in <paramref name="Doses"/>, e.g. 0.90.</param>
+/// <param name="Doses">Per dose, 0-based.</param>
+/// <param name="Recommended">The dose closest to the target at the posterior mean (0-based; dfcrm's estimated MTD).</param>
+public sealed record CrmFit(CrmPosterior Posterior, double BetaSd, double CredibleLevel, IReadOnlyList<CrmDoseEstimate> Doses, int Recommended);
+
 /// <summary>
 /// The continual reassessment method as dfcrm's <c>crmsim</c> runs it (Bayesian, one-parameter
 /// working model, normal prior on beta with mean 0). After each cohort: beta is estimated by its
@@ -256,6 +280,118 @@ public sealed class Crm : IDesign, Rules.IMtdSelector, Rules.IToxicityPosterior
         }
         double sum = Vector.Sum(total);
         return new CrmPosterior(Vector.Sum(first) / sum, tail / sum);
+    }
+
+    /// <summary>
+    /// The quantities <see cref="Decide"/> uses at <paramref name="s"/> (not at the start), for
+    /// explaining a decision: the posterior, the unrestricted recommendation and the restriction
+    /// that applied. Decide does not call this (it stays allocation-free); a test holds them equal.
+    /// </summary>
+    public CrmRuleQuantities RuleQuantities(in TrialState s)
+    {
+        var post = Posterior(s.Patients, s.Dlts);
+        int recommended = Recommend(post.BetaMean);
+        bool safetyStop = SafetyCutoff is { } cutoff && post.ProbFirstDoseAboveTarget > cutoff;
+        bool atMax = s.TotalPatients + CohortSize > MaxPatients;
+        int last = s.CurrentLevel;
+        bool coherent = (double)s.LastCohortDlts / CohortSize >= Target;
+        int cap = coherent ? last : last + 1;
+        return new CrmRuleQuantities(post, recommended, safetyStop, atMax, cap, coherent);
+    }
+
+    /// <summary>
+    /// The posterior of every dose's DLT probability on the quadrature of <see cref="Posterior"/>:
+    /// the plug-in estimate at the posterior mean of beta (what the rule uses), the posterior mean
+    /// and the equal-tailed <paramref name="credibleLevel"/> credible interval of P(DLT).
+    /// </summary>
+    /// <remarks>
+    /// Every dose's probability falls as beta grows, so its q-quantile is the model at beta's
+    /// (1 - q)-quantile. Beta's posterior CDF at a point is the mass of the design's own panels below
+    /// it plus the same Gauss-Legendre rule on the part of its panel below the point, divided by the
+    /// normalising constant on the nodes; the quantile is found by bisection to 1e-12.
+    /// </remarks>
+    public CrmFit Fit(ReadOnlySpan<int> patients, ReadOnlySpan<int> dlts, double credibleLevel = 0.90)
+    {
+        if (!(credibleLevel > 0 && credibleLevel < 1)) throw new ArgumentOutOfRangeException(nameof(credibleLevel), credibleLevel, "credible level must be in (0, 1)");
+        int k = _skeleton.Length;
+        if (patients.Length != k || dlts.Length != k) throw new ArgumentException($"need counts for {k} doses");
+        var post = Posterior(patients, dlts);
+        int[] n = patients.ToArray(), x = dlts.ToArray();
+        double LogDensity(double b)
+        {
+            double v = -b * b / (2 * PriorVariance);
+            for (int d = 0; d < k; d++)
+            {
+                if (n[d] == 0) continue;
+                var (lp, l1p) = LogProbabilities(d, b);
+                v += x[d] * lp + (n[d] - x[d]) * l1p;
+            }
+            return v;
+        }
+        // Normalise on the design's own nodes, relative to their largest log density.
+        var logPost = new double[_nodeCount];
+        double max = double.NegativeInfinity;
+        for (int j = 0; j < _nodeCount; j++)
+        {
+            logPost[j] = double.IsNegativeInfinity(_logWeight[j]) ? double.NegativeInfinity : _logWeight[j] + LogDensity(_beta[j]) + _beta[j] * _beta[j] / (2 * PriorVariance);
+            max = Math.Max(max, logPost[j]);
+        }
+        double z = 0, second = 0;
+        var weight = new double[_nodeCount];
+        for (int j = 0; j < _nodeCount; j++) { weight[j] = Math.Exp(logPost[j] - max); z += weight[j]; }
+        for (int j = 0; j < _nodeCount; j++) { weight[j] /= z; second += weight[j] * (_beta[j] - post.BetaMean) * (_beta[j] - post.BetaMean); }
+
+        // The design's panels: every Order consecutive nodes are one Gauss-Legendre panel; its edges
+        // follow from its outermost nodes and the unit rule's outermost abscissa.
+        var unit = new MathNet.Numerics.Integration.GaussLegendreRule(-1, 1, Order);
+        double[] ux = unit.Abscissas, uw = unit.Weights;
+        Array.Sort(ux, uw);
+        int real = Array.FindLastIndex(_logWeight, w => !double.IsNegativeInfinity(w)) + 1;
+        int panels = real / Order;
+        var lowerEdge = new double[panels];
+        var upperEdge = new double[panels];
+        var massBefore = new double[panels + 1];
+        for (int g = 0; g < panels; g++)
+        {
+            double first = _beta[g * Order], lastNode = _beta[g * Order + Order - 1];
+            double mid = 0.5 * (first + lastNode), half = (lastNode - first) / (2 * ux[^1]);
+            (lowerEdge[g], upperEdge[g]) = (mid - half, mid + half);
+            double mass = 0;
+            for (int j = g * Order; j < (g + 1) * Order; j++) mass += weight[j];
+            massBefore[g + 1] = massBefore[g] + mass;
+        }
+        // P(beta <= b): whole panels below b from the nodes, plus the same rule on [panel edge, b].
+        double Cdf(double b)
+        {
+            if (b <= lowerEdge[0]) return 0;
+            if (b >= upperEdge[^1]) return 1;
+            int g = Array.BinarySearch(upperEdge, b);
+            g = g >= 0 ? g + 1 : ~g;
+            if (g >= panels) return 1;
+            double a = lowerEdge[g], h = 0.5 * (b - a), m = 0.5 * (a + b), part = 0;
+            for (int i = 0; i < ux.Length; i++) part += h * uw[i] * Math.Exp(LogDensity(m + h * ux[i]) - max);
+            return massBefore[g] + part / z;
+        }
+        double Quantile(double q)
+        {
+            double lo = lowerEdge[0], hi = upperEdge[^1];
+            while (hi - lo > 1e-12)
+            {
+                double mid = 0.5 * (lo + hi);
+                if (Cdf(mid) < q) lo = mid; else hi = mid;
+            }
+            return 0.5 * (lo + hi);
+        }
+        double tail = (1 - credibleLevel) / 2;
+        double betaLow = Quantile(tail), betaHigh = Quantile(1 - tail);
+        var doses = new CrmDoseEstimate[k];
+        for (int d = 0; d < k; d++)
+        {
+            double mean = 0;
+            for (int j = 0; j < _nodeCount; j++) mean += weight[j] * Math.Exp(_logP[d * _nodeCount + j]);
+            doses[d] = new CrmDoseEstimate(ToxicityAt(d, post.BetaMean), mean, ToxicityAt(d, betaHigh), ToxicityAt(d, betaLow));
+        }
+        return new CrmFit(post, Math.Sqrt(second), credibleLevel, doses, Recommend(post.BetaMean));
     }
 
     /// <summary>The model's DLT probability at level <paramref name="level"/> (0-based) for parameter <paramref name="beta"/>.</summary>

@@ -1,0 +1,197 @@
+using DoseEscalation.Designs;
+using MathNet.Numerics.Distributions;
+
+namespace DoseEscalation.Conduct;
+
+/// <summary>What to compute from the observed data.</summary>
+public sealed record ConductOptions
+{
+    /// <summary>Accept data the design would not have produced (and report the deviations).</summary>
+    public bool AllowDeviations { get; init; }
+    /// <summary>Report the final MTD now, even if the design would go on.</summary>
+    public bool Final { get; init; }
+    /// <summary>True DLT probabilities under which the pathways get probabilities; null: no probabilities.</summary>
+    public Scenario? Scenario { get; init; }
+    /// <summary>Cohorts ahead the pathways look (1..4; default 1).</summary>
+    public int CohortsAhead { get; init; } = 1;
+    /// <summary>Target DLT rate of the final estimates for a design without one (the A+B); default 0.30. Designs with a target use their own.</summary>
+    public double? Target { get; init; }
+    /// <summary>Level of the CRM's credible intervals (default 0.90).</summary>
+    public double CredibleLevel { get; init; } = 0.90;
+}
+
+/// <summary>One dose: the counts, the observed rate and, for the CRM, the posterior of its DLT probability.</summary>
+public sealed record DoseSummary(int Level, int Patients, int Dlts)
+{
+    public double? ObservedRate => Patients > 0 ? (double)Dlts / Patients : null;
+    /// <summary>Interval designs: the dose is eliminated (it, or a dose below it, met the elimination rule).</summary>
+    public bool Eliminated { get; init; }
+    /// <summary>CRM: the posterior of this dose's DLT probability.</summary>
+    public CrmDoseEstimate? Crm { get; init; }
+}
+
+/// <summary>One outcome path of the next cohorts: each cohort's dose, size and DLTs, its probability under the scenario, and the decision after it.</summary>
+public sealed record Pathway(IReadOnlyList<(int Level, int Patients, int Dlts)> Cohorts, double? Probability, Decision Next)
+{
+    /// <summary>"2NTN 3NNN": the path in outcome notation (DLTs first within each cohort).</summary>
+    public string Notation => string.Join(" ", Cohorts.Select(c => $"{c.Level + 1}{new string('T', c.Dlts)}{new string('N', c.Patients - c.Dlts)}"));
+}
+
+/// <summary>The selected MTD at the end of the trial, the reason, and the select.mtd estimates per dose.</summary>
+public sealed record FinalMtd(int SelectedLevel, string Reason, string Rule, double Target, IReadOnlyList<IsotonicDoseEstimate> Estimates);
+
+/// <summary>Everything <see cref="TrialConduct.Next"/> found.</summary>
+public sealed record ConductResult(
+    IDesign Design,
+    TrialReplay Replay,
+    Decision Decision,
+    DecisionReason Reason,
+    IReadOnlyList<DoseSummary> Doses,
+    IReadOnlyList<Pathway> Pathways,
+    Scenario? Scenario,
+    FinalMtd? Final,
+    IReadOnlyList<string> Notes)
+{
+    public bool DeviationsOccurred => Replay.Deviations.Count > 0;
+    /// <summary>Level of the CRM's per-dose credible intervals.</summary>
+    public double CredibleLevel { get; init; } = 0.90;
+}
+
+/// <summary>
+/// During the trial: the next decision from observed data with its reason, what each outcome of the
+/// next cohorts would lead to, and at the end (or on request) the MTD with BOIN's select.mtd
+/// estimates. For every design; the design model is <see cref="IDesign"/>.
+/// </summary>
+public static class TrialConduct
+{
+    public const int MaxCohortsAhead = 4;
+
+    public static ConductResult Next(IDesign design, TrialData data, ConductOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(design);
+        ArgumentNullException.ThrowIfNull(data);
+        options ??= new ConductOptions();
+        if (options.CohortsAhead < 1 || options.CohortsAhead > MaxCohortsAhead)
+            throw new ArgumentOutOfRangeException(nameof(options), options.CohortsAhead, $"cohorts ahead must be in 1..{MaxCohortsAhead}");
+        if (options.Scenario is { } sc && sc.DoseCount != design.DoseCount)
+            throw new ArgumentException($"scenario '{sc.Name}' has {sc.DoseCount} doses but the design has {design.DoseCount}", nameof(options));
+
+        var replay = TrialReplay.Run(design, data, options.AllowDeviations);
+        var state = replay.State;
+        var decision = replay.Next;
+        var reason = DecisionExplainer.Explain(design, state, decision);
+
+        var doses = new DoseSummary[design.DoseCount];
+        // (Deviations can put more patients on a dose than the interval tables cover; then nothing is marked.)
+        int eliminated = design is IntervalDesign id && !state.IsStart && replay.Patients.ToArray().All(n => n <= id.MaxN)
+            ? id.LowestEliminated(state) : design.DoseCount;
+        if (!(options.CredibleLevel > 0 && options.CredibleLevel < 1))
+            throw new ArgumentOutOfRangeException(nameof(options), options.CredibleLevel, "credible level must be in (0, 1)");
+        var fit = design is Crm crm ? crm.Fit(replay.Patients, replay.Dlts, options.CredibleLevel) : null;
+        for (int d = 0; d < doses.Length; d++)
+            doses[d] = new DoseSummary(d, replay.Patients[d], replay.Dlts[d]) { Eliminated = d >= eliminated, Crm = fit?.Doses[d] };
+
+        var notes = new List<string>();
+        if (replay.Deviations.Count > 0)
+            notes.Add($"deviations occurred: {replay.Deviations.Count} cohort(s) differ from what the design asked for; the counts follow the data");
+        if (replay.Pending.Count > 0)
+            notes.Add($"a cohort is in progress: {replay.Pending.Count} of {decision.CohortSize} treated at dose {decision.Level + 1} ({replay.Pending.Count(p => p.Dlt)} with a DLT so far); {replay.Remaining} more before the design decides again");
+        if (data.HasTimeToEvent)
+            notes.Add("days_followed and dlt_day were read but not used: this design counts each patient's DLT outcome as complete (no time-to-event design is implemented)");
+
+        var pathways = replay.Stopped ? [] : Pathways(design, replay, options.Scenario, options.CohortsAhead);
+        FinalMtd? final = replay.Stopped || options.Final ? Final(design, replay, reason, options.Final && !replay.Stopped, options.Target) : null;
+        return new ConductResult(design, replay, decision, reason, doses, pathways, options.Scenario, final, notes)
+        {
+            CredibleLevel = options.CredibleLevel,
+        };
+    }
+
+    private static FinalMtd Final(IDesign design, TrialReplay replay, DecisionReason reason, bool early, double? optionTarget)
+    {
+        var state = replay.State;
+        double target = design switch
+        {
+            IntervalDesign i => i.Target,
+            Crm c => c.Target,
+            _ => optionTarget ?? 0.30,
+        };
+        var estimates = SelectMtdEstimates.Compute(target, replay.Patients, replay.Dlts);
+        int selected;
+        string rule;
+        if (!early)
+        {
+            selected = replay.Next.Level;
+            rule = "the design's own selection at its stop";
+        }
+        else
+        {
+            (selected, rule) = design switch
+            {
+                _ when state.IsStart => (Decision.NoDose, "no patients: nothing to select"),
+                IntervalDesign i => (i.SelectMtd(state), "isotonic estimate closest to the target among doses not eliminated (select.mtd)"),
+                Crm c => (c.Fit(replay.Patients, replay.Dlts).Recommended, "dose whose DLT probability at the posterior mean is closest to the target (dfcrm)"),
+                AplusB ab => (HighestPassed(ab, state), "highest dose that passed the A+B rule, below any dose found too toxic"),
+                _ => (Decision.NoDose, "this design has no selection rule before it stops"),
+            };
+        }
+        string why = early
+            ? $"final analysis requested before the design stopped (it would {DecisionExplainer.Verb(replay.Next)} next)"
+            : reason.Text;
+        return new FinalMtd(selected, why, rule, target, estimates);
+    }
+
+    // The A+B's selection when the trial is closed early: the highest dose whose counts pass, below
+    // the lowest dose judged too toxic.
+    private static int HighestPassed(AplusB d, in TrialState s)
+    {
+        int best = Decision.NoDose;
+        for (int i = 0; i < s.DoseCount; i++)
+        {
+            int n = s.Patients[i];
+            if (n != d.A && n != d.A + d.B) continue;
+            var v = d.VerdictAt(n, s.Dlts[i]);
+            if (v == AplusBVerdict.TooToxic) break;
+            if (v == AplusBVerdict.Passed) best = i;
+        }
+        return best;
+    }
+
+    /// <summary>Every outcome of the next cohorts from the replay's state (for a cohort in progress, of its remaining patients).</summary>
+    private static List<Pathway> Pathways(IDesign design, TrialReplay replay, Scenario? scenario, int ahead)
+    {
+        int k = design.DoseCount;
+        var patients = replay.Patients.ToArray();
+        var dlts = replay.Dlts.ToArray();
+        var result = new List<Pathway>();
+        var path = new List<(int, int, int)>();
+        int pendingDlts = replay.Pending.Count(p => p.Dlt);
+
+        void Walk(Decision next, int total, double? probability, int alreadyTreated, int alreadyDlts)
+        {
+            if (next.IsStop || path.Count == ahead)
+            {
+                result.Add(new Pathway(path.ToArray(), probability, next));
+                return;
+            }
+            int size = next.CohortSize, todo = size - alreadyTreated;
+            for (int j = 0; j <= todo; j++)
+            {
+                int x = alreadyDlts + j;
+                double? p = scenario is null ? null : probability * Binomial.PMF(scenario.Dlt[next.Level], todo, j);
+                // Counts of the pending patients are not in the state yet: the cohort enters whole.
+                patients[next.Level] += size;
+                dlts[next.Level] += x;
+                path.Add((next.Level, size, x));
+                var after = design.Decide(new TrialState(patients, dlts, next.Level, x, total + size));
+                Walk(after, total + size, p, 0, 0);
+                path.RemoveAt(path.Count - 1);
+                patients[next.Level] -= size;
+                dlts[next.Level] -= x;
+            }
+        }
+        Walk(replay.Next, replay.TotalPatients, scenario is null ? null : 1.0,
+            replay.Pending.Count, pendingDlts);
+        return result;
+    }
+}

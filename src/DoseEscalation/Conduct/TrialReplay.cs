@@ -1,0 +1,169 @@
+namespace DoseEscalation.Conduct;
+
+/// <summary>How observed data departed from what the design asked for.</summary>
+public enum DeviationKind : byte
+{
+    /// <summary>A cohort treated at a dose other than the one the design chose.</summary>
+    DoseNotChosen,
+    /// <summary>A cohort treated above a dose no patient had yet received (a subtype of a dose not chosen).</summary>
+    SkippedDose,
+    /// <summary>Patients treated after the design had stopped the trial.</summary>
+    AfterStop,
+    /// <summary>A cohort of another size than the design asked for.</summary>
+    CohortSize,
+}
+
+/// <summary>One departure from the design, in words that name the patients.</summary>
+public sealed record Deviation(DeviationKind Kind, string Message);
+
+/// <summary>One cohort of the data, the decision the design had made before it, and how the cohort departed from it.</summary>
+public sealed record ReplayStep(ObservedCohort Cohort, Decision Advised, IReadOnlyList<Deviation> Deviations);
+
+/// <summary>
+/// Observed data replayed through a design, cohort by cohort, as the engines run it (state as
+/// counts): before each cohort the design is asked what it would do, and the cohort is checked
+/// against that. The result holds the counts after the last complete cohort, the design's decision
+/// there, and every deviation.
+/// </summary>
+public sealed class TrialReplay
+{
+    private readonly int[] _patients;
+    private readonly int[] _dlts;
+
+    public IDesign Design { get; }
+    public TrialData Data { get; }
+    public IReadOnlyList<ReplayStep> Steps { get; }
+    /// <summary>Every deviation, in order (empty if the data is what the design would have produced).</summary>
+    public IReadOnlyList<Deviation> Deviations { get; }
+    /// <summary>Patients of an incomplete last cohort at the dose the design chose (not yet in the counts).</summary>
+    public IReadOnlyList<PatientOutcome> Pending { get; }
+    /// <summary>The design's decision after the last complete cohort (for a cohort in progress: the decision it is completing).</summary>
+    public Decision Next { get; }
+    /// <summary>Patients still to treat to complete the cohort in progress (0 if none).</summary>
+    public int Remaining => Pending.Count == 0 ? 0 : Next.CohortSize - Pending.Count;
+    public int CurrentLevel { get; }
+    public int LastCohortDlts { get; }
+    public int TotalPatients { get; }
+    public ReadOnlySpan<int> Patients => _patients;
+    public ReadOnlySpan<int> Dlts => _dlts;
+    /// <summary>The counts after the last complete cohort, as the design sees them.</summary>
+    public TrialState State => new(_patients, _dlts, CurrentLevel, LastCohortDlts, TotalPatients);
+    /// <summary>True if the design has stopped the trial (and no cohort is in progress).</summary>
+    public bool Stopped => Next.IsStop && Pending.Count == 0;
+
+    private TrialReplay(IDesign design, TrialData data, List<ReplayStep> steps, List<Deviation> deviations,
+        List<PatientOutcome> pending, Decision next, int[] patients, int[] dlts, int level, int last, int total)
+    {
+        (Design, Data, Steps, Deviations, Pending, Next) = (design, data, steps, deviations, pending, next);
+        (_patients, _dlts, CurrentLevel, LastCohortDlts, TotalPatients) = (patients, dlts, level, last, total);
+    }
+
+    /// <summary>
+    /// Replays <paramref name="data"/> through <paramref name="design"/>. A cohort at a dose the design
+    /// did not choose (or above an untried dose), of another size than it asked for, or after it
+    /// stopped is a deviation: without <paramref name="allowDeviations"/> the first one throws a
+    /// <see cref="TrialDataException"/> naming the patients; with it, every deviation is recorded and
+    /// the counts follow the data. A last cohort at the chosen dose, smaller than asked, is a cohort in
+    /// progress (<see cref="Pending"/>), not a deviation.
+    /// </summary>
+    public static TrialReplay Run(IDesign design, TrialData data, bool allowDeviations = false)
+    {
+        ArgumentNullException.ThrowIfNull(design);
+        ArgumentNullException.ThrowIfNull(data);
+        int k = design.DoseCount;
+        foreach (var p in data.Patients)
+            if (p.Level < 0 || p.Level >= k)
+                throw new TrialDataException($"patient {p.Id}: unknown dose {p.Level + 1}; the design has doses 1..{k}");
+        var patients = new int[k];
+        var dlts = new int[k];
+        int level = 0, last = -1, total = 0;
+        var steps = new List<ReplayStep>();
+        var deviations = new List<Deviation>();
+        var pending = new List<PatientOutcome>();
+        var cohorts = data.Cohorts;
+        int index = 0, cohortIndex = 0;
+        while (true)
+        {
+            Decision advised = Ask(design, patients, dlts, level, last, total);
+            ObservedCohort? cohort;
+            bool isLast;
+            if (cohorts is not null)
+            {
+                if (cohortIndex == cohorts.Count) return Done(advised);
+                cohort = cohorts[cohortIndex++];
+                isLast = cohortIndex == cohorts.Count;
+            }
+            else
+            {
+                if (index == data.Patients.Count) return Done(advised);
+                int want = advised.IsStop ? design.MaxCohortSize : advised.CohortSize;
+                int end = index;
+                while (end < data.Patients.Count && end - index < want && data.Patients[end].Level == data.Patients[index].Level) end++;
+                cohort = new ObservedCohort(data.Patients[index].Level, data.Patients.Skip(index).Take(end - index).ToList());
+                index = end;
+                isLast = index == data.Patients.Count;
+            }
+
+            if (isLast && !advised.IsStop && cohort.Level == advised.Level && cohort.Size < advised.CohortSize)
+            {
+                pending.AddRange(cohort.Patients);
+                return Done(advised);
+            }
+
+            var found = Check(design, advised, cohort, patients, total);
+            if (found.Count > 0 && !allowDeviations)
+                throw new DeviationException(found[0]);
+            deviations.AddRange(found);
+            steps.Add(new ReplayStep(cohort, advised, found));
+            level = cohort.Level;
+            last = cohort.Dlts;
+            total += cohort.Size;
+            patients[level] += cohort.Size;
+            dlts[level] += last;
+        }
+
+        TrialReplay Done(Decision next) =>
+            new(design, data, steps, deviations, pending, next, patients, dlts, level, last, total);
+    }
+
+    // The design's decision on counts that deviations may have taken outside its own state space.
+    private static Decision Ask(IDesign design, int[] patients, int[] dlts, int level, int last, int total)
+    {
+        try { return design.Decide(new TrialState(patients, dlts, level, last, total)); }
+        catch (Exception ex) when (ex is IndexOutOfRangeException or ArgumentOutOfRangeException)
+        {
+            throw new TrialDataException(total > design.MaxPatients
+                ? $"after {total} patients, more than the design's maximum of {design.MaxPatients}, the design has no rule for these counts"
+                : $"after {total} patients the design cannot decide from these counts (they are outside its rules)");
+        }
+    }
+
+    private static List<Deviation> Check(IDesign design, Decision advised, ObservedCohort cohort, int[] patients, int total)
+    {
+        var found = new List<Deviation>();
+        string who = cohort.PatientRange;
+        if (advised.IsStop)
+        {
+            found.Add(new Deviation(DeviationKind.AfterStop,
+                $"{who}: treated at dose {cohort.Level + 1} after the design had stopped ({advised}) after {total} patients"));
+            return found;
+        }
+        if (cohort.Level != advised.Level)
+        {
+            int highestTried = Array.FindLastIndex(patients, n => n > 0);
+            int untried = -1;
+            // Before any patient, doses below the design's start are not "skipped".
+            for (int d = highestTried >= 0 ? highestTried + 1 : advised.Level; d < cohort.Level; d++)
+                if (patients[d] == 0) { untried = d; break; }
+            found.Add(untried >= 0
+                ? new Deviation(DeviationKind.SkippedDose,
+                    $"{who}: dose {cohort.Level + 1} skips untried dose {untried + 1} (the design chose dose {advised.Level + 1})")
+                : new Deviation(DeviationKind.DoseNotChosen,
+                    $"{who}: treated at dose {cohort.Level + 1}, but the design chose dose {advised.Level + 1}"));
+        }
+        if (cohort.Size != advised.CohortSize)
+            found.Add(new Deviation(DeviationKind.CohortSize,
+                $"{who}: a cohort of {cohort.Size} at dose {cohort.Level + 1}, but the design asked for {advised.CohortSize}"));
+        return found;
+    }
+}
