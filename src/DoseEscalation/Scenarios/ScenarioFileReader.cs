@@ -110,7 +110,7 @@ public static class ScenarioFileReader
             for (int i = 0; i < designs.Count; i++)
             {
                 var (node, field) = entries.Count > 0 ? entries[i] : ((YamlNode)root, "design");
-                try { DesignSetup.Resolve(catalog, designs[i], common, doses.Count, target, NotApplied(designs.Count, root, field)); }
+                try { DesignSetup.Resolve(catalog, designs[i], common, doses.Count, target, NotApplied(designs.Count, root, field, designs[i])); }
                 catch (DesignOptionException ex)
                 {
                     YamlNode at = node is YamlMappingNode dm && dm.Children.TryGetValue(new YamlScalarNode(ex.Option == "design" ? "name" : ex.Option), out var on) ? on
@@ -129,12 +129,12 @@ public static class ScenarioFileReader
 
         }
 
-        // A common setting one design of several does not take is a warning; with one design it is an error.
-        private Action<string, object> NotApplied(int designCount, YamlMappingNode root, string field) => (key, value) =>
+        // A common setting the one design does not take is an error.
+        private Action<string, object> NotApplied(int designCount, YamlMappingNode root, string field, DesignConfig design) => (key, value) =>
         {
-            string text = $"{key} = {DesignOption.Format(value)} does not apply to design in {field} (it does not take {key})";
-            if (designCount == 1) throw Error(key, root.Children[new YamlScalarNode(key)], DesignOption.Format(value), $"the design in {field} does not take {key}");
-            _warnings.Add($"{path}: {text}");
+            string who = design.EffectiveLabel == design.Name ? $"design '{design.Name}'" : $"design '{design.EffectiveLabel}' ({design.Name})";
+            // With several designs, the run reports it (after command-line overrides), naming the design.
+            if (designCount == 1) throw Error(key, root.Children[new YamlScalarNode(key)], DesignOption.Format(value), $"{who} does not take {key}");
         };
 
         private CorrectSelection CorrectSelectionNode(YamlMappingNode root)
