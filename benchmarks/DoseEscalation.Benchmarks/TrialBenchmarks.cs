@@ -27,7 +27,7 @@ public class TrialBenchmarks
         _thresholds = scenario.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
         var graph = StateGraph.Build(_design);
         _vector = new CompiledWalk(graph, scenario);
-        _portable = new CompiledWalk(graph, scenario) { UseVectorPath = false };
+        _portable = new CompiledWalk(graph, scenario) { Path = SimdPath.Scalar };
         _vectorCounters = _vector.CreateCounters();
         _portableCounters = _portable.CreateCounters();
         _tally = new OcTally<long>(3, _design.MaxPatients, 1);

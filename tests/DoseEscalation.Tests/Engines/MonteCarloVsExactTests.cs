@@ -142,19 +142,58 @@ public class DeterminismTests
     [InlineData(17)]
     [InlineData(65_536)]
     [InlineData(100_003)]
-    public void Vector_and_portable_walks_give_identical_counts(int trials)
+    public void Every_simd_path_gives_identical_counts(int trials)
     {
         var graph = StateGraph.Build(Design.ThreePlusThree(3));
         var scenario = new Scenario("s", [0.1, 0.25, 0.4]);
-        var vector = new CompiledWalk(graph, scenario);
-        var portable = new CompiledWalk(graph, scenario) { UseVectorPath = false };
-        var ca = vector.CreateCounters();
-        var cb = portable.CreateCounters();
-        vector.RunBatch(7, 3, trials, ca);
-        portable.RunBatch(7, 3, trials, cb);
-        long[] a = ca.TerminalCounts(), b = cb.TerminalCounts();
-        Assert.Equal(a, b);
-        Assert.Equal(trials, a.Sum());
+        var walk = new CompiledWalk(graph, scenario);
+        var reference = walk.CreateCounters();
+        walk.RunBatch(7, 3, trials, reference, SimdPath.Scalar);
+        long[] expected = reference.TerminalCounts();
+        Assert.Equal(trials, expected.Sum());
+        foreach (var path in new[] { SimdPath.Vector128, SimdPath.Vector256, SimdPath.Vector512, SimdPath.Auto })
+        {
+            var counters = walk.CreateCounters();
+            walk.RunBatch(7, 3, trials, counters, path);
+            Assert.Equal(expected, counters.TerminalCounts());
+        }
+    }
+
+    [Fact]
+    public void Every_simd_path_gives_identical_counts_with_cohorts_above_three()
+    {
+        // Cohorts of 4 take the general layout (any cohort size), stepped by each path's generator.
+        var design = Design.Boin(3, 0.3, cohortSize: 4, maxN: 24);
+        var graph = StateGraph.Build(design);
+        var walk = new CompiledWalk(graph, new Scenario("s", [0.1, 0.25, 0.4]));
+        var reference = walk.CreateCounters();
+        walk.RunBatch(11, 2, 20_011, reference, SimdPath.Scalar);
+        foreach (var path in new[] { SimdPath.Vector128, SimdPath.Vector256, SimdPath.Vector512 })
+        {
+            var counters = walk.CreateCounters();
+            walk.RunBatch(11, 2, 20_011, counters, path);
+            Assert.Equal(reference.TerminalCounts(), counters.TerminalCounts());
+        }
+    }
+
+    [Fact]
+    public void Every_lane_generator_matches_the_scalar_generators()
+    {
+        void Check<T>() where T : struct, DoseEscalation.Rng.IXoshiroLanes<T>
+        {
+            var g = T.ForStream(5, 9);
+            var lanes = Enumerable.Range(0, 8).Select(j => DoseEscalation.Rng.Xoshiro256StarStarX8.Lane(5, 9, j)).ToArray();
+            Span<ulong> w = stackalloc ulong[8];
+            for (int step = 0; step < 5; step++)
+            {
+                g.Next(ref w[0]);
+                for (int j = 0; j < 8; j++) Assert.Equal(lanes[j].NextUInt64(), w[j]);
+            }
+        }
+        Check<DoseEscalation.Rng.XoshiroLanes512>();
+        Check<DoseEscalation.Rng.XoshiroLanes256>();
+        Check<DoseEscalation.Rng.XoshiroLanes128>();
+        Check<DoseEscalation.Rng.XoshiroLanesScalar>();
     }
 
     [Fact]
