@@ -33,7 +33,8 @@ internal sealed class CompiledWalk
 
     private readonly Node[]? _nodes3;     // when every cohort has at most 3 patients
     private readonly VectorNode[]? _vectorNodes;
-    private readonly Vector512<long>[]? _registerTables; // see RunRegisterTables512
+    private readonly long[]? _registerTables; // see RunRegisterTables512; pinned, starts at _registerTableStart
+    private readonly int _registerTableStart;
     private readonly int[] _next;         // general layout: Stride entries per node
     private readonly ulong[] _thresholds; // general layout: Stride-1 entries per node
     private readonly int _stride;
@@ -63,7 +64,7 @@ internal sealed class CompiledWalk
                 int N(int x) => _next[i * _stride + Math.Min(x, width)];
                 _nodes3[i] = new Node { T0 = T(0), T1 = T(1), T2 = T(2), N0 = N(0), N1 = N(1), N2 = N(2), N3 = N(3) };
             }
-            if (Avx512F.IsSupported && _firstTerminal <= RegisterTableSlots - 1) _registerTables = BuildRegisterTables(_nodes3);
+            if (Avx512F.IsSupported && _firstTerminal <= RegisterTableSlots - 1) (_registerTables, _registerTableStart) = BuildRegisterTables(_nodes3);
             if (Avx2.IsSupported)
             {
                 int size = Unsafe.SizeOf<VectorNode>();
@@ -229,9 +230,23 @@ internal sealed class CompiledWalk
     /// <see cref="EncodeRegisterState"/> form, each column as a pair of 512-bit vectors (entries 0-7,
     /// 8-15) for a two-register permute.
     /// </summary>
-    private Vector512<long>[] BuildRegisterTables(Node[] nodes)
+    /// <remarks>
+    /// The tables live in a pinned array from its first 64-byte boundary: every permute reads a whole
+    /// table from memory, and a read across two cache lines costs twice (an unaligned start made runs
+    /// up to twice as slow, depending on where the allocator put the array).
+    /// </remarks>
+    private static unsafe (long[] Store, int Start) AlignedTables(int vectors)
     {
-        var tables = new Vector512<long>[14];
+        var store = GC.AllocateArray<long>(vectors * 8 + 7, pinned: true);
+        nuint address = (nuint)Unsafe.AsPointer(ref store[0]);
+        int start = (int)((64 - (address & 63)) & 63) / sizeof(long);
+        return (store, start);
+    }
+
+    private (long[] Store, int Start) BuildRegisterTables(Node[] nodes)
+    {
+        var (store, start) = AlignedTables(14);
+        Span<Vector512<long>> tables = MemoryMarshal.Cast<long, Vector512<long>>(store.AsSpan(start, 14 * 8));
         Span<long> column = stackalloc long[RegisterTableSlots];
         for (int c = 0; c < 7; c++)
         {
@@ -247,7 +262,7 @@ internal sealed class CompiledWalk
             tables[2 * c] = Vector512.Create<long>(column[..8]);
             tables[2 * c + 1] = Vector512.Create<long>(column[8..]);
         }
-        return tables;
+        return (store, start);
     }
 
     /// <summary>
@@ -284,7 +299,7 @@ internal sealed class CompiledWalk
     private bool RegisterPhase1(ref XoshiroLanes512 rng, ref Vector512<long> state, int trials, ref int doneRef, long[] terminalCounts)
     {
         const int L = XoshiroLaneSeeds.Lanes;
-        ref Vector512<long> t = ref MemoryMarshal.GetArrayDataReference(_registerTables!);
+        ref Vector512<long> t = ref Unsafe.As<long, Vector512<long>>(ref _registerTables![_registerTableStart]);
         ref long tail = ref MemoryMarshal.GetArrayDataReference(terminalCounts);
         Span<long> ended = stackalloc long[FlushRounds * L + L];
         ref long e0 = ref MemoryMarshal.GetReference(ended);
@@ -296,7 +311,8 @@ internal sealed class CompiledWalk
         {
             walked = true;
             int count = 0;
-            for (int r = 0; r < FlushRounds && trials - done >= 2 * L; r++)
+            int rounds = Math.Min(FlushRounds, SafeRounds(trials - done));
+            for (int r = 0; r < rounds; r++)
                 RegisterRound(ref t, ref s, ref g0, ref g1, ref g2, ref g3, ref e0, ref count, ref done);
             Flush(ref tail, ref e0, count);
         }
@@ -316,7 +332,7 @@ internal sealed class CompiledWalk
     private void RunRegisterTablesPair512(ref XoshiroLanes512 rngA, int trialsA, ref XoshiroLanes512 rngB, int trialsB, WalkCounters counters)
     {
         const int L = XoshiroLaneSeeds.Lanes;
-        ref Vector512<long> t = ref MemoryMarshal.GetArrayDataReference(_registerTables!);
+        ref Vector512<long> t = ref Unsafe.As<long, Vector512<long>>(ref _registerTables![_registerTableStart]);
         ref long tail = ref MemoryMarshal.GetArrayDataReference(counters.Tail);
         Span<long> ended = stackalloc long[2 * (FlushRounds * L + L)];
         ref long ea = ref MemoryMarshal.GetReference(ended);
@@ -331,7 +347,8 @@ internal sealed class CompiledWalk
         {
             walked = true;
             int countA = 0, countB = 0;
-            for (int r = 0; r < FlushRounds && trialsA - doneA >= 2 * L && trialsB - doneB >= 2 * L; r++)
+            int rounds = Math.Min(FlushRounds, Math.Min(SafeRounds(trialsA - doneA), SafeRounds(trialsB - doneB)));
+            for (int r = 0; r < rounds; r++)
             {
                 RegisterRound(ref t, ref sa, ref a0, ref a1, ref a2, ref a3, ref ea, ref countA, ref doneA);
                 RegisterRound(ref t, ref sb, ref b0, ref b1, ref b2, ref b3, ref eb, ref countB, ref doneB);
@@ -349,6 +366,14 @@ internal sealed class CompiledWalk
         FinishRegisterWalk(ref rngA, stateA, trialsA, endedA, walkedA, counters.Tail);
         FinishRegisterWalk(ref rngB, stateB, trialsB, endedB, walkedB, counters.Tail);
     }
+
+    /// <summary>
+    /// Rounds that may run back to back, with <paramref name="remaining"/> &gt;= 16 trials still to end,
+    /// before the stopping rule (continue while at least 16 remain) must be checked again: a round
+    /// ends at most eight trials, so the rule holds before each of them, and the walk is exactly
+    /// the one that checks every round.
+    /// </summary>
+    private static int SafeRounds(int remaining) => (remaining - 2 * XoshiroLaneSeeds.Lanes) / XoshiroLaneSeeds.Lanes + 1;
 
     /// <summary>One round of eight lanes: draw, look up, choose the next states, buffer the lanes that ended a trial.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // the loop body; its refs are the caller's locals and must stay registers
