@@ -142,21 +142,24 @@ public sealed class StateGraph
             }
         }
 
-        // Renumber: non-terminal nodes by total N (topological), then terminal nodes by total N.
+        // Renumber: non-terminal nodes by total N (topological), then terminal nodes by total N, ties
+        // in discovery order: a counting sort on (stop, total N), stable in the id.
         int count = store.Count;
         var totals = new int[count];
-        var sortKeys = new long[count];
         var order = new int[count];
+        int maxTotal = 0;
         for (int id = 0; id < count; id++)
         {
             var kk = store.Key(id);
             int t = 0;
             for (int i = 0; i < k; i++) t += kk[2 + i];
             totals[id] = t;
-            sortKeys[id] = ((decisions[id].IsStop ? 1L : 0L) << 62) | ((long)t << 32) | (uint)id;
-            order[id] = id;
+            maxTotal = Math.Max(maxTotal, t);
         }
-        Array.Sort(sortKeys, order);
+        var bucketStart = new int[2 * (maxTotal + 1) + 1];
+        for (int id = 0; id < count; id++) bucketStart[SortBucket(decisions[id].IsStop, totals[id], maxTotal) + 1]++;
+        for (int b = 1; b < bucketStart.Length; b++) bucketStart[b] += bucketStart[b - 1];
+        for (int id = 0; id < count; id++) order[bucketStart[SortBucket(decisions[id].IsStop, totals[id], maxTotal)]++] = id;
         var newId = new int[count];
         for (int i = 0; i < count; i++) newId[order[i]] = i;
         int firstTerminal = decisions.Count(d => !d.IsStop);
@@ -180,6 +183,8 @@ public sealed class StateGraph
         }
         return new StateGraph(design, stride, newId[0], firstTerminal, level, size, pat, dl, tot, next);
     }
+
+    private static int SortBucket(bool stop, int total, int maxTotal) => (stop ? maxTotal + 1 : 0) + total;
 
     private static int ProbeStartLevel(IDesign design, int k)
     {
@@ -252,11 +257,14 @@ public sealed class StateGraph
             _table = table;
         }
 
+        /// <summary>Four key entries per step (the key is read as 64-bit words), then a full finaliser.</summary>
         private static uint Hash(ReadOnlySpan<ushort> key)
         {
             ulong h = 0x9E3779B97F4A7C15UL;
-            foreach (ushort v in key) h = (h ^ v) * 0xBF58476D1CE4E5B9UL;
-            return (uint)((h ^ (h >> 31)) >> 16);
+            var words = System.Runtime.InteropServices.MemoryMarshal.Cast<ushort, ulong>(key);
+            foreach (ulong w in words) h = (h ^ w) * 0xBF58476D1CE4E5B9UL;
+            for (int i = words.Length * 4; i < key.Length; i++) h = (h ^ key[i]) * 0xBF58476D1CE4E5B9UL;
+            return (uint)Rng.SplitMix64.Mix(h);
         }
     }
 }
