@@ -225,4 +225,36 @@ public class DeterminismTests
         Assert.Equal(0, small);
         Assert.Equal(0, large);
     }
+
+    [Theory]
+    [InlineData(SimdPath.Vector512)]
+    [InlineData(SimdPath.Vector256)]
+    [InlineData(SimdPath.Vector128)]
+    [InlineData(SimdPath.Scalar)]
+    public void Every_path_allocates_nothing_per_batch_pair(SimdPath path)
+    {
+        var graph = StateGraph.Build(Design.ThreePlusThree(3, deescalate: false, expandTopDose: false));
+        var walk = new CompiledWalk(graph, new Scenario("s", [0.1, 0.25, 0.4]));
+        var counts = walk.CreateCounters();
+        for (int i = 0; i < 40; i++) walk.RunBatchPair(1, 2 * i, 10_000, 2 * i + 1, 9_000, counts, path); // warm up (JIT, tiering)
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        walk.RunBatchPair(1, 0, 200_000, 1, 150_001, counts, path);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void A_batch_pair_counts_what_its_two_batches_count_alone()
+    {
+        var graph = StateGraph.Build(Design.ThreePlusThree(3, deescalate: false, expandTopDose: false));
+        var walk = new CompiledWalk(graph, new Scenario("s", [0.1, 0.25, 0.4]));
+        foreach (var (a, b) in new[] { (65_536, 65_536), (65_536, 17), (3, 40_000), (100_003, 99_991) })
+        {
+            var pair = walk.CreateCounters();
+            walk.RunBatchPair(3, 10, a, 11, b, pair, SimdPath.Auto);
+            var alone = walk.CreateCounters();
+            walk.RunBatch(3, 10, a, alone, SimdPath.Scalar);
+            walk.RunBatch(3, 11, b, alone, SimdPath.Scalar);
+            Assert.Equal(alone.TerminalCounts(), pair.TerminalCounts());
+        }
+    }
 }
