@@ -25,6 +25,7 @@ public static class BenchCommand
         stdout.WriteLine($"machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, " +
             $"{System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}, " +
             $"AVX2 {(System.Runtime.Intrinsics.X86.Avx2.IsSupported ? "yes" : "no")}");
+        stdout.WriteLine($"SIMD path: {SimdPaths.Describe(SimdPaths.Best)} (accelerated here: {string.Join(", ", SimdPaths.Accelerated.Select(SimdPaths.Describe))})");
         var design = Design.ThreePlusThree(dlt.Count, deescalate: false, expandTopDose: false);
         var scenario = new Scenario("bench", dlt);
         stdout.WriteLine($"3+3 escalation-only, DLT {o.Dlt}, {o.Trials:N0} trials, method {o.Method}, best of 3 runs:");
@@ -36,6 +37,16 @@ public static class BenchCommand
             stdout.WriteLine($"  {threads} thread{(threads > 1 ? "s" : " ")}: {rate / 1e6,8:F1} M trials/s" +
                 (threads > 1 ? $"  ({rate / single:F2}x one thread)" : "") +
                 $"   P(select) = {string.Join(" ", oc.Selection.Select(s => Formatting.Round(s.Value, 4)))}");
+        }
+        if (method != SimulationMethod.TrialLoop && SimdPaths.Accelerated.Count > 1)
+        {
+            long trials = Math.Max(1, o.Trials / 4);
+            stdout.WriteLine($"Each SIMD path alone, 1 thread, {trials:N0} trials (every path gives the same numbers):");
+            foreach (var path in SimdPaths.Accelerated)
+            {
+                var (rate, oc) = Measure(design, scenario, trials, 1, method, path);
+                stdout.WriteLine($"  {SimdPaths.Describe(path),-20} {rate / 1e6,8:F1} M trials/s   P(select) = {string.Join(" ", oc.Selection.Select(s => Formatting.Round(s.Value, 4)))}");
+            }
         }
         if (o.Designs)
         {
@@ -61,16 +72,17 @@ public static class BenchCommand
     }
 
     /// <summary>Best of three timed runs after a warm-up: virtual machines' neighbours make single runs noisy.</summary>
-    private static (double Rate, OperatingCharacteristics Oc) Measure(IDesign design, Scenario scenario, long trials, int threads, SimulationMethod method)
+    private static (double Rate, OperatingCharacteristics Oc) Measure(IDesign design, Scenario scenario, long trials, int threads, SimulationMethod method,
+        SimdPath simd = SimdPath.Auto)
     {
         // Warm-up so tiered compilation reaches the optimised loop before timing.
-        MonteCarloEngine.Run(design, scenario, 0.3, new MonteCarloOptions { Trials = Math.Min(trials, 2_000_000), Seed = 1, Threads = threads, Method = method });
+        MonteCarloEngine.Run(design, scenario, 0.3, new MonteCarloOptions { Trials = Math.Min(trials, 2_000_000), Seed = 1, Threads = threads, Method = method, Simd = simd });
         double best = 0;
         OperatingCharacteristics? oc = null;
         for (int rep = 0; rep < 3; rep++)
         {
             var sw = Stopwatch.StartNew();
-            oc = MonteCarloEngine.Run(design, scenario, 0.3, new MonteCarloOptions { Trials = trials, Seed = 2, Threads = threads, Method = method });
+            oc = MonteCarloEngine.Run(design, scenario, 0.3, new MonteCarloOptions { Trials = trials, Seed = 2, Threads = threads, Method = method, Simd = simd });
             best = Math.Max(best, trials / sw.Elapsed.TotalSeconds);
         }
         return (best, oc!);

@@ -33,6 +33,8 @@ internal sealed class CompiledWalk
 
     private readonly Node[]? _nodes3;     // when every cohort has at most 3 patients
     private readonly VectorNode[]? _vectorNodes;
+    private readonly long[]? _registerTables; // see RunRegisterTables512; pinned, starts at _registerTableStart
+    private readonly int _registerTableStart;
     private readonly int[] _next;         // general layout: Stride entries per node
     private readonly ulong[] _thresholds; // general layout: Stride-1 entries per node
     private readonly int _stride;
@@ -62,6 +64,7 @@ internal sealed class CompiledWalk
                 int N(int x) => _next[i * _stride + Math.Min(x, width)];
                 _nodes3[i] = new Node { T0 = T(0), T1 = T(1), T2 = T(2), N0 = N(0), N1 = N(1), N2 = N(2), N3 = N(3) };
             }
+            if (Avx512F.IsSupported && _firstTerminal <= RegisterTableSlots - 1) (_registerTables, _registerTableStart) = BuildRegisterTables(_nodes3);
             if (Avx2.IsSupported)
             {
                 int size = Unsafe.SizeOf<VectorNode>();
@@ -83,17 +86,64 @@ internal sealed class CompiledWalk
     public WalkCounters CreateCounters() => new(_nodeCount, _firstTerminal, _nodeCount - _firstTerminal);
 
     /// <summary>Runs <paramref name="trials"/> trials of batch <paramref name="batch"/> and adds them to <paramref name="counters"/>.</summary>
-    public void RunBatch(ulong seed, long batch, int trials, WalkCounters counters)
+    public void RunBatch(ulong seed, long batch, int trials, WalkCounters counters) => RunBatch(seed, batch, trials, counters, Path);
+
+    /// <summary>As <see cref="RunBatch(ulong, long, int, WalkCounters)"/> on a given SIMD path: every path gives the same counts.</summary>
+    public void RunBatch(ulong seed, long batch, int trials, WalkCounters counters, SimdPath path)
     {
-        long[] terminalCounts = counters.Tail;
-        var rng = Xoshiro256StarStarX8.ForStream(seed, (ulong)batch);
-        if (_nodes3 is null) RunGeneral(ref rng, trials, terminalCounts);
-        else if (_vectorNodes is not null && UseVectorPath) RunInterleavedAvx2(ref rng, trials, terminalCounts, counters.Visits);
-        else RunInterleaved(ref rng, trials, terminalCounts, counters.Visits);
+        switch (SimdPaths.Resolve(path))
+        {
+            case SimdPath.Vector512:
+                var r512 = XoshiroLanes512.ForStream(seed, (ulong)batch);
+                if (_registerTables is not null) RunRegisterTables512(ref r512, trials, counters);
+                else if (_vectorNodes is not null && Avx512F.IsSupported) RunInterleaved512(ref r512, trials, counters);
+                else Run(ref r512, trials, counters);
+                break;
+            case SimdPath.Vector256:
+                var r256 = XoshiroLanes256.ForStream(seed, (ulong)batch);
+                if (_vectorNodes is not null && Avx2.IsSupported) RunInterleaved256(ref r256, trials, counters);
+                else Run(ref r256, trials, counters);
+                break;
+            case SimdPath.Vector128:
+                var r128 = XoshiroLanes128.ForStream(seed, (ulong)batch);
+                Run(ref r128, trials, counters);
+                break;
+            default:
+                var r1 = XoshiroLanesScalar.ForStream(seed, (ulong)batch);
+                Run(ref r1, trials, counters);
+                break;
+        }
     }
 
-    /// <summary>For tests: force the portable path, which must give bit-identical results.</summary>
-    internal bool UseVectorPath { get; set; } = true;
+    /// <summary>
+    /// Batches <paramref name="batchA"/> and <paramref name="batchB"/> together: the counts of running
+    /// them one after the other, sooner where the path can overlap two batches' walks.
+    /// </summary>
+    public void RunBatchPair(ulong seed, long batchA, int trialsA, long batchB, int trialsB, WalkCounters counters, SimdPath path)
+    {
+        if (trialsB <= 0) { RunBatch(seed, batchA, trialsA, counters, path); return; }
+        if (SimdPaths.Resolve(path) == SimdPath.Vector512 && _registerTables is not null)
+        {
+            var ra = XoshiroLanes512.ForStream(seed, (ulong)batchA);
+            var rb = XoshiroLanes512.ForStream(seed, (ulong)batchB);
+            RunRegisterTablesPair512(ref ra, trialsA, ref rb, trialsB, counters);
+            return;
+        }
+        RunBatch(seed, batchA, trialsA, counters, path);
+        RunBatch(seed, batchB, trialsB, counters, path);
+    }
+
+    /// <summary>Whether <see cref="RunBatchPair"/> on <see cref="Path"/> walks its two batches together (else one after the other).</summary>
+    internal bool WalksPairs => SimdPaths.Resolve(Path) == SimdPath.Vector512 && _registerTables is not null;
+
+    /// <summary>The SIMD path <see cref="RunBatch(ulong, long, int, WalkCounters)"/> uses (default: the widest accelerated one).</summary>
+    internal SimdPath Path { get; init; } = SimdPath.Auto;
+
+    private void Run<TLanes>(ref TLanes rng, int trials, WalkCounters counters) where TLanes : struct, IXoshiroLanes<TLanes>
+    {
+        if (_nodes3 is null) RunGeneral(ref rng, trials, counters.Tail);
+        else RunInterleaved(ref rng, trials, counters.Tail, counters.Visits);
+    }
 
     /// <summary>
     /// Phase 1 of <see cref="RunInterleaved"/> with the cohort outcome computed in vector registers:
@@ -101,25 +151,25 @@ internal sealed class CompiledWalk
     /// thresholds at once, and the outcome is the popcount of the mask. Same draws, same results.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // the hot loop: JIT fully optimised once
-    private void RunInterleavedAvx2(ref Xoshiro256StarStarX8 rng, int trials, long[] terminalCounts, long[] visits)
+    private void RunInterleaved256(ref XoshiroLanes256 rng, int trials, WalkCounters counters)
     {
-        const int L = Xoshiro256StarStarX8.Lanes;
+        const int L = XoshiroLaneSeeds.Lanes;
         int size = Unsafe.SizeOf<VectorNode>();
         int nodeCount = _vectorNodes!.Length;
         ref byte nodes = ref Unsafe.As<VectorNode, byte>(ref MemoryMarshal.GetArrayDataReference(_vectorNodes));
-        ref long v0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(visits), WalkCounters.Pad);
+        ref long v0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(counters.Visits), WalkCounters.Pad);
         int firstOffset = _firstTerminal * size, rootOffset = _root * size;
         int done = 0;
         bool walked = false;
         int s0 = rootOffset, s1 = rootOffset, s2 = rootOffset, s3 = rootOffset, s4 = rootOffset, s5 = rootOffset, s6 = rootOffset, s7 = rootOffset;
-        var a0 = rng._a0; var a1 = rng._a1; var a2 = rng._a2; var a3 = rng._a3;
-        var b0 = rng._b0; var b1 = rng._b1; var b2 = rng._b2; var b3 = rng._b3;
+        var a0 = rng.A0; var a1 = rng.A1; var a2 = rng.A2; var a3 = rng.A3;
+        var b0 = rng.B0; var b1 = rng.B1; var b2 = rng.B2; var b3 = rng.B3;
         // Visit counters are indexed by byte offset / 64 (one counter per node) plus the lane's block.
         while (trials - done >= 2 * L)
         {
             walked = true;
-            var ua = (Xoshiro256StarStarX8.StepLocal(ref a0, ref a1, ref a2, ref a3) >>> 11).AsInt64();
-            var ub = (Xoshiro256StarStarX8.StepLocal(ref b0, ref b1, ref b2, ref b3) >>> 11).AsInt64();
+            var ua = (Xoshiro256StarStarX8.Step(ref a0, ref a1, ref a2, ref a3) >>> 11).AsInt64();
+            var ub = (Xoshiro256StarStarX8.Step(ref b0, ref b1, ref b2, ref b3) >>> 11).AsInt64();
             s0 = AdvanceAvx2(ref nodes, s0, Avx2.Permute4x64(ua, 0x00), ref v0, 0 * nodeCount, firstOffset, ref done);
             s1 = AdvanceAvx2(ref nodes, s1, Avx2.Permute4x64(ua, 0x55), ref v0, 1 * nodeCount, firstOffset, ref done);
             s2 = AdvanceAvx2(ref nodes, s2, Avx2.Permute4x64(ua, 0xAA), ref v0, 2 * nodeCount, firstOffset, ref done);
@@ -129,10 +179,240 @@ internal sealed class CompiledWalk
             s6 = AdvanceAvx2(ref nodes, s6, Avx2.Permute4x64(ub, 0xAA), ref v0, 6 * nodeCount, firstOffset, ref done);
             s7 = AdvanceAvx2(ref nodes, s7, Avx2.Permute4x64(ub, 0xFF), ref v0, 7 * nodeCount, firstOffset, ref done);
         }
-        (rng._a0, rng._a1, rng._a2, rng._a3, rng._b0, rng._b1, rng._b2, rng._b3) = (a0, a1, a2, a3, b0, b1, b2, b3);
+        (rng.A0, rng.A1, rng.A2, rng.A3, rng.B0, rng.B1, rng.B2, rng.B3) = (a0, a1, a2, a3, b0, b1, b2, b3);
         Span<int> state = [s0 / size, s1 / size, s2 / size, s3 / size, s4 / size, s5 / size, s6 / size, s7 / size];
+        FinishInFlight(ref rng, trials, done, walked, state, counters.Tail);
+    }
+
+    /// <summary>
+    /// <see cref="RunInterleaved256"/> with the eight generator lanes in one 512-bit vector: the same
+    /// draws, half the generator instructions.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // the hot loop: JIT fully optimised once
+    private void RunInterleaved512(ref XoshiroLanes512 rng, int trials, WalkCounters counters)
+    {
+        const int L = XoshiroLaneSeeds.Lanes;
+        int size = Unsafe.SizeOf<VectorNode>();
+        int nodeCount = _vectorNodes!.Length;
+        ref byte nodes = ref Unsafe.As<VectorNode, byte>(ref MemoryMarshal.GetArrayDataReference(_vectorNodes));
+        ref long v0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(counters.Visits), WalkCounters.Pad);
+        int firstOffset = _firstTerminal * size, rootOffset = _root * size;
+        int done = 0;
+        bool walked = false;
+        int s0 = rootOffset, s1 = rootOffset, s2 = rootOffset, s3 = rootOffset, s4 = rootOffset, s5 = rootOffset, s6 = rootOffset, s7 = rootOffset;
+        var g0 = rng.S0; var g1 = rng.S1; var g2 = rng.S2; var g3 = rng.S3;
+        while (trials - done >= 2 * L)
+        {
+            walked = true;
+            var u = (XoshiroLanes512.Step(ref g0, ref g1, ref g2, ref g3) >>> 11).AsInt64();
+            var ua = u.GetLower();
+            var ub = u.GetUpper();
+            s0 = AdvanceAvx2(ref nodes, s0, Avx2.Permute4x64(ua, 0x00), ref v0, 0 * nodeCount, firstOffset, ref done);
+            s1 = AdvanceAvx2(ref nodes, s1, Avx2.Permute4x64(ua, 0x55), ref v0, 1 * nodeCount, firstOffset, ref done);
+            s2 = AdvanceAvx2(ref nodes, s2, Avx2.Permute4x64(ua, 0xAA), ref v0, 2 * nodeCount, firstOffset, ref done);
+            s3 = AdvanceAvx2(ref nodes, s3, Avx2.Permute4x64(ua, 0xFF), ref v0, 3 * nodeCount, firstOffset, ref done);
+            s4 = AdvanceAvx2(ref nodes, s4, Avx2.Permute4x64(ub, 0x00), ref v0, 4 * nodeCount, firstOffset, ref done);
+            s5 = AdvanceAvx2(ref nodes, s5, Avx2.Permute4x64(ub, 0x55), ref v0, 5 * nodeCount, firstOffset, ref done);
+            s6 = AdvanceAvx2(ref nodes, s6, Avx2.Permute4x64(ub, 0xAA), ref v0, 6 * nodeCount, firstOffset, ref done);
+            s7 = AdvanceAvx2(ref nodes, s7, Avx2.Permute4x64(ub, 0xFF), ref v0, 7 * nodeCount, firstOffset, ref done);
+        }
+        (rng.S0, rng.S1, rng.S2, rng.S3) = (g0, g1, g2, g3);
+        Span<int> state = [s0 / size, s1 / size, s2 / size, s3 / size, s4 / size, s5 / size, s6 / size, s7 / size];
+        FinishInFlight(ref rng, trials, done, walked, state, counters.Tail);
+    }
+
+    /// <summary>Table entries in two 512-bit registers: graphs with at most 15 non-terminal nodes walk entirely in registers.</summary>
+    private const int RegisterTableSlots = 16;
+
+    /// <summary>
+    /// Per slot (slot = non-terminal node; every later slot, 15 included, repeats the root, whose
+    /// transitions a terminal node carries): thresholds minus one T0..T2 and the next nodes N0..N3 in
+    /// <see cref="EncodeRegisterState"/> form, each column as a pair of 512-bit vectors (entries 0-7,
+    /// 8-15) for a two-register permute.
+    /// </summary>
+    /// <remarks>
+    /// The tables live in a pinned array from its first 64-byte boundary: every permute reads a whole
+    /// table from memory, and a read across two cache lines costs twice (an unaligned start made runs
+    /// up to twice as slow, depending on where the allocator put the array).
+    /// </remarks>
+    private static unsafe (long[] Store, int Start) AlignedTables(int vectors)
+    {
+        var store = GC.AllocateArray<long>(vectors * 8 + 7, pinned: true);
+        nuint address = (nuint)Unsafe.AsPointer(ref store[0]);
+        int start = (int)((64 - (address & 63)) & 63) / sizeof(long);
+        return (store, start);
+    }
+
+    private (long[] Store, int Start) BuildRegisterTables(Node[] nodes)
+    {
+        var (store, start) = AlignedTables(14);
+        Span<Vector512<long>> tables = MemoryMarshal.Cast<long, Vector512<long>>(store.AsSpan(start, 14 * 8));
+        Span<long> column = stackalloc long[RegisterTableSlots];
+        for (int c = 0; c < 7; c++)
+        {
+            for (int slot = 0; slot < RegisterTableSlots; slot++)
+            {
+                var n = nodes[slot < _firstTerminal ? slot : _root];
+                column[slot] = c switch
+                {
+                    0 => (long)n.T0 - 1, 1 => (long)n.T1 - 1, 2 => (long)n.T2 - 1,
+                    3 => EncodeRegisterState(n.N0), 4 => EncodeRegisterState(n.N1), 5 => EncodeRegisterState(n.N2), _ => EncodeRegisterState(n.N3),
+                };
+            }
+            tables[2 * c] = Vector512.Create<long>(column[..8]);
+            tables[2 * c + 1] = Vector512.Create<long>(column[8..]);
+        }
+        return (store, start);
+    }
+
+    /// <summary>
+    /// A lane's state in the register walk: a non-terminal node is its number (&lt; 15); terminal node
+    /// t is (t - first + 1) * 16 + 15, so it is &gt;= 16 and its low four bits, all a permute reads,
+    /// select slot 15, the root. No clamp is needed on the loop's critical path.
+    /// </summary>
+    private long EncodeRegisterState(int node) => node < _firstTerminal ? node : ((long)(node - _firstTerminal + 1) << 4) | 15;
+
+    private int DecodeRegisterState(long state) => state < RegisterTableSlots ? (int)state : (int)(state >> 4) - 1 + _firstTerminal;
+
+    /// <summary>Rounds between flushes of the ended-trials buffer into the terminal counts.</summary>
+    private const int FlushRounds = 64;
+
+    /// <summary>
+    /// Phase 1 for small graphs on AVX-512: the eight lanes' walks are one vector of states, and a
+    /// round is a handful of vector instructions. Each table column is looked up for all eight lanes
+    /// at once by a two-register permute (vpermi2q); the outcome picks the next state by masked
+    /// blends (u &gt; T-1 for the monotone thresholds); lanes that reached a terminal node are
+    /// compressed into a small buffer that is added to the terminal counts every 64 rounds. The same
+    /// draws and the same stopping rule as <see cref="RunInterleaved"/>, so the same counts.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // the hot loop: JIT fully optimised once
+    private void RunRegisterTables512(ref XoshiroLanes512 rng, int trials, WalkCounters counters)
+    {
+        var s = Vector512.Create((long)_root);
+        int done = 0;
+        bool walked = RegisterPhase1(ref rng, ref s, trials, ref done, counters.Tail);
+        FinishRegisterWalk(ref rng, s, trials, done, walked, counters.Tail);
+    }
+
+    /// <summary>Rounds of one batch until fewer than 16 of its trials remain to be ended; true if any round ran.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // the hot loop: JIT fully optimised once
+    private bool RegisterPhase1(ref XoshiroLanes512 rng, ref Vector512<long> state, int trials, ref int doneRef, long[] terminalCounts)
+    {
+        const int L = XoshiroLaneSeeds.Lanes;
+        ref Vector512<long> t = ref Unsafe.As<long, Vector512<long>>(ref _registerTables![_registerTableStart]);
+        ref long tail = ref MemoryMarshal.GetArrayDataReference(terminalCounts);
+        Span<long> ended = stackalloc long[FlushRounds * L + L];
+        ref long e0 = ref MemoryMarshal.GetReference(ended);
+        var s = state;
+        var g0 = rng.S0; var g1 = rng.S1; var g2 = rng.S2; var g3 = rng.S3;
+        int done = doneRef;
+        bool walked = false;
+        while (trials - done >= 2 * L)
+        {
+            walked = true;
+            int count = 0;
+            int rounds = Math.Min(FlushRounds, SafeRounds(trials - done));
+            for (int r = 0; r < rounds; r++)
+                RegisterRound(ref t, ref s, ref g0, ref g1, ref g2, ref g3, ref e0, ref count, ref done);
+            Flush(ref tail, ref e0, count);
+        }
+        (rng.S0, rng.S1, rng.S2, rng.S3) = (g0, g1, g2, g3);
+        state = s;
+        doneRef = done;
+        return walked;
+    }
+
+    /// <summary>
+    /// Two batches at once: their rounds interleave, so the CPU overlaps two independent chains of
+    /// permutes (one round's latency is longer than its instructions' issue time). Each batch keeps
+    /// its own generator, budget and stopping rule, so its counts are exactly those of
+    /// <see cref="RunRegisterTables512"/>; when one batch stops, the other continues alone.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // the hot loop: JIT fully optimised once
+    private void RunRegisterTablesPair512(ref XoshiroLanes512 rngA, int trialsA, ref XoshiroLanes512 rngB, int trialsB, WalkCounters counters)
+    {
+        const int L = XoshiroLaneSeeds.Lanes;
+        ref Vector512<long> t = ref Unsafe.As<long, Vector512<long>>(ref _registerTables![_registerTableStart]);
+        ref long tail = ref MemoryMarshal.GetArrayDataReference(counters.Tail);
+        Span<long> ended = stackalloc long[2 * (FlushRounds * L + L)];
+        ref long ea = ref MemoryMarshal.GetReference(ended);
+        ref long eb = ref Unsafe.Add(ref ea, FlushRounds * L + L);
+        var sa = Vector512.Create((long)_root);
+        var sb = sa;
+        var a0 = rngA.S0; var a1 = rngA.S1; var a2 = rngA.S2; var a3 = rngA.S3;
+        var b0 = rngB.S0; var b1 = rngB.S1; var b2 = rngB.S2; var b3 = rngB.S3;
+        int doneA = 0, doneB = 0;
+        bool walked = false;
+        while (trialsA - doneA >= 2 * L && trialsB - doneB >= 2 * L)
+        {
+            walked = true;
+            int countA = 0, countB = 0;
+            int rounds = Math.Min(FlushRounds, Math.Min(SafeRounds(trialsA - doneA), SafeRounds(trialsB - doneB)));
+            for (int r = 0; r < rounds; r++)
+            {
+                RegisterRound(ref t, ref sa, ref a0, ref a1, ref a2, ref a3, ref ea, ref countA, ref doneA);
+                RegisterRound(ref t, ref sb, ref b0, ref b1, ref b2, ref b3, ref eb, ref countB, ref doneB);
+            }
+            Flush(ref tail, ref ea, countA);
+            Flush(ref tail, ref eb, countB);
+        }
+        (rngA.S0, rngA.S1, rngA.S2, rngA.S3) = (a0, a1, a2, a3);
+        (rngB.S0, rngB.S1, rngB.S2, rngB.S3) = (b0, b1, b2, b3);
+        // Fresh copies for the by-ref calls: a local whose address is taken lives in memory, and the
+        // loop's states and budgets must stay in registers.
+        (var stateA, var stateB, int endedA, int endedB) = (sa, sb, doneA, doneB);
+        bool walkedA = RegisterPhase1(ref rngA, ref stateA, trialsA, ref endedA, counters.Tail) || walked;
+        bool walkedB = RegisterPhase1(ref rngB, ref stateB, trialsB, ref endedB, counters.Tail) || walked;
+        FinishRegisterWalk(ref rngA, stateA, trialsA, endedA, walkedA, counters.Tail);
+        FinishRegisterWalk(ref rngB, stateB, trialsB, endedB, walkedB, counters.Tail);
+    }
+
+    /// <summary>
+    /// Rounds that may run back to back, with <paramref name="remaining"/> &gt;= 16 trials still to end,
+    /// before the stopping rule (continue while at least 16 remain) must be checked again: a round
+    /// ends at most eight trials, so the rule holds before each of them, and the walk is exactly
+    /// the one that checks every round.
+    /// </summary>
+    private static int SafeRounds(int remaining) => (remaining - 2 * XoshiroLaneSeeds.Lanes) / XoshiroLaneSeeds.Lanes + 1;
+
+    /// <summary>One round of eight lanes: draw, look up, choose the next states, buffer the lanes that ended a trial.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // the loop body; its refs are the caller's locals and must stay registers
+    private static void RegisterRound(ref Vector512<long> t, ref Vector512<long> s,
+        ref Vector512<ulong> g0, ref Vector512<ulong> g1, ref Vector512<ulong> g2, ref Vector512<ulong> g3,
+        ref long ended, ref int count, ref int done)
+    {
+        var u = (XoshiroLanes512.Step(ref g0, ref g1, ref g2, ref g3) >>> 11).AsInt64();
+        var idx = s;
+        var next = Lookup(ref t, 3, idx);
+        next = Vector512.ConditionalSelect(Vector512.GreaterThan(u, Lookup(ref t, 0, idx)), Lookup(ref t, 4, idx), next);
+        next = Vector512.ConditionalSelect(Vector512.GreaterThan(u, Lookup(ref t, 1, idx)), Lookup(ref t, 5, idx), next);
+        next = Vector512.ConditionalSelect(Vector512.GreaterThan(u, Lookup(ref t, 2, idx)), Lookup(ref t, 6, idx), next);
+        s = next;
+        var terminal = Vector512.GreaterThan(next, Vector512.Create((long)RegisterTableSlots - 1));
+        int ends = BitOperations.PopCount(terminal.ExtractMostSignificantBits());
+        Unsafe.As<long, Vector512<long>>(ref Unsafe.Add(ref ended, count)) = Avx512F.Compress(Vector512<long>.Zero, terminal, next);
+        count += ends;
+        done += ends;
+    }
+
+    /// <summary>Adds the buffered ended trials (encoded terminal states) to the terminal counts.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // a short loop; keeps the caller's refs
+    private static void Flush(ref long tail, ref long ended, int count)
+    {
+        for (int i = 0; i < count; i++) Unsafe.Add(ref tail, (nint)((Unsafe.Add(ref ended, i) >> 4) - 1))++;
+    }
+
+    private void FinishRegisterWalk(ref XoshiroLanes512 rng, Vector512<long> s, int trials, int done, bool walked, long[] terminalCounts)
+    {
+        Span<int> state = stackalloc int[XoshiroLaneSeeds.Lanes];
+        for (int j = 0; j < state.Length; j++) state[j] = DecodeRegisterState(s[j]);
         FinishInFlight(ref rng, trials, done, walked, state, terminalCounts);
     }
+
+    /// <summary>Entry <paramref name="idx"/> (per lane) of register table <paramref name="column"/>: one vpermi2q.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // one instruction; must inline into the round
+    private static Vector512<long> Lookup(ref Vector512<long> tables, int column, Vector512<long> idx) =>
+        Avx512F.PermuteVar8x64x2(Unsafe.Add(ref tables, 2 * column), idx, Unsafe.Add(ref tables, 2 * column + 1));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // one lane's cohort in vector registers: must inline into the round
     private static int AdvanceAvx2(ref byte nodes, int offset, Vector256<long> u, ref long visits, int laneBase, int firstOffset, ref int done)
@@ -146,9 +426,9 @@ internal sealed class CompiledWalk
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // the hot loop: skip tier-0/OSR, JIT fully optimised once
-    private void RunInterleaved(ref Xoshiro256StarStarX8 rng, int trials, long[] terminalCounts, long[] visits)
+    private void RunInterleaved<TLanes>(ref TLanes rngRef, int trials, long[] terminalCounts, long[] visits) where TLanes : struct, IXoshiroLanes<TLanes>
     {
-        const int L = Xoshiro256StarStarX8.Lanes;
+        const int L = XoshiroLaneSeeds.Lanes;
         Span<ulong> u = stackalloc ulong[L];
         int first = _firstTerminal, root = _root;
         int nodeCount = _nodes3!.Length;
@@ -163,37 +443,36 @@ internal sealed class CompiledWalk
         // Phase 1, branch-free: a terminal node carries the root's transitions, so a lane that ends
         // a trial starts the next one on its following draw. At most 8 trials end per round, so
         // stopping with >= 16 left guarantees no lane has begun a trial beyond the budget.
-        // The generator state lives in locals for the loop so the JIT keeps it in vector registers.
-        var a0 = rng._a0; var a1 = rng._a1; var a2 = rng._a2; var a3 = rng._a3;
-        var b0 = rng._b0; var b1 = rng._b1; var b2 = rng._b2; var b3 = rng._b3;
+        // The generator state lives in a local for the loop so the JIT keeps it in registers.
+        var rng = rngRef;
         ref ulong u0 = ref MemoryMarshal.GetReference(u);
         while (trials - done >= 2 * L)
         {
             walked = true;
-            Unsafe.As<ulong, Vector256<ulong>>(ref u0) = Xoshiro256StarStarX8.StepLocal(ref a0, ref a1, ref a2, ref a3);
-            Unsafe.As<ulong, Vector256<ulong>>(ref Unsafe.Add(ref u0, 4)) = Xoshiro256StarStarX8.StepLocal(ref b0, ref b1, ref b2, ref b3);
-            s0 = Advance(ref nodes, s0, u[0], ref v0, 0 * nodeCount, first, ref done);
-            s1 = Advance(ref nodes, s1, u[1], ref v0, 1 * nodeCount, first, ref done);
-            s2 = Advance(ref nodes, s2, u[2], ref v0, 2 * nodeCount, first, ref done);
-            s3 = Advance(ref nodes, s3, u[3], ref v0, 3 * nodeCount, first, ref done);
-            s4 = Advance(ref nodes, s4, u[4], ref v0, 4 * nodeCount, first, ref done);
-            s5 = Advance(ref nodes, s5, u[5], ref v0, 5 * nodeCount, first, ref done);
-            s6 = Advance(ref nodes, s6, u[6], ref v0, 6 * nodeCount, first, ref done);
-            s7 = Advance(ref nodes, s7, u[7], ref v0, 7 * nodeCount, first, ref done);
+            rng.Next(ref u0);
+            s0 = Advance(ref nodes, s0, u0, ref v0, 0 * nodeCount, first, ref done);
+            s1 = Advance(ref nodes, s1, Unsafe.Add(ref u0, 1), ref v0, 1 * nodeCount, first, ref done);
+            s2 = Advance(ref nodes, s2, Unsafe.Add(ref u0, 2), ref v0, 2 * nodeCount, first, ref done);
+            s3 = Advance(ref nodes, s3, Unsafe.Add(ref u0, 3), ref v0, 3 * nodeCount, first, ref done);
+            s4 = Advance(ref nodes, s4, Unsafe.Add(ref u0, 4), ref v0, 4 * nodeCount, first, ref done);
+            s5 = Advance(ref nodes, s5, Unsafe.Add(ref u0, 5), ref v0, 5 * nodeCount, first, ref done);
+            s6 = Advance(ref nodes, s6, Unsafe.Add(ref u0, 6), ref v0, 6 * nodeCount, first, ref done);
+            s7 = Advance(ref nodes, s7, Unsafe.Add(ref u0, 7), ref v0, 7 * nodeCount, first, ref done);
         }
-        (rng._a0, rng._a1, rng._a2, rng._a3, rng._b0, rng._b1, rng._b2, rng._b3) = (a0, a1, a2, a3, b0, b1, b2, b3);
+        rngRef = rng;
 
         Span<int> state = [s0, s1, s2, s3, s4, s5, s6, s7];
-        FinishInFlight(ref rng, trials, done, walked, state, terminalCounts);
+        FinishInFlight(ref rngRef, trials, done, walked, state, terminalCounts);
     }
 
     /// <summary>
     /// Phase 2: lanes sitting on a terminal node (or never started) begin a new trial only while the
     /// budget allows; the rest finish the trials they are in; idle lanes draw and discard.
     /// </summary>
-    private void FinishInFlight(ref Xoshiro256StarStarX8 rng, int trials, int done, bool walked, Span<int> state, long[] terminalCounts)
+    private void FinishInFlight<TLanes>(ref TLanes rng, int trials, int done, bool walked, Span<int> state, long[] terminalCounts)
+        where TLanes : struct, IXoshiroLanes<TLanes>
     {
-        const int L = Xoshiro256StarStarX8.Lanes;
+        const int L = XoshiroLaneSeeds.Lanes;
         Span<ulong> u = stackalloc ulong[L];
         ref Node nodes = ref MemoryMarshal.GetArrayDataReference(_nodes3!);
         int first = _firstTerminal, root = _root;
@@ -209,7 +488,7 @@ internal sealed class CompiledWalk
             if (state[j] < 0) { state[j] = root; toStart--; inFlight++; }
         while (inFlight > 0)
         {
-            rng.Next8(u);
+            rng.Next(ref MemoryMarshal.GetReference(u));
             for (int j = 0; j < L; j++)
             {
                 int s = state[j];
@@ -243,9 +522,9 @@ internal sealed class CompiledWalk
         return Unsafe.Add(ref n.N0, x);
     }
 
-    private void RunGeneral(ref Xoshiro256StarStarX8 rng, int trials, long[] terminalCounts)
+    private void RunGeneral<TLanes>(ref TLanes rng, int trials, long[] terminalCounts) where TLanes : struct, IXoshiroLanes<TLanes>
     {
-        const int L = Xoshiro256StarStarX8.Lanes;
+        const int L = XoshiroLaneSeeds.Lanes;
         Span<ulong> u = stackalloc ulong[L];
         Span<int> state = stackalloc int[L];
         int width = _stride - 1;
@@ -254,7 +533,7 @@ internal sealed class CompiledWalk
         int active = started;
         while (active > 0)
         {
-            rng.Next8(u);
+            rng.Next(ref MemoryMarshal.GetReference(u));
             for (int j = 0; j < L; j++)
             {
                 int s = state[j];

@@ -33,10 +33,21 @@ public static class MonteCarloEngine
     public static OperatingCharacteristics RunCompiled(StateGraph graph, Scenario scenario, double target, MonteCarloOptions options)
     {
         options.Validate();
-        var walk = new CompiledWalk(graph, scenario);
+        var walk = new CompiledWalk(graph, scenario) { Path = options.Simd };
         long[] histogram = new long[graph.TerminalCount];
-        RunBatches(options, walk.CreateCounters,
-            (WalkCounters local, long batch, int count) => walk.RunBatch(options.Seed, batch, count, local),
+        long finished = 0;
+        // Where the path walks two batches together, batches run in pairs (2p, 2p+1); the counts per
+        // batch are unchanged, so results do not depend on the pairing either.
+        long batches = (options.Trials + options.BatchSize - 1) / options.BatchSize;
+        int perUnit = walk.WalksPairs ? 2 : 1;
+        RunParallel((batches + perUnit - 1) / perUnit, options.EffectiveThreads, walk.CreateCounters,
+            (WalkCounters local, long pair) =>
+            {
+                long a = perUnit * pair, b = a + 1;
+                int countA = BatchTrials(options, a), countB = perUnit == 2 ? BatchTrials(options, b) : 0;
+                walk.RunBatchPair(options.Seed, a, countA, b, countB, local, options.Simd);
+                if (options.Progress is { } progress) progress(Interlocked.Add(ref finished, countA + countB));
+            },
             local =>
             {
                 long[] counts = local.TerminalCounts();
@@ -71,6 +82,10 @@ public static class MonteCarloEngine
         return OperatingCharacteristics.FromTally(total, design, scenario, target, "monte-carlo", options.Trials, options.Seed);
     }
 
+    /// <summary>Trials in batch <paramref name="batch"/> (0 past the last batch).</summary>
+    private static int BatchTrials(MonteCarloOptions options, long batch) =>
+        (int)Math.Clamp(options.Trials - batch * options.BatchSize, 0, options.BatchSize);
+
     internal delegate void BatchBody<TLocal>(TLocal local, long batch, int count);
 
     /// <summary>
@@ -81,15 +96,22 @@ public static class MonteCarloEngine
     {
         long batches = (options.Trials + options.BatchSize - 1) / options.BatchSize;
         long done = 0;
-        Parallel.For(0L, batches, new ParallelOptions { MaxDegreeOfParallelism = options.EffectiveThreads },
-            localInit,
-            (batch, _, local) =>
+        RunParallel(batches, options.EffectiveThreads, localInit,
+            (local, batch) =>
             {
-                int count = (int)Math.Min(options.BatchSize, options.Trials - batch * options.BatchSize);
+                int count = BatchTrials(options, batch);
                 body(local, batch, count);
                 if (options.Progress is { } progress) progress(Interlocked.Add(ref done, count));
-                return local;
             },
+            merge);
+    }
+
+    /// <summary>Units 0..<paramref name="units"/>-1 on up to <paramref name="threads"/> workers, each with its own local state, merged once per worker.</summary>
+    private static void RunParallel<TLocal>(long units, int threads, Func<TLocal> localInit, Action<TLocal, long> body, Action<TLocal> merge)
+    {
+        Parallel.For(0L, units, new ParallelOptions { MaxDegreeOfParallelism = threads },
+            localInit,
+            (unit, _, local) => { body(local, unit); return local; },
             merge);
     }
 }

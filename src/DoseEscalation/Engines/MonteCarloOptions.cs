@@ -25,6 +25,8 @@ public sealed record MonteCarloOptions
     public SimulationMethod Method { get; init; } = SimulationMethod.Auto;
     /// <summary>State limit for the compiled graph under <see cref="SimulationMethod.Auto"/>.</summary>
     public int MaxStates { get; init; } = 200_000;
+    /// <summary>Vector width of the compiled walk (default: the widest this CPU accelerates). Results do not depend on it.</summary>
+    public SimdPath Simd { get; init; } = SimdPath.Auto;
     /// <summary>Called with the number of trials finished so far (from worker threads).</summary>
     public Action<long>? Progress { get; init; }
 
@@ -34,6 +36,7 @@ public sealed record MonteCarloOptions
     {
         if (Trials < 1) throw new ArgumentOutOfRangeException(nameof(Trials), Trials, "trials must be at least 1");
         if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "batch size must be at least 1");
+        if (!Enum.IsDefined(Simd)) throw new ArgumentOutOfRangeException(nameof(Simd), Simd, "unknown SIMD path");
         if (Threads < 0) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "threads must be 0 (all) or more");
     }
 }

@@ -91,7 +91,7 @@ public sealed class StateGraph
         bool keepLast = design.ReadsLastCohort;
         // Packed state: [level, lastDlts+1, n_1..n_K, x_1..x_K] as ushorts, all states in one flat store.
         int keyLength = 2 + 2 * k;
-        var store = new StateStore(keyLength);
+        var store = new StateStore(keyLength, design.MaxPatients);
         var decisions = new List<Decision>();
         var edges = new List<int>(); // stride entries per state (children after 0..m DLTs; -1 for a stop)
 
@@ -99,7 +99,7 @@ public sealed class StateGraph
         Span<ushort> child = stackalloc ushort[keyLength];
         key.Clear();
         key[0] = (ushort)ProbeStartLevel(design, k);
-        store.Intern(key);
+        store.Intern(key, 0);
 
         var patients = new int[k];
         var dlts = new int[k];
@@ -133,7 +133,7 @@ public sealed class StateGraph
                     child[1] = keepLast ? (ushort)(x + 1) : (ushort)0;
                     child[2 + dec.Level] += (ushort)dec.CohortSize;
                     child[2 + k + dec.Level] += (ushort)x;
-                    last = store.Intern(child);
+                    last = store.Intern(child, total + dec.CohortSize);
                     if (store.Count > maxStates)
                         throw new StateSpaceTooLargeException(
                             $"design '{design.Describe()}' has more than {maxStates:N0} distinct trial states; use the Monte Carlo engine (simulate) or raise the state limit");
@@ -142,21 +142,24 @@ public sealed class StateGraph
             }
         }
 
-        // Renumber: non-terminal nodes by total N (topological), then terminal nodes by total N.
+        // Renumber: non-terminal nodes by total N (topological), then terminal nodes by total N, ties
+        // in discovery order: a counting sort on (stop, total N), stable in the id.
         int count = store.Count;
         var totals = new int[count];
-        var sortKeys = new long[count];
         var order = new int[count];
+        int maxTotal = 0;
         for (int id = 0; id < count; id++)
         {
             var kk = store.Key(id);
             int t = 0;
             for (int i = 0; i < k; i++) t += kk[2 + i];
             totals[id] = t;
-            sortKeys[id] = ((decisions[id].IsStop ? 1L : 0L) << 62) | ((long)t << 32) | (uint)id;
-            order[id] = id;
+            maxTotal = Math.Max(maxTotal, t);
         }
-        Array.Sort(sortKeys, order);
+        var bucketStart = new int[2 * (maxTotal + 1) + 1];
+        for (int id = 0; id < count; id++) bucketStart[SortBucket(decisions[id].IsStop, totals[id], maxTotal) + 1]++;
+        for (int b = 1; b < bucketStart.Length; b++) bucketStart[b] += bucketStart[b - 1];
+        for (int id = 0; id < count; id++) order[bucketStart[SortBucket(decisions[id].IsStop, totals[id], maxTotal)]++] = id;
         var newId = new int[count];
         for (int i = 0; i < count; i++) newId[order[i]] = i;
         int firstTerminal = decisions.Count(d => !d.IsStop);
@@ -180,6 +183,8 @@ public sealed class StateGraph
         }
         return new StateGraph(design, stride, newId[0], firstTerminal, level, size, pat, dl, tot, next);
     }
+
+    private static int SortBucket(bool stop, int total, int maxTotal) => (stop ? maxTotal + 1 : 0) + total;
 
     private static int ProbeStartLevel(IDesign design, int k)
     {
@@ -208,25 +213,30 @@ public sealed class StateGraph
     }
 
     /// <summary>
-    /// Distinct packed states in one flat array with an open-addressing index: no allocation per
-    /// state, which makes the forward walk several times faster than a dictionary of arrays.
+    /// Distinct packed states in one flat array, indexed by one open-addressing table per total N:
+    /// no allocation per state, which makes the forward walk several times faster than a dictionary
+    /// of arrays. A child is looked up only among states with its total N; that table and those
+    /// states' keys (discovered together) stay in cache, where one big table missed it on most
+    /// lookups of a large graph.
     /// </summary>
-    private sealed class StateStore(int keyLength)
+    private sealed class StateStore(int keyLength, int maxTotal)
     {
         private ushort[] _data = new ushort[keyLength * 1024];
-        private int[] _table = new int[2048]; // state id + 1; 0 = empty
+        private readonly int[]?[] _tables = new int[]?[maxTotal + 1]; // per total N: state id + 1; 0 = empty
+        private readonly int[] _counts = new int[maxTotal + 1];
         public int Count { get; private set; }
 
         public ReadOnlySpan<ushort> Key(int id) => _data.AsSpan(id * keyLength, keyLength);
 
-        /// <summary>The id of <paramref name="key"/>, adding it if new.</summary>
-        public int Intern(ReadOnlySpan<ushort> key)
+        /// <summary>The id of <paramref name="key"/>, whose patients sum to <paramref name="total"/>, adding it if new.</summary>
+        public int Intern(ReadOnlySpan<ushort> key, int total)
         {
-            int mask = _table.Length - 1;
+            int[] table = _tables[total] ??= new int[64];
+            int mask = table.Length - 1;
             int slot = (int)Hash(key) & mask;
             while (true)
             {
-                int entry = _table[slot];
+                int entry = table[slot];
                 if (entry == 0) break;
                 if (Key(entry - 1).SequenceEqual(key)) return entry - 1;
                 slot = (slot + 1) & mask;
@@ -234,29 +244,33 @@ public sealed class StateGraph
             int id = Count++;
             if ((id + 1) * keyLength > _data.Length) Array.Resize(ref _data, _data.Length * 2);
             key.CopyTo(_data.AsSpan(id * keyLength));
-            _table[slot] = id + 1;
-            if (Count * 2 > _table.Length) Grow();
+            table[slot] = id + 1;
+            if (++_counts[total] * 2 > table.Length) _tables[total] = Grow(table);
             return id;
         }
 
-        private void Grow()
+        private int[] Grow(int[] old)
         {
-            var table = new int[_table.Length * 2];
+            var table = new int[old.Length * 2];
             int mask = table.Length - 1;
-            for (int id = 0; id < Count; id++)
+            foreach (int entry in old)
             {
-                int slot = (int)Hash(Key(id)) & mask;
+                if (entry == 0) continue;
+                int slot = (int)Hash(Key(entry - 1)) & mask;
                 while (table[slot] != 0) slot = (slot + 1) & mask;
-                table[slot] = id + 1;
+                table[slot] = entry;
             }
-            _table = table;
+            return table;
         }
 
+        /// <summary>Four key entries per step (the key is read as 64-bit words), then a full finaliser.</summary>
         private static uint Hash(ReadOnlySpan<ushort> key)
         {
             ulong h = 0x9E3779B97F4A7C15UL;
-            foreach (ushort v in key) h = (h ^ v) * 0xBF58476D1CE4E5B9UL;
-            return (uint)((h ^ (h >> 31)) >> 16);
+            var words = System.Runtime.InteropServices.MemoryMarshal.Cast<ushort, ulong>(key);
+            foreach (ulong w in words) h = (h ^ w) * 0xBF58476D1CE4E5B9UL;
+            for (int i = words.Length * 4; i < key.Length; i++) h = (h ^ key[i]) * 0xBF58476D1CE4E5B9UL;
+            return (uint)Rng.SplitMix64.Mix(h);
         }
     }
 }

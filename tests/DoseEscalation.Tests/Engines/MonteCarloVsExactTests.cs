@@ -142,19 +142,58 @@ public class DeterminismTests
     [InlineData(17)]
     [InlineData(65_536)]
     [InlineData(100_003)]
-    public void Vector_and_portable_walks_give_identical_counts(int trials)
+    public void Every_simd_path_gives_identical_counts(int trials)
     {
         var graph = StateGraph.Build(Design.ThreePlusThree(3));
         var scenario = new Scenario("s", [0.1, 0.25, 0.4]);
-        var vector = new CompiledWalk(graph, scenario);
-        var portable = new CompiledWalk(graph, scenario) { UseVectorPath = false };
-        var ca = vector.CreateCounters();
-        var cb = portable.CreateCounters();
-        vector.RunBatch(7, 3, trials, ca);
-        portable.RunBatch(7, 3, trials, cb);
-        long[] a = ca.TerminalCounts(), b = cb.TerminalCounts();
-        Assert.Equal(a, b);
-        Assert.Equal(trials, a.Sum());
+        var walk = new CompiledWalk(graph, scenario);
+        var reference = walk.CreateCounters();
+        walk.RunBatch(7, 3, trials, reference, SimdPath.Scalar);
+        long[] expected = reference.TerminalCounts();
+        Assert.Equal(trials, expected.Sum());
+        foreach (var path in new[] { SimdPath.Vector128, SimdPath.Vector256, SimdPath.Vector512, SimdPath.Auto })
+        {
+            var counters = walk.CreateCounters();
+            walk.RunBatch(7, 3, trials, counters, path);
+            Assert.Equal(expected, counters.TerminalCounts());
+        }
+    }
+
+    [Fact]
+    public void Every_simd_path_gives_identical_counts_with_cohorts_above_three()
+    {
+        // Cohorts of 4 take the general layout (any cohort size), stepped by each path's generator.
+        var design = Design.Boin(3, 0.3, cohortSize: 4, maxN: 24);
+        var graph = StateGraph.Build(design);
+        var walk = new CompiledWalk(graph, new Scenario("s", [0.1, 0.25, 0.4]));
+        var reference = walk.CreateCounters();
+        walk.RunBatch(11, 2, 20_011, reference, SimdPath.Scalar);
+        foreach (var path in new[] { SimdPath.Vector128, SimdPath.Vector256, SimdPath.Vector512 })
+        {
+            var counters = walk.CreateCounters();
+            walk.RunBatch(11, 2, 20_011, counters, path);
+            Assert.Equal(reference.TerminalCounts(), counters.TerminalCounts());
+        }
+    }
+
+    [Fact]
+    public void Every_lane_generator_matches_the_scalar_generators()
+    {
+        void Check<T>() where T : struct, DoseEscalation.Rng.IXoshiroLanes<T>
+        {
+            var g = T.ForStream(5, 9);
+            var lanes = Enumerable.Range(0, 8).Select(j => DoseEscalation.Rng.Xoshiro256StarStarX8.Lane(5, 9, j)).ToArray();
+            Span<ulong> w = stackalloc ulong[8];
+            for (int step = 0; step < 5; step++)
+            {
+                g.Next(ref w[0]);
+                for (int j = 0; j < 8; j++) Assert.Equal(lanes[j].NextUInt64(), w[j]);
+            }
+        }
+        Check<DoseEscalation.Rng.XoshiroLanes512>();
+        Check<DoseEscalation.Rng.XoshiroLanes256>();
+        Check<DoseEscalation.Rng.XoshiroLanes128>();
+        Check<DoseEscalation.Rng.XoshiroLanesScalar>();
     }
 
     [Fact]
@@ -185,5 +224,37 @@ public class DeterminismTests
         long large = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(0, small);
         Assert.Equal(0, large);
+    }
+
+    [Theory]
+    [InlineData(SimdPath.Vector512)]
+    [InlineData(SimdPath.Vector256)]
+    [InlineData(SimdPath.Vector128)]
+    [InlineData(SimdPath.Scalar)]
+    public void Every_path_allocates_nothing_per_batch_pair(SimdPath path)
+    {
+        var graph = StateGraph.Build(Design.ThreePlusThree(3, deescalate: false, expandTopDose: false));
+        var walk = new CompiledWalk(graph, new Scenario("s", [0.1, 0.25, 0.4]));
+        var counts = walk.CreateCounters();
+        for (int i = 0; i < 40; i++) walk.RunBatchPair(1, 2 * i, 10_000, 2 * i + 1, 9_000, counts, path); // warm up (JIT, tiering)
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        walk.RunBatchPair(1, 0, 200_000, 1, 150_001, counts, path);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void A_batch_pair_counts_what_its_two_batches_count_alone()
+    {
+        var graph = StateGraph.Build(Design.ThreePlusThree(3, deescalate: false, expandTopDose: false));
+        var walk = new CompiledWalk(graph, new Scenario("s", [0.1, 0.25, 0.4]));
+        foreach (var (a, b) in new[] { (65_536, 65_536), (65_536, 17), (3, 40_000), (100_003, 99_991) })
+        {
+            var pair = walk.CreateCounters();
+            walk.RunBatchPair(3, 10, a, 11, b, pair, SimdPath.Auto);
+            var alone = walk.CreateCounters();
+            walk.RunBatch(3, 10, a, alone, SimdPath.Scalar);
+            walk.RunBatch(3, 11, b, alone, SimdPath.Scalar);
+            Assert.Equal(alone.TerminalCounts(), pair.TerminalCounts());
+        }
     }
 }
