@@ -37,7 +37,8 @@ public static class Cli
         var simRun = new RunFlags(sim, "Simulated trials per scenario (default: the file's, else 1,000,000).");
         var simMethod = Flags.Choice("--method", "Simulation method: compiled state graph when it fits (auto), graph, or trial loop", "auto", "graph", "loop");
         var simEngine = Flags.Choice("--engine", "monte-carlo, or exact (the same as the exact verb)", "monte-carlo", "exact");
-        sim.Options.Add(simMethod); sim.Options.Add(simEngine);
+        var simd = Flags.Choice("--simd", "Vector path of the compiled walk: the widest this CPU accelerates (auto), or one named; every path gives the same numbers", "auto", "scalar", "vector128", "vector256", "vector512");
+        sim.Options.Add(simMethod); sim.Options.Add(simEngine); sim.Options.Add(simd);
         Verb(sim, pr =>
         {
             var o = simIn.Bind(pr, new SimulateOptions());
@@ -45,6 +46,16 @@ public static class Cli
             (o.Trials, o.Seed, o.Threads) = (trials, seed, threads);
             o.Method = pr.Given(simMethod) ?? "auto";
             o.Engine = pr.Given(simEngine) ?? "monte-carlo";
+            o.Simd = pr.Given(simd) switch
+            {
+                "scalar" => SimdPath.Scalar,
+                "vector128" => SimdPath.Vector128,
+                "vector256" => SimdPath.Vector256,
+                "vector512" => SimdPath.Vector512,
+                _ => SimdPath.Auto,
+            };
+            if (!SimdPaths.IsAccelerated(o.Simd)) throw new CliInputException($"--simd {pr.Given(simd)}: this CPU does not accelerate it (accelerated here: {string.Join(", ", SimdPaths.Accelerated.Select(p => p.ToString().ToLowerInvariant()))})");
+            if (o.Engine == "exact" && pr.GetResult(simd) is not null) throw new UsageException("--simd applies to Monte Carlo only, not with --engine exact");
             if (o.Engine == "exact" && pr.GetResult(simMethod) is not null) throw new UsageException("--method applies to Monte Carlo only, not with --engine exact");
             return Commands.Simulate(o, stdout, stderr, interactive, catalog);
         });

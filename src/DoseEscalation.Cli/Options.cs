@@ -34,6 +34,7 @@ public sealed class SimulateOptions : InputOptions
     public int Threads { get; set; }
     public string Method { get; set; } = "auto";
     public string Engine { get; set; } = "monte-carlo";
+    public Engines.SimdPath Simd { get; set; } = Engines.SimdPath.Auto;
 }
 
 public sealed class ExactOptions : InputOptions
