@@ -60,6 +60,9 @@ public sealed record OperatingCharacteristics
 
     public int DoseCount => MeanPatients.Length;
 
+    /// <summary>Responses, when the scenario has response probabilities (else null).</summary>
+    public EfficacySummary? Efficacy { get; init; }
+
     /// <summary>
     /// These OCs with P(correct selection) under <paramref name="rule"/>: the sum of the selection
     /// probabilities of the outcomes the rule calls correct (disjoint outcomes, so a Monte Carlo
@@ -156,6 +159,8 @@ public sealed record OperatingCharacteristics
             ShareAtMtd = Ratio(tally.AtSum, tally.AtSq, tally.AtTimesN),
             AnyPatientAboveMtd = Proportion(tally.AnyAbove),
             AtLeast60PctAboveMtd = Proportion(tally.Above60),
+            Efficacy = scenario.Response is { } response && tally.SelectedPatients is not null
+                ? EfficacySummary.From(tally, response, exact ? 0 : trials) : null,
         };
     }
 
@@ -165,5 +170,74 @@ public sealed record OperatingCharacteristics
         if (trials < 2) return new(m, 0);
         double var = Math.Max(0, (sq / w - m * m) * trials / (trials - 1.0));
         return new(m, Math.Sqrt(var / trials));
+    }
+}
+
+/// <summary>
+/// Expected responses (efficacy), with responses independent of DLTs given the dose: a patient at
+/// dose d responds with probability r_d. Each quantity is the expectation given the trial's
+/// allocation (its Monte Carlo error is that of the allocation alone).
+/// </summary>
+public sealed record EfficacySummary
+{
+    /// <summary>Expected responders per dose, r_d E[n_d].</summary>
+    public required Estimate[] RespondersPerDose { get; init; }
+    /// <summary>Expected responders in the whole trial.</summary>
+    public required Estimate TotalResponders { get; init; }
+    /// <summary>Expected responders among the patients treated at the dose finally selected (0 when none is).</summary>
+    public required Estimate RespondersAtSelected { get; init; }
+    /// <summary>[r]: P(at least r responses among the patients treated at the selected dose), r = 0..max N (a trial selecting no dose has none).</summary>
+    public required Estimate[] AtLeastResponsesAtSelected { get; init; }
+
+    internal static EfficacySummary From<T>(Engines.OcTally<T> tally, IReadOnlyList<double> response, long trials) where T : INumber<T>
+    {
+        int k = tally.DoseCount, m = tally.MaxPatients;
+        double w = double.CreateTruncating(tally.Weight);
+        Estimate Mean(double sum, double sq)
+        {
+            double mean = sum / w;
+            if (trials < 2) return new(mean, 0);
+            double var = Math.Max(0, (sq / w - mean * mean) * trials / (trials - 1.0));
+            return new(mean, Math.Sqrt(var / trials));
+        }
+        var perDose = new Estimate[k];
+        double totalSum = 0, totalSq = 0;
+        for (int d = 0; d < k; d++)
+        {
+            perDose[d] = Mean(response[d] * double.CreateTruncating(tally.PatientsSum[d]), response[d] * response[d] * double.CreateTruncating(tally.PatientsSq[d]));
+            totalSum += response[d] * double.CreateTruncating(tally.PatientsSum[d]);
+            for (int e = 0; e < k; e++) totalSq += response[d] * response[e] * double.CreateTruncating(tally.PatientsCross![d * k + e]);
+        }
+        // At the selected dose: each (dose, n) cell's responders are Binomial(n, r_dose).
+        double atSum = 0, atSq = 0;
+        var tailSum = new double[m + 1];
+        var tailSq = new double[m + 1];
+        var pmf = new double[m + 1];
+        for (int d = 0; d < k; d++)
+            for (int n = 1; n <= m; n++)
+            {
+                double cell = double.CreateTruncating(tally.SelectedPatients![d * (m + 1) + n]);
+                if (cell == 0) continue;
+                double mean = n * response[d];
+                atSum += cell * mean; atSq += cell * mean * mean;
+                for (int x = 0; x <= n; x++) pmf[x] = MathNet.Numerics.Distributions.Binomial.PMF(response[d], n, x);
+                double tail = 0;
+                for (int r = n; r >= 1; r--)
+                {
+                    tail += pmf[r];
+                    double t = Math.Min(1, tail);
+                    tailSum[r] += cell * t; tailSq[r] += cell * t * t;
+                }
+            }
+        var atLeast = new Estimate[m + 1];
+        atLeast[0] = new(1, 0);
+        for (int r = 1; r <= m; r++) atLeast[r] = Mean(tailSum[r], tailSq[r]);
+        return new EfficacySummary
+        {
+            RespondersPerDose = perDose,
+            TotalResponders = Mean(totalSum, totalSq),
+            RespondersAtSelected = Mean(atSum, atSq),
+            AtLeastResponsesAtSelected = atLeast,
+        };
     }
 }

@@ -48,7 +48,7 @@ public static class ExactEngine
     public static OcTally<double> Tally(StateGraph graph, Scenario scenario, int trueMtdLevel)
     {
         var prob = NodeProbabilities(graph, scenario);
-        var tally = new OcTally<double>(graph.DoseCount, graph.Design.MaxPatients, trueMtdLevel);
+        var tally = new OcTally<double>(graph.DoseCount, graph.Design.MaxPatients, trueMtdLevel, scenario.Response is not null);
         for (int t = graph.FirstTerminal; t < graph.NodeCount; t++)
             if (prob[t] > 0) tally.Record(graph.SelectedLevel(t), graph.PatientsAt(t), graph.DltsAt(t), prob[t]);
         return tally;

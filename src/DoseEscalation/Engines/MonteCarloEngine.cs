@@ -54,7 +54,7 @@ public static class MonteCarloEngine
                 lock (histogram) for (int i = 0; i < counts.Length; i++) histogram[i] += counts[i];
             });
 
-        var tally = new OcTally<long>(graph.DoseCount, graph.Design.MaxPatients, scenario.TrueMtdLevel(target));
+        var tally = new OcTally<long>(graph.DoseCount, graph.Design.MaxPatients, scenario.TrueMtdLevel(target), scenario.Response is not null);
         for (int i = 0; i < histogram.Length; i++)
         {
             int t = graph.FirstTerminal + i;
@@ -71,8 +71,8 @@ public static class MonteCarloEngine
             throw new ArgumentException($"scenario '{scenario.Name}' has {scenario.DoseCount} doses but the design has {design.DoseCount}");
         int mtd = scenario.TrueMtdLevel(target);
         var thresholds = scenario.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
-        var total = new OcTally<long>(design.DoseCount, design.MaxPatients, mtd);
-        RunBatches(options, () => new OcTally<long>(design.DoseCount, design.MaxPatients, mtd),
+        var total = new OcTally<long>(design.DoseCount, design.MaxPatients, mtd, scenario.Response is not null);
+        RunBatches(options, () => new OcTally<long>(design.DoseCount, design.MaxPatients, mtd, scenario.Response is not null),
             (OcTally<long> local, long batch, int count) =>
             {
                 var rng = Xoshiro256StarStar.ForStream(options.Seed, (ulong)batch);

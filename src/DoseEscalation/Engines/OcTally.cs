@@ -25,9 +25,22 @@ public sealed class OcTally<T> where T : INumber<T>
     public T AnyAbove;       // trials with >= 1 patient above the true MTD
     public T Above60;        // trials with >= 60% of patients above the true MTD
     public T NSq;            // sum of N^2 (the ratio estimates need it)
+    /// <summary>
+    /// [level * (MaxPatients + 1) + n]: trials that selected <c>level</c> with n patients treated
+    /// there; with <see cref="PatientsCross"/>, what the efficacy summaries need. Null unless asked for.
+    /// </summary>
+    public readonly T[]? SelectedPatients;
+    /// <summary>[d * K + e]: sum of n_d n_e, for the variance of a weighted sum of allocations. Null unless asked for.</summary>
+    public readonly T[]? PatientsCross;
 
-    public OcTally(int doseCount, int maxPatients, int trueMtdLevel)
+    /// <summary>A zero tally; <c>efficacy</c> also counts what the efficacy summaries need (when the scenario has response probabilities).</summary>
+    public OcTally(int doseCount, int maxPatients, int trueMtdLevel, bool efficacy = false)
     {
+        if (efficacy)
+        {
+            SelectedPatients = new T[doseCount * (maxPatients + 1)];
+            PatientsCross = new T[doseCount * doseCount];
+        }
         DoseCount = doseCount;
         MaxPatients = maxPatients;
         TrueMtdLevel = trueMtdLevel;
@@ -48,6 +61,7 @@ public sealed class OcTally<T> where T : INumber<T>
         Array.Fill(DltsSum, T.Zero); Array.Fill(DltsSq, T.Zero);
         Array.Fill(NDistribution, T.Zero); Array.Fill(DltTotalDistribution, T.Zero);
         AboveSum = AboveSq = AboveTimesN = AtSum = AtSq = AtTimesN = AnyAbove = Above60 = NSq = T.Zero;
+        if (SelectedPatients is not null) { Array.Fill(SelectedPatients, T.Zero); Array.Fill(PatientsCross!, T.Zero); }
     }
 
     /// <summary>Adds one finished trial (or terminal state) with the given weight.</summary>
@@ -73,6 +87,16 @@ public sealed class OcTally<T> where T : INumber<T>
         AtSum += weight * tt; AtSq += weight * tt * tt; AtTimesN += weight * tt * tn;
         if (above > 0) AnyAbove += weight;
         if (5 * above >= 3 * n) Above60 += weight; // above/n >= 60%, in integers
+        if (SelectedPatients is not null)
+        {
+            if (selectedLevel >= 0) SelectedPatients[selectedLevel * (MaxPatients + 1) + patients[selectedLevel]] += weight;
+            for (int d = 0; d < DoseCount; d++)
+            {
+                if (patients[d] == 0) continue;
+                T nd = T.CreateTruncating(patients[d]);
+                for (int e = 0; e < DoseCount; e++) PatientsCross![d * DoseCount + e] += weight * nd * T.CreateTruncating(patients[e]);
+            }
+        }
     }
 
     /// <summary>Adds another tally's sums (exact for long; order-dependent only in the last bit for double).</summary>
@@ -86,6 +110,7 @@ public sealed class OcTally<T> where T : INumber<T>
         AboveSum += other.AboveSum; AboveSq += other.AboveSq; AboveTimesN += other.AboveTimesN;
         AtSum += other.AtSum; AtSq += other.AtSq; AtTimesN += other.AtTimesN;
         AnyAbove += other.AnyAbove; Above60 += other.Above60; NSq += other.NSq;
+        if (SelectedPatients is not null) { AddInto(SelectedPatients, other.SelectedPatients!); AddInto(PatientsCross!, other.PatientsCross!); }
     }
 
     private static void AddInto(T[] into, T[] from)

@@ -18,13 +18,35 @@ public static class ConsoleReport
             w.WriteLine();
             w.WriteLine($"Scenario '{oc.Scenario.Name}': true MTD = {(oc.TrueMtdLevel < 0 ? "none" : set.Doses[oc.TrueMtdLevel].Label)}"
                 + (oc.Scenario.Rationale is { } r ? $"  ({r})" : ""));
-            var t = new TextTable("dose", "P(DLT)", "P(select)", "patients", "DLTs");
+            var e = oc.Efficacy;
+            var t = e is null
+                ? new TextTable("dose", "P(DLT)", "P(select)", "patients", "DLTs")
+                : new TextTable("dose", "P(DLT)", "P(resp)", "P(select)", "patients", "DLTs", "responders");
             for (int d = 0; d < oc.DoseCount; d++)
-                t.Add(set.Doses[d].Label + (d == oc.TrueMtdLevel ? " *" : ""), Formatting.Round(oc.Scenario.Dlt[d], 2),
-                    Formatting.PercentWithSe(oc.Selection[d + 1]), Formatting.MeanWithSe(oc.MeanPatients[d]), Formatting.MeanWithSe(oc.MeanDlts[d]));
-            t.Add("none", "", Formatting.PercentWithSe(oc.Selection[0]), "", "");
-            t.Add("total", "", "", Formatting.MeanWithSe(oc.MeanN), Formatting.MeanWithSe(oc.MeanTotalDlts));
+            {
+                string label = set.Doses[d].Label + (d == oc.TrueMtdLevel ? " *" : "");
+                if (e is null)
+                    t.Add(label, Formatting.Round(oc.Scenario.Dlt[d], 2),
+                        Formatting.PercentWithSe(oc.Selection[d + 1]), Formatting.MeanWithSe(oc.MeanPatients[d]), Formatting.MeanWithSe(oc.MeanDlts[d]));
+                else
+                    t.Add(label, Formatting.Round(oc.Scenario.Dlt[d], 2), Formatting.Round(oc.Scenario.Response![d], 2),
+                        Formatting.PercentWithSe(oc.Selection[d + 1]), Formatting.MeanWithSe(oc.MeanPatients[d]), Formatting.MeanWithSe(oc.MeanDlts[d]),
+                        Formatting.MeanWithSe(e.RespondersPerDose[d]));
+            }
+            if (e is null)
+            {
+                t.Add("none", "", Formatting.PercentWithSe(oc.Selection[0]), "", "");
+                t.Add("total", "", "", Formatting.MeanWithSe(oc.MeanN), Formatting.MeanWithSe(oc.MeanTotalDlts));
+            }
+            else
+            {
+                t.Add("none", "", "", Formatting.PercentWithSe(oc.Selection[0]), "", "", "");
+                t.Add("total", "", "", "", Formatting.MeanWithSe(oc.MeanN), Formatting.MeanWithSe(oc.MeanTotalDlts), Formatting.MeanWithSe(e.TotalResponders));
+            }
             t.Write(w);
+            if (e is not null)
+                w.WriteLine($"  Responders at the selected dose {Formatting.MeanWithSe(e.RespondersAtSelected)}; P(>= 1 response there) {Formatting.PercentWithSe(e.AtLeastResponsesAtSelected[1])}"
+                    + (e.AtLeastResponsesAtSelected.Length > 2 ? $"; P(>= 2) {Formatting.PercentWithSe(e.AtLeastResponsesAtSelected[2])}" : ""));
             w.WriteLine($"  P(correct MTD) {Formatting.PercentWithSe(oc.CorrectSelection)}; P(select above MTD) {Formatting.PercentWithSe(oc.SelectAboveMtd)}; "
                 + $"patients above MTD {Formatting.PercentWithSe(oc.ShareAboveMtd)}; P(top dose cleared) {Formatting.PercentWithSe(oc.TopDoseCleared)}");
             var support = Enumerable.Range(0, oc.NDistribution.Length).Where(n => oc.NDistribution[n] > 0).ToList();

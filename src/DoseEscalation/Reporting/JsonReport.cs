@@ -57,6 +57,18 @@ public static class JsonReport
         w.WriteEstimate("share_patients_above_mtd", oc.ShareAboveMtd);
         w.WriteEstimate("p_any_patient_above_mtd", oc.AnyPatientAboveMtd);
         w.WriteEstimate("p_60pct_patients_above_mtd", oc.AtLeast60PctAboveMtd);
+        if (oc.Efficacy is { } e)
+        {
+            w.WriteStartObject("efficacy");
+            w.WriteNumbers("response", oc.Scenario.Response!);
+            w.WriteNumbers("mean_responders", e.RespondersPerDose.Select(x => x.Value));
+            w.WriteNumbers("mean_responders_se", e.RespondersPerDose.Select(x => x.Se));
+            w.WriteEstimate("mean_total_responders", e.TotalResponders);
+            w.WriteEstimate("mean_responders_at_selected", e.RespondersAtSelected);
+            w.WriteNumbers("p_at_least_r_responses_at_selected", e.AtLeastResponsesAtSelected.Select(x => x.Value));
+            w.WriteNumbers("p_at_least_r_responses_at_selected_se", e.AtLeastResponsesAtSelected.Select(x => x.Se));
+            w.WriteEndObject();
+        }
         if (oc.Engine == "exact")
         {
             w.WriteNumber("total_probability", oc.TotalProbability);
