@@ -150,7 +150,7 @@ public sealed class TableOptions : InputOptions
 {
 }
 
-[Verb("plot", HelpText = "SVG charts of a design's operating characteristics: selection, allocation, sample size, OC curve, design comparison.")]
+[Verb("plot", HelpText = "Charts of a design's operating characteristics (PNG, SVG or PDF): selection, allocation, sample size, OC curve, design comparison.")]
 public sealed class PlotOptions : InputOptions
 {
     [Option("charts", Default = "selection,allocation,samplesize,occurve,comparison", HelpText = "Charts to draw, comma-separated.")]
@@ -170,6 +170,9 @@ public sealed class PlotOptions : InputOptions
 
     [Option("designs", Default = "3+3,boin,mtpi2,keyboard,i3+3,crm", HelpText = "Designs of the comparison chart (common random numbers, with the benchmark).")]
     public string Designs { get; set; } = "3+3,boin,mtpi2,keyboard,i3+3,crm";
+
+    [Option("dpi", HelpText = "Resolution of PNG charts in dots per inch, 48 to 1200 (default 300); recorded in the file.")]
+    public int? Dpi { get; set; }
 
     [Option("gallery", HelpText = "Write the chart gallery of docs/gallery into this folder instead (fixed inputs; FILE and options are ignored).")]
     public string? Gallery { get; set; }

@@ -12,7 +12,8 @@ public static class PlotCommand
 
     public static int Plot(PlotOptions o, TextWriter stdout, TextWriter stderr, bool interactive)
     {
-        if (o.Out is null && o.Gallery is null) throw new CliInputException("--out DIR: plot needs a folder to write the SVG files into");
+        var fileOptions = ChartFileOptionsOf(o);
+        if (o.Out is null && o.Gallery is null) throw new CliInputException("--out DIR: plot needs a folder to write the chart files into");
         if (o.Gallery is { } galleryDir)
         {
             foreach (var path in Gallery.Write(galleryDir)) stdout.WriteLine(path);
@@ -21,17 +22,20 @@ public static class PlotCommand
         var charts = o.Charts.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(c => c.ToLowerInvariant()).ToList();
         foreach (var c in charts)
             if (!ChartNames.Contains(c)) throw new CliInputException($"--charts {o.Charts}: unknown chart '{c}' (known: {string.Join(", ", ChartNames)})");
-        if (File.Exists(o.Out)) throw new CliInputException($"--out {o.Out}: is a file; plot writes several SVG files into a folder");
+        if (File.Exists(o.Out)) throw new CliInputException($"--out {o.Out}: is a file; plot writes one file per chart into a folder");
+        if (ChartFileOptions.FromExtension(Path.GetExtension(o.Out!.TrimEnd('/', '\\'))) is { } named)
+            throw new CliInputException($"--out {o.Out}: plot writes one file per chart into a folder; name a folder (and choose the format with --format {named.ToString().ToLowerInvariant()})");
         var inputs = RunInputs.Resolve(o);
         Commands.Warn(inputs, o, stderr);
         var results = Run(inputs, o.Engine, o.Trials, o.Seed, interactive && !o.Quiet);
         var svgs = Charts(inputs, results, charts, o.MarkN, o.Designs, o.Trials ?? 100_000, o.Seed);
         // Everything is drawn before anything is written: a failure leaves no partial set of files.
         Directory.CreateDirectory(o.Out!);
-        foreach (var (name, svg) in svgs)
+        var encoded = svgs.Select(c => (c.Name, Bytes: c.Figure.Encode(fileOptions))).ToList();
+        foreach (var (name, bytes) in encoded)
         {
-            string path = Path.Combine(o.Out!, name + ".svg");
-            svg.Save(path);
+            string path = Path.Combine(o.Out!, name + ChartFileOptions.Extension(fileOptions.Format));
+            AtomicFile.WriteAllBytes(path, bytes);
             stdout.WriteLine(path);
         }
         return Cli.Ok;
@@ -39,12 +43,23 @@ public static class PlotCommand
 
     public static int Report(ReportOptions o, TextWriter stdout, TextWriter stderr, bool interactive, string commandLine)
     {
+        // The shared default "table" means: the format the --out extension names, else HTML.
+        string? fromExtension = o.Out is null ? null : Path.GetExtension(o.Out).ToLowerInvariant() switch
+        {
+            ".html" or ".htm" => "html",
+            ".md" or ".markdown" => "md",
+            "" => null,
+            var other => throw new CliInputException($"--out {o.Out}: report writes HTML (.html) or Markdown (.md), not {other}"),
+        };
         string format = o.Format.Trim().ToLowerInvariant() switch
         {
-            "html" or "table" => "html",
+            "table" => fromExtension ?? "html",
+            "html" => "html",
             "md" or "markdown" => "md",
             _ => throw new CliInputException($"--format {o.Format}: expected html or md"),
         };
+        if (fromExtension is not null && fromExtension != format)
+            throw new CliInputException($"--out {o.Out}: the extension says {fromExtension} but --format is {format}");
         if (o.Out is null) throw new CliInputException($"--out PATH: report needs a file to write (e.g. report.{format})");
         if (o.CompareTrials < 1) throw new CliInputException($"--compare-trials {o.CompareTrials}: must be at least 1");
         var inputs = RunInputs.Resolve(o);
@@ -92,7 +107,20 @@ public static class PlotCommand
         return Commands.Set(inputs, "monte-carlo", n, options.Seed, results);
     }
 
-    internal static IReadOnlyList<(string Name, SvgDocument Svg)> Charts(RunInputs inputs, ResultSet set, IEnumerable<string> charts,
+    /// <summary>--format png|svg|pdf (the shared default "table" means PNG) and --dpi of the plot verb.</summary>
+    internal static ChartFileOptions ChartFileOptionsOf(PlotOptions o)
+    {
+        string f = o.Format.Trim().ToLowerInvariant();
+        var format = f == "table" ? ChartFormat.Png : ChartFileOptions.FromExtension(f)
+            ?? throw new CliInputException($"--format {o.Format}: plot writes png, svg or pdf");
+        int dpi = o.Dpi ?? ChartFileOptions.DefaultDpi;
+        if (dpi is < ChartFileOptions.MinDpi or > ChartFileOptions.MaxDpi)
+            throw new CliInputException($"--dpi {dpi}: must be between {ChartFileOptions.MinDpi} and {ChartFileOptions.MaxDpi}");
+        if (o.Dpi is not null && format != ChartFormat.Png) throw new CliInputException($"--dpi {dpi}: only PNG charts have a resolution (--format {f} is a vector format)");
+        return new ChartFileOptions { Format = format, Dpi = dpi };
+    }
+
+    internal static IReadOnlyList<(string Name, Figure Figure)> Charts(RunInputs inputs, ResultSet set, IEnumerable<string> charts,
         int? markN, string designs, long compareTrials, ulong? seed)
     {
         var file = inputs.File;
@@ -100,7 +128,7 @@ public static class PlotCommand
         var doseOptions = new DoseChartOptions { DoseLabels = labels };
         int? mark = markN ?? file.Protocol.PlannedN;
         if (mark is < 1) throw new CliInputException($"--mark-n {mark}: must be at least 1");
-        var list = new List<(string, SvgDocument)>();
+        var list = new List<(string, Figure)>();
         foreach (var chart in charts)
         {
             switch (chart)

@@ -4,8 +4,9 @@ using DoseEscalation.Designs;
 namespace DoseEscalation.Reporting;
 
 /// <summary>
-/// The charts of the toolkit, one method each; every chart returns an <see cref="SvgDocument"/>
-/// (<c>Save(path)</c>, <c>ToString()</c>) and states its inputs in a caption.
+/// The charts of the toolkit, one method each. Every chart returns a <see cref="Figure"/>: its
+/// model (data and captions), the ScottPlot <see cref="ScottPlot.Plot"/> to restyle, and
+/// <c>Save(path)</c> as PNG, SVG or PDF; every caption states the chart's inputs.
 /// </summary>
 public static class Plots
 {
@@ -16,7 +17,7 @@ public static class Plots
     /// design, scenario or both), the true MTD of each series marked by a triangle, and 95%
     /// whiskers for Monte Carlo results. All results must have the same number of doses.
     /// </summary>
-    public static SvgDocument Selection(IReadOnlyList<OperatingCharacteristics> results, DoseChartOptions? options = null)
+    public static Figure Selection(IReadOnlyList<OperatingCharacteristics> results, DoseChartOptions? options = null)
     {
         options ??= new DoseChartOptions();
         int k = CheckSameDoses(results);
@@ -49,14 +50,14 @@ public static class Plots
             Width = options.Width,
             Height = options.Height,
         };
-        return ChartRenderer.Render(chart);
+        return Figure.Of(chart);
     }
 
     /// <summary>
     /// Mean patients treated per dose (bars) with mean DLTs per dose (darker, narrower bars
     /// inside), one pair per result, with 95% whiskers for Monte Carlo results.
     /// </summary>
-    public static SvgDocument Allocation(IReadOnlyList<OperatingCharacteristics> results, DoseChartOptions? options = null)
+    public static Figure Allocation(IReadOnlyList<OperatingCharacteristics> results, DoseChartOptions? options = null)
     {
         options ??= new DoseChartOptions();
         int k = CheckSameDoses(results);
@@ -88,7 +89,7 @@ public static class Plots
             Width = options.Width,
             Height = options.Height,
         };
-        return ChartRenderer.Render(chart);
+        return Figure.Of(chart);
     }
 
     /// <summary>
@@ -96,7 +97,7 @@ public static class Plots
     /// cumulative P(N &lt;= n) as a step line (right axis). <paramref name="markN"/> (e.g. 13) adds a
     /// reference line there labelled with P(N &lt;= markN).
     /// </summary>
-    public static SvgDocument SampleSize(OperatingCharacteristics oc, int? markN = null, DoseChartOptions? options = null)
+    public static Figure SampleSize(OperatingCharacteristics oc, int? markN = null, DoseChartOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(oc);
         options ??= new DoseChartOptions();
@@ -123,7 +124,7 @@ public static class Plots
             series.Add(new LineSeries { Name = "marked N", Color = Palette.Vermillion, Points = markers, Line = false, Markers = true, OnY2 = true, ShowInLegend = false });
         var chart = new Chart
         {
-            Title = options.Title ?? string.Create(Inv, $"Distribution of the total sample size N (mean {oc.MeanN.Value:0.0})"),
+            Title = options.Title ?? string.Create(Inv, $"Distribution of the total sample size N, scenario {oc.Scenario.Name} (mean {oc.MeanN.Value:0.0})"),
             Caption = Captions.Inputs([oc]),
             Description = "Bar chart of the probability of each total sample size, with the cumulative probability as a step line.",
             X = new Axis { Title = "Total sample size N", Unit = "patients", Min = 0, Max = NiceScale.Ticks(0, Math.Max(support[^1] + 1, markN ?? 0)).Max },
@@ -134,14 +135,14 @@ public static class Plots
             Width = options.Width,
             Height = options.Height,
         };
-        return ChartRenderer.Render(chart);
+        return Figure.Of(chart);
     }
 
     /// <summary>
     /// The operating-characteristic curve of each A+B rule: P(escalating past a dose) against the
     /// dose's true DLT rate on [0, 1], computed exactly by <see cref="AplusB.EscalationProbability"/>.
     /// </summary>
-    public static SvgDocument OcCurve(IReadOnlyList<AplusB> designs, OcCurveOptions? options = null)
+    public static Figure OcCurve(IReadOnlyList<AplusB> designs, OcCurveOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(designs);
         if (designs.Count == 0) throw new ArgumentException("need at least one design", nameof(designs));
@@ -171,7 +172,7 @@ public static class Plots
             Width = options.Width,
             Height = options.Height,
         };
-        return ChartRenderer.Render(chart);
+        return Figure.Of(chart);
     }
 
     /// <summary>
@@ -180,7 +181,7 @@ public static class Plots
     /// and the mean sample size. Scenarios are the categories and designs the series, in order of
     /// first appearance.
     /// </summary>
-    public static SvgDocument Comparison(IReadOnlyList<DesignComparisonRow> rows, ComparisonOptions? options = null)
+    public static Figure Comparison(IReadOnlyList<DesignComparisonRow> rows, ComparisonOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(rows);
         if (rows.Count == 0) throw new ArgumentException("need at least one row", nameof(rows));
@@ -230,7 +231,7 @@ public static class Plots
         if (sources.Count > 0) captionParts.Add($"{Captions.Capitalize(string.Join("; ", sources))}.");
         if (rows.Any(r => r.CorrectSelection.Se > 0 || r.ShareAboveMtd.Se > 0 || r.MeanN.Se > 0)) captionParts.Add("Whiskers: 95% intervals (normal approximation).");
         if (benchmarks.Count > 0) captionParts.Add("Dashed segments: P(correct selection) of the nonparametric optimal benchmark (O'Quigley, Paoletti & Maccario 2002) with the same patients, the usual reference ceiling; a design can exceed it where the true MTD is not the dose closest to the target or is the top dose.");
-        return ChartRenderer.RenderPanels(options.Title ?? "Designs compared across scenarios", string.Join(" ", captionParts), panels,
+        return Figure.OfPanels(options.Title ?? "Designs compared across scenarios", string.Join(" ", captionParts), panels,
             "Three bar-chart panels comparing designs across scenarios: probability of correct selection, share of patients above the true MTD, and mean sample size.");
     }
 

@@ -9,7 +9,7 @@ public sealed record Report
     public required ScenarioFile File { get; init; }
     public required ResultSet Results { get; init; }
     /// <summary>Charts by stable file name (without extension), in display order.</summary>
-    public required IReadOnlyList<(string Name, SvgDocument Svg)> Charts { get; init; }
+    public required IReadOnlyList<(string Name, Figure Figure)> Charts { get; init; }
     public ComparisonSet? Comparison { get; init; }
     public DecisionTable? DecisionTable { get; init; }
     /// <summary>The command that produced the report, for the reproducibility footer.</summary>
