@@ -37,6 +37,10 @@ internal static class SvgMetadata
                 v = v == $"#{from}" ? $"#{to}" : v.Replace($"url(#{from})", $"url(#{to})");
             a.Value = v;
         }
+        // SkiaSharp declares the xlink namespace whether or not it uses it; drop it when unused.
+        XNamespace xlink = "http://www.w3.org/1999/xlink";
+        if (!root.DescendantsAndSelf().Attributes().Any(a => a.Name.Namespace == xlink))
+            root.Attributes().Where(a => a.IsNamespaceDeclaration && a.Value == xlink.NamespaceName).Remove();
         string w = width.ToString("0.##", CultureInfo.InvariantCulture), h = height.ToString("0.##", CultureInfo.InvariantCulture);
         root.SetAttributeValue("width", w);
         root.SetAttributeValue("height", h);

@@ -74,9 +74,11 @@ public class CliTests
         var (code, output, _) = Run("exact", "--dlt", "0.1,0.2,0.3", "--format", "csv");
         Assert.Equal(0, code);
         var lines = output.TrimEnd().Split('\n');
-        Assert.Equal("design,engine,scenario,dose,quantity,value,se", lines[0]);
-        Assert.All(lines.Skip(1), l => Assert.Equal(7, l.Split(',').Length));
-        Assert.Contains(lines, l => l.StartsWith("3+3,exact,command-line,2,selection,"));
+        Assert.Equal("design,scenario,dose_index,dose_label,quantity,n,value,se,engine,trials,seed,tool_version", lines[0]);
+        Assert.All(lines.Skip(1), l => Assert.Equal(12, l.Split(',').Length));
+        Assert.Contains(lines, l => l.StartsWith("3+3,command-line,2,DL2,p_select,,"));
+        Assert.Contains(lines, l => l.StartsWith("3+3,command-line,,,p_select_no_dose,,"));
+        Assert.Contains(lines, l => l.StartsWith("3+3,command-line,,,p_n_eq,9,"));
     }
 
     [Fact]
