@@ -1,5 +1,6 @@
 using DoseEscalation.Designs;
 using DoseEscalation.Engines;
+using DoseEscalation.Protocol;
 using DoseEscalation.Reporting;
 using DoseEscalation.Scenarios;
 
@@ -9,6 +10,7 @@ namespace DoseEscalation.Cli;
 public static class PlotCommand
 {
     public static readonly string[] ChartNames = ["selection", "allocation", "samplesize", "occurve", "comparison"];
+    private const string DefaultCharts = "selection,allocation,samplesize,occurve,comparison";
 
     public static int Plot(PlotOptions o, TextWriter stdout, TextWriter stderr, bool interactive)
     {
@@ -27,8 +29,15 @@ public static class PlotCommand
             throw new CliInputException($"--out {o.Out}: plot writes one file per chart into a folder; name a folder (and choose the format with --format {named.ToString().ToLowerInvariant()})");
         var inputs = RunInputs.Resolve(o);
         Commands.Warn(inputs, o, stderr);
+        if (inputs.Design is not AplusB && charts.Contains("occurve"))
+        {
+            // The OC curve is the escalation rule of the 3+3 and A+B: drawn for those designs only.
+            if (o.Charts != DefaultCharts) throw new CliInputException($"--charts {o.Charts}: the OC curve (occurve) is drawn for 3+3 and A+B designs; the design is {inputs.Design.Name}");
+            charts.Remove("occurve");
+        }
         var results = Run(inputs, o.Engine, o.Trials, o.Seed, interactive && !o.Quiet);
-        var svgs = Charts(inputs, results, charts, o.MarkN, o.Designs, o.Trials ?? 100_000, o.Seed);
+        var sampleSize = charts.Contains("samplesize") ? SampleSizeOf(inputs, o.Engine, o.Trials, o.Seed, o.MarkN) : null;
+        var svgs = Charts(inputs, results, sampleSize, charts, o.MarkN, o.Designs, o.Trials ?? 100_000, o.Seed);
         // Everything is drawn before anything is written: a failure leaves no partial set of files.
         Directory.CreateDirectory(o.Out!);
         var encoded = svgs.Select(c => (c.Name, Bytes: c.Figure.Encode(fileOptions))).ToList();
@@ -65,13 +74,16 @@ public static class PlotCommand
         var inputs = RunInputs.Resolve(o);
         Commands.Warn(inputs, o, stderr);
         var results = Run(inputs, o.Engine, o.Trials, o.Seed, interactive && !o.Quiet);
-        var charts = Charts(inputs, results, ChartNames, o.MarkN, o.Designs, o.CompareTrials, o.Seed);
+        var sampleSize = SampleSizeOf(inputs, o.Engine, o.Trials, o.Seed, o.MarkN);
+        var chartNames = ChartNames.Where(c => c != "occurve" || inputs.Design is AplusB);
+        var charts = Charts(inputs, results, sampleSize, chartNames, o.MarkN, o.Designs, o.CompareTrials, o.Seed);
         ComparisonSet? comparison = Compare(inputs, o.Designs, o.CompareTrials, o.Seed) is { } c ? c.Set : null;
         DecisionTable? table = null;
         try { table = DecisionTable.For(inputs.Design); } catch (NotSupportedException) { }
         var report = new Report
         {
             File = inputs.File, Results = results, Charts = charts, Comparison = comparison, DecisionTable = table,
+            SampleSize = new SampleSizeReport { Trial = inputs.File.Trial, Source = inputs.File.Path, Doses = inputs.File.Doses, Analysis = sampleSize },
             CommandLine = commandLine, Created = DateTimeOffset.UtcNow,
         };
         if (format == "html")
@@ -120,7 +132,32 @@ public static class PlotCommand
         return new ChartFileOptions { Format = format, Dpi = dpi };
     }
 
-    internal static IReadOnlyList<(string Name, Figure Figure)> Charts(RunInputs inputs, ResultSet set, IEnumerable<string> charts,
+    /// <summary>
+    /// The sample-size analysis of <c>samplesize</c> with the file's protocol model (non-evaluable
+    /// rate, expansion cohort, planned N or <paramref name="markN"/>): the same engine rule (exact
+    /// when the state graph fits, unless Monte Carlo is asked for), trials and seed, so the report's
+    /// and the charts' figures are the ones <c>samplesize</c> prints.
+    /// </summary>
+    internal static SampleSizeAnalysis SampleSizeOf(RunInputs inputs, string engine, long? trials, ulong? seed, int? markN)
+    {
+        var file = inputs.File;
+        int? planned = markN ?? file.Protocol.PlannedN;
+        if (planned is < 1) throw new CliInputException($"--mark-n {planned}: must be at least 1");
+        var model = new SampleSizeModel
+        {
+            NonEvaluableRate = file.Protocol.NonEvaluableRate,
+            ExpansionCohort = file.Protocol.ExpansionCohort,
+            PlannedN = planned,
+            MinResponses = file.Protocol.MinResponses,
+        };
+        long n = trials ?? file.Trials;
+        if (n < 1) throw new CliInputException($"--trials {n}: must be at least 1");
+        var simulation = new MonteCarloOptions { Trials = n, Seed = seed ?? file.Seed };
+        bool monteCarlo = engine.Trim().ToLowerInvariant() == "monte-carlo";
+        return SampleSize.Analyze(inputs.Design, file.Scenarios, file.Target, model, simulation, monteCarlo ? 0 : StateGraph.DefaultMaxStates);
+    }
+
+    internal static IReadOnlyList<(string Name, Figure Figure)> Charts(RunInputs inputs, ResultSet set, SampleSizeAnalysis? sampleSize, IEnumerable<string> charts,
         int? markN, string designs, long compareTrials, ulong? seed)
     {
         var file = inputs.File;
@@ -140,8 +177,9 @@ public static class PlotCommand
                     list.Add(("allocation", Plots.Allocation(set.Results, doseOptions)));
                     break;
                 case "samplesize":
-                    foreach (var oc in set.Results)
-                        list.Add(($"sample-size-{Slug(oc.Scenario.Name)}", Plots.SampleSize(oc, mark, doseOptions)));
+                    if (sampleSize is null) throw new InvalidOperationException("the sample-size chart needs the sample-size analysis");
+                    foreach (var r in sampleSize.Results)
+                        list.Add(($"sample-size-{Slug(r.Scenario.Name)}", Plots.SampleSize(r, sampleSize.Model, inputs.Design, mark, doseOptions)));
                     break;
                 case "occurve":
                     var curves = new List<AplusB> { Design.ThreePlusThree(file.Doses.Count) };

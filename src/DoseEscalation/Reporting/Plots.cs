@@ -139,6 +139,60 @@ public static class Plots
     }
 
     /// <summary>
+    /// The distribution of the enrolled sample size N under a protocol model (non-evaluable
+    /// patients replaced, an expansion cohort at the selected dose), as <c>samplesize</c> reports it:
+    /// P(N = n) as bars and P(N &lt;= n) as a step line, over the n holding all but 0.1% of trials.
+    /// <paramref name="markN"/> (e.g. the planned 13) adds a reference line labelled with
+    /// P(N &lt;= markN), the same figure <c>samplesize</c> prints.
+    /// </summary>
+    public static Figure SampleSize(Protocol.SampleSizeResult result, Protocol.SampleSizeModel model, IDesign design, int? markN = null, DoseChartOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(design);
+        options ??= new DoseChartOptions();
+        if (markN is < 0) throw new ArgumentOutOfRangeException(nameof(markN), markN, "a sample size is at least 0");
+        var dist = result.EnrolledDistribution;
+        int last = Math.Max(result.EnrolledQuantile(0.999), markN ?? 0);
+        var support = Enumerable.Range(0, Math.Min(dist.Length, last + 1)).Where(n => dist[n] > 0).ToList();
+        if (support.Count == 0) throw new ArgumentException("the result has an empty sample-size distribution", nameof(result));
+        double shown = support.Sum(n => dist[n]);
+        var cumulative = support.Select(n => new DataPoint(n, result.EnrolledAtMost(n).Value)).ToList();
+        var references = new List<ReferenceLine>();
+        var series = new List<Series>
+        {
+            new BarSeries { Name = "P(N = n)", Color = Palette.SkyBlue, Bars = support.Select(n => new Bar(n, dist[n])).ToList(), LinearWidth = 0.8 },
+            new LineSeries { Name = "P(N ≤ n), right axis", Color = Palette.Blue, Points = cumulative, Step = true, Markers = true, OnY2 = true },
+        };
+        if (markN is int m)
+        {
+            var cum = result.EnrolledAtMost(m);
+            references.Add(new ReferenceLine(true, m, $"P(N ≤ {m}) = {Formatting.PercentWithSe(cum)}") { Color = Palette.Vermillion });
+            series.Add(new LineSeries { Name = "marked N", Color = Palette.Vermillion, Points = [new DataPoint(m, cum.Value)], Line = false, Markers = true, OnY2 = true, ShowInLegend = false });
+        }
+        string rate = Formatting.Percent(model.NonEvaluableRate, SampleSizeReport.Digits(model.NonEvaluableRate));
+        string engine = result.Engine == "exact"
+            ? "Exact calculation (no simulation)."
+            : string.Create(Inv, $"Monte Carlo, {result.Trials:N0} trials, seed {result.Seed?.ToString(Inv) ?? "none"}.");
+        string cut = 1 - shown > 5e-4 ? string.Create(Inv, $" Sizes above {support[^1]} (probability {Formatting.Percent(1 - shown, 2)}) are not drawn.") : "";
+        var chart = new Chart
+        {
+            Title = options.Title ?? string.Create(Inv, $"Distribution of the enrolled sample size N, scenario {result.Scenario.Name} (mean {result.MeanEnrolled.Value:0.0})"),
+            Caption = $"Design: {design.Describe()}. Scenario: {Captions.Scenario(result.Scenario)}. Enrolled patients with a {rate} non-evaluable rate (replaced)"
+                + (model.ExpansionCohort > 0 ? $" and an expansion cohort of {model.ExpansionCohort} at the selected dose" : "") + $". {engine}{cut}",
+            Description = "Bar chart of the probability of each enrolled sample size, with the cumulative probability as a step line.",
+            X = new Axis { Title = "Enrolled sample size N", Unit = "patients", Min = 0, Max = NiceScale.Ticks(0, Math.Max(support[^1] + 1, markN ?? 0)).Max },
+            Y = new Axis { Title = "P(N = n)", Unit = "%", Percent = true },
+            Y2 = new Axis { Title = "P(N ≤ n)", Unit = "%", Percent = true, Min = 0, Max = 1 },
+            Series = series,
+            References = references,
+            Width = options.Width,
+            Height = options.Height,
+        };
+        return Figure.Of(chart);
+    }
+
+    /// <summary>
     /// The operating-characteristic curve of each A+B rule: P(escalating past a dose) against the
     /// dose's true DLT rate on [0, 1], computed exactly by <see cref="AplusB.EscalationProbability"/>.
     /// </summary>
