@@ -22,14 +22,14 @@ public static class Cli
         {
             var help = HelpText.AutoBuild(parsed, h =>
             {
-                h.Heading = $"dose-escalation {Reporting.ToolInfo.Version}";
-                h.Copyright = "Phase I dose-escalation designs: simulation and exact operating characteristics. Docs: docs/README.md";
+                h.Heading = Reporting.ToolInfo.Describe();
+                h.Copyright = "Phase I dose-escalation designs: simulation and exact operating characteristics. Documentation: the README shipped with the package and the project's guides (scenario file format, output formats, designs, sample size, charts).";
                 h.AddDashesToOption = true;
                 h.MaximumDisplayWidth = 100;
                 return h;
             }, e => e, verbsIndex: true);
             bool asked = notParsed.Errors.All(e => e is HelpRequestedError or HelpVerbRequestedError or VersionRequestedError);
-            if (notParsed.Errors.Any(e => e is VersionRequestedError)) { stdout.WriteLine(Reporting.ToolInfo.Version); return Ok; }
+            if (notParsed.Errors.Any(e => e is VersionRequestedError)) { stdout.WriteLine(Reporting.ToolInfo.Describe()); return Ok; }
             (asked ? stdout : stderr).WriteLine(help);
             return asked ? Ok : Usage;
         }

@@ -5,7 +5,7 @@ namespace DoseEscalation.Cli;
 /// <summary>Inputs every running verb shares: the scenario file or --dlt, the design and its options, output.</summary>
 public abstract class InputOptions
 {
-    [Value(0, MetaName = "FILE", Required = false, HelpText = "Scenario file (YAML, see docs/scenarios.md). Default: the built-in NCT05008536 anti-BCMA CAR-NK scenarios.")]
+    [Value(0, MetaName = "FILE", Required = false, HelpText = "Scenario file (YAML; the format is described in the scenario-file guide). Default: the built-in NCT05008536 anti-BCMA CAR-NK scenarios.")]
     public string? File { get; set; }
 
     [Option("dlt", HelpText = "True DLT probabilities per dose, comma-separated (e.g. 0.05,0.10,0.20); replaces the file's scenarios.")]
@@ -174,7 +174,7 @@ public sealed class PlotOptions : InputOptions
     [Option("dpi", HelpText = "Resolution of PNG charts in dots per inch, 48 to 1200 (default 300); recorded in the file.")]
     public int? Dpi { get; set; }
 
-    [Option("gallery", HelpText = "Write the chart gallery of docs/gallery into this folder instead (fixed inputs; FILE and options are ignored).")]
+    [Option("gallery", HelpText = "Write the chart gallery (every chart on fixed example inputs, as SVG and PNG) into this folder instead; FILE and the other options are not used.")]
     public string? Gallery { get; set; }
 }
 

@@ -110,7 +110,7 @@ public sealed record Report
 
     /// <summary>The reproducibility footer.</summary>
     internal string Footer() =>
-        $"dose-escalation {ToolInfo.Version}; engine {Results.Engine}"
+        $"{ToolInfo.Describe()}; engine {Results.Engine}"
         + (Results.Engine == "exact" ? "" : $", {Formatting.Int(Results.Trials)} trials, seed {Results.Seed}")
         + $"; scenario file {File.Path}; created {Created.UtcDateTime:yyyy-MM-dd HH:mm} UTC; command: {CommandLine}";
 
