@@ -178,7 +178,7 @@ public sealed class PlotOptions : InputOptions
     public string? Gallery { get; set; }
 }
 
-[Verb("report", HelpText = "One self-contained HTML page (or Markdown with SVGs beside it): inputs, design rules, results tables, all charts, reproducibility footer.")]
+[Verb("report", HelpText = "One self-contained HTML page, a Word document (--format docx) or Markdown with SVGs beside it: inputs, design rules, results tables, all charts, reproducibility footer.")]
 public sealed class ReportOptions : InputOptions
 {
     [Option("engine", Default = "auto", HelpText = "auto (exact where the design allows, else Monte Carlo), exact or monte-carlo.")]

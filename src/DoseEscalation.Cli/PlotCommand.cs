@@ -57,15 +57,17 @@ public static class PlotCommand
         {
             ".html" or ".htm" => "html",
             ".md" or ".markdown" => "md",
+            ".docx" => "docx",
             "" => null,
-            var other => throw new CliInputException($"--out {o.Out}: report writes HTML (.html) or Markdown (.md), not {other}"),
+            var other => throw new CliInputException($"--out {o.Out}: report writes HTML (.html), Markdown (.md) or Word (.docx), not {other}"),
         };
         string format = o.Format.Trim().ToLowerInvariant() switch
         {
             "table" => fromExtension ?? "html",
             "html" => "html",
             "md" or "markdown" => "md",
-            _ => throw new CliInputException($"--format {o.Format}: expected html or md"),
+            "docx" => "docx",
+            _ => throw new CliInputException($"--format {o.Format}: expected html, md or docx"),
         };
         if (fromExtension is not null && fromExtension != format)
             throw new CliInputException($"--out {o.Out}: the extension says {fromExtension} but --format is {format}");
@@ -88,6 +90,8 @@ public static class PlotCommand
         };
         if (format == "html")
             Commands.Emit(stream => Commands.WriteText(stream, w => HtmlReport.Write(report, w)), o.Out, stdout);
+        else if (format == "docx")
+            Commands.Emit(stream => DocxReport.Write(report, stream), o.Out, stdout);
         else
         {
             string dir = Path.GetDirectoryName(Path.GetFullPath(o.Out)) ?? ".";

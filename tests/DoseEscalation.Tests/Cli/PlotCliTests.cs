@@ -44,7 +44,7 @@ public class PlotCliTests
     [InlineData("plot --charts selection,pie", "unknown chart 'pie'")]
     [InlineData("plot --charts selection", "--out DIR")]
     [InlineData("plot --dlt 0.1,2 --charts selection", "is not a probability")]
-    [InlineData("report --format pdf", "--format pdf: expected html or md")]
+    [InlineData("report --format pdf", "--format pdf: expected html, md or docx")]
     [InlineData("plot --format jpg --charts selection", "--format jpg: plot writes png, svg or pdf")]
     [InlineData("plot --format svg --dpi 150 --charts selection", "--dpi 150: only PNG charts")]
     [InlineData("plot --dpi 5 --charts selection", "--dpi 5: must be between 48 and 1200")]
@@ -66,7 +66,8 @@ public class PlotCliTests
     [Theory]
     [InlineData("plot --charts selection --out x.png", "plot writes one file per chart into a folder")]
     [InlineData("plot --charts selection --format svg --out x.pdf", "plot writes one file per chart into a folder")]
-    [InlineData("report --out r.docx", "report writes HTML (.html) or Markdown (.md), not .docx")]
+    [InlineData("report --out r.pdf", "report writes HTML (.html), Markdown (.md) or Word (.docx), not .pdf")]
+    [InlineData("report --format html --out r.docx", "the extension says docx but --format is html")]
     [InlineData("report --format md --out r.html", "the extension says html but --format is md")]
     public void An_out_path_that_contradicts_the_format_is_refused(string args, string message)
     {
@@ -85,6 +86,35 @@ public class PlotCliTests
         var (code, _, err) = Run("report", "--dlt", "0.1,0.2", "--out", Path.Combine(dir, "r.md"));
         Assert.True(code == 0, err);
         Assert.StartsWith("# Operating characteristics", File.ReadAllText(Path.Combine(dir, "r.md")));
+    }
+
+    [Fact]
+    public void Word_report_has_headings_tables_and_every_chart_as_a_png_with_alt_text()
+    {
+        string dir = Directory.CreateTempSubdirectory("de-docx").FullName;
+        string docx = Path.Combine(dir, "r.docx");
+        var (code, _, err) = Run("report", "--dlt", "0.1,0.2,0.35", "--out", docx, "--designs", "3+3,boin", "--compare-trials", "1000");
+        Assert.True(code == 0, err);
+        using var doc = DocumentFormat.OpenXml.Packaging.WordprocessingDocument.Open(docx, false);
+        var errors = new DocumentFormat.OpenXml.Validation.OpenXmlValidator().Validate(doc).Select(e => $"{e.Path?.XPath}: {e.Description}").ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors.Take(5)));
+        var body = doc.MainDocumentPart!.Document.Body!;
+        var headings = body.Descendants<DocumentFormat.OpenXml.Wordprocessing.Paragraph>()
+            .Where(p => p.ParagraphProperties?.ParagraphStyleId?.Val?.Value == "Heading1").Select(p => p.InnerText).ToList();
+        Assert.Contains("Operating characteristics", headings);
+        Assert.Contains("Sample size", headings);
+        Assert.Contains("Charts", headings);
+        Assert.True(body.Descendants<DocumentFormat.OpenXml.Wordprocessing.Table>().Count() >= 4);
+        var images = doc.MainDocumentPart.ImageParts.ToList();
+        var pictures = body.Descendants<DocumentFormat.OpenXml.Drawing.Wordprocessing.DocProperties>().ToList();
+        Assert.Equal(images.Count, pictures.Count);
+        Assert.True(images.Count >= 5);
+        Assert.All(pictures, p => Assert.False(string.IsNullOrWhiteSpace(p.Description?.Value)));
+        using var png = images[0].GetStream();
+        var bytes = new MemoryStream();
+        png.CopyTo(bytes);
+        Assert.Equal(300, DoseEscalation.Reporting.PngChunks.Dpi(bytes.ToArray())!.Value, 0);
+        Assert.Contains("dose-escalation", body.InnerText[^400..]); // the reproducibility footer
     }
 
     [Fact]
