@@ -22,6 +22,7 @@ public static class Cli
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive = false, DesignCatalog? catalog = null, TextReader? stdin = null)
     {
         catalog ??= DesignCatalog.Default;
+        if (args is ["--version"]) { stdout.WriteLine(Reporting.ToolInfo.Describe()); return Ok; }
         int code = Ok;
         var root = new RootCommand("dose-escalation " + Reporting.ToolInfo.Version
             + ": phase I dose-escalation designs, simulated and exact operating characteristics. "
@@ -131,8 +132,9 @@ public static class Cli
             return SampleSizeCommand.Run(o, stdout, stderr, catalog);
         });
 
-        var plot = new Command("plot", "SVG charts of a design's operating characteristics into a folder: selection, allocation, sample size, OC curve, design comparison.");
-        var plotIn = new InputFlags(plot, catalog, multi: false, formats: ["svg"], outDoc: "Folder to write the charts into (required).");
+        var plot = new Command("plot", "Charts of a design's operating characteristics (PNG, SVG or PDF) into a folder: selection, allocation, sample size, OC curve, design comparison.");
+        var plotIn = new InputFlags(plot, catalog, multi: false, formats: ["png", "svg", "pdf"], outDoc: "Folder to write the charts into, one file per chart (required).", defaultFormat: "table");
+        var dpi = Flags.Int("--dpi", "Resolution of PNG charts in dots per inch, 48 to 1200 (default 300); recorded in the file.", 1);
         var charts = Flags.Text("--charts", $"Charts to draw, comma-separated (default: all of {string.Join(",", PlotCommand.ChartNames)}).", "LIST");
         var plotEngine = Flags.Choice("--engine", "Engine: exact where the design allows (auto), exact, or monte-carlo", "auto", "exact", "monte-carlo");
         var plotTrials = Flags.Long("--trials", "Monte Carlo trials per scenario (default: the file's; 100,000 for the comparison).", 1);
@@ -140,7 +142,7 @@ public static class Cli
         var markN = Flags.Int("--mark-n", "Sample size to mark on the sample-size chart with its P(N <= n) (default: the file's planned_n).", 1);
         var plotDesigns = Flags.Text("--designs", "Designs of the comparison chart, comma-separated (default 3+3,boin,mtpi2,keyboard,i3+3,crm).", "LIST");
         var gallery = Flags.Text("--gallery", "Write the chart gallery of the documentation into this folder instead (fixed inputs; no other option may be given).", "DIR");
-        foreach (var op in new Option[] { charts, plotEngine, plotTrials, plotSeed, markN, plotDesigns, gallery }) plot.Options.Add(op);
+        foreach (var op in new Option[] { charts, plotEngine, plotTrials, plotSeed, markN, plotDesigns, dpi, gallery }) plot.Options.Add(op);
         Verb(plot, pr =>
         {
             var o = plotIn.Bind(pr, new PlotOptions());
@@ -149,6 +151,7 @@ public static class Cli
             (o.Trials, o.Seed, o.MarkN) = (pr.Given(plotTrials), pr.Given(plotSeed), pr.Given(markN));
             o.Designs = pr.Given(plotDesigns) ?? o.Designs;
             o.Gallery = pr.Given(gallery);
+            o.Dpi = pr.Given(dpi);
             if (o.Gallery is not null)
             {
                 var others = pr.CommandResult.Children.OfType<OptionResult>().Where(r => r.Option != gallery).Select(r => r.Option.Name).ToList();
@@ -158,8 +161,8 @@ public static class Cli
             return PlotCommand.Plot(o, stdout, stderr, interactive, catalog);
         });
 
-        var report = new Command("report", "One self-contained HTML page (or Markdown with SVGs beside it): inputs, design rules, results, all charts, reproducibility footer.");
-        var repIn = new InputFlags(report, catalog, multi: false, formats: ["html", "md"], outDoc: "File to write the report to (required).");
+        var report = new Command("report", "One self-contained HTML page, a Word document (docx) or Markdown with SVGs beside it: inputs, design rules, results, all charts, reproducibility footer.");
+        var repIn = new InputFlags(report, catalog, multi: false, formats: ["html", "md", "docx"], outDoc: "File to write the report to (required); its extension (.html, .md, .docx) chooses the format when --format is not given.", defaultFormat: "table");
         var repEngine = Flags.Choice("--engine", "Engine: exact where the design allows (auto), exact, or monte-carlo", "auto", "exact", "monte-carlo");
         var repTrials = Flags.Long("--trials", "Monte Carlo trials per scenario (default: the file's).", 1);
         var repSeed = Flags.Seed("Random seed (default: the file's).");
@@ -319,7 +322,8 @@ internal sealed class InputFlags
     private readonly Option<bool?> _quiet = Flags.Switch("--quiet", "No progress display and no warnings on standard error.");
     private readonly string _defaultFormat;
 
-    public InputFlags(Command command, DesignCatalog catalog, bool multi, string[] formats, bool scenarios = true, string? outDoc = null)
+    /// <param name="defaultFormat">The value when --format is not given (default: the first format); "table" lets the verb decide (report: the --out extension).</param>
+    public InputFlags(Command command, DesignCatalog catalog, bool multi, string[] formats, bool scenarios = true, string? outDoc = null, string? defaultFormat = null)
     {
         command.Arguments.Add(_file);
         if (scenarios)
@@ -341,8 +345,8 @@ internal sealed class InputFlags
         }
         command.Options.Add(_set);
         if (scenarios) { command.Options.Add(_correct); command.Options.Add(_window); }
-        _defaultFormat = formats[0];
-        _format = Flags.Choice("--format", $"Output format (default {formats[0]})", formats);
+        _defaultFormat = defaultFormat ?? formats[0];
+        _format = Flags.Choice("--format", $"Output format (default {(defaultFormat == "table" && formats.Contains("docx") ? "from the --out extension, else html" : formats[0])})", formats);
         _out = Flags.Text("--out", outDoc ?? "Write the output to this file (atomically) instead of standard output.", "PATH");
         command.Options.Add(_format);
         command.Options.Add(_out);

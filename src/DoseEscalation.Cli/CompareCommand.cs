@@ -60,9 +60,9 @@ public static class CompareCommand
             switch (format)
             {
                 case "csv":
-                    w.WriteLine("n,escalate_if_dlt_at_most,deescalate_if_dlt_at_least,eliminate_if_dlt_at_least");
+                    var csv = new CsvTable(w, "n", "escalate_if_dlt_at_most", "deescalate_if_dlt_at_least", "eliminate_if_dlt_at_least");
                     foreach (var r in table.Rows)
-                        w.WriteLine($"{r.Patients},{Cell(r.EscalateAtMost)},{Cell(r.DeescalateAtLeast)},{Cell(r.EliminateAtLeast)}");
+                        csv.Row(r.Patients.ToString(System.Globalization.CultureInfo.InvariantCulture), Cell(r.EscalateAtMost), Cell(r.DeescalateAtLeast), Cell(r.EliminateAtLeast));
                     break;
                 case "md":
                     w.WriteLine($"Decision table: {inputs.Design.Describe()}, target {Formatting.Percent(inputs.File.Target, 0)}. {table.Note}");

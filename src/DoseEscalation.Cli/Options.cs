@@ -72,6 +72,7 @@ public sealed class PlotOptions : InputOptions
     public ulong? Seed { get; set; }
     public int? MarkN { get; set; }
     public string Designs { get; set; } = "3+3,boin,mtpi2,keyboard,i3+3,crm";
+    public int? Dpi { get; set; }
     public string? Gallery { get; set; }
 }
 

@@ -13,10 +13,10 @@ public static class PathReport
         {
             if (format == "csv")
             {
-                w.WriteLine("scenario,path,cohorts,probability,next");
+                var csv = new CsvTable(w, "scenario", "path", "cohorts", "probability", "next");
                 foreach (var (s, paths) in all)
                     foreach (var p in paths)
-                        w.WriteLine($"{s.Name},{p.Notation},{p.Cohorts.Count},{Formatting.Exact(p.Probability)},{p.Next}");
+                        csv.Row(s.Name, p.Notation, Formatting.Int(p.Cohorts.Count), Formatting.Exact(p.Probability), p.Next.ToString());
                 return;
             }
             w.WriteLine($"Dose-transition pathways of the first {cohorts} cohorts: {design.Describe()}");

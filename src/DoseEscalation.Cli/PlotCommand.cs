@@ -1,6 +1,7 @@
 using DoseEscalation.Designs;
 using DoseEscalation.Designs.Configuration;
 using DoseEscalation.Engines;
+using DoseEscalation.Protocol;
 using DoseEscalation.Reporting;
 using DoseEscalation.Scenarios;
 
@@ -10,10 +11,12 @@ namespace DoseEscalation.Cli;
 public static class PlotCommand
 {
     public static readonly string[] ChartNames = ["selection", "allocation", "samplesize", "occurve", "comparison"];
+    private const string DefaultCharts = "selection,allocation,samplesize,occurve,comparison";
 
     public static int Plot(PlotOptions o, TextWriter stdout, TextWriter stderr, bool interactive, DesignCatalog catalog)
     {
-        if (o.Out is null && o.Gallery is null) throw new CliInputException("--out DIR: plot needs a folder to write the SVG files into");
+        var fileOptions = ChartFileOptionsOf(o);
+        if (o.Out is null && o.Gallery is null) throw new CliInputException("--out DIR: plot needs a folder to write the chart files into");
         if (o.Gallery is { } galleryDir)
         {
             foreach (var path in Gallery.Write(galleryDir)) stdout.WriteLine(path);
@@ -22,17 +25,27 @@ public static class PlotCommand
         var charts = o.Charts.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(c => c.ToLowerInvariant()).ToList();
         foreach (var c in charts)
             if (!ChartNames.Contains(c)) throw new CliInputException($"--charts {o.Charts}: unknown chart '{c}' (known: {string.Join(", ", ChartNames)})");
-        if (File.Exists(o.Out)) throw new CliInputException($"--out {o.Out}: is a file; plot writes several SVG files into a folder");
+        if (File.Exists(o.Out)) throw new CliInputException($"--out {o.Out}: is a file; plot writes one file per chart into a folder");
+        if (ChartFileOptions.FromExtension(Path.GetExtension(o.Out!.TrimEnd('/', '\\'))) is { } named)
+            throw new CliInputException($"--out {o.Out}: plot writes one file per chart into a folder; name a folder (and choose the format with --format {named.ToString().ToLowerInvariant()})");
         var inputs = RunInputs.Resolve(o, catalog);
         Commands.Warn(inputs, o, stderr);
+        if (inputs.Design is not AplusB && charts.Contains("occurve"))
+        {
+            // The OC curve is the escalation rule of the 3+3 and A+B: drawn for those designs only.
+            if (o.Charts != DefaultCharts) throw new CliInputException($"--charts {o.Charts}: the OC curve (occurve) is drawn for 3+3 and A+B designs; the design is {inputs.Design.Name}");
+            charts.Remove("occurve");
+        }
         var results = Run(inputs, o.Engine, o.Trials, o.Seed, interactive && !o.Quiet);
-        var svgs = Charts(inputs, results, charts, o.MarkN, o.Designs, o.Trials ?? 100_000, o.Seed, catalog);
+        var sampleSize = charts.Contains("samplesize") ? SampleSizeOf(inputs, o.Engine, o.Trials, o.Seed, o.MarkN) : null;
+        var svgs = Charts(inputs, results, sampleSize, charts, o.MarkN, o.Designs, o.Trials ?? 100_000, o.Seed, catalog);
         // Everything is drawn before anything is written: a failure leaves no partial set of files.
         Directory.CreateDirectory(o.Out!);
-        foreach (var (name, svg) in svgs)
+        var encoded = svgs.Select(c => (c.Name, Bytes: c.Figure.Encode(fileOptions))).ToList();
+        foreach (var (name, bytes) in encoded)
         {
-            string path = Path.Combine(o.Out!, name + ".svg");
-            svg.Save(path);
+            string path = Path.Combine(o.Out!, name + ChartFileOptions.Extension(fileOptions.Format));
+            AtomicFile.WriteAllBytes(path, bytes);
             stdout.WriteLine(path);
         }
         return Cli.Ok;
@@ -40,22 +53,45 @@ public static class PlotCommand
 
     public static int Report(ReportOptions o, TextWriter stdout, TextWriter stderr, bool interactive, string commandLine, DesignCatalog catalog)
     {
-        string format = o.Format;
+        // The shared default "table" means: the format the --out extension names, else HTML.
+        string? fromExtension = o.Out is null ? null : Path.GetExtension(o.Out).ToLowerInvariant() switch
+        {
+            ".html" or ".htm" => "html",
+            ".md" or ".markdown" => "md",
+            ".docx" => "docx",
+            "" => null,
+            var other => throw new CliInputException($"--out {o.Out}: report writes HTML (.html), Markdown (.md) or Word (.docx), not {other}"),
+        };
+        string format = o.Format.Trim().ToLowerInvariant() switch
+        {
+            "table" => fromExtension ?? "html",
+            "html" => "html",
+            "md" or "markdown" => "md",
+            "docx" => "docx",
+            _ => throw new CliInputException($"--format {o.Format}: expected html, md or docx"),
+        };
+        if (fromExtension is not null && fromExtension != format)
+            throw new CliInputException($"--out {o.Out}: the extension says {fromExtension} but --format is {format}");
         if (o.Out is null) throw new CliInputException($"--out PATH: report needs a file to write (e.g. report.{format})");
         var inputs = RunInputs.Resolve(o, catalog);
         Commands.Warn(inputs, o, stderr);
         var results = Run(inputs, o.Engine, o.Trials, o.Seed, interactive && !o.Quiet);
-        var charts = Charts(inputs, results, ChartNames, o.MarkN, o.Designs, o.CompareTrials, o.Seed, catalog);
+        var sampleSize = SampleSizeOf(inputs, o.Engine, o.Trials, o.Seed, o.MarkN);
+        var chartNames = ChartNames.Where(c => c != "occurve" || Designs.Rules.DesignRule.Unwrap(inputs.Design).Base is AplusB);
+        var charts = Charts(inputs, results, sampleSize, chartNames, o.MarkN, o.Designs, o.CompareTrials, o.Seed, catalog);
         ComparisonSet? comparison = Compare(inputs, o.Designs, o.CompareTrials, o.Seed, catalog) is { } c ? c.Set : null;
         DecisionTable? table = null;
         try { table = DecisionTable.For(inputs.Design); } catch (NotSupportedException) { }
         var report = new Report
         {
             File = inputs.File, Results = results, Charts = charts, Comparison = comparison, DecisionTable = table,
+            SampleSize = new SampleSizeReport { Trial = inputs.File.Trial, Source = inputs.File.Path, Doses = inputs.File.Doses, Analysis = sampleSize },
             CommandLine = commandLine, Created = DateTimeOffset.UtcNow,
         };
         if (format == "html")
             Commands.Emit(stream => Commands.WriteText(stream, w => HtmlReport.Write(report, w)), o.Out, stdout);
+        else if (format == "docx")
+            Commands.Emit(stream => DocxReport.Write(report, stream), o.Out, stdout);
         else
         {
             string dir = Path.GetDirectoryName(Path.GetFullPath(o.Out)) ?? ".";
@@ -85,7 +121,45 @@ public static class PlotCommand
         return Commands.Set(inputs, "monte-carlo", n, options.Seed, results);
     }
 
-    internal static IReadOnlyList<(string Name, SvgDocument Svg)> Charts(RunInputs inputs, ResultSet set, IEnumerable<string> charts,
+    /// <summary>--format png|svg|pdf (the shared default "table" means PNG) and --dpi of the plot verb.</summary>
+    internal static ChartFileOptions ChartFileOptionsOf(PlotOptions o)
+    {
+        string f = o.Format.Trim().ToLowerInvariant();
+        var format = f == "table" ? ChartFormat.Png : ChartFileOptions.FromExtension(f)
+            ?? throw new CliInputException($"--format {o.Format}: plot writes png, svg or pdf");
+        int dpi = o.Dpi ?? ChartFileOptions.DefaultDpi;
+        if (dpi is < ChartFileOptions.MinDpi or > ChartFileOptions.MaxDpi)
+            throw new CliInputException($"--dpi {dpi}: must be between {ChartFileOptions.MinDpi} and {ChartFileOptions.MaxDpi}");
+        if (o.Dpi is not null && format != ChartFormat.Png) throw new CliInputException($"--dpi {dpi}: only PNG charts have a resolution (--format {f} is a vector format)");
+        return new ChartFileOptions { Format = format, Dpi = dpi };
+    }
+
+    /// <summary>
+    /// The sample-size analysis of <c>samplesize</c> with the file's protocol model (non-evaluable
+    /// rate, expansion cohort, planned N or <paramref name="markN"/>): the same engine rule (exact
+    /// when the state graph fits, unless Monte Carlo is asked for), trials and seed, so the report's
+    /// and the charts' figures are the ones <c>samplesize</c> prints.
+    /// </summary>
+    internal static SampleSizeAnalysis SampleSizeOf(RunInputs inputs, string engine, long? trials, ulong? seed, int? markN)
+    {
+        var file = inputs.File;
+        int? planned = markN ?? file.Protocol.PlannedN;
+        if (planned is < 1) throw new CliInputException($"--mark-n {planned}: must be at least 1");
+        var model = new SampleSizeModel
+        {
+            NonEvaluableRate = file.Protocol.NonEvaluableRate,
+            ExpansionCohort = file.Protocol.ExpansionCohort,
+            PlannedN = planned,
+            MinResponses = file.Protocol.MinResponses,
+        };
+        long n = trials ?? file.Trials;
+        if (n < 1) throw new CliInputException($"--trials {n}: must be at least 1");
+        var simulation = new MonteCarloOptions { Trials = n, Seed = seed ?? file.Seed };
+        bool monteCarlo = engine.Trim().ToLowerInvariant() == "monte-carlo";
+        return SampleSize.Analyze(inputs.Design, file.Scenarios, file.Target, model, simulation, monteCarlo ? 0 : StateGraph.DefaultMaxStates);
+    }
+
+    internal static IReadOnlyList<(string Name, Figure Figure)> Charts(RunInputs inputs, ResultSet set, SampleSizeAnalysis? sampleSize, IEnumerable<string> charts,
         int? markN, string designs, long compareTrials, ulong? seed, DesignCatalog catalog)
     {
         var file = inputs.File;
@@ -93,7 +167,7 @@ public static class PlotCommand
         var doseOptions = new DoseChartOptions { DoseLabels = labels };
         int? mark = markN ?? file.Protocol.PlannedN;
         if (mark is < 1) throw new CliInputException($"--mark-n {mark}: must be at least 1");
-        var list = new List<(string, SvgDocument)>();
+        var list = new List<(string, Figure)>();
         foreach (var chart in charts)
         {
             switch (chart)
@@ -105,8 +179,9 @@ public static class PlotCommand
                     list.Add(("allocation", Plots.Allocation(set.Results, doseOptions)));
                     break;
                 case "samplesize":
-                    foreach (var oc in set.Results)
-                        list.Add(($"sample-size-{Slug(oc.Scenario.Name)}", Plots.SampleSize(oc, mark, doseOptions)));
+                    if (sampleSize is null) throw new InvalidOperationException("the sample-size chart needs the sample-size analysis");
+                    foreach (var r in sampleSize.Results)
+                        list.Add(($"sample-size-{Slug(r.Scenario.Name)}", Plots.SampleSize(r, sampleSize.Model, inputs.Design, mark, doseOptions)));
                     break;
                 case "occurve":
                     var curves = new List<AplusB> { Design.ThreePlusThree(file.Doses.Count) };

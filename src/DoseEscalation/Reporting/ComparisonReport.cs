@@ -70,23 +70,8 @@ public static class ComparisonReport
     private static string SignedPercent(Estimate e) =>
         (e.Value >= 0 ? "+" : "") + Formatting.Round(100 * e.Value, 1) + $" ({Formatting.Round(100 * e.Se, 2)})";
 
-    public static void WriteCsv(ComparisonSet set, TextWriter w)
-    {
-        foreach (var d in set.Setups) w.WriteLine("# design: " + d.Summary().Replace('\n', ' '));
-        w.WriteLine("scenario,design,quantity,value,se");
-        foreach (var sc in set.Scenarios)
-        {
-            foreach (var row in sc.Designs)
-            {
-                var oc = row.Oc;
-                var rows = Quantities(row).Concat(Enumerable.Range(0, oc.DoseCount).Select(d => ($"selection_dose_{d + 1}", oc.Selection[d + 1])));
-                foreach (var (q, e) in rows)
-                    w.WriteLine($"{sc.Scenario.Name},{oc.Design},{q},{Formatting.Exact(e.Value)},{Formatting.Exact(e.Se)}");
-            }
-            if (sc.BenchmarkCorrectSelection is { } b)
-                w.WriteLine($"{sc.Scenario.Name},benchmark,p_correct_selection,{Formatting.Exact(b.Value)},{Formatting.Exact(b.Se)}");
-        }
-    }
+    /// <summary>The tidy CSV of <see cref="CsvReport"/>, with the same columns as simulate and exact.</summary>
+    public static void WriteCsv(ComparisonSet set, TextWriter w) => CsvReport.Write(set, w);
 
     public static void WriteJson(ComparisonSet set, Stream stream)
     {

@@ -1,44 +1,113 @@
+using System.Globalization;
+using DoseEscalation.Scenarios;
+
 namespace DoseEscalation.Reporting;
 
 /// <summary>
-/// Tidy CSV: one row per scenario x dose x quantity, columns
-/// <c>scenario,dose,quantity,value,se</c>; dose is 1..K, "none", or "all" for trial-level quantities.
+/// Tidy CSV of operating characteristics, one observation per row, the same columns for
+/// <c>simulate</c>, <c>exact</c> and <c>compare</c>:
+/// <c>design, scenario, dose_index, dose_label, quantity, n, value, se, engine, trials, seed, tool_version, design_options</c>
+/// (design is the design's label; design_options every option of it resolved, <c>key=value</c> joined by <c>;</c>).
+/// Per-dose quantities fill dose_index (1..K) and dose_label; "no dose selected" and the totals
+/// are their own quantities with the dose columns empty; quantities indexed by a sample size
+/// (<c>p_n_eq</c>, <c>p_n_le</c>) fill n. Exact results have se 0 and empty trials and seed.
+/// See docs/output.md for the list of quantities.
 /// </summary>
 public static class CsvReport
 {
+    public static readonly string[] Columns = ["design", "scenario", "dose_index", "dose_label", "quantity", "n", "value", "se", "engine", "trials", "seed", "tool_version", "design_options"];
+
+    /// <summary>The rows of one design over the scenarios of a simulate or exact run.</summary>
     public static void Write(ResultSet set, TextWriter w)
     {
-        foreach (var d in set.Setups) w.WriteLine("# design: " + d.Summary().Replace('\n', ' '));
-        w.WriteLine("design,engine,scenario,dose,quantity,value,se");
-        foreach (var oc in set.Results)
+        ArgumentNullException.ThrowIfNull(set);
+        var csv = new CsvTable(w, Columns);
+        var run = new Run(set.Engine, set.Trials, set.Seed, OptionsByLabel(set.Setups));
+        string label = set.Setups.Count > 0 ? set.Setups[0].Label : set.Design.Name;
+        foreach (var oc in set.Results) WriteOc(csv, run, label, oc, set.Doses);
+    }
+
+    /// <summary>The rows of every design of a comparison (the same quantities as <see cref="Write(ResultSet, TextWriter)"/>, plus the paired differences against the first design and the benchmark's P(correct selection)).</summary>
+    public static void Write(ComparisonSet set, TextWriter w)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        var csv = new CsvTable(w, Columns);
+        var run = new Run("monte-carlo", set.Trials, set.Seed, OptionsByLabel(set.Setups));
+        foreach (var sc in set.Scenarios)
         {
-            string prefix = $"{Quote(set.Design.Name)},{set.Engine},{Quote(oc.Scenario.Name)}";
-            void Row(string dose, string quantity, double value, double se) =>
-                w.WriteLine($"{prefix},{dose},{quantity},{Formatting.Exact(value)},{Formatting.Exact(se)}");
-            int k = oc.DoseCount;
-            Row("none", "selection", oc.Selection[0].Value, oc.Selection[0].Se);
-            for (int d = 0; d < k; d++)
+            foreach (var row in sc.Designs)
             {
-                string dose = Formatting.Dose(d);
-                Row(dose, "true_dlt", oc.Scenario.Dlt[d], 0);
-                Row(dose, "selection", oc.Selection[d + 1].Value, oc.Selection[d + 1].Se);
-                Row(dose, "mean_patients", oc.MeanPatients[d].Value, oc.MeanPatients[d].Se);
-                Row(dose, "mean_dlts", oc.MeanDlts[d].Value, oc.MeanDlts[d].Se);
+                WriteOc(csv, run, row.Oc.Design, row.Oc, set.Doses);
+                if (row != sc.Designs[0])
+                {
+                    Total(csv, run, row.Oc.Design, sc.Scenario.Name, "p_correct_selection_diff_vs_first", row.CorrectSelectionDifference);
+                    Total(csv, run, row.Oc.Design, sc.Scenario.Name, "share_patients_above_mtd_diff_vs_first", row.ShareAboveDifference);
+                }
             }
-            Row("all", "true_mtd", oc.TrueMtdLevel + 1, 0);
-            Row("all", "mean_n", oc.MeanN.Value, oc.MeanN.Se);
-            Row("all", "mean_total_dlts", oc.MeanTotalDlts.Value, oc.MeanTotalDlts.Se);
-            Row("all", "p_top_dose_cleared", oc.TopDoseCleared.Value, oc.TopDoseCleared.Se);
-            Row("all", "p_correct_selection", oc.CorrectSelection.Value, oc.CorrectSelection.Se);
-            Row("all", "p_select_above_mtd", oc.SelectAboveMtd.Value, oc.SelectAboveMtd.Se);
-            Row("all", "p_select_below_mtd", oc.SelectBelowMtd.Value, oc.SelectBelowMtd.Se);
-            Row("all", "share_patients_above_mtd", oc.ShareAboveMtd.Value, oc.ShareAboveMtd.Se);
-            Row("all", "p_any_patient_above_mtd", oc.AnyPatientAboveMtd.Value, oc.AnyPatientAboveMtd.Se);
-            Row("all", "p_60pct_patients_above_mtd", oc.AtLeast60PctAboveMtd.Value, oc.AtLeast60PctAboveMtd.Se);
-            for (int n = 0; n < oc.NDistribution.Length; n++)
-                if (oc.NDistribution[n] > 0) Row("all", $"p_n_eq_{n}", oc.NDistribution[n], 0);
+            if (sc.BenchmarkCorrectSelection is { } b)
+            {
+                Total(csv, run, "benchmark", sc.Scenario.Name, "p_correct_selection", b);
+                Total(csv, run, "benchmark", sc.Scenario.Name, "benchmark_patients", new Estimate(sc.BenchmarkPatients, 0));
+            }
         }
     }
 
-    private static string Quote(string s) => s.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+    private sealed record Run(string Engine, long Trials, ulong? Seed, IReadOnlyDictionary<string, string> Options);
+
+    private static Dictionary<string, string> OptionsByLabel(IReadOnlyList<Designs.Configuration.ResolvedDesign> setups) =>
+        setups.ToDictionary(d => d.Label, d => string.Join(";", d.Descriptor.AllOptions.Select(o => $"{o.Key}={Designs.Configuration.DesignOption.Format(d.Options[o.Key])}")));
+
+    private static void WriteOc(CsvTable csv, Run run, string design, OperatingCharacteristics oc, IReadOnlyList<DoseLevel> doses)
+    {
+        string scenario = oc.Scenario.Name;
+        string Label(int d) => d < doses.Count ? doses[d].Label : Formatting.Dose(d);
+        void Dose(int d, string quantity, Estimate e) =>
+            Row(csv, run, design, scenario, (d + 1).ToString(CultureInfo.InvariantCulture), Label(d), quantity, null, e);
+        for (int d = 0; d < oc.DoseCount; d++) Dose(d, "true_dlt", new Estimate(oc.Scenario.Dlt[d], 0));
+        // The true MTD: its dose, or empty dose columns and value 0 when no dose is at or below the target.
+        if (oc.TrueMtdLevel >= 0) Row(csv, run, design, scenario, (oc.TrueMtdLevel + 1).ToString(CultureInfo.InvariantCulture), Label(oc.TrueMtdLevel), "true_mtd", null, new Estimate(oc.TrueMtdLevel + 1, 0));
+        else Total(csv, run, design, scenario, "true_mtd", new Estimate(0, 0));
+        for (int d = 0; d < oc.DoseCount; d++) Dose(d, "p_select", oc.Selection[d + 1]);
+        Total(csv, run, design, scenario, "p_select_no_dose", oc.Selection[0]);
+        for (int d = 0; d < oc.DoseCount; d++) Dose(d, "mean_patients", oc.MeanPatients[d]);
+        for (int d = 0; d < oc.DoseCount; d++) Dose(d, "mean_dlts", oc.MeanDlts[d]);
+        Total(csv, run, design, scenario, "total_mean_patients", oc.MeanN);
+        Total(csv, run, design, scenario, "total_mean_dlts", oc.MeanTotalDlts);
+        Total(csv, run, design, scenario, "p_correct_selection", oc.CorrectSelection);
+        Total(csv, run, design, scenario, "p_select_above_mtd", oc.SelectAboveMtd);
+        Total(csv, run, design, scenario, "p_select_below_mtd", oc.SelectBelowMtd);
+        Total(csv, run, design, scenario, "p_top_dose_cleared", oc.TopDoseCleared);
+        Total(csv, run, design, scenario, "share_patients_at_mtd", oc.ShareAtMtd);
+        Total(csv, run, design, scenario, "share_patients_above_mtd", oc.ShareAboveMtd);
+        Total(csv, run, design, scenario, "p_any_patient_above_mtd", oc.AnyPatientAboveMtd);
+        Total(csv, run, design, scenario, "p_60pct_patients_above_mtd", oc.AtLeast60PctAboveMtd);
+        if (oc.Efficacy is { } eff)
+        {
+            for (int d = 0; d < oc.DoseCount; d++) Dose(d, "true_response", new Estimate(oc.Scenario.Response![d], 0));
+            for (int d = 0; d < oc.DoseCount; d++) Dose(d, "mean_responders", eff.RespondersPerDose[d]);
+            Total(csv, run, design, scenario, "total_mean_responders", eff.TotalResponders);
+            Total(csv, run, design, scenario, "mean_responders_at_selected", eff.RespondersAtSelected);
+            for (int r = 1; r < eff.AtLeastResponsesAtSelected.Length && eff.AtLeastResponsesAtSelected[r].Value > 0; r++)
+                Row(csv, run, design, scenario, null, null, "p_at_least_r_responses_at_selected", r.ToString(CultureInfo.InvariantCulture), eff.AtLeastResponsesAtSelected[r]);
+        }
+        for (int n = 0; n < oc.NDistribution.Length; n++)
+        {
+            if (oc.NDistribution[n] <= 0) continue;
+            string nText = n.ToString(CultureInfo.InvariantCulture);
+            Row(csv, run, design, scenario, null, null, "p_n_eq", nText, Proportion(oc.NDistribution[n], run.Trials));
+            Row(csv, run, design, scenario, null, null, "p_n_le", nText, Proportion(oc.NCumulative(n), run.Trials));
+        }
+    }
+
+    // A Monte Carlo proportion's binomial standard error; exact results (no trials) have none.
+    private static Estimate Proportion(double p, long trials) =>
+        new(p, trials > 0 ? Math.Sqrt(Math.Max(0, p * (1 - p)) / trials) : 0);
+
+    private static void Total(CsvTable csv, Run run, string design, string scenario, string quantity, Estimate e) =>
+        Row(csv, run, design, scenario, null, null, quantity, null, e);
+
+    private static void Row(CsvTable csv, Run run, string design, string scenario, string? doseIndex, string? doseLabel, string quantity, string? n, Estimate e) =>
+        csv.Row(design, scenario, doseIndex, doseLabel, quantity, n, Formatting.Exact(e.Value), Formatting.Exact(e.Se), run.Engine,
+            run.Trials > 0 ? run.Trials.ToString(CultureInfo.InvariantCulture) : null, run.Seed?.ToString(CultureInfo.InvariantCulture), ToolInfo.Version,
+            run.Options.TryGetValue(design, out var options) ? options : null);
 }

@@ -24,23 +24,29 @@ public static class Gallery
         new Scenario("S3", [0.20, 0.35, 0.50]) { Rationale = "only the lowest dose is safe" },
     ];
 
-    /// <summary>Writes the gallery SVGs into <paramref name="directory"/> (created if needed) and returns the paths written.</summary>
+    /// <summary>Resolution of the gallery's PNG files (lower than the 300 dpi default, to keep the repository small).</summary>
+    public const int PngDpi = 96;
+
+    /// <summary>Writes each gallery chart as SVG and PNG into <paramref name="directory"/> (created if needed) and returns the paths written.</summary>
     public static IReadOnlyList<string> Write(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Directory.CreateDirectory(directory);
         var written = new List<string>();
-        foreach (var (name, svg) in Build())
+        foreach (var (name, figure) in Build())
         {
-            string path = Path.Combine(directory, $"{name}.svg");
-            svg.Save(path);
-            written.Add(path);
+            string svg = Path.Combine(directory, $"{name}.svg");
+            figure.Save(svg, new ChartFileOptions { Format = ChartFormat.Svg });
+            string png = Path.Combine(directory, $"{name}.png");
+            figure.Save(png, new ChartFileOptions { Format = ChartFormat.Png, Dpi = PngDpi });
+            written.Add(svg);
+            written.Add(png);
         }
         return written;
     }
 
     /// <summary>The gallery charts by file name (without extension).</summary>
-    public static IReadOnlyList<(string Name, SvgDocument Svg)> Build()
+    public static IReadOnlyList<(string Name, Figure Figure)> Build()
     {
         var threePlusThree = Design.ThreePlusThree(3);
         var noDeescalation = Design.ThreePlusThree(3, deescalate: false);

@@ -45,11 +45,10 @@ public static class HtmlReport
             }
         }
         w.WriteLine("<h2>Charts</h2>");
-        foreach (var (name, svg) in report.Charts)
+        foreach (var (name, figure) in report.Charts)
         {
             w.WriteLine($"<figure id=\"{E(name)}\">");
-            svg.WriteTo(w); // inline SVG: its labels are escaped by the XML writer
-            w.WriteLine();
+            w.Write(figure.ToSvg()); // inline SVG: its labels are escaped by the XML writer
             w.WriteLine("</figure>");
         }
         w.WriteLine($"<footer>{E(report.Footer())}</footer>");
@@ -85,13 +84,13 @@ public static class MarkdownReport
         }
         md.WriteLine("## Charts");
         md.WriteLine();
-        foreach (var (name, svg) in report.Charts)
+        foreach (var (name, figure) in report.Charts)
         {
             string file = $"{stem}-{name}.svg";
             string svgPath = Path.Combine(dir, file);
-            svg.Save(svgPath);
+            figure.Save(svgPath, new ChartFileOptions { Format = ChartFormat.Svg });
             written.Add(svgPath);
-            md.WriteLine($"![{svg.Title}]({file})");
+            md.WriteLine($"![{figure.Title}]({file})");
             md.WriteLine();
         }
         md.WriteLine("---");

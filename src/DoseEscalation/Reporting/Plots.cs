@@ -4,8 +4,9 @@ using DoseEscalation.Designs;
 namespace DoseEscalation.Reporting;
 
 /// <summary>
-/// The charts of the toolkit, one method each; every chart returns an <see cref="SvgDocument"/>
-/// (<c>Save(path)</c>, <c>ToString()</c>) and states its inputs in a caption.
+/// The charts of the toolkit, one method each. Every chart returns a <see cref="Figure"/>: its
+/// model (data and captions), the ScottPlot <see cref="ScottPlot.Plot"/> to restyle, and
+/// <c>Save(path)</c> as PNG, SVG or PDF; every caption states the chart's inputs.
 /// </summary>
 public static class Plots
 {
@@ -16,7 +17,7 @@ public static class Plots
     /// design, scenario or both), the true MTD of each series marked by a triangle, and 95%
     /// whiskers for Monte Carlo results. All results must have the same number of doses.
     /// </summary>
-    public static SvgDocument Selection(IReadOnlyList<OperatingCharacteristics> results, DoseChartOptions? options = null)
+    public static Figure Selection(IReadOnlyList<OperatingCharacteristics> results, DoseChartOptions? options = null)
     {
         options ??= new DoseChartOptions();
         int k = CheckSameDoses(results);
@@ -49,14 +50,14 @@ public static class Plots
             Width = options.Width,
             Height = options.Height,
         };
-        return ChartRenderer.Render(chart);
+        return Figure.Of(chart);
     }
 
     /// <summary>
     /// Mean patients treated per dose (bars) with mean DLTs per dose (darker, narrower bars
     /// inside), one pair per result, with 95% whiskers for Monte Carlo results.
     /// </summary>
-    public static SvgDocument Allocation(IReadOnlyList<OperatingCharacteristics> results, DoseChartOptions? options = null)
+    public static Figure Allocation(IReadOnlyList<OperatingCharacteristics> results, DoseChartOptions? options = null)
     {
         options ??= new DoseChartOptions();
         int k = CheckSameDoses(results);
@@ -88,7 +89,7 @@ public static class Plots
             Width = options.Width,
             Height = options.Height,
         };
-        return ChartRenderer.Render(chart);
+        return Figure.Of(chart);
     }
 
     /// <summary>
@@ -96,7 +97,7 @@ public static class Plots
     /// cumulative P(N &lt;= n) as a step line (right axis). <paramref name="markN"/> (e.g. 13) adds a
     /// reference line there labelled with P(N &lt;= markN).
     /// </summary>
-    public static SvgDocument SampleSize(OperatingCharacteristics oc, int? markN = null, DoseChartOptions? options = null)
+    public static Figure SampleSize(OperatingCharacteristics oc, int? markN = null, DoseChartOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(oc);
         options ??= new DoseChartOptions();
@@ -123,7 +124,7 @@ public static class Plots
             series.Add(new LineSeries { Name = "marked N", Color = Palette.Vermillion, Points = markers, Line = false, Markers = true, OnY2 = true, ShowInLegend = false });
         var chart = new Chart
         {
-            Title = options.Title ?? string.Create(Inv, $"Distribution of the total sample size N (mean {oc.MeanN.Value:0.0})"),
+            Title = options.Title ?? string.Create(Inv, $"Distribution of the total sample size N, scenario {oc.Scenario.Name} (mean {oc.MeanN.Value:0.0})"),
             Caption = Captions.Inputs([oc]),
             Description = "Bar chart of the probability of each total sample size, with the cumulative probability as a step line.",
             X = new Axis { Title = "Total sample size N", Unit = "patients", Min = 0, Max = NiceScale.Ticks(0, Math.Max(support[^1] + 1, markN ?? 0)).Max },
@@ -134,14 +135,68 @@ public static class Plots
             Width = options.Width,
             Height = options.Height,
         };
-        return ChartRenderer.Render(chart);
+        return Figure.Of(chart);
+    }
+
+    /// <summary>
+    /// The distribution of the enrolled sample size N under a protocol model (non-evaluable
+    /// patients replaced, an expansion cohort at the selected dose), as <c>samplesize</c> reports it:
+    /// P(N = n) as bars and P(N &lt;= n) as a step line, over the n holding all but 0.1% of trials.
+    /// <paramref name="markN"/> (e.g. the planned 13) adds a reference line labelled with
+    /// P(N &lt;= markN), the same figure <c>samplesize</c> prints.
+    /// </summary>
+    public static Figure SampleSize(Protocol.SampleSizeResult result, Protocol.SampleSizeModel model, IDesign design, int? markN = null, DoseChartOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(design);
+        options ??= new DoseChartOptions();
+        if (markN is < 0) throw new ArgumentOutOfRangeException(nameof(markN), markN, "a sample size is at least 0");
+        var dist = result.EnrolledDistribution;
+        int last = Math.Max(result.EnrolledQuantile(0.999), markN ?? 0);
+        var support = Enumerable.Range(0, Math.Min(dist.Length, last + 1)).Where(n => dist[n] > 0).ToList();
+        if (support.Count == 0) throw new ArgumentException("the result has an empty sample-size distribution", nameof(result));
+        double shown = support.Sum(n => dist[n]);
+        var cumulative = support.Select(n => new DataPoint(n, result.EnrolledAtMost(n).Value)).ToList();
+        var references = new List<ReferenceLine>();
+        var series = new List<Series>
+        {
+            new BarSeries { Name = "P(N = n)", Color = Palette.SkyBlue, Bars = support.Select(n => new Bar(n, dist[n])).ToList(), LinearWidth = 0.8 },
+            new LineSeries { Name = "P(N ≤ n), right axis", Color = Palette.Blue, Points = cumulative, Step = true, Markers = true, OnY2 = true },
+        };
+        if (markN is int m)
+        {
+            var cum = result.EnrolledAtMost(m);
+            references.Add(new ReferenceLine(true, m, $"P(N ≤ {m}) = {Formatting.PercentWithSe(cum)}") { Color = Palette.Vermillion });
+            series.Add(new LineSeries { Name = "marked N", Color = Palette.Vermillion, Points = [new DataPoint(m, cum.Value)], Line = false, Markers = true, OnY2 = true, ShowInLegend = false });
+        }
+        string rate = Formatting.Percent(model.NonEvaluableRate, SampleSizeReport.Digits(model.NonEvaluableRate));
+        string engine = result.Engine == "exact"
+            ? "Exact calculation (no simulation)."
+            : string.Create(Inv, $"Monte Carlo, {result.Trials:N0} trials, seed {result.Seed?.ToString(Inv) ?? "none"}.");
+        string cut = 1 - shown > 5e-4 ? string.Create(Inv, $" Sizes above {support[^1]} (probability {Formatting.Percent(1 - shown, 2)}) are not drawn.") : "";
+        var chart = new Chart
+        {
+            Title = options.Title ?? string.Create(Inv, $"Distribution of the enrolled sample size N, scenario {result.Scenario.Name} (mean {result.MeanEnrolled.Value:0.0})"),
+            Caption = $"Design: {design.Describe()}. Scenario: {Captions.Scenario(result.Scenario)}. Enrolled patients with a {rate} non-evaluable rate (replaced)"
+                + (model.ExpansionCohort > 0 ? $" and an expansion cohort of {model.ExpansionCohort} at the selected dose" : "") + $". {engine}{cut}",
+            Description = "Bar chart of the probability of each enrolled sample size, with the cumulative probability as a step line.",
+            X = new Axis { Title = "Enrolled sample size N", Unit = "patients", Min = 0, Max = NiceScale.Ticks(0, Math.Max(support[^1] + 1, markN ?? 0)).Max },
+            Y = new Axis { Title = "P(N = n)", Unit = "%", Percent = true },
+            Y2 = new Axis { Title = "P(N ≤ n)", Unit = "%", Percent = true, Min = 0, Max = 1 },
+            Series = series,
+            References = references,
+            Width = options.Width,
+            Height = options.Height,
+        };
+        return Figure.Of(chart);
     }
 
     /// <summary>
     /// The operating-characteristic curve of each A+B rule: P(escalating past a dose) against the
     /// dose's true DLT rate on [0, 1], computed exactly by <see cref="AplusB.EscalationProbability"/>.
     /// </summary>
-    public static SvgDocument OcCurve(IReadOnlyList<AplusB> designs, OcCurveOptions? options = null)
+    public static Figure OcCurve(IReadOnlyList<AplusB> designs, OcCurveOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(designs);
         if (designs.Count == 0) throw new ArgumentException("need at least one design", nameof(designs));
@@ -171,7 +226,7 @@ public static class Plots
             Width = options.Width,
             Height = options.Height,
         };
-        return ChartRenderer.Render(chart);
+        return Figure.Of(chart);
     }
 
     /// <summary>
@@ -180,7 +235,7 @@ public static class Plots
     /// and the mean sample size. Scenarios are the categories and designs the series, in order of
     /// first appearance.
     /// </summary>
-    public static SvgDocument Comparison(IReadOnlyList<DesignComparisonRow> rows, ComparisonOptions? options = null)
+    public static Figure Comparison(IReadOnlyList<DesignComparisonRow> rows, ComparisonOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(rows);
         if (rows.Count == 0) throw new ArgumentException("need at least one row", nameof(rows));
@@ -230,7 +285,7 @@ public static class Plots
         if (sources.Count > 0) captionParts.Add($"{Captions.Capitalize(string.Join("; ", sources))}.");
         if (rows.Any(r => r.CorrectSelection.Se > 0 || r.ShareAboveMtd.Se > 0 || r.MeanN.Se > 0)) captionParts.Add("Whiskers: 95% intervals (normal approximation).");
         if (benchmarks.Count > 0) captionParts.Add("Dashed segments: P(correct selection) of the nonparametric optimal benchmark (O'Quigley, Paoletti & Maccario 2002) with the same patients, the usual reference ceiling; a design can exceed it where the true MTD is not the dose closest to the target or is the top dose.");
-        return ChartRenderer.RenderPanels(options.Title ?? "Designs compared across scenarios", string.Join(" ", captionParts), panels,
+        return Figure.OfPanels(options.Title ?? "Designs compared across scenarios", string.Join(" ", captionParts), panels,
             "Three bar-chart panels comparing designs across scenarios: probability of correct selection, share of patients above the true MTD, and mean sample size.");
     }
 

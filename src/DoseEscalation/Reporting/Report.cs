@@ -9,8 +9,10 @@ public sealed record Report
     public required ScenarioFile File { get; init; }
     public required ResultSet Results { get; init; }
     /// <summary>Charts by stable file name (without extension), in display order.</summary>
-    public required IReadOnlyList<(string Name, SvgDocument Svg)> Charts { get; init; }
+    public required IReadOnlyList<(string Name, Figure Figure)> Charts { get; init; }
     public ComparisonSet? Comparison { get; init; }
+    /// <summary>The sample-size analysis under the file's protocol model, the one <c>samplesize</c> prints; null to report only the design's own N.</summary>
+    public SampleSizeReport? SampleSize { get; init; }
     public DecisionTable? DecisionTable { get; init; }
     /// <summary>The command that produced the report, for the reproducibility footer.</summary>
     public required string CommandLine { get; init; }
@@ -68,11 +70,32 @@ public sealed record Report
                     .Concat(Enumerable.Range(0, oc.DoseCount).Select(d => $"{Formatting.Round(oc.MeanPatients[d].Value, 2)} ({Formatting.Round(oc.MeanDlts[d].Value, 2)} DLTs)"))
                     .ToArray()).ToList()));
 
-        int maxN = Results.Results.Max(oc => oc.NDistribution.Length) - 1;
-        var support = Enumerable.Range(0, maxN + 1).Where(n => Results.Results.Any(oc => n < oc.NDistribution.Length && oc.NDistribution[n] > 0)).ToList();
-        yield return new ReportSection("Sample size", ["P(N <= n): the probability that the trial needs at most n patients."],
-            new ReportTable(["scenario", .. support.Select(n => $"n = {n}")],
-                Results.Results.Select(oc => new[] { oc.Scenario.Name }.Concat(support.Select(n => Formatting.Percent(oc.NCumulative(n)))).ToArray()).ToList()));
+        if (SampleSize is { } ss)
+        {
+            var a = ss.Analysis;
+            var m = a.Model;
+            string cover = Formatting.Percent(m.Coverage, SampleSizeReport.Digits(m.Coverage));
+            string model = $"non-evaluable rate {Formatting.Percent(m.NonEvaluableRate, SampleSizeReport.Digits(m.NonEvaluableRate))} (replaced), expansion cohort {m.ExpansionCohort} at the selected dose";
+            var header = new List<string> { "scenario", "mean evaluable N", "mean enrolled N", $"enrolled N covering {cover}" };
+            if (m.PlannedN is { } p) header.AddRange([$"P(enrolled N <= {p})", $"P(evaluable N <= {p})"]);
+            yield return new ReportSection("Sample size",
+                [$"Enrolled and evaluable patients under the file's protocol model ({model}), as `dose-escalation samplesize` computes them; engine: {ss.EngineLine()}.",
+                 ss.Statement()],
+                new ReportTable(header, a.Results.Select(r =>
+                {
+                    var cells = new List<string> { r.Scenario.Name, Formatting.MeanWithSe(r.MeanEvaluable, 1), Formatting.MeanWithSe(r.MeanEnrolled, 1), Formatting.Int(r.EnrolledQuantile(m.Coverage)) };
+                    if (m.PlannedN is { } p) cells.AddRange([Formatting.PercentWithSe(r.EnrolledAtMost(p)), Formatting.PercentWithSe(r.EvaluableAtMost(p))]);
+                    return cells.ToArray();
+                }).ToList()));
+        }
+        else
+        {
+            int maxN = Results.Results.Max(oc => oc.NDistribution.Length) - 1;
+            var support = Enumerable.Range(0, maxN + 1).Where(n => Results.Results.Any(oc => n < oc.NDistribution.Length && oc.NDistribution[n] > 0)).ToList();
+            yield return new ReportSection("Sample size", ["P(N <= n): the probability that the trial needs at most n patients (no patient replaced, no expansion)."],
+                new ReportTable(["scenario", .. support.Select(n => $"n = {n}")],
+                    Results.Results.Select(oc => new[] { oc.Scenario.Name }.Concat(support.Select(n => Formatting.Percent(oc.NCumulative(n)))).ToArray()).ToList()));
+        }
 
         if (Comparison is { } cmp)
             yield return new ReportSection("Comparison with other designs",
@@ -89,7 +112,7 @@ public sealed record Report
 
     /// <summary>The reproducibility footer.</summary>
     internal string Footer() =>
-        $"dose-escalation {ToolInfo.Version}; engine {Results.Engine}"
+        $"{ToolInfo.Describe()}; engine {Results.Engine}"
         + (Results.Engine == "exact" ? "" : $", {Formatting.Int(Results.Trials)} trials, seed {Results.Seed}")
         + $"; scenario file {File.Path}; created {Created.UtcDateTime:yyyy-MM-dd HH:mm} UTC; command: {CommandLine}";
 

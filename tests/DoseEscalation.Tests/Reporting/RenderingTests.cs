@@ -78,7 +78,7 @@ public class RenderingTests
         string file = System.IO.Path.Combine(Repo.Root, "scenarios", "henan-bcma-car-nk-13-patients.yaml");
         var err = new StringWriter();
         Assert.Equal(0, CliEntry.Run(["report", file, "--out", html, "--designs", "3+3,boin", "--compare-trials", "2000"], new StringWriter(), err));
-        Assert.Equal(0, CliEntry.Run(["plot", file, "--out", dir, "--designs", "3+3,boin", "--trials", "2000"], new StringWriter(), err));
+        Assert.Equal(0, CliEntry.Run(["plot", file, "--out", dir, "--format", "svg", "--designs", "3+3,boin", "--trials", "2000"], new StringWriter(), err));
         string text = File.ReadAllText(html);
         Assert.DoesNotContain("http://", text.Replace("http://www.w3.org/2000/svg", ""));
         Assert.DoesNotContain("https://", text);

@@ -1,0 +1,60 @@
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using DoseEscalation.Tests.Scenarios;
+using CliEntry = DoseEscalation.Cli.Cli;
+
+namespace DoseEscalation.Tests.Cli;
+
+/// <summary>The tool installs as the README says, and says what it is.</summary>
+public class InstallTests
+{
+    private static string Run(params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = CliEntry.Run(args, o, e);
+        Assert.True(code == 0, e.ToString());
+        return o.ToString();
+    }
+
+    [Fact]
+    public void Version_prints_the_version_and_the_commit_it_was_built_from()
+    {
+        string version = Run("--version").Trim();
+        Assert.Matches(new Regex(@"^dose-escalation \d+\.\d+\.\d+ \(commit [0-9a-f]{12}\)$"), version);
+        Assert.StartsWith(DoseEscalation.Reporting.ToolInfo.Commit![..12], version.Split("commit ")[1]);
+    }
+
+    [Fact]
+    public void Help_names_the_documentation_by_what_it_is_not_by_a_source_path()
+    {
+        var texts = new List<string> { Run("--help") };
+        foreach (var verb in new[] { "simulate", "exact", "compare", "table", "samplesize", "plot", "report", "bench" })
+            texts.Add(Run(verb, "--help"));
+        foreach (var t in texts)
+        {
+            Assert.DoesNotContain("docs/", t);
+            Assert.DoesNotContain(".md", t);
+        }
+        Assert.Contains("README", texts[0]);
+    }
+
+    [Fact]
+    public void The_cli_packs_as_the_dose_escalation_tool_and_the_library_with_its_xml_docs()
+    {
+        var cli = XDocument.Load(Path.Combine(Repo.Root, "src", "DoseEscalation.Cli", "DoseEscalation.Cli.csproj"));
+        string? Prop(XDocument d, string name) => d.Descendants(name).FirstOrDefault()?.Value;
+        Assert.Equal("true", Prop(cli, "PackAsTool"));
+        Assert.Equal("dose-escalation", Prop(cli, "ToolCommandName"));
+        Assert.Equal("DoseEscalation.Cli", Prop(cli, "PackageId"));
+        var lib = XDocument.Load(Path.Combine(Repo.Root, "src", "DoseEscalation", "DoseEscalation.csproj"));
+        Assert.Equal("true", Prop(lib, "GenerateDocumentationFile"));
+        Assert.StartsWith("MIT License", File.ReadAllText(Path.Combine(Repo.Root, "LICENSE")));
+        string readme = File.ReadAllText(Path.Combine(Repo.Root, "README.md"));
+        Assert.Contains("dotnet pack -c Release -o nupkg", readme);
+        Assert.Contains("dotnet tool install --global --add-source ./nupkg DoseEscalation.Cli", readme);
+        string ci = File.ReadAllText(Path.Combine(Repo.Root, ".ci", "run"));
+        Assert.Contains("dotnet tool install --tool-path", ci);
+        Assert.Contains("\"$tools/dose-escalation\" --version", ci);
+    }
+}
