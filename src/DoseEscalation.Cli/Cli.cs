@@ -26,7 +26,7 @@ public static class Cli
         int code = Ok;
         var root = new RootCommand("dose-escalation " + Reporting.ToolInfo.Version
             + ": phase I dose-escalation designs, simulated and exact operating characteristics. "
-            + "Documentation: the docs folder of the source distribution (scenario format, designs, outputs).");
+            + "Documentation: the README shipped with the package and the project's guides (scenario file format, designs, output formats, sample size, charts, conduct).");
         void Verb(Command command, Func<ParseResult, int> run)
         {
             command.SetAction(pr => code = Guard(stderr, () => run(pr)));
@@ -162,7 +162,7 @@ public static class Cli
         });
 
         var report = new Command("report", "One self-contained HTML page, a Word document (docx) or Markdown with SVGs beside it: inputs, design rules, results, all charts, reproducibility footer.");
-        var repIn = new InputFlags(report, catalog, multi: false, formats: ["html", "md", "docx"], outDoc: "File to write the report to (required); its extension (.html, .md, .docx) chooses the format when --format is not given.", defaultFormat: "table");
+        var repIn = new InputFlags(report, catalog, multi: false, formats: ["html", "md", "docx"], outDoc: "File to write the report to (required); its extension (html, md or docx) chooses the format when --format is not given.", defaultFormat: "table");
         var repEngine = Flags.Choice("--engine", "Engine: exact where the design allows (auto), exact, or monte-carlo", "auto", "exact", "monte-carlo");
         var repTrials = Flags.Long("--trials", "Monte Carlo trials per scenario (default: the file's).", 1);
         var repSeed = Flags.Seed("Random seed (default: the file's).");

@@ -79,7 +79,7 @@ public class CommandLineTests
     [InlineData("simulate --seed -1", "--seed -1: expected a whole number")]
     [InlineData("simulate --trials 0", "--trials 0: must be at least 1")]
     [InlineData("simulate --format xml", "--format xml: expected table, csv or json")]
-    [InlineData("plot --format json --out x", "--format json: expected svg")]
+    [InlineData("plot --format json --out x", "--format json: expected png, svg or pdf")]
     [InlineData("simulate --design boin --cutoff-eli 1.5", "--cutoff-eli 1.5: must be in (0, 1)")]
     [InlineData("simulate --design boin --skeleton 0.1,0.2,0.3", "design 'boin' takes no option 'skeleton'")]
     [InlineData("simulate --design 3+3 --cohort-size 2", "cohort_size")]

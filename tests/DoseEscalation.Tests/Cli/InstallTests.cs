@@ -29,7 +29,7 @@ public class InstallTests
     public void Help_names_the_documentation_by_what_it_is_not_by_a_source_path()
     {
         var texts = new List<string> { Run("--help") };
-        foreach (var verb in new[] { "simulate", "exact", "compare", "table", "samplesize", "plot", "report", "bench" })
+        foreach (var verb in new[] { "simulate", "exact", "compare", "table", "next", "samplesize", "plot", "report", "bench" })
             texts.Add(Run(verb, "--help"));
         foreach (var t in texts)
         {

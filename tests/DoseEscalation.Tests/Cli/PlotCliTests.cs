@@ -45,7 +45,7 @@ public class PlotCliTests
     [InlineData("plot --charts selection", "--out DIR")]
     [InlineData("plot --dlt 0.1,2 --charts selection", "is not a probability")]
     [InlineData("report --format pdf", "--format pdf: expected html, md or docx")]
-    [InlineData("plot --format jpg --charts selection", "--format jpg: plot writes png, svg or pdf")]
+    [InlineData("plot --format jpg --charts selection", "--format jpg: expected png, svg or pdf")]
     [InlineData("plot --format svg --dpi 150 --charts selection", "--dpi 150: only PNG charts")]
     [InlineData("plot --dpi 5 --charts selection", "--dpi 5: must be between 48 and 1200")]
     [InlineData("report --dlt 0.1,0.2", "--out PATH")]
