@@ -49,7 +49,7 @@ public static class Cli
                 _ => Usage,
             };
         }
-        catch (Exception ex) when (ex is CliInputException or ScenarioFileException or DesignSpecException or StateSpaceTooLargeException)
+        catch (Exception ex) when (ex is CliInputException or ScenarioFileException or DesignSpecException or StateSpaceTooLargeException or ResourceLimitException)
         {
             stderr.WriteLine($"dose-escalation: error: {ex.Message}");
             return BadInput;

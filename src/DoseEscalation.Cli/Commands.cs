@@ -29,7 +29,7 @@ public static class Commands
             _ => throw new CliInputException($"--method {o.Method}: expected auto, graph or loop"),
         };
         long trials = o.Trials ?? inputs.File.Trials;
-        if (trials < 1) throw new CliInputException($"--trials {trials}: must be at least 1");
+        ResourceGuard.Trials(trials, "--trials");
         if (o.Threads < 0) throw new CliInputException($"--threads {o.Threads}: must be 0 (all cores) or more");
         var options = new MonteCarloOptions { Trials = trials, Seed = o.Seed ?? inputs.File.Seed, Threads = o.Threads, Method = method };
         var file = inputs.File;
@@ -46,6 +46,7 @@ public static class Commands
         var inputs = RunInputs.Resolve(o);
         Warn(inputs, o, stderr);
         if (o.MaxStates < 1) throw new CliInputException($"--max-states {o.MaxStates}: must be at least 1");
+        ResourceGuard.StateGraph(inputs.Design, o.MaxStates, "--max-states");
         var graph = StateGraph.For(inputs.Design, o.MaxStates);
         var file = inputs.File;
         if (o.Paths is { } cohorts)

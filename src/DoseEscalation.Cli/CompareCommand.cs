@@ -17,7 +17,7 @@ public static class CompareCommand
         if (o.CohortSize < 1) throw new CliInputException($"--cohort-size {o.CohortSize}: must be at least 1");
         if (o.Threads < 0) throw new CliInputException($"--threads {o.Threads}: must be 0 (all cores) or more");
         long trials = o.Trials ?? 100_000;
-        if (trials < 1) throw new CliInputException($"--trials {trials}: must be at least 1");
+        ResourceGuard.Trials(trials, "--trials");
         var names = o.Designs.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (names.Length == 0) throw new CliInputException($"--designs {o.Designs}: name at least one design");
         var designs = names.Select(name => Build(name, file, o)).ToList();

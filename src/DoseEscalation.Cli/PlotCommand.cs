@@ -46,7 +46,7 @@ public static class PlotCommand
             _ => throw new CliInputException($"--format {o.Format}: expected html or md"),
         };
         if (o.Out is null) throw new CliInputException($"--out PATH: report needs a file to write (e.g. report.{format})");
-        if (o.CompareTrials < 1) throw new CliInputException($"--compare-trials {o.CompareTrials}: must be at least 1");
+        ResourceGuard.Trials(o.CompareTrials, "--compare-trials");
         var inputs = RunInputs.Resolve(o);
         Commands.Warn(inputs, o, stderr);
         var results = Run(inputs, o.Engine, o.Trials, o.Seed, interactive && !o.Quiet);
@@ -76,6 +76,7 @@ public static class PlotCommand
         var file = inputs.File;
         string e = engine.Trim().ToLowerInvariant();
         if (e is not ("auto" or "exact" or "monte-carlo")) throw new CliInputException($"--engine {engine}: expected auto, exact or monte-carlo");
+        if (trials is { } given) ResourceGuard.Trials(given, "--trials"); // checked even when the exact engine leaves it unused
         StateGraph? graph = null;
         if (e != "monte-carlo")
         {
@@ -85,7 +86,7 @@ public static class PlotCommand
         if (graph is not null)
             return Commands.Set(inputs, "exact", 0, null, file.Scenarios.Select(s => ExactEngine.Run(graph, s, file.Target)).ToList());
         long n = trials ?? file.Trials;
-        if (n < 1) throw new CliInputException($"--trials {n}: must be at least 1");
+        ResourceGuard.Trials(n, "--trials");
         var options = new MonteCarloOptions { Trials = n, Seed = seed ?? file.Seed };
         var results = Progress.Run(progress, file.Scenarios.Count * n, "Simulating", report =>
             file.Scenarios.Select((s, i) => MonteCarloEngine.Run(inputs.Design, s, file.Target, options with { Progress = d => report(i * n + d) })).ToList());
@@ -136,7 +137,7 @@ public static class PlotCommand
         var file = inputs.File;
         var names = designs.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (names.Length < 2) return null;
-        if (trials < 1) throw new CliInputException($"--trials {trials}: must be at least 1");
+        ResourceGuard.Trials(trials, "--trials");
         var list = names.Select(name =>
         {
             var spec = string.Equals(name, inputs.Design.Name, StringComparison.OrdinalIgnoreCase) ? file.Design : new DesignSpec { Name = name };

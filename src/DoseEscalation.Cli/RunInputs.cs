@@ -9,12 +9,12 @@ public sealed record RunInputs(ScenarioFile File, IDesign Design)
     public static RunInputs Resolve(InputOptions o)
     {
         ScenarioFile file = o.File is { } path ? ScenarioFileReader.Load(path)
-            : o.Dlt is not null ? CommandLineFile(ParseProbabilities(o.Dlt, "--dlt"))
+            : o.Dlt is not null ? CommandLineFile(ParseDoses(o.Dlt))
             : BuiltInScenarios.Default();
 
         if (o.File is not null && o.Dlt is not null)
         {
-            var dlt = ParseProbabilities(o.Dlt, "--dlt");
+            var dlt = ParseDoses(o.Dlt);
             if (dlt.Count != file.Doses.Count)
                 throw new CliInputException($"--dlt {o.Dlt}: has {dlt.Count} probabilities but {file.Path} has {file.Doses.Count} dose levels");
             file = file with { Scenarios = [new Scenario("command-line", dlt)] };
@@ -61,6 +61,13 @@ public sealed record RunInputs(ScenarioFile File, IDesign Design)
         Design = new DesignSpec(),
         Scenarios = [new Scenario("command-line", dlt)],
     };
+
+    /// <summary>--dlt: its probabilities, at most <see cref="ResourceGuard.MaxDoses"/> of them (counted before any is parsed).</summary>
+    private static IReadOnlyList<double> ParseDoses(string text)
+    {
+        ResourceGuard.Doses(text.Count(c => c == ',') + 1, "--dlt");
+        return ParseProbabilities(text, "--dlt");
+    }
 
     public static IReadOnlyList<double> ParseProbabilities(string text, string option)
     {

@@ -58,8 +58,9 @@ public static class SampleSizeCommand
         var file = inputs.File;
         var model = Model(o, file.Protocol);
         long trials = o.Trials ?? file.Trials;
-        if (trials < 1) throw new CliInputException($"--trials {trials}: must be at least 1");
+        ResourceGuard.Trials(trials, "--trials");
         if (o.MaxStates < 1) throw new CliInputException($"--max-states {o.MaxStates}: must be at least 1");
+        ResourceGuard.StateGraph(inputs.Design, o.MaxStates, "--max-states");
         if (o.Threads < 0) throw new CliInputException($"--threads {o.Threads}: must be 0 (all cores) or more");
         var simulation = new MonteCarloOptions { Trials = trials, Seed = o.Seed ?? file.Seed, Threads = o.Threads };
         var analysis = SampleSize.Analyze(inputs.Design, file.Scenarios, file.Target, model, simulation, o.MaxStates);

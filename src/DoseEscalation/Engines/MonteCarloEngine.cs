@@ -12,6 +12,7 @@ public static class MonteCarloEngine
     public static OperatingCharacteristics Run(IDesign design, Scenario scenario, double target, MonteCarloOptions options)
     {
         options.Validate();
+        ResourceGuard.Design(design);
         StateGraph? graph = options.Method switch
         {
             SimulationMethod.TrialLoop => null,
@@ -56,6 +57,7 @@ public static class MonteCarloEngine
     public static OperatingCharacteristics RunTrialLoop(IDesign design, Scenario scenario, double target, MonteCarloOptions options)
     {
         options.Validate();
+        ResourceGuard.Design(design);
         if (scenario.DoseCount != design.DoseCount)
             throw new ArgumentException($"scenario '{scenario.Name}' has {scenario.DoseCount} doses but the design has {design.DoseCount}");
         int mtd = scenario.TrueMtdLevel(target);

@@ -57,6 +57,8 @@ public static class ScenarioFileReader
             var trial = Trial(Required<YamlMappingNode>(root, "", "trial"));
             var dosesNode = Required<YamlSequenceNode>(root, "", "doses");
             if (dosesNode.Children.Count == 0) throw Error("doses", dosesNode, "[]", "the dose list is empty");
+            if (dosesNode.Children.Count > ResourceGuard.MaxDoses)
+                throw Error("doses", dosesNode, null, $"{dosesNode.Children.Count} dose levels, more than the maximum of {ResourceGuard.MaxDoses}");
             var doses = dosesNode.Children.Select((n, i) => Dose(n, $"doses[{i}]")).ToList();
             double target = Optional(root, "", "target", (n, f) => Probability(n, f, open: true)) ?? 0.30;
             var design = root.Children.TryGetValue(new YamlScalarNode("design"), out var dn)
@@ -72,8 +74,8 @@ public static class ScenarioFileReader
             {
                 var m = Mapping(sim, "simulation");
                 Keys(m, "simulation", "trials", "seed");
-                trials = Optional(m, "simulation", "trials", (n, f) => Integer(n, f, 1, long.MaxValue)) ?? trials;
-                seed = Optional(m, "simulation", "seed", (n, f) => (ulong)Integer(n, f, 0, long.MaxValue)) ?? seed;
+                trials = Optional(m, "simulation", "trials", (n, f) => Integer(n, f, 1, ResourceGuard.MaxTrials)) ?? trials;
+                seed = Optional(m, "simulation", "seed", Seed) ?? seed;
             }
             var protocol = root.Children.TryGetValue(new YamlScalarNode("protocol"), out var pn) ? Protocol(pn, "protocol") : new ProtocolOptions();
             try { DesignRegistry.Create(design, doses.Count, target); }
@@ -204,6 +206,14 @@ public static class ScenarioFileReader
                 return v;
             }
             throw Error(field, node, Show(node), "expected a whole number");
+        }
+
+        /// <summary>A seed, 0 to 2^64 - 1, as <c>--seed</c> takes it.</summary>
+        private ulong Seed(YamlNode node, string field)
+        {
+            if (node is YamlScalarNode s && ulong.TryParse(s.Value?.Replace("_", ""), NumberStyles.None, CultureInfo.InvariantCulture, out ulong v))
+                return v;
+            throw Error(field, node, Show(node), "expected a whole number from 0 to 18446744073709551615");
         }
 
         private bool Boolean(YamlNode node, string field) =>
