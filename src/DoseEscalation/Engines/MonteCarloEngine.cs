@@ -83,7 +83,17 @@ public static class MonteCarloEngine
     {
         long batches = (options.Trials + options.BatchSize - 1) / options.BatchSize;
         long done = 0;
-        Parallel.For(0L, batches, new ParallelOptions { MaxDegreeOfParallelism = options.EffectiveThreads },
+        try
+        {
+            RunParallel();
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
+        {
+            // A worker's own exception (e.g. a design breaking its contract), not the wrapper Parallel.For puts round it.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.Flatten().InnerExceptions[0]).Throw();
+        }
+
+        void RunParallel() => Parallel.For(0L, batches, new ParallelOptions { MaxDegreeOfParallelism = options.EffectiveThreads },
             localInit,
             (batch, _, local) =>
             {

@@ -156,6 +156,37 @@ public class LimitsTests
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir));
     }
 
+    /// <summary>A design that breaks its contract in one chosen way.</summary>
+    private sealed class Faulty(Decision decision) : IDesign
+    {
+        public string Name => "faulty";
+        public int DoseCount => 3;
+        public int MaxCohortSize => 3;
+        public int MaxPatients => 9;
+        public bool ReadsLastCohort => false;
+        public Decision Decide(in TrialState state) => decision;
+        public string Describe() => "faulty";
+    }
+
+    [Theory]
+    [InlineData(DecisionKind.Treat, 0, 0)]   // a cohort of 0 would loop forever
+    [InlineData(DecisionKind.Treat, 0, -2)]
+    [InlineData(DecisionKind.Treat, 3, 3)]   // level out of range
+    [InlineData(DecisionKind.Treat, -1, 3)]
+    [InlineData(DecisionKind.Treat, 0, 4)]   // larger than its largest cohort
+    [InlineData(DecisionKind.Stop, 7, 0)]    // selects a level that does not exist
+    [InlineData(DecisionKind.Stop, -2, 0)]
+    public void Per_patient_loops_check_every_decision(DecisionKind kind, int level, int cohort)
+    {
+        var design = new Faulty(new Decision(kind, level, cohort));
+        var scenario = new Scenario("s", [0.1, 0.2, 0.3]);
+        var options = new MonteCarloOptions { Trials = 10, Threads = 1, Method = SimulationMethod.TrialLoop };
+        Assert.Throws<DesignContractException>(() => MonteCarloEngine.RunTrialLoop(design, scenario, 0.3, options));
+        Assert.Throws<DesignContractException>(() => SampleSizeSimulation.Run(design, scenario, 0.3, new SampleSizeModel(), options));
+        var ex = Record.Exception(() => ComparisonEngine.Run([design], scenario, 0.3, options with { MaxStates = 1 }, 0));
+        Assert.IsType<DesignContractException>(ex);
+    }
+
     internal static string Yaml(string extra) =>
         "trial: {name: t}\ndoses: [D1, D2, D3]\nscenarios:\n  - name: s\n    dlt: [0.1, 0.2, 0.3]\n" + extra;
 }
