@@ -36,6 +36,7 @@ public static class Cli
         var options = ((Parsed<object>)parsed).Value;
         try
         {
+            OutputFile.Check(options); // an unusable --out fails before any work
             return options switch
             {
                 SimulateOptions o => Commands.Simulate(o, stdout, stderr, interactive),

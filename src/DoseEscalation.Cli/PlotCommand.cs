@@ -15,7 +15,7 @@ public static class PlotCommand
         if (o.Out is null && o.Gallery is null) throw new CliInputException("--out DIR: plot needs a folder to write the SVG files into");
         if (o.Gallery is { } galleryDir)
         {
-            foreach (var path in Gallery.Write(galleryDir)) stdout.WriteLine(path);
+            foreach (var path in OutputFile.Cli(() => Gallery.Write(galleryDir))) stdout.WriteLine(path);
             return Cli.Ok;
         }
         var charts = o.Charts.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(c => c.ToLowerInvariant()).ToList();
@@ -26,14 +26,10 @@ public static class PlotCommand
         Commands.Warn(inputs, o, stderr);
         var results = Run(inputs, o.Engine, o.Trials, o.Seed, interactive && !o.Quiet);
         var svgs = Charts(inputs, results, charts, o.MarkN, o.Designs, o.Trials ?? 100_000, o.Seed);
-        // Everything is drawn before anything is written: a failure leaves no partial set of files.
-        Directory.CreateDirectory(o.Out!);
-        foreach (var (name, svg) in svgs)
-        {
-            string path = Path.Combine(o.Out!, name + ".svg");
-            svg.Save(path);
-            stdout.WriteLine(path);
-        }
+        // Everything is drawn before anything is written, and the set is written all or nothing.
+        var written = OutputFile.Cli(() => AtomicOutput.WriteFolder(o.Out!,
+            svgs.Select(s => (s.Name + ".svg", AtomicOutput.Text(s.Svg.ToString()))).ToList(), o.File));
+        foreach (var path in written) stdout.WriteLine(path);
         return Cli.Ok;
     }
 
@@ -65,7 +61,7 @@ public static class PlotCommand
         {
             string dir = Path.GetDirectoryName(Path.GetFullPath(o.Out)) ?? ".";
             if (!Directory.Exists(dir)) throw new CliInputException($"--out {o.Out}: the folder {dir} does not exist");
-            foreach (var path in MarkdownReport.Write(report, o.Out)) stdout.WriteLine(path);
+            foreach (var path in OutputFile.Cli(() => MarkdownReport.Write(report, o.Out, o.File))) stdout.WriteLine(path);
         }
         return Cli.Ok;
     }

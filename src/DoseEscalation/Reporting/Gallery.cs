@@ -28,15 +28,7 @@ public static class Gallery
     public static IReadOnlyList<string> Write(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        Directory.CreateDirectory(directory);
-        var written = new List<string>();
-        foreach (var (name, svg) in Build())
-        {
-            string path = Path.Combine(directory, $"{name}.svg");
-            svg.Save(path);
-            written.Add(path);
-        }
-        return written;
+        return AtomicOutput.WriteFolder(directory, Build().Select(c => ($"{c.Name}.svg", AtomicFile.Writer(c.Svg.ToString()))).ToList());
     }
 
     /// <summary>The gallery charts by file name (without extension).</summary>

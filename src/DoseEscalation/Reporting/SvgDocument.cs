@@ -169,20 +169,18 @@ public sealed class SvgDocument
 /// <summary>Atomic text-file writes shared by every report writer.</summary>
 internal static class AtomicFile
 {
+    /// <summary>UTF-8 text (no BOM) through <see cref="AtomicOutput"/>, creating the folder if needed.</summary>
     public static void WriteAllText(string path, string text)
     {
-        string full = Path.GetFullPath(path);
-        string dir = Path.GetDirectoryName(full) ?? ".";
+        string dir = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
         Directory.CreateDirectory(dir);
-        string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllText(temp, text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        AtomicOutput.WriteFile(path, Writer(text));
     }
+
+    /// <summary>A stream writer of <paramref name="text"/> as UTF-8 without a BOM.</summary>
+    public static Action<Stream> Writer(string text) => stream =>
+    {
+        var bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text);
+        stream.Write(bytes, 0, bytes.Length);
+    };
 }

@@ -317,7 +317,19 @@ public static class ScenarioFileReader
 
         private string Text(YamlNode node, string field)
         {
-            if (node is YamlScalarNode { Value: { Length: > 0 } v }) return v;
+            if (node is YamlScalarNode { Value: { Length: > 0 } v })
+            {
+                // Control characters (other than tab and line breaks) cannot be written to SVG, HTML or XML, nor shown on one line.
+                for (int i = 0; i < v.Length; i++)
+                {
+                    char c = v[i];
+                    if (char.IsHighSurrogate(c) && i + 1 < v.Length && char.IsLowSurrogate(v[i + 1])) { i++; continue; }
+                    if (c is '\t' or '\n' or '\r') continue;
+                    if (char.IsControl(c) || char.IsSurrogate(c) || c is '\uFFFE' or '\uFFFF')
+                        throw Error(field, node, Show(node), $"contains the control character U+{(int)c:X4}; names and notes must be printable text");
+                }
+                return v;
+            }
             throw Error(field, node, Show(node), "expected a non-empty text");
         }
 

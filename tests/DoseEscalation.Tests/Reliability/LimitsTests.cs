@@ -119,7 +119,7 @@ public class LimitsTests
         string many = string.Join(',', Enumerable.Repeat("0.1", 300_000));
         AssertBadInput(Run("simulate", "--dlt", many), "--dlt");
         AssertBadInput(Run("exact", "--dlt", string.Join(',', Enumerable.Repeat("0.1", 101))), "--dlt");
-        var ok = Run("simulate", "--dlt", string.Join(',', Enumerable.Repeat("0.1", 100)), "--trials", "100", "--format", "csv");
+        var ok = Run("simulate", "--dlt", string.Join(',', Enumerable.Repeat("0.1", 100)), "--trials", "100", "--method", "loop", "--format", "csv");
         Assert.Equal(0, ok.Code);
         var yaml = "trial: {name: t}\ndoses: [" + string.Join(", ", Enumerable.Range(1, 101).Select(i => $"D{i}")) + "]\nscenarios:\n  - name: s\n    dlt: [" + string.Join(", ", Enumerable.Repeat("0.1", 101)) + "]\n";
         var ex = Assert.Throws<ScenarioFileException>(() => ScenarioFileReader.Parse(yaml, "t.yaml"));
