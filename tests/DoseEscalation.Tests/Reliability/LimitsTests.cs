@@ -187,6 +187,16 @@ public class LimitsTests
         Assert.IsType<DesignContractException>(ex);
     }
 
+    [Theory]
+    [InlineData(60)]
+    [InlineData(100)]
+    public void Crm_with_many_doses_and_no_skeleton_names_the_dose_count_not_a_skeleton(int doses)
+    {
+        string line = AssertBadInput(Run("simulate", "--design", "crm", "--trials", "10", "--dlt", string.Join(',', Enumerable.Repeat("0.1", doses))), $"{doses} doses");
+        Assert.DoesNotContain("skeleton = 0", line);
+        Assert.Equal(0, Run("simulate", "--design", "crm", "--trials", "10", "--dlt", string.Join(',', Enumerable.Repeat("0.1", 20))).Code);
+    }
+
     internal static string Yaml(string extra) =>
         "trial: {name: t}\ndoses: [D1, D2, D3]\nscenarios:\n  - name: s\n    dlt: [0.1, 0.2, 0.3]\n" + extra;
 }
