@@ -22,6 +22,10 @@ public static class PlotCommand
         foreach (var c in charts)
             if (!ChartNames.Contains(c)) throw new CliInputException($"--charts {o.Charts}: unknown chart '{c}' (known: {string.Join(", ", ChartNames)})");
         if (File.Exists(o.Out)) throw new CliInputException($"--out {o.Out}: is a file; plot writes several SVG files into a folder");
+        // Checked even when no comparison chart is drawn: nothing typed is silently ignored.
+        foreach (var name in o.Designs.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            if (!DesignRegistry.Names.Contains(name.ToLowerInvariant()))
+                throw new CliInputException($"--designs {o.Designs}: unknown design '{name}' (known: {string.Join(", ", DesignRegistry.Names)})");
         var inputs = RunInputs.Resolve(o);
         Commands.Warn(inputs, o, stderr);
         var results = Run(inputs, o.Engine, o.Trials, o.Seed, interactive && !o.Quiet);
