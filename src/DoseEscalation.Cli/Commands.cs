@@ -10,6 +10,10 @@ public static class Commands
     public static int Simulate(SimulateOptions o, TextWriter stdout, TextWriter stderr, bool interactive)
     {
         string engine = o.Engine.Trim().ToLowerInvariant();
+        // Checked whatever the engine, so a value the exact engine leaves unused is never silently accepted.
+        if (o.Trials is { } given) ResourceGuard.Trials(given, "--trials");
+        if (o.Threads < 0) throw new CliInputException($"--threads {o.Threads}: must be 0 (all cores) or more");
+        if (o.Method.Trim().ToLowerInvariant() is not ("auto" or "graph" or "loop")) throw new CliInputException($"--method {o.Method}: expected auto, graph or loop");
         if (engine is "exact")
             return Exact(new ExactOptions
             {

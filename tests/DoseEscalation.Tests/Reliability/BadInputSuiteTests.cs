@@ -161,6 +161,9 @@ public class BadInputSuiteTests
         Add("simulate threads-negative", new("simulate", [.. d, "--threads", "-3"], "-3", [.. d, "--threads", "1"]));
         Add("simulate method", new("simulate", [.. d, "--method", "turbo"], "turbo", [.. d, "--method", "loop"]));
         Add("simulate engine", new("simulate", [.. d, "--engine", "warp"], "warp", [.. d, "--engine", "exact"]));
+        Add("simulate exact-trials-negative", new("simulate", [.. d, "--engine", "exact", "--trials", "-5"], "-5", [.. d, "--engine", "exact", "--trials", "5"]));
+        Add("simulate exact-threads-negative", new("simulate", [.. d, "--engine", "exact", "--threads", "-3"], "-3", [.. d, "--engine", "exact", "--threads", "3"]));
+        Add("simulate exact-method", new("simulate", [.. d, "--engine", "exact", "--method", "turbo"], "turbo", [.. d, "--engine", "exact", "--method", "graph"]));
         Add("simulate format", new("simulate", [.. d, "--format", "xml"], "xml", [.. d, "--format", "json"]));
         Add("simulate p-edges", new("simulate", ["--dlt", "0,1,1.01"], "1.01", ["--dlt", "0,1,1"]));
         Add("exact max-states-0", new("exact", [.. d, "--max-states", "0"], "--max-states", [.. d, "--max-states", "1000"]));
