@@ -76,7 +76,7 @@ public static class AtomicOutput
             foreach (var (path, write) in files)
             {
                 string full = Path.GetFullPath(path);
-                string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{temps.Count}.tmp");
+                string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid().ToString("N")[..8]}.tmp");
                 temps.Add((temp, full, path));
                 Guard(path, () =>
                 {
@@ -111,7 +111,7 @@ public static class AtomicOutput
             return paths;
         }
         string full = Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar);
-        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
+        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid().ToString("N")[..8]}.tmp");
         try
         {
             Guard(directory, () => Directory.CreateDirectory(temp));
