@@ -65,19 +65,21 @@ public static class ResourceGuard
     }
 
     /// <summary>
-    /// An upper bound on the bytes a state graph of <paramref name="states"/> states of
-    /// <paramref name="design"/> needs while it is built and walked: the packed keys and their
-    /// index (with growth slack), the decisions and edges, the renumbered node arrays and the exact
-    /// engine's probability per node.
+    /// An upper bound on the bytes building a state graph of <paramref name="states"/> states of
+    /// <paramref name="design"/> and flowing probabilities through it allocates (so also on the
+    /// memory it holds at once): the packed keys, their index, the decisions and edges (each an array
+    /// that doubles as it grows, so up to 4 times the bytes it finally needs, growth garbage
+    /// included), the renumbered node arrays and the exact engine's probability per node.
+    /// A test checks it against the bytes really allocated.
     /// </summary>
     public static long EstimateStateGraphBytes(IDesign design, long states)
     {
         long k = design.DoseCount, stride = design.MaxCohortSize + 1L;
         long perState =
-            2 * (2 * (2 + 2 * k))   // packed ushort keys, array doubles as it grows
-            + 4 * 4                 // open-addressing index, load <= 1/2, doubling
-            + 2 * 12 + 2 * 4 * stride // decisions and edges (lists double)
-            + 4 * 6 + 8             // level, size, total, order, newId, totals; sort keys
+            4 * 2 * (2 + 2 * k)     // packed ushort keys
+            + 4 * 2 * 4             // open-addressing index (load <= 1/2)
+            + 4 * 12 + 4 * 4 * stride // decisions and edges (growing lists)
+            + 6 * 4 + 8             // level, size, total, totals, order, new id; sort keys
             + 2 * 4 * k             // patients and DLTs per node
             + 4 * stride            // child table
             + 8;                    // exact engine: probability per node

@@ -145,7 +145,23 @@ public class LimitsTests
         AssertBadInput(Run("exact", "--dlt", "0.1,0.2,0.3", "--max-states", "2147483647"), "2147483647");
         AssertBadInput(Run("samplesize", "--dlt", "0.1,0.2,0.3", "--max-states", "2147483647"), "2147483647");
         // The default limit fits comfortably on any machine the tool supports.
-        ResourceGuard.StateGraph(Design.ThreePlusThree(ResourceGuard.MaxDoses), StateGraph.DefaultMaxStates);
+        ResourceGuard.StateGraph(Design.ThreePlusThree(30), StateGraph.DefaultMaxStates); // about 1.9 GB: fits on a machine with 4 GB
+    }
+
+    [Theory]
+    [InlineData("3+3", 8)]
+    [InlineData("boin", 5)]
+    public void The_memory_estimate_bounds_what_building_and_walking_a_graph_allocates(string kind, int doses)
+    {
+        IDesign design = kind == "3+3" ? Design.ThreePlusThree(doses) : Design.Boin(doses, 0.3, cohortSize: 1, maxN: 18);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var graph = StateGraph.Build(design);
+        ExactEngine.NodeProbabilities(graph, new Scenario("s", Enumerable.Repeat(0.2, doses).ToList()));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long estimate = ResourceGuard.EstimateStateGraphBytes(design, graph.NodeCount);
+        Assert.True(graph.NodeCount > 1000, graph.NodeCount.ToString());
+        Assert.True(allocated <= estimate, $"{graph.NodeCount} states allocated {allocated:N0} bytes, estimate {estimate:N0}");
+        Assert.True(estimate <= 8 * allocated, $"estimate {estimate:N0} is not wildly above {allocated:N0}");
     }
 
     [Fact]
