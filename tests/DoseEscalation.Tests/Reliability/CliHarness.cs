@@ -29,10 +29,25 @@ internal static class CliHarness
 
     private static string Clip(string s) => s.Length > 500 ? s[..500] + "..." : s;
 
+    /// <summary>Every folder these tests made, under one root removed when the test process exits.</summary>
+    private static readonly string Root = CreateRoot();
+
+    private static string CreateRoot()
+    {
+        // Roots an earlier test process could not remove (the test host may end before ProcessExit finishes).
+        foreach (var stale in Directory.EnumerateDirectories(Path.GetTempPath(), "de-rel-*"))
+            try { if (Directory.GetLastWriteTimeUtc(stale) < DateTime.UtcNow.AddHours(-1)) Directory.Delete(stale, recursive: true); }
+            catch (IOException) { } catch (UnauthorizedAccessException) { }
+        string root = Path.Combine(Path.GetTempPath(), "de-rel-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(root);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { } };
+        return root;
+    }
+
     /// <summary>A fresh empty folder under the temp directory.</summary>
     public static string TempDir()
     {
-        string dir = Path.Combine(Path.GetTempPath(), "de-rel-" + Guid.NewGuid().ToString("N")[..12]);
+        string dir = Path.Combine(Root, Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(dir);
         return dir;
     }
