@@ -13,7 +13,7 @@ public static class BenchCommand
 {
     public static int Run(BenchOptions o, TextWriter stdout, Designs.Configuration.DesignCatalog catalog)
     {
-        if (o.Trials < 1) throw new CliInputException($"--trials {o.Trials}: must be at least 1");
+        ResourceGuard.Trials(o.Trials, "--trials");
         var dlt = RunInputs.ParseProbabilities(o.Dlt, "--dlt");
         var method = o.Method switch
         {

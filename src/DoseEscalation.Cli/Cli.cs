@@ -16,6 +16,9 @@ public static class Cli
 {
     public const int Ok = 0, BadInput = 1, Usage = 2;
 
+    /// <summary>Every verb, in help order.</summary>
+    public static IReadOnlyList<string> VerbNames { get; } = ["simulate", "exact", "compare", "table", "next", "samplesize", "plot", "report", "bench"];
+
     /// <param name="interactive">True when standard error is a terminal: progress may be drawn there.</param>
     /// <param name="catalog">The designs the command line knows (default: the built-in catalog).</param>
     /// <param name="stdin">Standard input (for next --data -); the console's when null.</param>
@@ -58,6 +61,7 @@ public static class Cli
             if (!SimdPaths.IsAccelerated(o.Simd)) throw new CliInputException($"--simd {pr.Given(simd)}: this CPU does not accelerate it (accelerated here: {string.Join(", ", SimdPaths.Accelerated.Select(p => p.ToString().ToLowerInvariant()))})");
             if (o.Engine == "exact" && pr.GetResult(simd) is not null) throw new UsageException("--simd applies to Monte Carlo only, not with --engine exact");
             if (o.Engine == "exact" && pr.GetResult(simMethod) is not null) throw new UsageException("--method applies to Monte Carlo only, not with --engine exact");
+            OutputFile.Check(o); // an unusable --out fails before any work
             return Commands.Simulate(o, stdout, stderr, interactive, catalog);
         });
 
@@ -71,6 +75,7 @@ public static class Cli
             var o = exIn.Bind(pr, new ExactOptions());
             o.Paths = pr.Given(paths);
             o.MaxStates = pr.Given(maxStates) ?? StateGraph.DefaultMaxStates;
+            OutputFile.Check(o); // an unusable --out fails before any work
             return Commands.Exact(o, stdout, stderr, catalog);
         });
 
@@ -83,12 +88,18 @@ public static class Cli
             o.Designs = cmpIn.DesignsValue(pr);
             cmpRun.Bind(pr, out var trials, out var seed, out int threads);
             (o.Trials, o.Seed, o.Threads) = (trials, seed, threads);
+            OutputFile.Check(o); // an unusable --out fails before any work
             return CompareCommand.Compare(o, stdout, stderr, interactive, catalog);
         });
 
         var table = new Command("table", "A design's decision table: for n patients at the current dose, the DLT counts that escalate, stay, de-escalate, eliminate.");
         var tabIn = new InputFlags(table, catalog, multi: false, formats: ["table", "csv", "md"], scenarios: false);
-        Verb(table, pr => CompareCommand.Table(tabIn.Bind(pr, new TableOptions()), stdout, catalog));
+        Verb(table, pr =>
+        {
+            var o = tabIn.Bind(pr, new TableOptions());
+            OutputFile.Check(o);
+            return CompareCommand.Table(o, stdout, catalog);
+        });
 
         var next = new Command("next", "During the trial: the design's next decision from the observed data, with its reason, what each outcome of the next cohort would do, and the final MTD.");
         var nextIn = new InputFlags(next, catalog, multi: false, formats: ["table", "md", "json"]);
@@ -108,6 +119,7 @@ public static class Cli
             o.Scenario = pr.Given(scenarioName);
             o.CohortsAhead = pr.Given(ahead) ?? 1;
             if (o.CorrectSelection is not null || o.CorrectWindow is not null) throw new UsageException("--correct-selection applies to operating characteristics, not to next");
+            OutputFile.Check(o); // an unusable --out fails before any work
             return NextCommand.Run(o, stdout, stderr, stdin ?? Console.In, catalog);
         });
 
@@ -129,6 +141,7 @@ public static class Cli
             ssRun.Bind(pr, out var trials, out var seed, out int threads);
             (o.Trials, o.Seed, o.Threads) = (trials, seed, threads);
             o.MaxStates = pr.Given(ssStates) ?? StateGraph.DefaultMaxStates;
+            OutputFile.Check(o); // an unusable --out fails before any work
             return SampleSizeCommand.Run(o, stdout, stderr, catalog);
         });
 
@@ -158,6 +171,7 @@ public static class Cli
                 if (others.Count > 0 || o.File is not null) throw new UsageException($"--gallery draws fixed inputs; it takes no other option ({string.Join(", ", others.DefaultIfEmpty("FILE"))} given)");
             }
             if (o.Engine == "exact" && o.Trials is not null) throw new UsageException("--trials applies to Monte Carlo only, not with --engine exact");
+            OutputFile.Check(o); // an unusable --out fails before any work
             return PlotCommand.Plot(o, stdout, stderr, interactive, catalog);
         });
 
@@ -177,6 +191,7 @@ public static class Cli
             (o.Trials, o.Seed, o.MarkN) = (pr.Given(repTrials), pr.Given(repSeed), pr.Given(repMark));
             o.Designs = pr.Given(repDesigns) ?? o.Designs;
             o.CompareTrials = pr.Given(repCmpTrials) ?? o.CompareTrials;
+            OutputFile.Check(o); // an unusable --out fails before any work
             return PlotCommand.Report(o, stdout, stderr, interactive, "dose-escalation " + string.Join(' ', args), catalog);
         });
 
@@ -192,6 +207,7 @@ public static class Cli
             Method = pr.Given(bMethod) ?? "graph", Designs = pr.Given(bDesigns) ?? false,
         }, stdout, catalog));
 
+        System.Diagnostics.Debug.Assert(root.Subcommands.Select(c => c.Name).SequenceEqual(VerbNames));
         var result = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (UsageError(result, root) is { } problem)
         {
@@ -217,7 +233,7 @@ public static class Cli
             stderr.WriteLine($"dose-escalation: error: {ex.Message}");
             return Usage;
         }
-        catch (Exception ex) when (ex is CliInputException or ScenarioFileException or DesignOptionException or StateSpaceTooLargeException or OptionValueException)
+        catch (Exception ex) when (ex is CliInputException or ScenarioFileException or DesignOptionException or StateSpaceTooLargeException or OptionValueException or ResourceLimitException)
         {
             stderr.WriteLine($"dose-escalation: error: {ex.Message}");
             return BadInput;

@@ -10,6 +10,8 @@ public static class Commands
 {
     public static int Simulate(SimulateOptions o, TextWriter stdout, TextWriter stderr, bool interactive, DesignCatalog catalog)
     {
+        // Checked whatever the engine, so a value the exact engine leaves unused is never silently accepted.
+        if (o.Trials is { } given) ResourceGuard.Trials(given, "--trials");
         if (o.Engine is "exact")
         {
             if (o.Trials is not null || o.Seed is not null || o.Threads != 0)
@@ -30,6 +32,7 @@ public static class Commands
             _ => SimulationMethod.Auto,
         };
         long trials = o.Trials ?? inputs.File.Trials;
+        ResourceGuard.Trials(trials, "--trials");
         var options = new MonteCarloOptions { Trials = trials, Seed = o.Seed ?? inputs.File.Seed, Threads = o.Threads, Method = method, Simd = o.Simd };
         var file = inputs.File;
         var results = Progress.Run(interactive && !o.Quiet, file.Scenarios.Count * trials, "Simulating", report =>
@@ -45,6 +48,7 @@ public static class Commands
         if (o.Paths is not null && o.Format is not ("table" or "csv")) throw new CliInputException($"--format {o.Format}: --paths writes table or csv");
         var inputs = RunInputs.Resolve(o, catalog);
         Warn(inputs, o, stderr);
+        ResourceGuard.StateGraph(inputs.Design, o.MaxStates, "--max-states");
         var graph = StateGraph.For(inputs.Design, o.MaxStates);
         var file = inputs.File;
         if (o.Paths is { } cohorts)

@@ -18,6 +18,7 @@ public static class CompareCommand
         var inputs = RunInputs.ResolveMany(o, o.Designs, DefaultComparators, catalog);
         var file = inputs.File;
         long trials = o.Trials ?? 100_000;
+        ResourceGuard.Trials(trials, "--trials");
         if (!o.Quiet)
         {
             foreach (var w in file.Warnings) stderr.WriteLine($"dose-escalation: warning: {w}");

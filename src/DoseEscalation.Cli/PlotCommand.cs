@@ -19,7 +19,7 @@ public static class PlotCommand
         if (o.Out is null && o.Gallery is null) throw new CliInputException("--out DIR: plot needs a folder to write the chart files into");
         if (o.Gallery is { } galleryDir)
         {
-            foreach (var path in Gallery.Write(galleryDir)) stdout.WriteLine(path);
+            foreach (var path in OutputFile.Cli(() => Gallery.Write(galleryDir))) stdout.WriteLine(path);
             return Cli.Ok;
         }
         var charts = o.Charts.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(c => c.ToLowerInvariant()).ToList();
@@ -38,16 +38,12 @@ public static class PlotCommand
         }
         var results = Run(inputs, o.Engine, o.Trials, o.Seed, interactive && !o.Quiet);
         var sampleSize = charts.Contains("samplesize") ? SampleSizeOf(inputs, o.Engine, o.Trials, o.Seed, o.MarkN) : null;
-        var svgs = Charts(inputs, results, sampleSize, charts, o.MarkN, o.Designs, o.Trials ?? 100_000, o.Seed, catalog);
-        // Everything is drawn before anything is written: a failure leaves no partial set of files.
-        Directory.CreateDirectory(o.Out!);
-        var encoded = svgs.Select(c => (c.Name, Bytes: c.Figure.Encode(fileOptions))).ToList();
-        foreach (var (name, bytes) in encoded)
-        {
-            string path = Path.Combine(o.Out!, name + ChartFileOptions.Extension(fileOptions.Format));
-            AtomicFile.WriteAllBytes(path, bytes);
-            stdout.WriteLine(path);
-        }
+        var figures = Charts(inputs, results, sampleSize, charts, o.MarkN, o.Designs, o.Trials ?? 100_000, o.Seed, catalog);
+        // Everything is drawn before anything is written, and the set is written all or nothing.
+        var encoded = figures.Select(c => (c.Name + ChartFileOptions.Extension(fileOptions.Format), Bytes: c.Figure.Encode(fileOptions))).ToList();
+        var written = OutputFile.Cli(() => AtomicOutput.WriteFolder(o.Out!,
+            encoded.Select(e => (e.Item1, (Action<Stream>)(s => s.Write(e.Bytes)))).ToList(), o.File));
+        foreach (var path in written) stdout.WriteLine(path);
         return Cli.Ok;
     }
 
@@ -73,6 +69,7 @@ public static class PlotCommand
         if (fromExtension is not null && fromExtension != format)
             throw new CliInputException($"--out {o.Out}: the extension says {fromExtension} but --format is {format}");
         if (o.Out is null) throw new CliInputException($"--out PATH: report needs a file to write (e.g. report.{format})");
+        ResourceGuard.Trials(o.CompareTrials, "--compare-trials");
         var inputs = RunInputs.Resolve(o, catalog);
         Commands.Warn(inputs, o, stderr);
         var results = Run(inputs, o.Engine, o.Trials, o.Seed, interactive && !o.Quiet);
@@ -96,7 +93,7 @@ public static class PlotCommand
         {
             string dir = Path.GetDirectoryName(Path.GetFullPath(o.Out)) ?? ".";
             if (!Directory.Exists(dir)) throw new CliInputException($"--out {o.Out}: the folder {dir} does not exist");
-            foreach (var path in MarkdownReport.Write(report, o.Out)) stdout.WriteLine(path);
+            foreach (var path in OutputFile.Cli(() => MarkdownReport.Write(report, o.Out, o.File))) stdout.WriteLine(path);
         }
         return Cli.Ok;
     }
@@ -106,6 +103,7 @@ public static class PlotCommand
     {
         var file = inputs.File;
         string e = engine;
+        if (trials is { } given) ResourceGuard.Trials(given, "--trials"); // checked even when the exact engine leaves it unused
         StateGraph? graph = null;
         if (e != "monte-carlo")
         {
@@ -115,6 +113,7 @@ public static class PlotCommand
         if (graph is not null)
             return Commands.Set(inputs, "exact", 0, null, file.Scenarios.Select(s => ExactEngine.Run(graph, s, file.Target)).ToList());
         long n = trials ?? file.Trials;
+        ResourceGuard.Trials(n, "--trials");
         var options = new MonteCarloOptions { Trials = n, Seed = seed ?? file.Seed };
         var results = Progress.Run(progress, file.Scenarios.Count * n, "Simulating", report =>
             file.Scenarios.Select((s, i) => MonteCarloEngine.Run(inputs.Design, s, file.Target, options with { Progress = d => report(i * n + d) })).ToList());
@@ -204,6 +203,7 @@ public static class PlotCommand
         var file = inputs.File;
         var names = designs.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (names.Length < 2) return null;
+        ResourceGuard.Trials(trials, "--trials");
         // The run's own design keeps its options; the others get their defaults and the trial's common settings.
         var setups = names.Select(name =>
         {

@@ -20,11 +20,11 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
     public static ScenarioFile LoadFile(InputOptions o, DesignCatalog catalog)
     {
         ScenarioFile file = o.File is { } path ? ScenarioFileReader.Load(path, catalog)
-            : o.Dlt is not null ? CommandLineFile(ParseProbabilities(o.Dlt, "--dlt"))
+            : o.Dlt is not null ? CommandLineFile(ParseDoses(o.Dlt))
             : BuiltInScenarios.Default();
         if (o.File is not null && o.Dlt is not null)
         {
-            var dlt = ParseProbabilities(o.Dlt, "--dlt");
+            var dlt = ParseDoses(o.Dlt);
             if (dlt.Count != file.Doses.Count)
                 throw new CliInputException($"--dlt {o.Dlt}: has {dlt.Count} probabilities but {file.Path} has {file.Doses.Count} dose levels");
             file = file with { Scenarios = [new Scenario("command-line", dlt)] };
@@ -177,6 +177,13 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
         Designs = [new DesignConfig("3+3")],
         Scenarios = [new Scenario("command-line", dlt)],
     };
+
+    /// <summary>--dlt: its probabilities, at most <see cref="ResourceGuard.MaxDoses"/> of them (counted before any is parsed).</summary>
+    private static IReadOnlyList<double> ParseDoses(string text)
+    {
+        ResourceGuard.Doses(text.Count(c => c == ',') + 1, "--dlt");
+        return ParseProbabilities(text, "--dlt");
+    }
 
     private static List<double> ParseNumbers(string text, string option)
     {

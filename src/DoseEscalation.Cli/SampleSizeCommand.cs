@@ -24,6 +24,8 @@ public static class SampleSizeCommand
         var file = inputs.File;
         var model = Model(o, file.Protocol);
         long trials = o.Trials ?? file.Trials;
+        ResourceGuard.Trials(trials, "--trials");
+        ResourceGuard.StateGraph(inputs.Design, o.MaxStates, "--max-states");
         var simulation = new MonteCarloOptions { Trials = trials, Seed = o.Seed ?? file.Seed, Threads = o.Threads };
         var analysis = SampleSize.Analyze(inputs.Design, file.Scenarios, file.Target, model, simulation, o.MaxStates, file.CorrectSelection);
         var report = new SampleSizeReport { Trial = file.Trial, Source = file.Path, Doses = file.Doses, Analysis = analysis, Setups = inputs.Designs };

@@ -59,6 +59,13 @@ public static class CrmSkeleton
             default:
                 throw new ArgumentOutOfRangeException(nameof(model), model, "unknown CRM model");
         }
+        // Far from the prior MTD the closed form underflows to 0 (or rounds to 1): with many doses no
+        // valid skeleton has these indifference intervals in double precision.
+        for (int k = 0; k < doseCount; k++)
+            if (!(skeleton[k] > 0 && skeleton[k] < 1) || k > 0 && !(skeleton[k] > skeleton[k - 1]))
+                throw new ArgumentOutOfRangeException(nameof(doseCount), doseCount,
+                    $"the skeleton calibrated for {doseCount} doses (halfwidth {halfwidth.ToString(System.Globalization.CultureInfo.InvariantCulture)}, prior MTD dose {priorMtd}) "
+                    + $"is {(skeleton[k] >= 1 ? "1" : "0")} at dose {k + 1}: give a skeleton, fewer doses or a larger halfwidth");
         return skeleton;
     }
 

@@ -30,6 +30,7 @@ public static class ComparisonEngine
     {
         options.Validate();
         if (designs.Count == 0) throw new ArgumentException("no designs to compare");
+        foreach (var d in designs) ResourceGuard.Design(d);
         foreach (var d in designs)
             if (d.DoseCount != scenario.DoseCount)
                 throw new ArgumentException($"scenario '{scenario.Name}' has {scenario.DoseCount} doses but design {d.Name} has {d.DoseCount}");
@@ -59,8 +60,8 @@ public static class ComparisonEngine
         for (int j = 0; j < designs.Count; j++)
         {
             var oc = OperatingCharacteristics.FromTally(total.Tallies[j], designs[j], scenario, target, "monte-carlo", trials, options.Seed).WithCorrectSelection(rule);
-            rows.Add(new DesignComparison(oc, MeanSe(total.PcsDiff[j], total.PcsDiffSq[j], trials),
-                MeanSe(total.AboveDiff[j], total.AboveDiffSq[j], trials, scale: 1.0 / Worker.FractionScale)));
+            rows.Add(new DesignComparison(oc, total.PcsDiff[j].Estimate(trials),
+                total.AboveDiff[j].Estimate(trials, scale: 1.0 / Worker.FractionScale)));
         }
         // The benchmark always selects a dose, so it has no P(correct) when no dose is correct.
         Estimate? benchmark = benchmarkPatients > 0 && correct.Skip(1).Any(c => c) ? Proportion(total.BenchmarkCorrect, trials) : null;
@@ -73,12 +74,6 @@ public static class ComparisonEngine
         return new(p, Math.Sqrt(p * (1 - p) / trials));
     }
 
-    private static Estimate MeanSe(long sum, long sumSq, long trials, double scale = 1)
-    {
-        double m = (double)sum / trials;
-        double var = trials > 1 ? Math.Max(0, ((double)sumSq / trials - m * m) * trials / (trials - 1.0)) : 0;
-        return new(m * scale, Math.Sqrt(var / trials) * scale);
-    }
 
     private sealed class Worker
     {
@@ -86,7 +81,7 @@ public static class ComparisonEngine
         public const long FractionScale = 1_000_000;
 
         public readonly OcTally<long>[] Tallies;
-        public readonly long[] PcsDiff, PcsDiffSq, AboveDiff, AboveDiffSq;
+        public readonly PairedSums[] PcsDiff, AboveDiff;
         public long BenchmarkCorrect;
         private readonly ulong[] _tolerances;
         private readonly int _mtd;
@@ -98,8 +93,8 @@ public static class ComparisonEngine
             _correct = correct;
             _graphs = graphs;
             Tallies = designs.Select(d => new OcTally<long>(k, d.MaxPatients, mtd)).ToArray();
-            PcsDiff = new long[designs.Count]; PcsDiffSq = new long[designs.Count];
-            AboveDiff = new long[designs.Count]; AboveDiffSq = new long[designs.Count];
+            PcsDiff = new PairedSums[designs.Count];
+            AboveDiff = new PairedSums[designs.Count];
             _tolerances = new ulong[patientsPerTrial];
             _mtd = mtd;
         }
@@ -109,8 +104,8 @@ public static class ComparisonEngine
             for (int j = 0; j < Tallies.Length; j++)
             {
                 Tallies[j].Add(o.Tallies[j]);
-                PcsDiff[j] += o.PcsDiff[j]; PcsDiffSq[j] += o.PcsDiffSq[j];
-                AboveDiff[j] += o.AboveDiff[j]; AboveDiffSq[j] += o.AboveDiffSq[j];
+                PcsDiff[j].Add(o.PcsDiff[j]);
+                AboveDiff[j].Add(o.AboveDiff[j]);
             }
             BenchmarkCorrect += o.BenchmarkCorrect;
         }
@@ -138,8 +133,8 @@ public static class ComparisonEngine
                     long share = above * FractionScale / n;
                     if (j == 0) { correct0 = correct; above0 = share; }
                     long dc = correct - correct0, da = share - above0;
-                    PcsDiff[j] += dc; PcsDiffSq[j] += dc * dc;
-                    AboveDiff[j] += da; AboveDiffSq[j] += da * da;
+                    PcsDiff[j].Record(dc);
+                    AboveDiff[j].Record(da);
                 }
                 if (benchmarkPatients > 0 && _correct[Benchmark(thresholds, benchmarkPatients, target) + 1]) BenchmarkCorrect++;
             }
@@ -167,12 +162,12 @@ public static class ComparisonEngine
             patients.Clear();
             dlts.Clear();
             int level = 0, last = -1, total = 0;
+            var check = new DecisionCheck(design);
             while (true)
             {
                 var d = design.Decide(new TrialState(patients, dlts, level, last, total));
-                if (d.IsStop) return d.Level;
-                if (total + d.CohortSize > design.MaxPatients)
-                    throw new DesignContractException($"{design.Name}: did not stop by its maximum of {design.MaxPatients} patients");
+                if (d.IsStop) { check.Stop(d); return d.Level; }
+                check.Treat(d, total);
                 int x = 0;
                 for (int i = 0; i < d.CohortSize; i++) x += _tolerances[total + i] < thresholds[d.Level] ? 1 : 0;
                 level = d.Level;
@@ -201,5 +196,38 @@ public static class ComparisonEngine
             }
             return best;
         }
+    }
+}
+
+/// <summary>
+/// Integer sums of per-trial paired differences and of their squares. A difference is at most
+/// 10^6 in size (shares in millionths), its square 10^12, so the sum of squares is an
+/// <see cref="Int128"/>: a <c>long</c> wraps after about 9 x 10^6 trials of extreme differences,
+/// which made the paired standard error 0 past 10^8 trials. Merging is exact in any order.
+/// </summary>
+internal struct PairedSums
+{
+    public long Sum;
+    public Int128 SumSq;
+
+    public void Record(long difference)
+    {
+        Sum += difference;
+        SumSq += (Int128)(difference * difference); // |difference| <= 10^6, so the square fits a long
+    }
+
+    public void Add(in PairedSums other)
+    {
+        Sum += other.Sum;
+        SumSq += other.SumSq;
+    }
+
+    /// <summary>The mean difference with its standard error (sample variance, T-1), times <paramref name="scale"/>.</summary>
+    public readonly Estimate Estimate(long trials, double scale = 1)
+    {
+        double m = (double)Sum / trials;
+        // Int128 -> double rounds correctly, as long -> double does: the same double wherever a long held the sum.
+        double var = trials > 1 ? Math.Max(0, ((double)SumSq / trials - m * m) * trials / (trials - 1.0)) : 0;
+        return new(m * scale, Math.Sqrt(var / trials) * scale);
     }
 }

@@ -12,6 +12,7 @@ public static class MonteCarloEngine
     public static OperatingCharacteristics Run(IDesign design, Scenario scenario, double target, MonteCarloOptions options)
     {
         options.Validate();
+        ResourceGuard.Design(design);
         StateGraph? graph = options.Method switch
         {
             SimulationMethod.TrialLoop => null,
@@ -67,6 +68,7 @@ public static class MonteCarloEngine
     public static OperatingCharacteristics RunTrialLoop(IDesign design, Scenario scenario, double target, MonteCarloOptions options)
     {
         options.Validate();
+        ResourceGuard.Design(design);
         if (scenario.DoseCount != design.DoseCount)
             throw new ArgumentException($"scenario '{scenario.Name}' has {scenario.DoseCount} doses but the design has {design.DoseCount}");
         int mtd = scenario.TrueMtdLevel(target);
@@ -109,9 +111,17 @@ public static class MonteCarloEngine
     /// <summary>Units 0..<paramref name="units"/>-1 on up to <paramref name="threads"/> workers, each with its own local state, merged once per worker.</summary>
     private static void RunParallel<TLocal>(long units, int threads, Func<TLocal> localInit, Action<TLocal, long> body, Action<TLocal> merge)
     {
-        Parallel.For(0L, units, new ParallelOptions { MaxDegreeOfParallelism = threads },
-            localInit,
-            (unit, _, local) => { body(local, unit); return local; },
-            merge);
+        try
+        {
+            Parallel.For(0L, units, new ParallelOptions { MaxDegreeOfParallelism = threads },
+                localInit,
+                (unit, _, local) => { body(local, unit); return local; },
+                merge);
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
+        {
+            // A worker's own exception (e.g. a design breaking its contract), not the wrapper Parallel.For puts round it.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.Flatten().InnerExceptions[0]).Throw();
+        }
     }
 }

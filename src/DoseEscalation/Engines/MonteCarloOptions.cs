@@ -14,7 +14,7 @@ public enum SimulationMethod
 /// <summary>Settings of a Monte Carlo run.</summary>
 public sealed record MonteCarloOptions
 {
-    /// <summary>Number of simulated trials (&gt;= 1).</summary>
+    /// <summary>Number of simulated trials, 1 to <see cref="ResourceGuard.MaxTrials"/> (10^12).</summary>
     public long Trials { get; init; } = 100_000;
     /// <summary>Master seed; trial batch b draws from a stream that is a pure function of (Seed, b).</summary>
     public ulong Seed { get; init; } = 20261122;
@@ -35,6 +35,7 @@ public sealed record MonteCarloOptions
     internal void Validate()
     {
         if (Trials < 1) throw new ArgumentOutOfRangeException(nameof(Trials), Trials, "trials must be at least 1");
+        ResourceGuard.Trials(Trials);
         if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "batch size must be at least 1");
         if (!Enum.IsDefined(Simd)) throw new ArgumentOutOfRangeException(nameof(Simd), Simd, "unknown SIMD path");
         if (Threads < 0) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "threads must be 0 (all) or more");

@@ -86,6 +86,10 @@ public sealed class StateGraph
     /// <exception cref="StateSpaceTooLargeException">More than <paramref name="maxStates"/> distinct states.</exception>
     public static StateGraph Build(IDesign design, int maxStates = DefaultMaxStates)
     {
+        ResourceGuard.Design(design);
+        // A limit past the guard's maximum, or a graph that large not fitting in memory, is "too large" (callers fall back to simulation).
+        try { ResourceGuard.StateGraph(design, maxStates); }
+        catch (ResourceLimitException ex) { throw new StateSpaceTooLargeException(ex.Message); }
         int k = design.DoseCount;
         int stride = design.MaxCohortSize + 1;
         bool keepLast = design.ReadsLastCohort;

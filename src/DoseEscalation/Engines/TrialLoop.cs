@@ -9,6 +9,7 @@ internal static class TrialLoopRunner
         where TRng : struct, IRandomSource
     {
         int k = design.DoseCount;
+        var check = new DecisionCheck(design);
         Span<int> patients = stackalloc int[k];
         Span<int> dlts = stackalloc int[k];
         for (int t = 0; t < trials; t++)
@@ -21,11 +22,11 @@ internal static class TrialLoopRunner
                 Decision d = design.Decide(new TrialState(patients, dlts, level, last, total));
                 if (d.IsStop)
                 {
+                    check.Stop(d);
                     tally.Record(d.Level, patients, dlts, 1);
                     break;
                 }
-                if (total + d.CohortSize > design.MaxPatients)
-                    throw new DesignContractException($"{design.Name}: did not stop by its maximum of {design.MaxPatients} patients");
+                check.Treat(d, total);
                 ulong threshold = dltThresholds[d.Level];
                 int x = 0;
                 for (int i = 0; i < d.CohortSize; i++) x += rng.Next53() < threshold ? 1 : 0;

@@ -18,6 +18,7 @@ public static class SampleSizeSimulation
         ArgumentNullException.ThrowIfNull(design);
         model.Validate();
         options.Validate();
+        ResourceGuard.Design(design);
         if (scenario.DoseCount != design.DoseCount)
             throw new ArgumentException($"scenario '{scenario.Name}' has {scenario.DoseCount} doses but the design has {design.DoseCount}");
         int k = design.DoseCount;
@@ -47,6 +48,7 @@ public static class SampleSizeSimulation
             Span<int> patients = stackalloc int[k];
             Span<int> dlts = stackalloc int[k];
             Span<int> responses = stackalloc int[k];
+            var check = new DecisionCheck(design);
             for (int t = 0; t < trials; t++)
             {
                 patients.Clear(); dlts.Clear(); responses.Clear();
@@ -55,9 +57,8 @@ public static class SampleSizeSimulation
                 while (true)
                 {
                     dec = design.Decide(new TrialState(patients, dlts, level, last, total));
-                    if (dec.IsStop) break;
-                    if (total + dec.CohortSize > design.MaxPatients)
-                        throw new DesignContractException($"{design.Name}: did not stop by its maximum of {design.MaxPatients} patients");
+                    if (dec.IsStop) { check.Stop(dec); break; }
+                    check.Treat(dec, total);
                     int x = 0;
                     for (int i = 0; i < dec.CohortSize; i++)
                     {

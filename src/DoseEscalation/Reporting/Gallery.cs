@@ -31,18 +31,16 @@ public static class Gallery
     public static IReadOnlyList<string> Write(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        Directory.CreateDirectory(directory);
-        var written = new List<string>();
+        var files = new List<(string Name, Action<Stream> Write)>();
         foreach (var (name, figure) in Build())
         {
-            string svg = Path.Combine(directory, $"{name}.svg");
-            figure.Save(svg, new ChartFileOptions { Format = ChartFormat.Svg });
-            string png = Path.Combine(directory, $"{name}.png");
-            figure.Save(png, new ChartFileOptions { Format = ChartFormat.Png, Dpi = PngDpi });
-            written.Add(svg);
-            written.Add(png);
+            byte[] svg = figure.Encode(new ChartFileOptions { Format = ChartFormat.Svg });
+            byte[] png = figure.Encode(new ChartFileOptions { Format = ChartFormat.Png, Dpi = PngDpi });
+            files.Add(($"{name}.svg", s => s.Write(svg)));
+            files.Add(($"{name}.png", s => s.Write(png)));
         }
-        return written;
+        // All or nothing: every file is written before any is renamed into place.
+        return AtomicOutput.WriteFolder(directory, files);
     }
 
     /// <summary>The gallery charts by file name (without extension).</summary>

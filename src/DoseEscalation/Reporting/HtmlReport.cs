@@ -59,21 +59,26 @@ public static class HtmlReport
 /// <summary>A Markdown report with its SVG charts written beside it.</summary>
 public static class MarkdownReport
 {
-    /// <summary>Writes <paramref name="path"/> and one SVG per chart into the same folder (each file atomically); returns every path written.</summary>
-    public static IReadOnlyList<string> Write(Report report, string path)
+    /// <summary>
+    /// Writes <paramref name="path"/> and one SVG per chart into the same folder, all or nothing
+    /// (<see cref="AtomicOutput.WriteFiles"/>); returns every path written. Names from the scenario
+    /// file are escaped, so no HTML or link in them reaches a Markdown renderer.
+    /// </summary>
+    public static IReadOnlyList<string> Write(Report report, string path, params string?[] inputs)
     {
         string dir = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
         string stem = Path.GetFileNameWithoutExtension(path);
         var written = new List<string>();
+        var files = new List<(string, Action<Stream>)>();
         var md = new StringWriter();
         md.NewLine = "\n";
-        md.WriteLine($"# Operating characteristics: {report.Results.TrialName}");
+        md.WriteLine($"# Operating characteristics: {MarkdownText.Escape(report.Results.TrialName)}");
         md.WriteLine();
         foreach (var section in report.Sections())
         {
             md.WriteLine($"## {section.Heading}");
             md.WriteLine();
-            foreach (var p in section.Paragraphs) { md.WriteLine(p); md.WriteLine(); }
+            foreach (var p in section.Paragraphs) { md.WriteLine(MarkdownText.Escape(p)); md.WriteLine(); }
             if (section.Table is { } t)
             {
                 md.WriteLine("| " + string.Join(" | ", t.Header.Select(Cell)) + " |");
@@ -88,17 +93,19 @@ public static class MarkdownReport
         {
             string file = $"{stem}-{name}.svg";
             string svgPath = Path.Combine(dir, file);
-            figure.Save(svgPath, new ChartFileOptions { Format = ChartFormat.Svg });
+            byte[] svgBytes = figure.Encode(new ChartFileOptions { Format = ChartFormat.Svg });
+            files.Add((svgPath, s => s.Write(svgBytes)));
             written.Add(svgPath);
-            md.WriteLine($"![{figure.Title}]({file})");
+            md.WriteLine($"![{MarkdownText.Escape(figure.Title)}]({Uri.EscapeDataString(file)})");
             md.WriteLine();
         }
         md.WriteLine("---");
-        md.WriteLine(report.Footer());
-        AtomicFile.WriteAllText(path, md.ToString());
+        md.WriteLine(MarkdownText.Escape(report.Footer()));
+        files.Add((path, AtomicFile.Writer(md.ToString())));
+        AtomicOutput.WriteFiles(files, inputs);
         written.Add(Path.GetFullPath(path));
         return written;
     }
 
-    private static string Cell(string s) => s.Replace("|", "\\|").Replace("\n", " ");
+    private static string Cell(string s) => MarkdownText.Escape(s).Replace("|", "\\|").Replace("\n", " ");
 }

@@ -62,6 +62,28 @@ public sealed class ScenarioFileException(string file, string field, int? line, 
     public int? Line { get; } = line;
     public string? Value { get; } = value;
 
+    /// <summary>Longest value (or field) quoted in a message; longer ones end in an ellipsis.</summary>
+    public const int MaxQuoted = 80;
+
     private static string Format(string file, string field, int? line, string? value, string problem) =>
-        $"{file}{(line is { } l ? $":{l}" : "")}: {field}{(value is null ? "" : $" = {value}")}: {problem}";
+        $"{Quote(file, 4 * MaxQuoted)}{(line is { } l ? $":{l}" : "")}: {Quote(field, MaxQuoted)}{(value is null ? "" : $" = {Quote(value, MaxQuoted)}")}: {problem}";
+
+    /// <summary>One line, at most <paramref name="max"/> characters: control characters shown as \n, \t or \u00XX, the rest cut with an ellipsis.</summary>
+    public static string Quote(string s, int max = MaxQuoted)
+    {
+        var sb = new System.Text.StringBuilder();
+        foreach (char c in s)
+        {
+            if (sb.Length >= max) { sb.Append('…'); break; }
+            sb.Append(c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ when char.IsControl(c) => $"\\u{(int)c:X4}",
+                _ => c.ToString(),
+            });
+        }
+        return sb.ToString();
+    }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using DoseEscalation.Designs.Configuration;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace DoseEscalation.Scenarios;
@@ -12,23 +13,58 @@ namespace DoseEscalation.Scenarios;
 /// </summary>
 public static class ScenarioFileReader
 {
+    /// <summary>Largest scenario file read: 1 MiB (the examples are a few kilobytes). Larger input, or endless input like /dev/zero, is an error.</summary>
+    public const int MaxFileBytes = 1 << 20;
+
+    /// <summary>Deepest nesting of lists and mappings: 32 (a scenario file needs 4).</summary>
+    public const int MaxDepth = 32;
+
+    /// <summary>Most nodes the document may hold with every alias expanded: 1,000,000 (a "billion laughs" file is refused, not expanded).</summary>
+    public const long MaxExpandedNodes = 1_000_000;
+
     public static ScenarioFile Load(string path, DesignCatalog? catalog = null)
     {
         string text;
-        try { text = File.ReadAllText(path); }
+        try
+        {
+            if (Directory.Exists(path)) throw new ScenarioFileException(path, "file", null, null, "is a folder, not a scenario file");
+            text = ReadBounded(path);
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new ScenarioFileException(path, "file", null, null, ex is FileNotFoundException or DirectoryNotFoundException ? "no such file" : ex.Message);
+            throw new ScenarioFileException(path, "file", null, null,
+                ex is FileNotFoundException or DirectoryNotFoundException ? "no such file"
+                : ex is UnauthorizedAccessException ? "cannot be read (permission denied)"
+                : OneLine(ex.Message));
         }
         return Parse(text, path, catalog);
     }
 
+    /// <summary>The file's text, reading at most <see cref="MaxFileBytes"/> + 1 bytes whatever the file claims its size is.</summary>
+    private static string ReadBounded(string path)
+    {
+        var buffer = new byte[MaxFileBytes + 1];
+        int n = 0;
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1))
+        {
+            int read;
+            while (n < buffer.Length && (read = stream.Read(buffer, n, buffer.Length - n)) > 0) n += read;
+        }
+        if (n > MaxFileBytes)
+            throw new ScenarioFileException(path, "file", null, null, $"is larger than {MaxFileBytes / 1024} KiB; a scenario file is a few kilobytes of YAML");
+        using var reader = new StreamReader(new MemoryStream(buffer, 0, n), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd();
+    }
+
     public static ScenarioFile Parse(string yaml, string path, DesignCatalog? catalog = null)
     {
+        if (yaml.Length > MaxFileBytes)
+            throw new ScenarioFileException(path, "file", null, null, $"is larger than {MaxFileBytes / 1024} KiB; a scenario file is a few kilobytes of YAML");
         var r = new Reader(path, catalog ?? DesignCatalog.Default);
         YamlMappingNode root;
         try
         {
+            CheckShape(yaml, path);
             var stream = new YamlStream();
             stream.Load(new StringReader(yaml));
             if (stream.Documents.Count == 0) throw new ScenarioFileException(path, "(document)", null, null, "the file is empty");
@@ -46,6 +82,62 @@ public static class ScenarioFileReader
         return r.File(root);
     }
 
+    /// <summary>
+    /// One pass over the parser's events (a state machine, no recursion) before anything is built:
+    /// one document only, nesting at most <see cref="MaxDepth"/>, and at most
+    /// <see cref="MaxExpandedNodes"/> nodes with every alias counted as the size of its anchor, so
+    /// neither the tree builder's recursion nor an alias bomb can exhaust the stack or memory.
+    /// </summary>
+    private static void CheckShape(string yaml, string path)
+    {
+        var parser = new Parser(new StringReader(yaml));
+        var anchors = new Dictionary<string, long>();
+        // Per open collection: its anchor (or null) and the expanded node count so far.
+        var open = new Stack<(string? Anchor, long Nodes)>();
+        long total = 0;
+        int documents = 0;
+
+        void Add(long nodes, Mark at)
+        {
+            total = Math.Min(total + nodes, long.MaxValue / 2);
+            if (open.Count > 0) { var (a, n) = open.Pop(); open.Push((a, Math.Min(n + nodes, long.MaxValue / 2))); }
+            if (total > MaxExpandedNodes)
+                throw new ScenarioFileException(path, "(yaml)", (int)at.Line, null,
+                    $"more than {MaxExpandedNodes:N0} values once aliases are expanded; a scenario file needs far fewer");
+        }
+
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case DocumentStart d when !d.IsImplicit || documents > 0:
+                    if (++documents > 1)
+                        throw new ScenarioFileException(path, "(yaml)", (int)d.Start.Line, null, "a second YAML document (---); a scenario file holds one");
+                    break;
+                case DocumentStart:
+                    documents++;
+                    break;
+                case Scalar sc:
+                    Add(1, sc.Start);
+                    if (!sc.Anchor.IsEmpty) anchors[sc.Anchor.Value] = 1;
+                    break;
+                case AnchorAlias al:
+                    Add(anchors.TryGetValue(al.Value.Value, out long size) ? size : 1, al.Start);
+                    break;
+                case NodeEvent start when start is MappingStart or SequenceStart:
+                    if (open.Count >= MaxDepth)
+                        throw new ScenarioFileException(path, "(yaml)", (int)start.Start.Line, null, $"lists and mappings nested more than {MaxDepth} deep");
+                    open.Push((start.Anchor.IsEmpty ? null : start.Anchor.Value, 0));
+                    break;
+                case MappingEnd or SequenceEnd:
+                    var (anchor, nodes) = open.Pop();
+                    Add(nodes + 1, parser.Current.Start);
+                    if (anchor is not null) anchors[anchor] = nodes + 1;
+                    break;
+            }
+        }
+    }
+
     private static string OneLine(string s) => s.Split('\n')[0].Trim();
 
     private sealed class Reader(string path, DesignCatalog catalog)
@@ -59,7 +151,11 @@ public static class ScenarioFileReader
             var trial = Trial(Required<YamlMappingNode>(root, "", "trial"));
             var dosesNode = Required<YamlSequenceNode>(root, "", "doses");
             if (dosesNode.Children.Count == 0) throw Error("doses", dosesNode, "[]", "the dose list is empty");
+            if (dosesNode.Children.Count > ResourceGuard.MaxDoses)
+                throw Error("doses", dosesNode, null, $"{dosesNode.Children.Count} dose levels, more than the maximum of {ResourceGuard.MaxDoses}");
             var doses = dosesNode.Children.Select((n, i) => Dose(n, $"doses[{i}]")).ToList();
+            if (root.Children.TryGetValue(new YamlScalarNode("target"), out var tn) && tn is YamlScalarNode { Value: null or "" or "~" or "null" })
+                throw Error("target", tn, null, "is empty; give the target DLT rate (e.g. 0.30) or leave the key out for 0.30");
             double target = Optional(root, "", "target", (n, f) => Probability(n, f, open: true)) ?? 0.30;
             var common = new OptionValues();
             foreach (var key in new[] { "start_dose", "max_n", "cohort_size" })
@@ -101,8 +197,8 @@ public static class ScenarioFileReader
             {
                 var m = Mapping(sim, "simulation");
                 Keys(m, "simulation", "trials", "seed");
-                trials = Optional(m, "simulation", "trials", (n, f) => Integer(n, f, 1, long.MaxValue)) ?? trials;
-                seed = Optional(m, "simulation", "seed", (n, f) => (ulong)Integer(n, f, 0, long.MaxValue)) ?? seed;
+                trials = Optional(m, "simulation", "trials", (n, f) => Integer(n, f, 1, ResourceGuard.MaxTrials)) ?? trials;
+                seed = Optional(m, "simulation", "seed", Seed) ?? seed;
             }
             var protocol = root.Children.TryGetValue(new YamlScalarNode("protocol"), out var pn) ? Protocol(pn, "protocol") : new ProtocolOptions();
 
@@ -288,6 +384,14 @@ public static class ScenarioFileReader
             throw Error(field, node, Show(node), "expected a whole number");
         }
 
+        /// <summary>A seed, 0 to 2^64 - 1, as <c>--seed</c> takes it.</summary>
+        private ulong Seed(YamlNode node, string field)
+        {
+            if (node is YamlScalarNode s && ulong.TryParse(s.Value?.Replace("_", ""), NumberStyles.None, CultureInfo.InvariantCulture, out ulong v))
+                return v;
+            throw Error(field, node, Show(node), "expected a whole number from 0 to 18446744073709551615");
+        }
+
         private bool Boolean(YamlNode node, string field) =>
             node is YamlScalarNode { Value: "true" or "True" or "yes" } ? true
             : node is YamlScalarNode { Value: "false" or "False" or "no" } ? false
@@ -295,7 +399,19 @@ public static class ScenarioFileReader
 
         private string Text(YamlNode node, string field)
         {
-            if (node is YamlScalarNode { Value: { Length: > 0 } v }) return v;
+            if (node is YamlScalarNode { Value: { Length: > 0 } v })
+            {
+                // Control characters (other than tab and line breaks) cannot be written to SVG, HTML or XML, nor shown on one line.
+                for (int i = 0; i < v.Length; i++)
+                {
+                    char c = v[i];
+                    if (char.IsHighSurrogate(c) && i + 1 < v.Length && char.IsLowSurrogate(v[i + 1])) { i++; continue; }
+                    if (c is '\t' or '\n' or '\r') continue;
+                    if (char.IsControl(c) || char.IsSurrogate(c) || c is '\uFFFE' or '\uFFFF')
+                        throw Error(field, node, Show(node), $"contains the control character U+{(int)c:X4}; names and notes must be printable text");
+                }
+                return v;
+            }
             throw Error(field, node, Show(node), "expected a non-empty text");
         }
 
@@ -336,12 +452,40 @@ public static class ScenarioFileReader
         private ScenarioFileException Error(string field, YamlNode node, string? value, string problem) =>
             new(path, field, (int)node.Start.Line, value, problem);
 
-        private static string Show(YamlNode node) => node switch
+        /// <summary>The node as quoted in a message: at most <see cref="ScenarioFileException.MaxQuoted"/> characters, aliases never expanded beyond that.</summary>
+        private static string Show(YamlNode node)
         {
-            YamlScalarNode s => s.Value ?? "",
-            YamlSequenceNode q => $"[{string.Join(", ", q.Children.Select(Show))}]",
-            _ => "{...}",
-        };
+            var sb = new System.Text.StringBuilder();
+            Append(node, sb, 0);
+            return sb.ToString();
+
+            static void Append(YamlNode node, System.Text.StringBuilder sb, int depth)
+            {
+                if (sb.Length > ScenarioFileException.MaxQuoted) return;
+                switch (node)
+                {
+                    case YamlScalarNode s:
+                        string v = s.Value ?? "";
+                        sb.Append(v.Length > ScenarioFileException.MaxQuoted ? v[..(ScenarioFileException.MaxQuoted + 1)] : v);
+                        break;
+                    case YamlSequenceNode q when depth < 4:
+                        sb.Append('[');
+                        for (int i = 0; i < q.Children.Count && sb.Length <= ScenarioFileException.MaxQuoted; i++)
+                        {
+                            if (i > 0) sb.Append(", ");
+                            Append(q.Children[i], sb, depth + 1);
+                        }
+                        sb.Append(']');
+                        break;
+                    case YamlSequenceNode:
+                        sb.Append("[...]");
+                        break;
+                    default:
+                        sb.Append("{...}");
+                        break;
+                }
+            }
+        }
 
         private static string Fmt(double v) => v.ToString("R", CultureInfo.InvariantCulture);
     }
