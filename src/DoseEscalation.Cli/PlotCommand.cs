@@ -29,8 +29,9 @@ public static class PlotCommand
         if (ChartFileOptions.FromExtension(Path.GetExtension(o.Out!.TrimEnd('/', '\\'))) is { } named)
             throw new CliInputException($"--out {o.Out}: plot writes one file per chart into a folder; name a folder (and choose the format with --format {named.ToString().ToLowerInvariant()})");
         var inputs = RunInputs.Resolve(o, catalog);
+        CheckDesigns(o.Designs, inputs, catalog);
         Commands.Warn(inputs, o, stderr);
-        if (inputs.Design is not AplusB && charts.Contains("occurve"))
+        if (Designs.Rules.DesignRule.Unwrap(inputs.Design).Base is not AplusB && charts.Contains("occurve"))
         {
             // The OC curve is the escalation rule of the 3+3 and A+B: drawn for those designs only.
             if (o.Charts != DefaultCharts) throw new CliInputException($"--charts {o.Charts}: the OC curve (occurve) is drawn for 3+3 and A+B designs; the design is {inputs.Design.Name}");
@@ -71,6 +72,7 @@ public static class PlotCommand
         if (o.Out is null) throw new CliInputException($"--out PATH: report needs a file to write (e.g. report.{format})");
         ResourceGuard.Trials(o.CompareTrials, "--compare-trials");
         var inputs = RunInputs.Resolve(o, catalog);
+        CheckDesigns(o.Designs, inputs, catalog);
         Commands.Warn(inputs, o, stderr);
         var results = Run(inputs, o.Engine, o.Trials, o.Seed, interactive && !o.Quiet);
         var sampleSize = SampleSizeOf(inputs, o.Engine, o.Trials, o.Seed, o.MarkN);
@@ -118,6 +120,14 @@ public static class PlotCommand
         var results = Progress.Run(progress, file.Scenarios.Count * n, "Simulating", report =>
             file.Scenarios.Select((s, i) => MonteCarloEngine.Run(inputs.Design, s, file.Target, options with { Progress = d => report(i * n + d) })).ToList());
         return Commands.Set(inputs, "monte-carlo", n, options.Seed, results);
+    }
+
+    /// <summary>Every name of --designs is known, even when no comparison chart is drawn: nothing typed is silently ignored.</summary>
+    private static void CheckDesigns(string designs, RunInputs inputs, DesignCatalog catalog)
+    {
+        foreach (var name in designs.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            if (catalog.Find(name) is null && !string.Equals(name, inputs.Resolved.Label, StringComparison.OrdinalIgnoreCase))
+                throw new CliInputException($"--designs {designs}: unknown design '{name}' (known: {string.Join(", ", catalog.Names)})");
     }
 
     /// <summary>--format png|svg|pdf (the shared default "table" means PNG) and --dpi of the plot verb.</summary>

@@ -87,7 +87,8 @@ public class OutputSafetyTests
     {
         string dir = TempDir();
         string[] trials = verb is "exact" or "table" ? [] : ["--trials", "100"];
-        var line = AssertBadInput(Run([verb, "--dlt", "0.1,0.2,0.3", .. trials, "--out", dir]), dir);
+        string[] dlt = verb == "table" ? [] : ["--dlt", "0.1,0.2,0.3"];
+        var line = AssertBadInput(Run([verb, .. dlt, .. trials, "--out", dir]), dir);
         Assert.Contains("folder", line);
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir));
     }
@@ -149,7 +150,7 @@ public class OutputSafetyTests
         Assert.Empty(Directory.EnumerateFileSystemEntries(parent));
         var ok = Run("plot", "--dlt", "0.1,0.2,0.3", "--charts", "selection,allocation", "--out", dir);
         Assert.Equal(0, ok.Code);
-        Assert.Equal(2, Directory.GetFiles(dir, "*.svg").Length);
+        Assert.Equal(2, Directory.GetFiles(dir, "*.png").Length);
         Assert.Single(Directory.EnumerateFileSystemEntries(parent));
     }
 
@@ -185,7 +186,7 @@ public class OutputSafetyTests
         foreach (var tag in new[] { "<script", "</script", "<img", "<svg", "<iframe", "<!--", "](javascript:" })
             Assert.DoesNotMatch(@"(?<!\\)" + System.Text.RegularExpressions.Regex.Escape(tag), text);
         Assert.Contains("\\<script>", text);
-        Assert.Contains("P(N <= n)", text);
+        Assert.Contains("## Sample size", text);
     }
 
     [Fact]
@@ -196,7 +197,8 @@ public class OutputSafetyTests
         File.WriteAllText(yaml, "trial: {name: \"a\\u0001b\"}\ndoses: [D1, D2]\nscenarios:\n  - name: s\n    dlt: [0.1, 0.2]\n");
         foreach (var verb in new[] { "plot", "report", "simulate" })
         {
-            string line = AssertBadInput(Run(verb, yaml, "--trials", "100", "--out", Path.Combine(dir, verb + ".out")), "trial.name");
+            string output = verb switch { "plot" => "plots", "report" => "report.html", _ => "simulate.out" };
+            string line = AssertBadInput(Run(verb, yaml, "--trials", "100", "--out", Path.Combine(dir, output)), "trial.name");
             Assert.Contains("U+0001", line);
         }
         Assert.Single(Directory.EnumerateFileSystemEntries(dir));

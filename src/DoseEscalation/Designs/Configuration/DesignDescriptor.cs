@@ -63,7 +63,10 @@ public sealed record DesignDescriptor
         foreach (var o in all) resolved = resolved.With(o.Key, given.Has(o.Key) ? given[o.Key] : o.Default);
         foreach (var o in all)
             if (!given.Has(o.Key) && o.ComputedDefault is { } compute)
-                resolved = resolved.With(o.Key, compute(context, resolved));
+            {
+                try { resolved = resolved.With(o.Key, compute(context, resolved)); }
+                catch (ArgumentException ex) { throw new DesignOptionException(label, o.Key, null, FirstLine(ex)); }
+            }
         if ((TrialRules.Check(given) ?? Check?.Invoke(context, given, resolved)) is { } problem)
             throw new DesignOptionException(label, problem.Key, resolved[problem.Key], problem.Problem);
         IDesign design;
@@ -71,15 +74,20 @@ public sealed record DesignDescriptor
         {
             design = TrialRules.Apply(Build(context, resolved), context, resolved);
         }
-        catch (ArgumentOutOfRangeException ex)
+        catch (ArgumentException ex)
         {
             string key = OptionOfParameter(ex.ParamName);
-            string first = ex.Message.Split('\n')[0];
-            int paren = first.IndexOf(" (Parameter", StringComparison.Ordinal);
-            if (paren >= 0) first = first[..paren];
-            throw new DesignOptionException(label, key, resolved[key] ?? ex.ActualValue, first);
+            throw new DesignOptionException(label, key, resolved[key] ?? (ex as ArgumentOutOfRangeException)?.ActualValue, FirstLine(ex));
         }
         return new ResolvedDesign(label, this, resolved, design);
+    }
+
+    // A constructor's message without the runtime's "(Parameter 'x')" and "Actual value" lines.
+    private static string FirstLine(ArgumentException ex)
+    {
+        string first = ex.Message.Split('\n')[0];
+        int paren = first.IndexOf(" (Parameter", StringComparison.Ordinal);
+        return paren >= 0 ? first[..paren] : first;
     }
 
     // Constructor parameter names that differ from option keys.
