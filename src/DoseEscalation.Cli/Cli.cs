@@ -37,7 +37,8 @@ public static class Cli
         var simRun = new RunFlags(sim, "Simulated trials per scenario (default: the file's, else 1,000,000).");
         var simMethod = Flags.Choice("--method", "Simulation method: compiled state graph when it fits (auto), graph, or trial loop", "auto", "graph", "loop");
         var simEngine = Flags.Choice("--engine", "monte-carlo, or exact (the same as the exact verb)", "monte-carlo", "exact");
-        sim.Options.Add(simMethod); sim.Options.Add(simEngine);
+        var simCalendar = Flags.Switch("--calendar", "Simulate in calendar time with the file's timeline: block (docs/calendar.md): trial duration, time to the MTD decision, waiting and lost patients");
+        sim.Options.Add(simMethod); sim.Options.Add(simEngine); sim.Options.Add(simCalendar);
         Verb(sim, pr =>
         {
             var o = simIn.Bind(pr, new SimulateOptions());
@@ -45,6 +46,9 @@ public static class Cli
             (o.Trials, o.Seed, o.Threads) = (trials, seed, threads);
             o.Method = pr.Given(simMethod) ?? "auto";
             o.Engine = pr.Given(simEngine) ?? "monte-carlo";
+            o.Calendar = pr.Given(simCalendar) ?? false;
+            if (o.Calendar && o.Engine == "exact") throw new UsageException("--calendar is a Monte Carlo simulation, not with --engine exact");
+            if (o.Calendar && pr.GetResult(simMethod) is not null) throw new UsageException("--method does not apply with --calendar (the calendar engine simulates each patient)");
             if (o.Engine == "exact" && pr.GetResult(simMethod) is not null) throw new UsageException("--method applies to Monte Carlo only, not with --engine exact");
             return Commands.Simulate(o, stdout, stderr, interactive, catalog);
         });

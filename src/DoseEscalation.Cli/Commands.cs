@@ -32,6 +32,7 @@ public static class Commands
         long trials = o.Trials ?? inputs.File.Trials;
         var options = new MonteCarloOptions { Trials = trials, Seed = o.Seed ?? inputs.File.Seed, Threads = o.Threads, Method = method };
         var file = inputs.File;
+        if (o.Calendar) return CalendarCommand.Simulate(o, inputs, options, stdout, interactive);
         var results = Progress.Run(interactive && !o.Quiet, file.Scenarios.Count * trials, "Simulating", report =>
             file.Scenarios.Select((s, i) => MonteCarloEngine.Run(inputs.Design, s, file.Target,
                 options with { Progress = done => report(i * trials + done) })).ToList());

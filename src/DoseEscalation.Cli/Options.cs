@@ -34,6 +34,8 @@ public sealed class SimulateOptions : InputOptions
     public int Threads { get; set; }
     public string Method { get; set; } = "auto";
     public string Engine { get; set; } = "monte-carlo";
+    /// <summary>Simulate in calendar time (the file's timeline:).</summary>
+    public bool Calendar { get; set; }
 }
 
 public sealed class ExactOptions : InputOptions

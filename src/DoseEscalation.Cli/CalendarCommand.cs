@@ -1,0 +1,35 @@
+using DoseEscalation.Engines;
+using DoseEscalation.Engines.Calendar;
+using DoseEscalation.Reporting;
+
+namespace DoseEscalation.Cli;
+
+/// <summary><c>simulate --calendar</c>: the calendar engine over the file's scenarios with its timeline.</summary>
+internal static class CalendarCommand
+{
+    public static int Simulate(SimulateOptions o, RunInputs inputs, MonteCarloOptions options, TextWriter stdout, bool interactive)
+    {
+        var file = inputs.File;
+        var timeline = file.Timeline
+            ?? throw new CliInputException($"--calendar: {file.Path} has no timeline: block (accrual, DLT window; see docs/calendar.md)");
+        long trials = options.Trials;
+        List<CalendarResult> results;
+        try
+        {
+            results = Progress.Run(interactive && !o.Quiet, file.Scenarios.Count * trials, "Simulating the calendar", report =>
+                file.Scenarios.Select((s, i) => CalendarEngine.Run(inputs.Design, s, file.Target, timeline,
+                    options with { Progress = done => report(i * trials + done) })).ToList());
+        }
+        catch (ArgumentException ex) { throw new CliInputException($"--calendar: {file.Path}: {ex.Message}"); }
+        var set = Commands.Set(inputs, "calendar", options.Trials, options.Seed, results.Select(r => r.Oc).ToList());
+        Action<Stream> render = o.Format switch
+        {
+            "table" => s => Commands.WriteText(s, w => CalendarReport.WriteTable(set, results, w)),
+            "csv" => s => Commands.WriteText(s, w => CalendarReport.WriteCsv(set, results, w)),
+            "json" => s => CalendarReport.WriteJson(set, results, s),
+            _ => throw new CliInputException($"--format {o.Format}: expected table, csv or json"),
+        };
+        Commands.Emit(render, o.Out, stdout);
+        return Cli.Ok;
+    }
+}
