@@ -32,4 +32,40 @@ internal static class CalendarCommand
         Commands.Emit(render, o.Out, stdout);
         return Cli.Ok;
     }
+
+    /// <summary><c>compare --calendar</c>: the designs on the same simulated patients in calendar time.</summary>
+    public static int Compare(CompareOptions o, TextWriter stdout, TextWriter stderr, bool interactive, Designs.Configuration.DesignCatalog catalog)
+    {
+        var inputs = RunInputs.ResolveMany(o, o.Designs, CompareCommand.DefaultComparators, catalog);
+        var file = inputs.File;
+        var timeline = file.Timeline
+            ?? throw new CliInputException($"--calendar: {file.Path} has no timeline: block (accrual, DLT window; see docs/calendar.md)");
+        if (!o.Quiet)
+        {
+            foreach (var w in file.Warnings) stderr.WriteLine($"dose-escalation: warning: {w}");
+            foreach (var n in inputs.Notes) stderr.WriteLine($"dose-escalation: warning: {n}");
+        }
+        long trials = o.Trials ?? 100_000;
+        var options = new MonteCarloOptions { Trials = trials, Seed = o.Seed ?? file.Seed, Threads = o.Threads };
+        var designs = inputs.Designs.Select(d => d.Design).ToList();
+        var labels = inputs.Designs.Select(d => d.Label).ToList();
+        List<CalendarReport.ComparisonScenario> results;
+        try
+        {
+            results = Progress.Run(interactive && !o.Quiet, file.Scenarios.Count * trials, "Comparing the calendar", report =>
+                file.Scenarios.Select((s, i) => new CalendarReport.ComparisonScenario(s, labels, CalendarCompare.Run(designs, s, file.Target, timeline,
+                    options with { Progress = done => report(i * trials + done) }))).ToList());
+        }
+        catch (ArgumentException ex) { throw new CliInputException($"--calendar: {file.Path}: {ex.Message}"); }
+        string name = file.Trial.Name + (file.Trial.RegistryId is { } id ? $" ({id})" : "");
+        Action<Stream> render = o.Format switch
+        {
+            "table" => s => Commands.WriteText(s, w => CalendarReport.WriteComparisonTable(name, trials, options.Seed, results, w)),
+            "csv" => s => Commands.WriteText(s, w => CalendarReport.WriteComparisonCsv(results, w)),
+            "json" => s => CalendarReport.WriteComparisonJson(name, trials, options.Seed, results, s),
+            _ => throw new CliInputException($"--format {o.Format}: expected table, csv or json"),
+        };
+        Commands.Emit(render, o.Out, stdout);
+        return Cli.Ok;
+    }
 }

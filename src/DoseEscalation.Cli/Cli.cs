@@ -69,12 +69,15 @@ public static class Cli
         var compare = new Command("compare", "Several designs on every scenario, side by side, with the same simulated patients (common random numbers), with paired differences and the benchmark.");
         var cmpIn = new InputFlags(compare, catalog, multi: true, formats: ["table", "csv", "json"]);
         var cmpRun = new RunFlags(compare, "Simulated trials per scenario (default 100,000).");
+        var cmpCalendar = Flags.Switch("--calendar", "Compare in calendar time with the file's timeline: block (docs/calendar.md): durations and paired differences in duration");
+        compare.Options.Add(cmpCalendar);
         Verb(compare, pr =>
         {
             var o = cmpIn.Bind(pr, new CompareOptions());
             o.Designs = cmpIn.DesignsValue(pr);
             cmpRun.Bind(pr, out var trials, out var seed, out int threads);
             (o.Trials, o.Seed, o.Threads) = (trials, seed, threads);
+            if (pr.Given(cmpCalendar) == true) return CalendarCommand.Compare(o, stdout, stderr, interactive, catalog);
             return CompareCommand.Compare(o, stdout, stderr, interactive, catalog);
         });
 

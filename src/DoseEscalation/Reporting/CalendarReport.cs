@@ -118,4 +118,94 @@ public static class CalendarReport
         + (t.MaxWaitDays < double.PositiveInfinity ? $", wait at most {Formatting.Round(t.MaxWaitDays, 0)} days" : "")
         + (t.NonEvaluableRate > 0 ? $", {Formatting.Percent(t.NonEvaluableRate, 0)} non-evaluable (known on day {Formatting.Round(t.NonEvaluableAfterDays, 0)})" : "")
         + (t.ResponseDays > 0 ? $", response read on day {Formatting.Round(t.ResponseDays, 0)}" : "");
+
+    // ---- compare --calendar ------------------------------------------------------------------
+
+    /// <summary>One scenario of a calendar comparison, with the design labels in the order of the results.</summary>
+    public sealed record ComparisonScenario(Scenario Scenario, IReadOnlyList<string> Labels, CalendarComparison Comparison);
+
+    public static void WriteComparisonTable(string trialName, long trials, ulong seed, IReadOnlyList<ComparisonScenario> scenarios, TextWriter w)
+    {
+        w.WriteLine(trialName);
+        w.WriteLine($"Calendar comparison, {Formatting.Int(trials)} trials, seed {seed}; every design sees the same arrivals, patient times and DLT tolerances (common random numbers)");
+        w.WriteLine("Calendar (days): " + Describe(scenarios[0].Comparison.Results[0].Timeline));
+        foreach (var sc in scenarios)
+        {
+            w.WriteLine();
+            w.WriteLine($"Scenario '{sc.Scenario.Name}'");
+            var t = new TextTable("design", "P(correct)", "patients", "DLTs", "duration mean (SE)", "median", "P10-P90", "to decision", "lost", "mean wait", $"vs {sc.Labels[0]} (SE)", "P(shorter)");
+            for (int i = 0; i < sc.Labels.Count; i++)
+            {
+                var r = sc.Comparison.Results[i];
+                var p = sc.Comparison.AgainstFirst[i];
+                t.Add(sc.Labels[i], Formatting.PercentWithSe(r.Oc.CorrectSelection), Formatting.Round(r.Oc.MeanN.Value, 2), Formatting.Round(r.Oc.MeanTotalDlts.Value, 2),
+                    $"{Formatting.Round(r.Duration.Mean, 1)} ({Formatting.Round(r.Duration.StandardError(trials), 2)})", Day(r.Duration.Median),
+                    $"{Day(r.Duration.P10)}-{Day(r.Duration.P90)}", Formatting.Round(r.TimeToDecision.Mean, 1), Formatting.Round(r.MeanLost, 2),
+                    Formatting.Round(r.MeanWaitDays, 1), i == 0 ? "" : $"{Formatting.Round(p.MeanDifference, 1)} ({Formatting.Round(p.Se, 2)})",
+                    i == 0 ? "" : Formatting.Percent(p.ShareShorter));
+            }
+            t.Write(w);
+        }
+        w.WriteLine("  vs: paired mean difference in duration (days) against the first design; P(shorter): share of trials it finished earlier");
+    }
+
+    public static void WriteComparisonCsv(IReadOnlyList<ComparisonScenario> scenarios, TextWriter w)
+    {
+        w.WriteLine("design,engine,scenario,dose,quantity,value,se");
+        foreach (var sc in scenarios)
+            for (int i = 0; i < sc.Labels.Count; i++)
+            {
+                var r = sc.Comparison.Results[i];
+                var p = sc.Comparison.AgainstFirst[i];
+                long n = r.Oc.Trials;
+                string prefix = $"{CsvReport.Quote(sc.Labels[i])},calendar,{CsvReport.Quote(sc.Scenario.Name)},all";
+                void Row(string quantity, double value, double se) => w.WriteLine($"{prefix},{quantity},{Formatting.Exact(value)},{Formatting.Exact(se)}");
+                Row("p_correct_selection", r.Oc.CorrectSelection.Value, r.Oc.CorrectSelection.Se);
+                Row("mean_n", r.Oc.MeanN.Value, r.Oc.MeanN.Se);
+                Row("mean_total_dlts", r.Oc.MeanTotalDlts.Value, r.Oc.MeanTotalDlts.Se);
+                Row("duration_mean", r.Duration.Mean, r.Duration.StandardError(n));
+                Row("duration_sd", r.Duration.Sd, 0);
+                Row("duration_median", r.Duration.Median, 0);
+                Row("duration_p10", r.Duration.P10, 0);
+                Row("duration_p90", r.Duration.P90, 0);
+                Row("time_to_decision_mean", r.TimeToDecision.Mean, r.TimeToDecision.StandardError(n));
+                Row("mean_lost", r.MeanLost, 0);
+                Row("mean_wait_days", r.MeanWaitDays, 0);
+                Row("duration_difference_vs_first", p.MeanDifference, p.Se);
+                Row("p_shorter_than_first", p.ShareShorter, 0);
+            }
+    }
+
+    public static void WriteComparisonJson(string trialName, long trials, ulong seed, IReadOnlyList<ComparisonScenario> scenarios, Stream stream)
+    {
+        var root = new JsonObject
+        {
+            ["tool"] = "dose-escalation " + ToolInfo.Version, ["engine"] = "calendar", ["trials"] = trials, ["seed"] = seed, ["trial"] = trialName,
+            ["scenarios"] = new JsonArray(scenarios.Select(sc => (JsonNode?)new JsonObject
+            {
+                ["name"] = sc.Scenario.Name,
+                ["designs"] = new JsonArray(sc.Labels.Select((label, i) =>
+                {
+                    var r = sc.Comparison.Results[i];
+                    var p = sc.Comparison.AgainstFirst[i];
+                    return (JsonNode?)new JsonObject
+                    {
+                        ["label"] = label,
+                        ["p_correct_selection"] = r.Oc.CorrectSelection.Value,
+                        ["mean_n"] = r.Oc.MeanN.Value,
+                        ["mean_total_dlts"] = r.Oc.MeanTotalDlts.Value,
+                        ["selection"] = new JsonArray(r.Oc.Selection.Select(e => (JsonNode?)JsonValue.Create(e.Value)).ToArray()),
+                        ["duration"] = Summary(r.Duration, trials),
+                        ["time_to_decision"] = Summary(r.TimeToDecision, trials),
+                        ["mean_lost"] = r.MeanLost, ["mean_waited"] = r.MeanWaited, ["mean_wait_days"] = r.MeanWaitDays,
+                        ["duration_difference_vs_first"] = new JsonObject { ["mean"] = p.MeanDifference, ["se"] = p.Se, ["p_shorter"] = p.ShareShorter },
+                    };
+                }).ToArray()),
+            }).ToArray()),
+        };
+        using var w = new Utf8JsonWriter(stream, JsonWriting.Options);
+        root.WriteTo(w);
+        w.Flush();
+        stream.WriteByte((byte)'\n');
+    }
 }

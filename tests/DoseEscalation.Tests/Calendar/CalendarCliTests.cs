@@ -69,6 +69,31 @@ public class CalendarCliTests
         Assert.Contains("--calendar", err2);
     }
 
+    [Fact]
+    public void Compare_calendar_gives_paired_differences_as_the_library()
+    {
+        string path = File("crb401-bcma-car-t.yaml");
+        var file = ScenarioFileReader.Load(path);
+        var lib = CalendarCompare.Run([Build.Design("3+3", 4, 0.3), Build.Design("rolling-six", 4, 0.3)], file.Scenarios[0], file.Target, file.Timeline!,
+            new MonteCarloOptions { Trials = 3000, Seed = 8 });
+        var (code, json, err) = Run("compare", path, "--calendar", "--designs", "3+3,rolling-six", "--trials", "3000", "--seed", "8", "--format", "json");
+        Assert.Equal(0, code);
+        Assert.Equal("", err);
+        using var doc = JsonDocument.Parse(json);
+        var six = doc.RootElement.GetProperty("scenarios")[0].GetProperty("designs")[1];
+        Assert.Equal("rolling-six", six.GetProperty("label").GetString());
+        Assert.Equal(lib.AgainstFirst[1].MeanDifference, six.GetProperty("duration_difference_vs_first").GetProperty("mean").GetDouble());
+        Assert.Equal(lib.Results[1].Duration.Mean, six.GetProperty("duration").GetProperty("mean").GetDouble());
+
+        var (code2, table, _) = Run("compare", path, "--calendar", "--designs", "3+3,rolling-six", "--trials", "3000", "--seed", "8");
+        Assert.Equal(0, code2);
+        Assert.Contains("vs 3+3 (SE)", table);
+        var (code3, csv, _) = Run("compare", path, "--calendar", "--designs", "3+3,rolling-six", "--trials", "3000", "--seed", "8", "--format", "csv");
+        Assert.Equal(0, code3);
+        Assert.Contains("rolling-six,calendar,all-safe,all,duration_difference_vs_first,", csv);
+        Assert.All(csv.Split('\n').Where(l => l.Length > 0), l => Assert.Equal(7, l.Split(',').Length));
+    }
+
     public static TheoryData<string> Files() => new(Repo.ScenarioFiles().Select(Path.GetFileName)!);
 
     [Theory]

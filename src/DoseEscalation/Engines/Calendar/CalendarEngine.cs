@@ -23,12 +23,7 @@ public static class CalendarEngine
     {
         options.Validate();
         timeline.Validate();
-        if (scenario.DoseCount != design.DoseCount)
-            throw new ArgumentException($"scenario '{scenario.Name}' has {scenario.DoseCount} doses but the design has {design.DoseCount}");
-        if (design is not IPendingDesign && Designs.Rules.DesignRule.Unwrap(design).Base is IPendingDesign)
-            throw new ArgumentException($"design {design.Name} reads pending patients on the calendar; trial-level rules around it ({string.Join(", ", Designs.Rules.DesignRule.Unwrap(design).Rules.Select(r => r.GetType().Name))}) are not supported there yet");
-        if (design is IPendingDesign && timeline.SentinelDays > 0)
-            throw new ArgumentException($"sentinel_days = {timeline.SentinelDays}: design {design.Name} enrols one patient at a time on its own rule; staggering applies only to cohort designs");
+        Check(design, scenario, timeline);
         int mtd = scenario.TrueMtdLevel(target);
         var thresholds = scenario.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
         var total = new CalendarTally(design.DoseCount, design.MaxPatients, mtd);
@@ -36,6 +31,21 @@ public static class CalendarEngine
             () => new CalendarWorker(design, thresholds, timeline, new CalendarTally(design.DoseCount, design.MaxPatients, mtd)),
             (CalendarWorker worker, long batch, int count) => worker.RunBatch(options.Seed, batch, count),
             worker => { lock (total) total.Add(worker.Tally); });
+        return Result(design, scenario, target, timeline, options, total);
+    }
+
+    internal static void Check(IDesign design, Scenario scenario, Timeline timeline)
+    {
+        if (scenario.DoseCount != design.DoseCount)
+            throw new ArgumentException($"scenario '{scenario.Name}' has {scenario.DoseCount} doses but the design has {design.DoseCount}");
+        if (design is not IPendingDesign && Designs.Rules.DesignRule.Unwrap(design).Base is IPendingDesign)
+            throw new ArgumentException($"design {design.Name} reads pending patients on the calendar; trial-level rules around it ({string.Join(", ", Designs.Rules.DesignRule.Unwrap(design).Rules.Select(r => r.GetType().Name))}) are not supported there yet");
+        if (design is IPendingDesign && timeline.SentinelDays > 0)
+            throw new ArgumentException($"sentinel_days = {timeline.SentinelDays}: design {design.Name} enrols one patient at a time on its own rule; staggering applies only to cohort designs");
+    }
+
+    internal static CalendarResult Result(IDesign design, Scenario scenario, double target, Timeline timeline, MonteCarloOptions options, CalendarTally total)
+    {
         long n = total.Oc.Weight;
         return new CalendarResult
         {
@@ -47,7 +57,7 @@ public static class CalendarEngine
             MeanNonEvaluable = (double)total.NonEvaluable / n,
             MeanLost = (double)total.Lost / n,
             MeanWaited = (double)total.Waited / n,
-            MeanWaitDays = total.Enrolled == total.NonEvaluable && total.Enrolled == 0 ? 0 : total.WaitTicks / CalendarTally.TicksPerDay / total.Enrolled,
+            MeanWaitDays = total.Enrolled == 0 ? 0 : total.WaitTicks / CalendarTally.TicksPerDay / total.Enrolled,
         };
     }
 
