@@ -34,7 +34,7 @@ internal static class CalendarCommand
     }
 
     /// <summary><c>compare --calendar</c>: the designs on the same simulated patients in calendar time.</summary>
-    public static int Compare(CompareOptions o, TextWriter stdout, TextWriter stderr, bool interactive, Designs.Configuration.DesignCatalog catalog)
+    public static int Compare(CompareOptions o, string? chartDir, TextWriter stdout, TextWriter stderr, bool interactive, Designs.Configuration.DesignCatalog catalog)
     {
         var inputs = RunInputs.ResolveMany(o, o.Designs, CompareCommand.DefaultComparators, catalog);
         var file = inputs.File;
@@ -65,7 +65,16 @@ internal static class CalendarCommand
             "json" => s => CalendarReport.WriteComparisonJson(name, trials, options.Seed, results, s),
             _ => throw new CliInputException($"--format {o.Format}: expected table, csv or json"),
         };
+        if (chartDir is not null && File.Exists(chartDir)) throw new CliInputException($"--duration-charts {chartDir}: is a file; the charts are written into a folder");
+        // Everything is drawn before anything is written: a failure leaves no partial output.
+        var charts = chartDir is null ? [] : results.Select(r => (Name: $"duration-{PlotCommand.Slug(r.Scenario.Name)}",
+            Svg: DurationChart.Cumulative(r.Labels.Select((l, i) => (l, r.Comparison.Results[i])).ToList()))).ToList();
         Commands.Emit(render, o.Out, stdout);
+        if (chartDir is not null)
+        {
+            Directory.CreateDirectory(chartDir);
+            foreach (var (chartName, svg) in charts) svg.Save(Path.Combine(chartDir, chartName + ".svg"));
+        }
         return Cli.Ok;
     }
 }

@@ -70,14 +70,17 @@ public static class Cli
         var cmpIn = new InputFlags(compare, catalog, multi: true, formats: ["table", "csv", "json"]);
         var cmpRun = new RunFlags(compare, "Simulated trials per scenario (default 100,000).");
         var cmpCalendar = Flags.Switch("--calendar", "Compare in calendar time with the file's timeline: block (docs/calendar.md): durations and paired differences in duration");
-        compare.Options.Add(cmpCalendar);
+        var cmpDurationCharts = Flags.Text("--duration-charts", "With --calendar: write duration-SCENARIO.svg (the cumulative distribution of trial duration per design) into this folder", "DIR");
+        compare.Options.Add(cmpCalendar); compare.Options.Add(cmpDurationCharts);
         Verb(compare, pr =>
         {
             var o = cmpIn.Bind(pr, new CompareOptions());
             o.Designs = cmpIn.DesignsValue(pr);
             cmpRun.Bind(pr, out var trials, out var seed, out int threads);
             (o.Trials, o.Seed, o.Threads) = (trials, seed, threads);
-            if (pr.Given(cmpCalendar) == true) return CalendarCommand.Compare(o, stdout, stderr, interactive, catalog);
+            string? chartDir = pr.Given(cmpDurationCharts);
+            if (pr.Given(cmpCalendar) == true) return CalendarCommand.Compare(o, chartDir, stdout, stderr, interactive, catalog);
+            if (chartDir is not null) throw new UsageException("--duration-charts needs --calendar");
             return CompareCommand.Compare(o, stdout, stderr, interactive, catalog);
         });
 

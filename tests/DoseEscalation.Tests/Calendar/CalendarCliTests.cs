@@ -94,6 +94,28 @@ public class CalendarCliTests
         Assert.All(csv.Split('\n').Where(l => l.Length > 0), l => Assert.Equal(7, l.Split(',').Length));
     }
 
+    [Fact]
+    public void Compare_calendar_writes_a_duration_chart_per_scenario()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "cal-charts-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (code, _, err) = Run("compare", File("crb401-bcma-car-t.yaml"), "--calendar", "--designs", "3+3,rolling-six", "--trials", "2000", "--duration-charts", dir);
+            Assert.Equal(0, code);
+            Assert.Equal("", err);
+            var files = Directory.GetFiles(dir).Select(Path.GetFileName).Order().ToList();
+            Assert.Equal(["duration-all-safe.svg", "duration-all-toxic.svg", "duration-mtd-at-dl1.svg", "duration-mtd-at-dl2.svg", "duration-mtd-at-dl3.svg"], files);
+            string svg = System.IO.File.ReadAllText(Path.Combine(dir, "duration-mtd-at-dl2.svg"));
+            Assert.Contains("3+3 (median", svg);
+            Assert.Contains("rolling-six (median", svg);
+        }
+        finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
+        var (code2, _, err2) = Run("compare", File("crb401-bcma-car-t.yaml"), "--duration-charts", dir);
+        Assert.Equal(2, code2);
+        Assert.Contains("--duration-charts needs --calendar", err2);
+        Assert.False(Directory.Exists(dir));
+    }
+
     public static TheoryData<string> Files() => new(Repo.ScenarioFiles().Select(Path.GetFileName)!);
 
     [Theory]
