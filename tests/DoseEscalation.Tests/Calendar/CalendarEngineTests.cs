@@ -136,6 +136,27 @@ public class CalendarEngineTests
         }
     }
 
+    public static TheoryData<string> Catalog() => new(DoseEscalation.Designs.Configuration.DesignCatalog.Default.Names);
+
+    [Theory]
+    [MemberData(nameof(Catalog))]
+    public void Every_design_in_the_catalog_runs_on_a_busy_calendar(string name)
+    {
+        var design = Build.Design(name, 3, 0.3);
+        var timeline = new Timeline
+        {
+            Accrual = AccrualKind.Poisson, RatePerMonth = 4, ScreeningFailure = 0.2, InfusionDelayDays = 10, DltWindowDays = 28, DltTimeShape = 0.5,
+            MaxWaitDays = 15, MaxWaiting = 2, NonEvaluableRate = 0.2, NonEvaluableDays = 7, ResponseDays = 56,
+        };
+        var r = CalendarEngine.Run(design, Three, 0.3, timeline, Options with { Trials = 3_000 });
+        Assert.Equal(1.0, r.Oc.Selection.Sum(e => e.Value), 9);
+        Assert.Equal(r.Oc.MeanN.Value + r.MeanNonEvaluable, r.MeanEnrolled, 9); // every enrolled patient is evaluable or replaced
+        Assert.True(r.Duration.Mean >= r.TimeToDecision.Mean);
+        Assert.True(r.TimeToDecision.P10 <= r.TimeToDecision.Median && r.TimeToDecision.Median <= r.TimeToDecision.P90);
+        Assert.True(r.MeanLost > 0);
+        Assert.InRange(r.MeanWaitDays, 0, 15);
+    }
+
     [Fact]
     public void A_trial_allocates_nothing()
     {
