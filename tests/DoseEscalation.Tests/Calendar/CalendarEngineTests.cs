@@ -157,6 +157,31 @@ public class CalendarEngineTests
         Assert.InRange(r.MeanWaitDays, 0, 15);
     }
 
+    private sealed class Broken(Decision decision) : IDesign
+    {
+        public string Name => "broken";
+        public int DoseCount => 3;
+        public int MaxCohortSize => 3;
+        public int MaxPatients => 9;
+        public bool ReadsLastCohort => false;
+        public Decision Decide(in TrialState state) => decision;
+        public string Describe() => "broken";
+    }
+
+    [Theory]
+    [InlineData(DecisionKind.Treat, 3, 3, "level 3, outside 0..2")]
+    [InlineData(DecisionKind.Treat, -1, 3, "level -1, outside 0..2")]
+    [InlineData(DecisionKind.Treat, 0, 4, "a cohort of 4, outside 1..3")]
+    [InlineData(DecisionKind.Treat, 0, 0, "a cohort of 0, outside 1..3")]
+    [InlineData(DecisionKind.Stop, 3, 0, "select level 3")]
+    public void An_invalid_decision_is_a_contract_error_naming_the_design(DecisionKind kind, int level, int size, string expected)
+    {
+        var ex = Assert.Throws<DesignContractException>(() => CalendarEngine.Run(new Broken(new Decision(kind, level, size)), Three, 0.3,
+            new Timeline { IntervalDays = 5, DltWindowDays = 28 }, Options with { Trials = 10, Threads = 1 }));
+        Assert.StartsWith("broken: ", ex.Message);
+        Assert.Contains(expected, ex.Message);
+    }
+
     [Fact]
     public void A_trial_allocates_nothing()
     {

@@ -29,7 +29,7 @@ public static class CalendarCompare
         var thresholds = scenario.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
         var totals = designs.Select(d => new CalendarTally(d.DoseCount, d.MaxPatients, mtd)).ToArray();
         var diffTicks = new long[designs.Count]; var diffSq = new Int128[designs.Count]; var shorter = new long[designs.Count];
-        MonteCarloEngine.RunBatches(options,
+        CalendarEngine.Unwrapped(() => MonteCarloEngine.RunBatches(options,
             () => new Local(designs.Select(d => new CalendarWorker(d, thresholds, timeline, new CalendarTally(d.DoseCount, d.MaxPatients, mtd))).ToArray()),
             (Local local, long batch, int count) =>
             {
@@ -59,7 +59,7 @@ public static class CalendarCompare
                         diffTicks[i] += local.DiffTicks[i]; diffSq[i] += local.DiffSq[i]; shorter[i] += local.Shorter[i];
                     }
                 }
-            });
+            }));
         var results = designs.Select((d, i) => CalendarEngine.Result(d, scenario, target, timeline, options, totals[i])).ToList();
         long n = options.Trials;
         var paired = new List<PairedDuration>();

@@ -27,11 +27,21 @@ public static class CalendarEngine
         int mtd = scenario.TrueMtdLevel(target);
         var thresholds = scenario.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
         var total = new CalendarTally(design.DoseCount, design.MaxPatients, mtd);
-        MonteCarloEngine.RunBatches(options,
+        Unwrapped(() => MonteCarloEngine.RunBatches(options,
             () => new CalendarWorker(design, thresholds, timeline, new CalendarTally(design.DoseCount, design.MaxPatients, mtd)),
             (CalendarWorker worker, long batch, int count) => worker.RunBatch(options.Seed, batch, count),
-            worker => { lock (total) total.Add(worker.Tally); });
+            worker => { lock (total) total.Add(worker.Tally); }));
         return Result(design, scenario, target, timeline, options, total);
+    }
+
+    /// <summary>Runs parallel batches, rethrowing a design's contract error itself rather than wrapped by the parallel loop.</summary>
+    internal static void Unwrapped(Action run)
+    {
+        try { run(); }
+        catch (AggregateException ex) when (ex.InnerExceptions.FirstOrDefault(e => e is DesignContractException) is { } inner)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(inner);
+        }
     }
 
     internal static void Check(IDesign design, Scenario scenario, Timeline timeline)

@@ -78,7 +78,10 @@ internal sealed class CalendarWorker
         while (true)
         {
             Decision d = _design.Decide(new TrialState(_patients, _dlts, level, last, total));
+            CheckLevel(d.Level, d.IsStop);
             if (d.IsStop) return Finish(d.Level, now, responseEnd);
+            if (d.CohortSize < 1 || d.CohortSize > _design.MaxCohortSize)
+                throw new DesignContractException($"{_design.Name}: asked for a cohort of {d.CohortSize}, outside 1..{_design.MaxCohortSize} (its MaxCohortSize)");
             if (total + d.CohortSize > _design.MaxPatients)
                 throw new DesignContractException($"{_design.Name}: did not stop by its maximum of {_design.MaxPatients} patients");
             int c = d.CohortSize, x = 0, remaining = c;
@@ -133,6 +136,7 @@ internal sealed class CalendarWorker
             Resolve(now);
             total = Evaluated();
             PendingDecision d = design.DecidePending(new TrialState(_patients, _dlts, level, -1, total), _pendingCount);
+            if (d.Action != PendingAction.Wait) CheckLevel(d.Level, d.Action == PendingAction.Stop);
             if (d.Action == PendingAction.Stop)
             {
                 if (_pendN > 0) throw new DesignContractException($"{_design.Name}: stopped with {_pendN} patients still pending");
@@ -170,6 +174,13 @@ internal sealed class CalendarWorker
             _pendEnd[i] = infusion + (dlt ? DltTime(uTime) : _t.DltWindowDays);
             if (_t.ResponseDays > 0) responseEnd = Math.Max(responseEnd, infusion + _t.ResponseDays);
         }
+    }
+
+    // A design's decision must name a dose it has (or no dose, when stopping).
+    private void CheckLevel(int level, bool stop)
+    {
+        if (level < (stop ? Decision.NoDose : 0) || level >= _design.DoseCount)
+            throw new DesignContractException($"{_design.Name}: decided {(stop ? "to select" : "to treat at")} level {level}, outside {(stop ? "-1" : "0")}..{_design.DoseCount - 1}");
     }
 
     private int CountEvaluablePending()
