@@ -43,6 +43,8 @@ public static class Cli
         var simEngine = Flags.Choice("--engine", "monte-carlo, or exact (the same as the exact verb)", "monte-carlo", "exact");
         var simd = Flags.Choice("--simd", "Vector path of the compiled walk: the widest this CPU accelerates (auto), or one named; every path gives the same numbers", "auto", "scalar", "vector128", "vector256", "vector512");
         sim.Options.Add(simMethod); sim.Options.Add(simEngine); sim.Options.Add(simd);
+        var simCalendar = Flags.Switch("--calendar", "Simulate in calendar time with the file's timeline: block (docs/calendar.md): trial duration, time to the MTD decision, waiting and lost patients");
+        sim.Options.Add(simCalendar);
         Verb(sim, pr =>
         {
             var o = simIn.Bind(pr, new SimulateOptions());
@@ -60,6 +62,9 @@ public static class Cli
             };
             if (!SimdPaths.IsAccelerated(o.Simd)) throw new CliInputException($"--simd {pr.Given(simd)}: this CPU does not accelerate it (accelerated here: {string.Join(", ", SimdPaths.Accelerated.Select(p => p.ToString().ToLowerInvariant()))})");
             if (o.Engine == "exact" && pr.GetResult(simd) is not null) throw new UsageException("--simd applies to Monte Carlo only, not with --engine exact");
+            o.Calendar = pr.Given(simCalendar) ?? false;
+            if (o.Calendar && o.Engine == "exact") throw new UsageException("--calendar is a Monte Carlo simulation, not with --engine exact");
+            if (o.Calendar && pr.GetResult(simMethod) is not null) throw new UsageException("--method does not apply with --calendar (the calendar engine simulates each patient)");
             if (o.Engine == "exact" && pr.GetResult(simMethod) is not null) throw new UsageException("--method applies to Monte Carlo only, not with --engine exact");
             OutputFile.Check(o); // an unusable --out fails before any work
             return Commands.Simulate(o, stdout, stderr, interactive, catalog);
@@ -82,12 +87,18 @@ public static class Cli
         var compare = new Command("compare", "Several designs on every scenario, side by side, with the same simulated patients (common random numbers), with paired differences and the benchmark.");
         var cmpIn = new InputFlags(compare, catalog, multi: true, formats: ["table", "csv", "json"]);
         var cmpRun = new RunFlags(compare, "Simulated trials per scenario (default 100,000).");
+        var cmpCalendar = Flags.Switch("--calendar", "Compare in calendar time with the file's timeline: block (docs/calendar.md): durations and paired differences in duration");
+        var cmpDurationCharts = Flags.Text("--duration-charts", "With --calendar: write duration-SCENARIO.svg (the cumulative distribution of trial duration per design) into this folder", "DIR");
+        compare.Options.Add(cmpCalendar); compare.Options.Add(cmpDurationCharts);
         Verb(compare, pr =>
         {
             var o = cmpIn.Bind(pr, new CompareOptions());
             o.Designs = cmpIn.DesignsValue(pr);
             cmpRun.Bind(pr, out var trials, out var seed, out int threads);
             (o.Trials, o.Seed, o.Threads) = (trials, seed, threads);
+            string? chartDir = pr.Given(cmpDurationCharts);
+            if (pr.Given(cmpCalendar) == true) return CalendarCommand.Compare(o, chartDir, stdout, stderr, interactive, catalog);
+            if (chartDir is not null) throw new UsageException("--duration-charts needs --calendar");
             OutputFile.Check(o); // an unusable --out fails before any work
             return CompareCommand.Compare(o, stdout, stderr, interactive, catalog);
         });

@@ -35,6 +35,7 @@ public static class Commands
         ResourceGuard.Trials(trials, "--trials");
         var options = new MonteCarloOptions { Trials = trials, Seed = o.Seed ?? inputs.File.Seed, Threads = o.Threads, Method = method, Simd = o.Simd };
         var file = inputs.File;
+        if (o.Calendar) return CalendarCommand.Simulate(o, inputs, options, stdout, interactive);
         var results = Progress.Run(interactive && !o.Quiet, file.Scenarios.Count * trials, "Simulating", report =>
             file.Scenarios.Select((s, i) => MonteCarloEngine.Run(inputs.Design, s, file.Target,
                 options with { Progress = done => report(i * trials + done) })).ToList());

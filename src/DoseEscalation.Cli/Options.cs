@@ -35,6 +35,8 @@ public sealed class SimulateOptions : InputOptions
     public string Method { get; set; } = "auto";
     public string Engine { get; set; } = "monte-carlo";
     public Engines.SimdPath Simd { get; set; } = Engines.SimdPath.Auto;
+    /// <summary>Simulate in calendar time (the file's timeline:).</summary>
+    public bool Calendar { get; set; }
 }
 
 public sealed class ExactOptions : InputOptions

@@ -236,6 +236,6 @@ public static class PlotCommand
         return (set, rows);
     }
 
-    private static string Slug(string s) =>
+    internal static string Slug(string s) =>
         string.Concat(s.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')).Trim('-');
 }

@@ -110,4 +110,6 @@ public static class CsvReport
         csv.Row(design, scenario, doseIndex, doseLabel, quantity, n, Formatting.Exact(e.Value), Formatting.Exact(e.Se), run.Engine,
             run.Trials > 0 ? run.Trials.ToString(CultureInfo.InvariantCulture) : null, run.Seed?.ToString(CultureInfo.InvariantCulture), ToolInfo.Version,
             run.Options.TryGetValue(design, out var options) ? options : null);
+
+    internal static string Quote(string s) => s.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
 }

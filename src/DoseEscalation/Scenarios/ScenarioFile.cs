@@ -49,6 +49,8 @@ public sealed record ScenarioFile
     public long Trials { get; init; } = 1_000_000;
     public ulong Seed { get; init; } = 20261122;
     public ProtocolOptions Protocol { get; init; } = new();
+    /// <summary>The trial's calendar (<c>timeline:</c>, docs/calendar.md), or null when the file gives none.</summary>
+    public Engines.Calendar.Timeline? Timeline { get; init; }
     /// <summary>Non-fatal remarks found while reading (e.g. non-monotone toxicity).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }

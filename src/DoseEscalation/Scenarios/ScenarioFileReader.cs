@@ -147,7 +147,7 @@ public static class ScenarioFileReader
         public ScenarioFile File(YamlMappingNode root)
         {
             Keys(root, "", "trial", "doses", "design", "designs", "target", "start_dose", "max_n", "cohort_size",
-                "correct_selection", "correct_window", "scenarios", "simulation", "protocol");
+                "correct_selection", "correct_window", "scenarios", "simulation", "protocol", "timeline");
             var trial = Trial(Required<YamlMappingNode>(root, "", "trial"));
             var dosesNode = Required<YamlSequenceNode>(root, "", "doses");
             if (dosesNode.Children.Count == 0) throw Error("doses", dosesNode, "[]", "the dose list is empty");
@@ -201,6 +201,7 @@ public static class ScenarioFileReader
                 seed = Optional(m, "simulation", "seed", Seed) ?? seed;
             }
             var protocol = root.Children.TryGetValue(new YamlScalarNode("protocol"), out var pn) ? Protocol(pn, "protocol") : new ProtocolOptions();
+            var timeline = root.Children.TryGetValue(new YamlScalarNode("timeline"), out var tln) ? TimelineNode(tln, "timeline", trial, protocol) : null;
 
             // Every design must build: an error names the entry's field and line.
             for (int i = 0; i < designs.Count; i++)
@@ -220,7 +221,7 @@ public static class ScenarioFileReader
             return new ScenarioFile
             {
                 Path = path, Trial = trial, Doses = doses, Designs = designs, Common = common, Target = target, CorrectSelection = correct,
-                Scenarios = scenarios, Trials = trials, Seed = seed, Protocol = protocol, Warnings = _warnings,
+                Scenarios = scenarios, Trials = trials, Seed = seed, Protocol = protocol, Timeline = timeline, Warnings = _warnings,
             };
 
         }
@@ -347,6 +348,53 @@ public static class ScenarioFileReader
                 ExpansionCohort = Optional(m, field, "expansion_cohort", (n, f) => (int)Integer(n, f, 0, 1000)) ?? 0,
                 PlannedN = Optional(m, field, "planned_n", (n, f) => (int)Integer(n, f, 1, 10000)),
                 MinResponses = Optional(m, field, "min_responses", (n, f) => (int)Integer(n, f, 1, 10000)),
+            };
+        }
+
+        // The calendar (docs/calendar.md); the DLT window defaults to trial.dlt_window_days, the non-evaluable rate is protocol.non_evaluable_rate.
+        private Engines.Calendar.Timeline TimelineNode(YamlNode node, string field, TrialInfo trial, ProtocolOptions protocol)
+        {
+            var m = Mapping(node, field);
+            Keys(m, field, "accrual_rate_per_month", "accrual_interval_days", "screening_failure", "enrolment_to_infusion_days",
+                "dlt_window_days", "dlt_time_shape", "sentinel_days", "max_wait_days", "max_waiting", "non_evaluable_days", "response_days", "notes");
+            double Days(string key, double max, double fallback) =>
+                Optional(m, field, key, (n, f) => { double v = Number(n, f); return v >= 0 && v <= max ? v : throw Error(f, n, Show(n), $"must be between 0 and {max.ToString(CultureInfo.InvariantCulture)} days"); }) ?? fallback;
+            bool hasRate = Present(m, field, "accrual_rate_per_month", out var rateNode, out string rateField);
+            bool hasInterval = Present(m, field, "accrual_interval_days", out var intervalNode, out _);
+            if (hasRate && hasInterval) throw Error(field + ".accrual_interval_days", intervalNode, Show(intervalNode), "give accrual_rate_per_month (Poisson) or accrual_interval_days (fixed), not both");
+            if (!hasRate && !hasInterval) throw new ScenarioFileException(path, field + ".accrual_rate_per_month", (int)m.Start.Line, null, "is required (or accrual_interval_days for a fixed interval)");
+            double rate = 0;
+            if (hasRate)
+            {
+                rate = Number(rateNode, rateField);
+                if (!(rate > 0 && rate <= 10000)) throw Error(rateField, rateNode, Show(rateNode), "must be above 0 and at most 10000 patients per month");
+            }
+            double interval = hasInterval ? Days("accrual_interval_days", 3650, 0) : 0;
+            double window;
+            if (Present(m, field, "dlt_window_days", out _, out _)) window = Days("dlt_window_days", 3650, 0);
+            else if (trial.DltWindowDays is { } w) window = w;
+            else throw new ScenarioFileException(path, field + ".dlt_window_days", (int)m.Start.Line, null, "is required when trial.dlt_window_days is not given");
+            double screening = Optional(m, field, "screening_failure", (n, f) => Probability(n, f, open: false)) ?? 0;
+            if (screening > 0.95) throw Error(field + ".screening_failure", m.Children[new YamlScalarNode("screening_failure")], Fmt(screening), "must be at most 0.95");
+            double shape = Optional(m, field, "dlt_time_shape", (n, f) => { double v = Number(n, f); return v > 0 && v <= 100 ? v : throw Error(f, n, Show(n), "must be above 0 and at most 100 (1 = uniform)"); }) ?? 1;
+            int maxWaiting = Optional(m, field, "max_waiting", (n, f) => (int)Integer(n, f, 0, 100000)) ?? int.MaxValue;
+            double maxWait = Days("max_wait_days", 36500, double.PositiveInfinity);
+            double? neDays = null;
+            if (Present(m, field, "non_evaluable_days", out var neNode, out string neField))
+            {
+                neDays = Days("non_evaluable_days", 3650, 0);
+                if (neDays > window) throw Error(neField, neNode, Show(neNode), $"must not exceed the DLT window ({Fmt(window)} days)");
+            }
+            if ((maxWaiting < int.MaxValue || maxWait < double.PositiveInfinity) && hasInterval && interval == 0)
+                throw Error(field + ".accrual_interval_days", intervalNode, Show(intervalNode), "must be above 0 when arrivals can be lost (max_wait_days or max_waiting)");
+            return new Engines.Calendar.Timeline
+            {
+                Accrual = hasRate ? Engines.Calendar.AccrualKind.Poisson : Engines.Calendar.AccrualKind.FixedInterval,
+                RatePerMonth = rate, IntervalDays = interval, ScreeningFailure = screening,
+                InfusionDelayDays = Days("enrolment_to_infusion_days", 3650, 0), DltWindowDays = window, DltTimeShape = shape,
+                SentinelDays = Days("sentinel_days", 3650, 0), MaxWaitDays = maxWait, MaxWaiting = maxWaiting,
+                NonEvaluableRate = protocol.NonEvaluableRate, NonEvaluableDays = neDays, ResponseDays = Days("response_days", 3650, 0),
+                Notes = OptionalRef(m, field, "notes", Text),
             };
         }
 

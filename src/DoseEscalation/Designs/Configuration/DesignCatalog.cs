@@ -16,6 +16,7 @@ public sealed class DesignCatalog
         Keyboard.Descriptor,
         IThreePlusThree.Descriptor,
         Crm.Descriptor,
+        RollingSix.Descriptor,
     ]);
 
     public IReadOnlyList<DesignDescriptor> Designs { get; }

@@ -1,0 +1,81 @@
+using DoseEscalation.Engines;
+using DoseEscalation.Engines.Calendar;
+using DoseEscalation.Reporting;
+
+namespace DoseEscalation.Cli;
+
+/// <summary><c>simulate --calendar</c>: the calendar engine over the file's scenarios with its timeline.</summary>
+internal static class CalendarCommand
+{
+    public static int Simulate(SimulateOptions o, RunInputs inputs, MonteCarloOptions options, TextWriter stdout, bool interactive)
+    {
+        var file = inputs.File;
+        var timeline = file.Timeline
+            ?? throw new CliInputException($"--calendar: {file.Path} has no timeline: block (accrual, DLT window; see docs/calendar.md)");
+        long trials = options.Trials;
+        List<CalendarResult> results;
+        try
+        {
+            results = Progress.Run(interactive && !o.Quiet, file.Scenarios.Count * trials, "Simulating the calendar", report =>
+                file.Scenarios.Select((s, i) => CalendarEngine.Run(inputs.Design, s, file.Target, timeline,
+                    options with { Progress = done => report(i * trials + done) })).ToList());
+        }
+        catch (ArgumentException ex) { throw new CliInputException($"--calendar: {file.Path}: {ex.Message}"); }
+        var set = Commands.Set(inputs, "calendar", options.Trials, options.Seed, results.Select(r => r.Oc).ToList());
+        Action<Stream> render = o.Format switch
+        {
+            "table" => s => Commands.WriteText(s, w => CalendarReport.WriteTable(set, results, w)),
+            "csv" => s => Commands.WriteText(s, w => CalendarReport.WriteCsv(set, results, w)),
+            "json" => s => CalendarReport.WriteJson(set, results, s),
+            _ => throw new CliInputException($"--format {o.Format}: expected table, csv or json"),
+        };
+        Commands.Emit(render, o.Out, stdout);
+        return Cli.Ok;
+    }
+
+    /// <summary><c>compare --calendar</c>: the designs on the same simulated patients in calendar time.</summary>
+    public static int Compare(CompareOptions o, string? chartDir, TextWriter stdout, TextWriter stderr, bool interactive, Designs.Configuration.DesignCatalog catalog)
+    {
+        var inputs = RunInputs.ResolveMany(o, o.Designs, CompareCommand.DefaultComparators, catalog);
+        var file = inputs.File;
+        var timeline = file.Timeline
+            ?? throw new CliInputException($"--calendar: {file.Path} has no timeline: block (accrual, DLT window; see docs/calendar.md)");
+        if (!o.Quiet)
+        {
+            foreach (var w in file.Warnings) stderr.WriteLine($"dose-escalation: warning: {w}");
+            foreach (var n in inputs.Notes) stderr.WriteLine($"dose-escalation: warning: {n}");
+        }
+        long trials = o.Trials ?? 100_000;
+        var options = new MonteCarloOptions { Trials = trials, Seed = o.Seed ?? file.Seed, Threads = o.Threads };
+        var designs = inputs.Designs.Select(d => d.Design).ToList();
+        var labels = inputs.Designs.Select(d => d.Label).ToList();
+        List<CalendarReport.ComparisonScenario> results;
+        try
+        {
+            results = Progress.Run(interactive && !o.Quiet, file.Scenarios.Count * trials, "Comparing the calendar", report =>
+                file.Scenarios.Select((s, i) => new CalendarReport.ComparisonScenario(s, labels, CalendarCompare.Run(designs, s, file.Target, timeline,
+                    options with { Progress = done => report(i * trials + done) }))).ToList());
+        }
+        catch (ArgumentException ex) { throw new CliInputException($"--calendar: {file.Path}: {ex.Message}"); }
+        string name = file.Trial.Name + (file.Trial.RegistryId is { } id ? $" ({id})" : "");
+        Action<Stream> render = o.Format switch
+        {
+            "table" => s => Commands.WriteText(s, w => CalendarReport.WriteComparisonTable(name, trials, options.Seed, results, w)),
+            "csv" => s => Commands.WriteText(s, w => CalendarReport.WriteComparisonCsv(results, w)),
+            "json" => s => CalendarReport.WriteComparisonJson(name, trials, options.Seed, results, s),
+            _ => throw new CliInputException($"--format {o.Format}: expected table, csv or json"),
+        };
+        if (chartDir is not null && File.Exists(chartDir)) throw new CliInputException($"--duration-charts {chartDir}: is a file; the charts are written into a folder");
+        // Everything is drawn before anything is written: a failure leaves no partial output.
+        var charts = chartDir is null ? [] : results.Select(r => (Name: $"duration-{PlotCommand.Slug(r.Scenario.Name)}",
+            Svg: DurationChart.Cumulative(r.Labels.Select((l, i) => (l, r.Comparison.Results[i])).ToList()))).ToList();
+        Commands.Emit(render, o.Out, stdout);
+        if (chartDir is not null)
+        {
+            var svgs = charts.Select(c => (c.Name + ".svg", Bytes: c.Svg.Encode(new ChartFileOptions { Format = ChartFormat.Svg }))).ToList();
+            // The set of charts is written all or nothing.
+            OutputFile.Cli(() => AtomicOutput.WriteFolder(chartDir, svgs.Select(c => (c.Item1, (Action<Stream>)(st => st.Write(c.Bytes)))).ToList(), o.File));
+        }
+        return Cli.Ok;
+    }
+}

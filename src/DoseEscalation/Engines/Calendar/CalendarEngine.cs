@@ -1,0 +1,84 @@
+using DoseEscalation.Rng;
+
+namespace DoseEscalation.Engines.Calendar;
+
+/// <summary>
+/// Monte Carlo of a trial in calendar time (docs/calendar.md): patients arrive, wait, are enrolled,
+/// infused and observed for DLT; a design that reads only evaluated counts waits for each cohort to
+/// clear its window, an <see cref="IPendingDesign"/> enrols one patient at a time on its own table.
+/// </summary>
+/// <remarks>
+/// Random numbers: batch b's DLT outcomes come from the same xoshiro256** stream, used in the same
+/// order, as the trial loop's (<c>MonteCarloEngine.RunTrialLoop</c>): one draw per evaluable
+/// patient, compared with the dose's threshold. Times come from two further streams per trial
+/// (arrivals: two draws per arrival, gap and screening; treated patients: two draws each,
+/// non-evaluable and DLT time), so a design that does not read pending patients gets exactly the
+/// trial loop's operating characteristics for the same seed whatever the timeline, and the k-th
+/// arrival and k-th treated patient of trial t have the same times under every timeline and design
+/// (common random numbers).
+/// </remarks>
+public static class CalendarEngine
+{
+    public static CalendarResult Run(IDesign design, Scenario scenario, double target, Timeline timeline, MonteCarloOptions options)
+    {
+        options.Validate();
+        timeline.Validate();
+        Check(design, scenario, timeline);
+        int mtd = scenario.TrueMtdLevel(target);
+        var thresholds = scenario.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
+        var total = new CalendarTally(design.DoseCount, design.MaxPatients, mtd);
+        Unwrapped(() => MonteCarloEngine.RunBatches(options,
+            () => new CalendarWorker(design, thresholds, timeline, new CalendarTally(design.DoseCount, design.MaxPatients, mtd)),
+            (CalendarWorker worker, long batch, int count) => worker.RunBatch(options.Seed, batch, count),
+            worker => { lock (total) total.Add(worker.Tally); }));
+        return Result(design, scenario, target, timeline, options, total);
+    }
+
+    /// <summary>Runs parallel batches, rethrowing a design's contract error itself rather than wrapped by the parallel loop.</summary>
+    internal static void Unwrapped(Action run)
+    {
+        try { run(); }
+        catch (AggregateException ex) when (ex.InnerExceptions.FirstOrDefault(e => e is DesignContractException) is { } inner)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(inner);
+        }
+    }
+
+    internal static void Check(IDesign design, Scenario scenario, Timeline timeline)
+    {
+        if (scenario.DoseCount != design.DoseCount)
+            throw new ArgumentException($"scenario '{scenario.Name}' has {scenario.DoseCount} doses but the design has {design.DoseCount}");
+        if (design is not IPendingDesign && Designs.Rules.DesignRule.Unwrap(design).Base is IPendingDesign)
+            throw new ArgumentException($"design {design.Name} reads pending patients on the calendar; trial-level rules around it ({string.Join(", ", Designs.Rules.DesignRule.Unwrap(design).Rules.Select(r => r.GetType().Name))}) are not supported there yet");
+        if (design is IPendingDesign && timeline.SentinelDays > 0)
+            throw new ArgumentException($"sentinel_days = {timeline.SentinelDays}: design {design.Name} enrols one patient at a time on its own rule; staggering applies only to cohort designs");
+    }
+
+    internal static CalendarResult Result(IDesign design, Scenario scenario, double target, Timeline timeline, MonteCarloOptions options, CalendarTally total)
+    {
+        long n = total.Oc.Weight;
+        return new CalendarResult
+        {
+            Oc = OperatingCharacteristics.FromTally(total.Oc, design, scenario, target, "monte-carlo (calendar)", options.Trials, options.Seed),
+            Timeline = timeline,
+            Duration = CalendarTally.Summary(total.DurationDays, total.DurationTicks, total.DurationSq, n),
+            TimeToDecision = CalendarTally.Summary(total.DecisionDays, total.DecisionTicks, total.DecisionSq, n),
+            MeanEnrolled = (double)total.Enrolled / n,
+            MeanNonEvaluable = (double)total.NonEvaluable / n,
+            MeanLost = (double)total.Lost / n,
+            MeanWaited = (double)total.Waited / n,
+            MeanWaitDays = total.Enrolled == 0 ? 0 : total.WaitTicks / CalendarTally.TicksPerDay / total.Enrolled,
+        };
+    }
+
+    /// <summary>One trial's calendar times, for tests: (duration, time to decision, selected level) of trial <paramref name="trial"/> of batch 0.</summary>
+    internal static (double Duration, double Decision, int Selected) RunOne(IDesign design, Scenario scenario, Timeline timeline, ulong seed, int trial)
+    {
+        var thresholds = scenario.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
+        var worker = new CalendarWorker(design, thresholds, timeline, new CalendarTally(design.DoseCount, design.MaxPatients, -1));
+        var tox = Xoshiro256StarStar.ForStream(seed, 0);
+        (double, double, int) last = default;
+        for (int t = 0; t <= trial; t++) last = worker.RunTrial(ref tox, CalendarWorker.TimeSeed(seed, 0), t);
+        return last;
+    }
+}

@@ -1,0 +1,88 @@
+namespace DoseEscalation.Engines.Calendar;
+
+/// <summary>How patients arrive: Poisson arrivals at a rate per month, or one every fixed number of days.</summary>
+public enum AccrualKind
+{
+    /// <summary>Exponential gaps with mean <c>DaysPerMonth / RatePerMonth</c>.</summary>
+    Poisson,
+    /// <summary>One arrival every <see cref="Timeline.IntervalDays"/> days (the first after one interval).</summary>
+    FixedInterval,
+}
+
+/// <summary>
+/// The calendar of a trial (schema in docs/calendar.md): accrual, screening, the time from
+/// enrolment to infusion, the DLT window and when a DLT falls in it, sentinel staggering, how long
+/// arrivals may wait, and when non-evaluable patients are known to be non-evaluable. All times are
+/// in days; 0 is the day the trial opens.
+/// </summary>
+public sealed record Timeline
+{
+    /// <summary>Days per month when a rate is given per month (365.25 / 12).</summary>
+    public const double DaysPerMonth = 365.25 / 12;
+
+    public AccrualKind Accrual { get; init; } = AccrualKind.FixedInterval;
+    /// <summary>Poisson arrivals per month (&gt; 0), when <see cref="Accrual"/> is Poisson.</summary>
+    public double RatePerMonth { get; init; }
+    /// <summary>Days between arrivals (&gt;= 0), when <see cref="Accrual"/> is FixedInterval; 0 = every patient is there at once.</summary>
+    public double IntervalDays { get; init; }
+    /// <summary>Fraction of arrivals who fail screening and are never enrolled, in [0, 0.95].</summary>
+    public double ScreeningFailure { get; init; }
+    /// <summary>Days from enrolment to infusion (manufacturing, lymphodepletion), &gt;= 0.</summary>
+    public double InfusionDelayDays { get; init; }
+    /// <summary>Days a patient is observed for DLT after infusion, &gt;= 0.</summary>
+    public double DltWindowDays { get; init; }
+    /// <summary>
+    /// Shape s &gt; 0 of the time of a DLT within the window: P(DLT by day t | DLT) = (t / window)^s.
+    /// 1 = uniform (default); below 1 DLTs come early (CRS in the first days), above 1 late.
+    /// </summary>
+    public double DltTimeShape { get; init; } = 1;
+    /// <summary>Days the first patient of a cohort is observed before the others may be infused, &gt;= 0.</summary>
+    public double SentinelDays { get; init; }
+    /// <summary>An arrival who has waited longer than this many days for a slot is lost (infinity: no limit).</summary>
+    public double MaxWaitDays { get; init; } = double.PositiveInfinity;
+    /// <summary>At most this many arrivals wait at once; one arriving when the list is full is lost (int.MaxValue: no limit).</summary>
+    public int MaxWaiting { get; init; } = int.MaxValue;
+    /// <summary>Probability an infused patient turns out non-evaluable (leaves the window early without a DLT) and is replaced, in [0, 0.95).</summary>
+    public double NonEvaluableRate { get; init; }
+    /// <summary>Days after infusion at which a non-evaluable patient leaves and is replaced (default: the DLT window).</summary>
+    public double? NonEvaluableDays { get; init; }
+    /// <summary>Days after infusion at which response is read; the trial lasts until the last patient's response (0: none).</summary>
+    public double ResponseDays { get; init; }
+
+    /// <summary>Where the values come from (the trial record or assumptions), as given in the file.</summary>
+    public string? Notes { get; init; }
+
+    /// <summary>A timeline in which nothing takes time: every patient is there, infused and assessed at once.</summary>
+    public static Timeline Instant { get; } = new();
+
+    /// <summary>True when arrivals can be lost (a waiting limit in days or in patients).</summary>
+    public bool HasWaitingLimit => MaxWaitDays < double.PositiveInfinity || MaxWaiting < int.MaxValue;
+
+    /// <summary>Mean days between arrivals, before screening.</summary>
+    public double MeanGapDays => Accrual == AccrualKind.Poisson ? DaysPerMonth / RatePerMonth : IntervalDays;
+
+    /// <summary>The effective non-evaluable time.</summary>
+    public double NonEvaluableAfterDays => NonEvaluableDays ?? DltWindowDays;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
+    public void Validate()
+    {
+        static void Check(bool ok, string name, double value, string problem)
+        {
+            if (!ok) throw new ArgumentException($"{name} = {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}: {problem}");
+        }
+        if (Accrual == AccrualKind.Poisson) Check(RatePerMonth > 0 && double.IsFinite(RatePerMonth), "accrual_rate_per_month", RatePerMonth, "must be a positive number");
+        else Check(IntervalDays >= 0 && double.IsFinite(IntervalDays), "accrual_interval_days", IntervalDays, "must be 0 or more");
+        Check(ScreeningFailure is >= 0 and <= 0.95, "screening_failure", ScreeningFailure, "must be in [0, 0.95]");
+        Check(InfusionDelayDays >= 0 && double.IsFinite(InfusionDelayDays), "enrolment_to_infusion_days", InfusionDelayDays, "must be 0 or more");
+        Check(DltWindowDays >= 0 && double.IsFinite(DltWindowDays), "dlt_window_days", DltWindowDays, "must be 0 or more");
+        Check(DltTimeShape > 0 && double.IsFinite(DltTimeShape), "dlt_time_shape", DltTimeShape, "must be a positive number");
+        Check(SentinelDays >= 0 && double.IsFinite(SentinelDays), "sentinel_days", SentinelDays, "must be 0 or more");
+        Check(MaxWaitDays >= 0, "max_wait_days", MaxWaitDays, "must be 0 or more");
+        Check(MaxWaiting >= 0, "max_waiting", MaxWaiting, "must be 0 or more");
+        Check(NonEvaluableRate is >= 0 and < 0.95, "non_evaluable_rate", NonEvaluableRate, "must be in [0, 0.95)");
+        if (NonEvaluableDays is { } ne) Check(ne >= 0 && ne <= DltWindowDays, "non_evaluable_days", ne, "must be between 0 and the DLT window");
+        Check(ResponseDays >= 0 && double.IsFinite(ResponseDays), "response_days", ResponseDays, "must be 0 or more");
+        if (HasWaitingLimit) Check(MeanGapDays > 0, "accrual_interval_days", IntervalDays, "must be above 0 when arrivals can be lost (max_wait_days or max_waiting)");
+    }
+}

@@ -1,0 +1,133 @@
+using System.Text.Json;
+using DoseEscalation.Engines;
+using DoseEscalation.Engines.Calendar;
+using DoseEscalation.Scenarios;
+using DoseEscalation.Tests.Designs;
+using DoseEscalation.Tests.Scenarios;
+using CliEntry = DoseEscalation.Cli.Cli;
+
+namespace DoseEscalation.Tests.Calendar;
+
+public class CalendarCliTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = CliEntry.Run(args, o, e);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    private static string File(string name) => Path.Combine(Repo.Root, "scenarios", name);
+
+    [Fact]
+    public void Simulate_calendar_writes_the_duration_table()
+    {
+        var (code, output, err) = Run("simulate", File("nct05008536-bcma-car-nk.yaml"), "--calendar", "--trials", "5000", "--seed", "3");
+        Assert.Equal(0, code);
+        Assert.Equal("", err);
+        Assert.Contains("Calendar (days): Poisson accrual 1.00/month, 20% screening failure, infusion 7 days after enrolment, DLT window 28", output);
+        Assert.Contains("duration mean (SE)", output);
+        Assert.Contains("P(correct MTD)", output); // the usual OCs come first
+    }
+
+    [Fact]
+    public void Simulate_calendar_json_and_csv_carry_the_numbers_of_the_library()
+    {
+        string path = File("crb401-bcma-car-t.yaml");
+        var file = ScenarioFileReader.Load(path);
+        var design = Build.Design("3+3", 4, 0.3);
+        var lib = CalendarEngine.Run(design, file.Scenarios[1], file.Target, file.Timeline!, new MonteCarloOptions { Trials = 4000, Seed = 5 });
+
+        var (code, json, _) = Run("simulate", path, "--calendar", "--trials", "4000", "--seed", "5", "--format", "json");
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(json);
+        Assert.Equal(28, doc.RootElement.GetProperty("timeline").GetProperty("enrolment_to_infusion_days").GetDouble());
+        var cal = doc.RootElement.GetProperty("scenarios")[1].GetProperty("calendar");
+        Assert.Equal(lib.Duration.Mean, cal.GetProperty("duration").GetProperty("mean").GetDouble());
+        Assert.Equal(lib.Duration.P90, cal.GetProperty("duration").GetProperty("p90").GetDouble());
+        Assert.Equal(4000, cal.GetProperty("duration").GetProperty("trials_by_day").EnumerateArray().Sum(e => e.GetInt64()));
+        Assert.Equal(lib.MeanLost, cal.GetProperty("mean_lost").GetDouble());
+
+        var (code2, csv, _) = Run("simulate", path, "--calendar", "--trials", "4000", "--seed", "5", "--format", "csv");
+        Assert.Equal(0, code2);
+        string row = csv.Split('\n').Single(l => l.Contains(",mtd-at-dl3,all,duration_mean,"));
+        Assert.Equal(lib.Duration.Mean, double.Parse(row.Split(',')[5], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.All(csv.Split('\n').Where(l => l.Length > 0 && !l.StartsWith('#')), l => Assert.Equal(7, l.Split(',').Length));
+    }
+
+    [Fact]
+    public void Calendar_without_a_timeline_or_with_exact_is_refused()
+    {
+        var (code, output, err) = Run("simulate", "--dlt", "0.1,0.2,0.3", "--calendar", "--trials", "100");
+        Assert.Equal(1, code);
+        Assert.Equal("", output);
+        Assert.Contains("has no timeline: block", err);
+        Assert.Single(err.TrimEnd().Split('\n'));
+        var (code2, _, err2) = Run("simulate", File("crb401-bcma-car-t.yaml"), "--calendar", "--engine", "exact");
+        Assert.Equal(2, code2);
+        Assert.Contains("--calendar", err2);
+    }
+
+    [Fact]
+    public void Compare_calendar_gives_paired_differences_as_the_library()
+    {
+        string path = File("crb401-bcma-car-t.yaml");
+        var file = ScenarioFileReader.Load(path);
+        var lib = CalendarCompare.Run([Build.Design("3+3", 4, 0.3), Build.Design("rolling-six", 4, 0.3)], file.Scenarios[0], file.Target, file.Timeline!,
+            new MonteCarloOptions { Trials = 3000, Seed = 8 });
+        var (code, json, err) = Run("compare", path, "--calendar", "--designs", "3+3,rolling-six", "--trials", "3000", "--seed", "8", "--format", "json");
+        Assert.Equal(0, code);
+        Assert.Equal("", err);
+        using var doc = JsonDocument.Parse(json);
+        var six = doc.RootElement.GetProperty("scenarios")[0].GetProperty("designs")[1];
+        Assert.Equal("rolling-six", six.GetProperty("label").GetString());
+        Assert.Equal(lib.AgainstFirst[1].MeanDifference, six.GetProperty("duration_difference_vs_first").GetProperty("mean").GetDouble());
+        Assert.Equal(lib.Results[1].Duration.Mean, six.GetProperty("duration").GetProperty("mean").GetDouble());
+
+        var (code2, table, _) = Run("compare", path, "--calendar", "--designs", "3+3,rolling-six", "--trials", "3000", "--seed", "8");
+        Assert.Equal(0, code2);
+        Assert.Contains("vs 3+3 (SE)", table);
+        var (code3, csv, _) = Run("compare", path, "--calendar", "--designs", "3+3,rolling-six", "--trials", "3000", "--seed", "8", "--format", "csv");
+        Assert.Equal(0, code3);
+        Assert.Contains("rolling-six,calendar,all-safe,all,duration_difference_vs_first,", csv);
+        Assert.All(csv.Split('\n').Where(l => l.Length > 0), l => Assert.Equal(7, l.Split(',').Length));
+    }
+
+    [Fact]
+    public void Compare_calendar_writes_a_duration_chart_per_scenario()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "cal-charts-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (code, _, err) = Run("compare", File("crb401-bcma-car-t.yaml"), "--calendar", "--designs", "3+3,rolling-six", "--trials", "2000", "--duration-charts", dir);
+            Assert.Equal(0, code);
+            Assert.Equal("", err);
+            var files = Directory.GetFiles(dir).Select(Path.GetFileName).Order().ToList();
+            Assert.Equal(["duration-all-safe.svg", "duration-all-toxic.svg", "duration-mtd-at-dl1.svg", "duration-mtd-at-dl2.svg", "duration-mtd-at-dl3.svg"], files);
+            string svg = System.IO.File.ReadAllText(Path.Combine(dir, "duration-mtd-at-dl2.svg"));
+            Assert.Contains("3+3 (median", svg);
+            Assert.Contains("rolling-six (median", svg);
+        }
+        finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
+        var (code2, _, err2) = Run("compare", File("crb401-bcma-car-t.yaml"), "--duration-charts", dir);
+        Assert.Equal(2, code2);
+        Assert.Contains("--duration-charts needs --calendar", err2);
+        Assert.False(Directory.Exists(dir));
+    }
+
+    public static TheoryData<string> Files() => new(Repo.ScenarioFiles().Select(Path.GetFileName)!);
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void Every_shipped_file_has_a_timeline_with_notes_and_runs_on_the_calendar(string name)
+    {
+        var file = ScenarioFileReader.Load(File(name));
+        Assert.NotNull(file.Timeline);
+        Assert.Contains("assumption", file.Timeline!.Notes ?? "", StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(file.Trial.DltWindowDays, (int)file.Timeline.DltWindowDays);
+        var r = CalendarEngine.Run(Build.Design(file.Designs[0].Name, file.Doses.Count, file.Target), file.Scenarios[0], file.Target, file.Timeline,
+            new MonteCarloOptions { Trials = 2000, Seed = 1 });
+        Assert.True(r.Duration.Mean > r.Timeline.DltWindowDays);
+    }
+}
