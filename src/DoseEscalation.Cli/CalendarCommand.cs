@@ -61,7 +61,7 @@ internal static class CalendarCommand
         Action<Stream> render = o.Format switch
         {
             "table" => s => Commands.WriteText(s, w => CalendarReport.WriteComparisonTable(name, trials, options.Seed, results, w)),
-            "csv" => s => Commands.WriteText(s, w => CalendarReport.WriteComparisonCsv(results, w)),
+            "csv" => s => Commands.WriteText(s, w => CalendarReport.WriteComparisonCsv(results, trials, options.Seed, w)),
             "json" => s => CalendarReport.WriteComparisonJson(name, trials, options.Seed, results, s),
             _ => throw new CliInputException($"--format {o.Format}: expected table, csv or json"),
         };

@@ -43,7 +43,7 @@ public static class Cli
         var simEngine = Flags.Choice("--engine", "monte-carlo, or exact (the same as the exact verb)", "monte-carlo", "exact");
         var simd = Flags.Choice("--simd", "Vector path of the compiled walk: the widest this CPU accelerates (auto), or one named; every path gives the same numbers", "auto", "scalar", "vector128", "vector256", "vector512");
         sim.Options.Add(simMethod); sim.Options.Add(simEngine); sim.Options.Add(simd);
-        var simCalendar = Flags.Switch("--calendar", "Simulate in calendar time with the file's timeline: block (docs/calendar.md): trial duration, time to the MTD decision, waiting and lost patients");
+        var simCalendar = Flags.Switch("--calendar", "Simulate in calendar time with the file's timeline: block (see the calendar guide): trial duration, time to the MTD decision, waiting and lost patients");
         sim.Options.Add(simCalendar);
         Verb(sim, pr =>
         {
@@ -87,7 +87,7 @@ public static class Cli
         var compare = new Command("compare", "Several designs on every scenario, side by side, with the same simulated patients (common random numbers), with paired differences and the benchmark.");
         var cmpIn = new InputFlags(compare, catalog, multi: true, formats: ["table", "csv", "json"]);
         var cmpRun = new RunFlags(compare, "Simulated trials per scenario (default 100,000).");
-        var cmpCalendar = Flags.Switch("--calendar", "Compare in calendar time with the file's timeline: block (docs/calendar.md): durations and paired differences in duration");
+        var cmpCalendar = Flags.Switch("--calendar", "Compare in calendar time with the file's timeline: block (see the calendar guide): durations and paired differences in duration");
         var cmpDurationCharts = Flags.Text("--duration-charts", "With --calendar: write duration-SCENARIO.svg (the cumulative distribution of trial duration per design) into this folder", "DIR");
         compare.Options.Add(cmpCalendar); compare.Options.Add(cmpDurationCharts);
         Verb(compare, pr =>

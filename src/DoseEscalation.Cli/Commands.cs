@@ -117,5 +117,13 @@ public static class Commands
         foreach (var n in inputs.Notes) stderr.WriteLine($"dose-escalation: warning: {n}");
         foreach (var s in inputs.File.Scenarios.Where(s => !s.IsMonotone && inputs.File.Path == "(command line)"))
             stderr.WriteLine($"dose-escalation: warning: --dlt: DLT probabilities decrease with dose (allowed, but check it is intended)");
+        TimelineNote(inputs.File, o, stderr);
+    }
+
+    /// <summary>A file's timeline is read by the calendar engine only: say so when a run given that file does not use it.</summary>
+    internal static void TimelineNote(Scenarios.ScenarioFile file, InputOptions o, TextWriter stderr)
+    {
+        if (o.Quiet || o.File is null || file.Timeline is null || o is SimulateOptions { Calendar: true }) return;
+        stderr.WriteLine($"dose-escalation: note: {o.File} has a timeline; this run does not use it (simulate --calendar and compare --calendar do)");
     }
 }

@@ -33,26 +33,26 @@ public static class CalendarReport
 
     public static void WriteCsv(ResultSet set, IReadOnlyList<CalendarResult> calendar, TextWriter w)
     {
-        CsvReport.Write(set, w);
-        for (int i = 0; i < calendar.Count; i++)
+        // The tidy CSV of simulate, with each scenario's calendar quantities as trial-level rows.
+        var extra = calendar.Select(c =>
         {
-            var c = calendar[i];
-            string prefix = $"{CsvReport.Quote(set.Design.Name)},{set.Engine},{CsvReport.Quote(set.Results[i].Scenario.Name)},all";
-            void Row(string quantity, double value, double se) => w.WriteLine($"{prefix},{quantity},{Formatting.Exact(value)},{Formatting.Exact(se)}");
+            var rows = new List<(string, Estimate)>();
             foreach (var (name, d) in new[] { ("duration", c.Duration), ("time_to_decision", c.TimeToDecision) })
             {
-                Row(name + "_mean", d.Mean, d.StandardError(set.Trials));
-                Row(name + "_sd", d.Sd, 0);
-                Row(name + "_median", d.Median, 0);
-                Row(name + "_p10", d.P10, 0);
-                Row(name + "_p90", d.P90, 0);
+                rows.Add((name + "_mean", new(d.Mean, d.StandardError(set.Trials))));
+                rows.Add((name + "_sd", new(d.Sd, 0)));
+                rows.Add((name + "_median", new(d.Median, 0)));
+                rows.Add((name + "_p10", new(d.P10, 0)));
+                rows.Add((name + "_p90", new(d.P90, 0)));
             }
-            Row("mean_enrolled", c.MeanEnrolled, 0);
-            Row("mean_non_evaluable", c.MeanNonEvaluable, 0);
-            Row("mean_lost", c.MeanLost, 0);
-            Row("mean_waited", c.MeanWaited, 0);
-            Row("mean_wait_days", c.MeanWaitDays, 0);
-        }
+            rows.Add(("mean_enrolled", new(c.MeanEnrolled, 0)));
+            rows.Add(("mean_non_evaluable", new(c.MeanNonEvaluable, 0)));
+            rows.Add(("mean_lost", new(c.MeanLost, 0)));
+            rows.Add(("mean_waited", new(c.MeanWaited, 0)));
+            rows.Add(("mean_wait_days", new(c.MeanWaitDays, 0)));
+            return (IReadOnlyList<(string, Estimate)>)rows;
+        }).ToList();
+        CsvReport.Write(set, w, extra);
     }
 
     public static void WriteJson(ResultSet set, IReadOnlyList<CalendarResult> calendar, Stream stream)
@@ -149,20 +149,19 @@ public static class CalendarReport
         w.WriteLine("  vs: paired mean difference in duration (days) against the first design; P(shorter): share of trials it finished earlier");
     }
 
-    public static void WriteComparisonCsv(IReadOnlyList<ComparisonScenario> scenarios, TextWriter w)
+    public static void WriteComparisonCsv(IReadOnlyList<ComparisonScenario> scenarios, long trials, ulong seed, TextWriter w)
     {
-        w.WriteLine("design,engine,scenario,dose,quantity,value,se");
+        var rows = new List<(string, string, string, Estimate)>();
         foreach (var sc in scenarios)
             for (int i = 0; i < sc.Labels.Count; i++)
             {
                 var r = sc.Comparison.Results[i];
                 var p = sc.Comparison.AgainstFirst[i];
                 long n = r.Oc.Trials;
-                string prefix = $"{CsvReport.Quote(sc.Labels[i])},calendar,{CsvReport.Quote(sc.Scenario.Name)},all";
-                void Row(string quantity, double value, double se) => w.WriteLine($"{prefix},{quantity},{Formatting.Exact(value)},{Formatting.Exact(se)}");
+                void Row(string quantity, double value, double se) => rows.Add((sc.Labels[i], sc.Scenario.Name, quantity, new Estimate(value, se)));
                 Row("p_correct_selection", r.Oc.CorrectSelection.Value, r.Oc.CorrectSelection.Se);
-                Row("mean_n", r.Oc.MeanN.Value, r.Oc.MeanN.Se);
-                Row("mean_total_dlts", r.Oc.MeanTotalDlts.Value, r.Oc.MeanTotalDlts.Se);
+                Row("total_mean_patients", r.Oc.MeanN.Value, r.Oc.MeanN.Se);
+                Row("total_mean_dlts", r.Oc.MeanTotalDlts.Value, r.Oc.MeanTotalDlts.Se);
                 Row("duration_mean", r.Duration.Mean, r.Duration.StandardError(n));
                 Row("duration_sd", r.Duration.Sd, 0);
                 Row("duration_median", r.Duration.Median, 0);
@@ -171,9 +170,13 @@ public static class CalendarReport
                 Row("time_to_decision_mean", r.TimeToDecision.Mean, r.TimeToDecision.StandardError(n));
                 Row("mean_lost", r.MeanLost, 0);
                 Row("mean_wait_days", r.MeanWaitDays, 0);
-                Row("duration_difference_vs_first", p.MeanDifference, p.Se);
-                Row("p_shorter_than_first", p.ShareShorter, 0);
+                if (i > 0)
+                {
+                    Row("duration_difference_vs_first", p.MeanDifference, p.Se);
+                    Row("p_shorter_than_first", p.ShareShorter, 0);
+                }
             }
+        CsvReport.WriteTrialRows(w, "calendar", trials, seed, rows);
     }
 
     public static void WriteComparisonJson(string trialName, long trials, ulong seed, IReadOnlyList<ComparisonScenario> scenarios, Stream stream)

@@ -18,13 +18,25 @@ public static class CsvReport
     public static readonly string[] Columns = ["design", "scenario", "dose_index", "dose_label", "quantity", "n", "value", "se", "engine", "trials", "seed", "tool_version", "design_options"];
 
     /// <summary>The rows of one design over the scenarios of a simulate or exact run.</summary>
-    public static void Write(ResultSet set, TextWriter w)
+    public static void Write(ResultSet set, TextWriter w) => Write(set, w, null);
+
+    /// <summary>
+    /// As <see cref="Write(ResultSet, TextWriter)"/>, plus trial-level quantities of each scenario
+    /// (<paramref name="extra"/>[i] for scenario i, e.g. the calendar's durations) as rows with empty dose columns.
+    /// </summary>
+    public static void Write(ResultSet set, TextWriter w, IReadOnlyList<IReadOnlyList<(string Quantity, Estimate Value)>>? extra)
     {
         ArgumentNullException.ThrowIfNull(set);
         var csv = new CsvTable(w, Columns);
         var run = new Run(set.Engine, set.Trials, set.Seed, OptionsByLabel(set.Setups));
         string label = set.Setups.Count > 0 ? set.Setups[0].Label : set.Design.Name;
-        foreach (var oc in set.Results) WriteOc(csv, run, label, oc, set.Doses);
+        for (int i = 0; i < set.Results.Count; i++)
+        {
+            var oc = set.Results[i];
+            WriteOc(csv, run, label, oc, set.Doses);
+            if (extra is not null)
+                foreach (var (quantity, value) in extra[i]) Total(csv, run, label, oc.Scenario.Name, quantity, value);
+        }
     }
 
     /// <summary>The rows of every design of a comparison (the same quantities as <see cref="Write(ResultSet, TextWriter)"/>, plus the paired differences against the first design and the benchmark's P(correct selection)).</summary>
@@ -50,6 +62,14 @@ public static class CsvReport
                 Total(csv, run, "benchmark", sc.Scenario.Name, "benchmark_patients", new Estimate(sc.BenchmarkPatients, 0));
             }
         }
+    }
+
+    /// <summary>Trial-level rows (empty dose columns) in the same columns, with the header: for outputs that are not OCs alone (the calendar comparison).</summary>
+    public static void WriteTrialRows(TextWriter w, string engine, long trials, ulong? seed, IEnumerable<(string Design, string Scenario, string Quantity, Estimate Value)> rows)
+    {
+        var csv = new CsvTable(w, Columns);
+        var run = new Run(engine, trials, seed, new Dictionary<string, string>());
+        foreach (var (design, scenario, quantity, value) in rows) Total(csv, run, design, scenario, quantity, value);
     }
 
     private sealed record Run(string Engine, long Trials, ulong? Seed, IReadOnlyDictionary<string, string> Options);

@@ -51,9 +51,9 @@ public class CalendarCliTests
 
         var (code2, csv, _) = Run("simulate", path, "--calendar", "--trials", "4000", "--seed", "5", "--format", "csv");
         Assert.Equal(0, code2);
-        string row = csv.Split('\n').Single(l => l.Contains(",mtd-at-dl3,all,duration_mean,"));
-        Assert.Equal(lib.Duration.Mean, double.Parse(row.Split(',')[5], System.Globalization.CultureInfo.InvariantCulture));
-        Assert.All(csv.Split('\n').Where(l => l.Length > 0 && !l.StartsWith('#')), l => Assert.Equal(7, l.Split(',').Length));
+        string row = csv.Split('\n').Single(l => l.Contains(",mtd-at-dl3,,,duration_mean,"));
+        Assert.Equal(lib.Duration.Mean, double.Parse(row.Split(',')[6], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.All(csv.Split('\n').Where(l => l.Length > 0), l => Assert.Equal(13, l.Split(',').Length));
     }
 
     [Fact]
@@ -90,8 +90,8 @@ public class CalendarCliTests
         Assert.Contains("vs 3+3 (SE)", table);
         var (code3, csv, _) = Run("compare", path, "--calendar", "--designs", "3+3,rolling-six", "--trials", "3000", "--seed", "8", "--format", "csv");
         Assert.Equal(0, code3);
-        Assert.Contains("rolling-six,calendar,all-safe,all,duration_difference_vs_first,", csv);
-        Assert.All(csv.Split('\n').Where(l => l.Length > 0), l => Assert.Equal(7, l.Split(',').Length));
+        Assert.Contains("rolling-six,all-safe,,,duration_difference_vs_first,", csv);
+        Assert.All(csv.Split('\n').Where(l => l.Length > 0), l => Assert.Equal(13, l.Split(',').Length));
     }
 
     [Fact]
