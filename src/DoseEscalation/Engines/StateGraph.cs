@@ -69,15 +69,8 @@ public sealed class StateGraph
     }
 
     /// <summary>Writes the patients and DLTs per level of <paramref name="node"/> (no allocation, nothing cached).</summary>
-    internal void CountsAt(int node, Span<int> patients, Span<int> dlts)
-    {
-        var key = Keys.AsSpan(node * Layout.Words, Layout.Words);
-        for (int j = 0; j < DoseCount; j++)
-        {
-            patients[j] = Layout.Get(key, Layout.PatientsField(j));
-            dlts[j] = Layout.Get(key, Layout.DltsField(j));
-        }
-    }
+    internal void CountsAt(int node, Span<int> patients, Span<int> dlts) =>
+        Layout.Unpack(Keys.AsSpan(node * Layout.Words, Layout.Words), patients, dlts);
 
     public bool IsTerminal(int node) => node >= FirstTerminal;
     public int SelectedLevel(int terminal) => Level[terminal];
@@ -145,7 +138,7 @@ public sealed class StateGraph
             int maxTotal = 0, nonTerminal = 0;
             for (int id = 0; id < store.Count; id++)
             {
-                store.Key(id).CopyTo(key);
+                Copy(store.Key(id), key);
                 int total = 0;
                 for (int i = 0; i < k; i++)
                 {
@@ -182,7 +175,7 @@ public sealed class StateGraph
                 nonTerminal++;
                 sizes[id] = (byte)dec.CohortSize;
                 // The child after 0 DLTs: the treated level's patients grow by the cohort; then one more DLT per outcome.
-                key.CopyTo(child);
+                Copy(key, child);
                 layout.Set(child, layout.LevelField, (ulong)dec.Level);
                 layout.Add(child, layout.PatientsField(dec.Level), (ulong)dec.CohortSize);
                 var dltField = layout.DltsField(dec.Level);
@@ -226,7 +219,7 @@ public sealed class StateGraph
                 level[i] = levels[id];
                 size[i] = sizes[id];
                 tot[i] = totals[id];
-                store.Key(id).CopyTo(keys.AsSpan(i * w, w));
+                Copy(store.Key(id), keys.AsSpan(i * w, w));
                 if (i < firstTerminal)
                     for (int x = 0; x < stride; x++) next[i * stride + x] = newId[edges[id * stride + x]];
             }
@@ -316,6 +309,30 @@ public sealed class StateGraph
             _fields[1] = Next(stride);
             for (int i = 0; i < 2 * doses; i++) _fields[2 + i] = Next(maxPatients);
             Words = word + 1;
+            _countBits = System.Numerics.BitOperations.PopCount(_fields[2].Mask);
+            (_firstCountWord, _firstCountShift) = (_fields[2].Word, _fields[2].Shift);
+        }
+
+        // The count fields (patients, DLTs per level, interleaved) all have one width and follow each
+        // other, a new word starting where the next field would not fit.
+        private readonly int _countBits, _firstCountWord, _firstCountShift;
+
+        /// <summary>Patients and DLTs per level of a packed key.</summary>
+        public void Unpack(ReadOnlySpan<ulong> key, Span<int> patients, Span<int> dlts)
+        {
+            int bits = _countBits, word = _firstCountWord;
+            ulong mask = (1UL << bits) - 1;
+            ulong current = key[word] >> _firstCountShift;
+            int left = 64 - _firstCountShift;
+            for (int j = 0; j < patients.Length; j++)
+            {
+                if (left < bits) { current = key[++word]; left = 64; }
+                patients[j] = (int)(current & mask);
+                current >>= bits; left -= bits;
+                if (left < bits) { current = key[++word]; left = 64; }
+                dlts[j] = (int)(current & mask);
+                current >>= bits; left -= bits;
+            }
         }
 
         public int Get(ReadOnlySpan<ulong> key, Field f) => (int)((key[f.Word] >> f.Shift) & f.Mask);
@@ -334,9 +351,12 @@ public sealed class StateGraph
     private sealed class StateStore(int words, int maxTotal) : IDisposable
     {
         private ulong[] _data = Pool<ulong>.Rent(words * 1024);
-        private readonly int[]?[] _tables = new int[]?[maxTotal + 1]; // per total N: state id + 1; 0 = empty
+        // Per total N: entries (hash << 32) | (state id + 1); 0 = empty. The hash is kept so that a probe
+        // reads a key only when the hashes agree and a table grows without reading keys.
+        private readonly ulong[]?[] _tables = new ulong[]?[maxTotal + 1];
         private readonly int[] _counts = new int[maxTotal + 1];
         private readonly int[] _masks = new int[maxTotal + 1]; // table length - 1 (a rented table may be longer)
+        private int _largest; // the longest table so far
         public int Count { get; private set; }
 
         public ReadOnlySpan<ulong> Key(int id) => _data.AsSpan(id * words, words);
@@ -344,28 +364,46 @@ public sealed class StateGraph
         /// <summary>The id of <paramref name="key"/>, whose patients sum to <paramref name="total"/>, adding it if new.</summary>
         public int Intern(ReadOnlySpan<ulong> key, int total)
         {
-            if (_tables[total] == null) (_tables[total], _masks[total]) = (NewTable(64), 63);
-            int[] table = _tables[total]!;
+            if (_tables[total] == null)
+            {
+                // A level's table starts at half the largest so far (levels near each other are of
+                // similar size), which saves most of the doublings.
+                _largest = Math.Max(_largest, 128);
+                (_tables[total], _masks[total]) = (NewTable(_largest / 2), _largest / 2 - 1);
+            }
+            ulong[] table = _tables[total]!;
             int mask = _masks[total];
-            int slot = (int)Hash(key) & mask;
+            uint hash = Hash(key);
+            int slot = (int)hash & mask;
             while (true)
             {
-                int entry = table[slot];
+                ulong entry = table[slot];
                 if (entry == 0) break;
-                if (Key(entry - 1).SequenceEqual(key)) return entry - 1;
+                if ((uint)(entry >> 32) == hash && Equal(Key((int)(uint)entry - 1), key)) return (int)(uint)entry - 1;
                 slot = (slot + 1) & mask;
             }
             int id = Count++;
             if ((long)(id + 1) * words > _data.Length) Pool<ulong>.Grow(ref _data, id * words, _data.Length * 2);
-            key.CopyTo(_data.AsSpan(id * words));
-            table[slot] = id + 1;
-            if (++_counts[total] * 2 > mask + 1) (_tables[total], _masks[total]) = Grow(table, mask + 1);
+            Copy(key, _data.AsSpan(id * words, words));
+            table[slot] = ((ulong)hash << 32) | (uint)(id + 1);
+            if (++_counts[total] * 2 > mask + 1)
+            {
+                (_tables[total], _masks[total]) = Grow(table, mask + 1);
+                _largest = Math.Max(_largest, _masks[total] + 1);
+            }
             return id;
         }
 
-        private static int[] NewTable(int length)
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static bool Equal(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
         {
-            var table = Pool<int>.Rent(length);
+            for (int i = 0; i < a.Length; i++) if (a[i] != b[i]) return false;
+            return true;
+        }
+
+        private static ulong[] NewTable(int length)
+        {
+            var table = Pool<ulong>.Rent(length);
             Array.Clear(table, 0, length);
             return table;
         }
@@ -373,30 +411,38 @@ public sealed class StateGraph
         public void Dispose()
         {
             Pool<ulong>.Return(_data);
-            foreach (var table in _tables) Pool<int>.Return(table);
+            foreach (var table in _tables) Pool<ulong>.Return(table);
         }
 
-        private (int[], int) Grow(int[] old, int oldLength)
+        private static (ulong[], int) Grow(ulong[] old, int oldLength)
         {
             var table = NewTable(oldLength * 2);
             int mask = oldLength * 2 - 1;
             for (int i = 0; i < oldLength; i++)
             {
-                int entry = old[i];
+                ulong entry = old[i];
                 if (entry == 0) continue;
-                int slot = (int)Hash(Key(entry - 1)) & mask;
+                int slot = (int)(entry >> 32) & mask;
                 while (table[slot] != 0) slot = (slot + 1) & mask;
                 table[slot] = entry;
             }
-            Pool<int>.Return(old);
+            Pool<ulong>.Return(old);
             return (table, mask);
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static uint Hash(ReadOnlySpan<ulong> key)
         {
             ulong h = 0x9E3779B97F4A7C15UL;
             foreach (ulong w in key) h = (h ^ w) * 0xBF58476D1CE4E5B9UL;
             return (uint)Rng.SplitMix64.Mix(h);
         }
+    }
+
+    /// <summary>Copies a key word by word (a key is a few words: a call to a general copy costs more).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Copy(ReadOnlySpan<ulong> from, Span<ulong> to)
+    {
+        for (int i = 0; i < from.Length; i++) to[i] = from[i];
     }
 }
