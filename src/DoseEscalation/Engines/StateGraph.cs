@@ -115,6 +115,9 @@ public sealed class StateGraph
         int k = design.DoseCount;
         int stride = design.MaxCohortSize + 1;
         bool keepLast = design.ReadsLastCohort;
+        if (design.MaxPatients > ushort.MaxValue || design.MaxCohortSize > byte.MaxValue)
+            throw new StateSpaceTooLargeException(
+                $"design '{design.Describe()}' allows {design.MaxPatients:N0} patients in cohorts of up to {design.MaxCohortSize}; the exact state graph takes at most {ushort.MaxValue:N0} patients and cohorts of at most {byte.MaxValue}");
         var layout = new KeyLayout(k, design.MaxPatients, stride);
         int w = layout.Words;
         using var store = new StateStore(w, design.MaxPatients);
@@ -189,7 +192,7 @@ public sealed class StateGraph
                         if (store.Count > maxStates)
                             throw new StateSpaceTooLargeException(
                                 $"design '{design.Describe()}' has more than {maxStates:N0} distinct trial states; use the Monte Carlo engine (simulate) or raise the state limit");
-                        layout.Add(child, dltField, 1);
+                        if (x < dec.CohortSize) layout.Add(child, dltField, 1);
                     }
                     edges[row + x] = last; // unused outcome slots repeat the last real child
                 }
