@@ -49,8 +49,13 @@ public static class ExactEngine
     {
         var prob = NodeProbabilities(graph, scenario);
         var tally = new OcTally<double>(graph.DoseCount, graph.Design.MaxPatients, trueMtdLevel, scenario.Response is not null);
+        Span<int> patients = stackalloc int[graph.DoseCount], dlts = stackalloc int[graph.DoseCount];
         for (int t = graph.FirstTerminal; t < graph.NodeCount; t++)
-            if (prob[t] > 0) tally.Record(graph.SelectedLevel(t), graph.PatientsAt(t), graph.DltsAt(t), prob[t]);
+        {
+            if (prob[t] == 0) continue;
+            graph.CountsAt(t, patients, dlts);
+            tally.Record(graph.SelectedLevel(t), patients, dlts, prob[t]);
+        }
         return tally;
     }
 

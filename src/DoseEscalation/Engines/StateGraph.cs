@@ -34,15 +34,17 @@ public sealed class StateGraph
     // Per node: level treated next (or selected, for terminal nodes; -1 none), cohort size (0 terminal).
     internal readonly int[] Level;
     internal readonly int[] CohortSize;
-    // Per node, DoseCount entries each: patients and DLTs per level.
-    internal readonly int[] Patients;
-    internal readonly int[] Dlts;
+    // Per node, Layout.Words entries: the packed state (patients and DLTs per level), in node order.
+    internal readonly ulong[] Keys;
+    internal readonly KeyLayout Layout;
+    // Per node, DoseCount entries each: patients and DLTs per level, unpacked on first use.
+    private int[]? _patients, _dlts;
     internal readonly int[] Total;
     // Per non-terminal node, Stride entries: the child after x DLTs in the cohort.
     internal readonly int[] Next;
 
     private StateGraph(IDesign design, int stride, int root, int firstTerminal,
-        int[] level, int[] cohortSize, int[] patients, int[] dlts, int[] total, int[] next)
+        int[] level, int[] cohortSize, ulong[] keys, KeyLayout layout, int[] total, int[] next)
     {
         Design = design;
         DoseCount = design.DoseCount;
@@ -50,8 +52,25 @@ public sealed class StateGraph
         Root = root;
         FirstTerminal = firstTerminal;
         NodeCount = level.Length;
-        (Level, CohortSize, Patients, Dlts, Total, Next) = (level, cohortSize, patients, dlts, total, next);
+        (Level, CohortSize, Keys, Layout, Total, Next) = (level, cohortSize, keys, layout, total, next);
     }
+
+    internal int[] Patients => _patients ?? Unpack();
+    internal int[] Dlts => _dlts ?? Unpack();
+
+    private int[] Unpack()
+    {
+        var patients = new int[NodeCount * DoseCount];
+        var dlts = new int[NodeCount * DoseCount];
+        for (int i = 0; i < NodeCount; i++) CountsAt(i, patients.AsSpan(i * DoseCount, DoseCount), dlts.AsSpan(i * DoseCount, DoseCount));
+        System.Threading.Interlocked.CompareExchange(ref _dlts, dlts, null);
+        System.Threading.Interlocked.CompareExchange(ref _patients, patients, null);
+        return _patients;
+    }
+
+    /// <summary>Writes the patients and DLTs per level of <paramref name="node"/> (no allocation, nothing cached).</summary>
+    internal void CountsAt(int node, Span<int> patients, Span<int> dlts) =>
+        Layout.Unpack(Keys.AsSpan(node * Layout.Words, Layout.Words), patients, dlts);
 
     public bool IsTerminal(int node) => node >= FirstTerminal;
     public int SelectedLevel(int terminal) => Level[terminal];
@@ -83,6 +102,13 @@ public sealed class StateGraph
     }
 
     /// <summary>Builds the graph by a forward walk from the empty trial, merging equal states.</summary>
+    /// <remarks>
+    /// States are numbered in discovery order during the walk (parents in that order, children by
+    /// their DLT count) and then renumbered by (stop, total N), stable in the discovery order. A state
+    /// is a packed key of a few 64-bit words (<see cref="KeyLayout"/>); a child's key is its parent's
+    /// plus the cohort in the treated level's fields, so nothing is unpacked to make it. Per-state data
+    /// live in flat arrays that double when full; nothing is allocated per state.
+    /// </remarks>
     /// <exception cref="StateSpaceTooLargeException">More than <paramref name="maxStates"/> distinct states.</exception>
     public static StateGraph Build(IDesign design, int maxStates = DefaultMaxStates)
     {
@@ -93,99 +119,140 @@ public sealed class StateGraph
         int k = design.DoseCount;
         int stride = design.MaxCohortSize + 1;
         bool keepLast = design.ReadsLastCohort;
-        // Packed state: [level, lastDlts+1, n_1..n_K, x_1..x_K] as ushorts, all states in one flat store.
-        int keyLength = 2 + 2 * k;
-        var store = new StateStore(keyLength, design.MaxPatients);
-        var decisions = new List<Decision>();
-        var edges = new List<int>(); // stride entries per state (children after 0..m DLTs; -1 for a stop)
-
-        Span<ushort> key = stackalloc ushort[keyLength];
-        Span<ushort> child = stackalloc ushort[keyLength];
-        key.Clear();
-        key[0] = (ushort)ProbeStartLevel(design, k);
-        store.Intern(key, 0);
-
-        var patients = new int[k];
-        var dlts = new int[k];
-        for (int id = 0; id < store.Count; id++)
+        if (design.MaxPatients > ushort.MaxValue || design.MaxCohortSize > byte.MaxValue)
+            throw new StateSpaceTooLargeException(
+                $"design '{design.Describe()}' allows {design.MaxPatients:N0} patients in cohorts of up to {design.MaxCohortSize}; the exact state graph takes at most {ushort.MaxValue:N0} patients and cohorts of at most {byte.MaxValue}");
+        var layout = new KeyLayout(k, design.MaxPatients, stride);
+        int w = layout.Words;
+        using var store = new StateStore(w, design.MaxPatients);
+        // Scratch arrays come from the shared pool (a build touches no fresh memory but its result's).
+        int capacity = 1024;
+        var levels = Pool<int>.Rent(capacity);   // per discovered state: level (treated next, or selected)
+        var sizes = Pool<byte>.Rent(capacity);   // cohort size; 0 = stop
+        var totals = Pool<ushort>.Rent(capacity);
+        var edges = Pool<int>.Rent(capacity * stride); // stride entries per non-terminal state (children after 0..m DLTs)
+        int[]? bucketStart = null, order = null, newId = null;
+        try
         {
-            store.Key(id).CopyTo(key);
-            int total = 0;
-            for (int i = 0; i < k; i++) { patients[i] = key[2 + i]; dlts[i] = key[2 + k + i]; total += patients[i]; }
-            Decision dec = design.Decide(new TrialState(patients, dlts, key[0], key[1] - 1, total));
-            decisions.Add(dec);
-            if (dec.IsStop)
+            Span<ulong> key = stackalloc ulong[w];
+            Span<ulong> child = stackalloc ulong[w];
+            key.Clear();
+            layout.Set(key, layout.LevelField, (ulong)ProbeStartLevel(design, k));
+            store.Intern(key, 0);
+
+            var patients = new int[k];
+            var dlts = new int[k];
+            int maxTotal = 0, nonTerminal = 0;
+            for (int id = 0; id < store.Count; id++)
             {
-                if (dec.Level < Decision.NoDose || dec.Level >= k)
-                    throw new DesignContractException($"{design.Name}: selected level {dec.Level} out of range");
-                for (int x = 0; x < stride; x++) edges.Add(-1);
-                continue;
-            }
-            if (dec.Level < 0 || dec.Level >= k)
-                throw new DesignContractException($"{design.Name}: asked to treat at level {dec.Level}, outside 0..{k - 1}");
-            if (dec.CohortSize < 1 || dec.CohortSize > design.MaxCohortSize)
-                throw new DesignContractException($"{design.Name}: cohort size {dec.CohortSize} outside 1..{design.MaxCohortSize}");
-            if (total + dec.CohortSize > design.MaxPatients)
-                throw new DesignContractException($"{design.Name}: did not stop by its maximum of {design.MaxPatients} patients");
-            int last = -1;
-            for (int x = 0; x < stride; x++)
-            {
-                if (x <= dec.CohortSize)
+                Copy(store.Key(id), key);
+                int total = 0;
+                for (int i = 0; i < k; i++)
                 {
-                    key.CopyTo(child);
-                    child[0] = (ushort)dec.Level;
-                    child[1] = keepLast ? (ushort)(x + 1) : (ushort)0;
-                    child[2 + dec.Level] += (ushort)dec.CohortSize;
-                    child[2 + k + dec.Level] += (ushort)x;
-                    last = store.Intern(child, total + dec.CohortSize);
-                    if (store.Count > maxStates)
-                        throw new StateSpaceTooLargeException(
-                            $"design '{design.Describe()}' has more than {maxStates:N0} distinct trial states; use the Monte Carlo engine (simulate) or raise the state limit");
+                    patients[i] = layout.Get(key, layout.PatientsField(i));
+                    dlts[i] = layout.Get(key, layout.DltsField(i));
+                    total += patients[i];
                 }
-                edges.Add(last); // unused outcome slots repeat the last real child
+                int lastDlts = layout.Get(key, layout.LastField) - 1;
+                Decision dec = design.Decide(new TrialState(patients, dlts, layout.Get(key, layout.LevelField), lastDlts, total));
+                if (id == capacity)
+                {
+                    capacity *= 2;
+                    Pool<int>.Grow(ref levels, id, capacity);
+                    Pool<byte>.Grow(ref sizes, id, capacity);
+                    Pool<ushort>.Grow(ref totals, id, capacity);
+                    Pool<int>.Grow(ref edges, id * stride, capacity * stride);
+                }
+                levels[id] = dec.Level;
+                totals[id] = (ushort)total;
+                maxTotal = Math.Max(maxTotal, total);
+                if (dec.IsStop)
+                {
+                    if (dec.Level < Decision.NoDose || dec.Level >= k)
+                        throw new DesignContractException($"{design.Name}: selected level {dec.Level} out of range");
+                    sizes[id] = 0;
+                    continue;
+                }
+                if (dec.Level < 0 || dec.Level >= k)
+                    throw new DesignContractException($"{design.Name}: asked to treat at level {dec.Level}, outside 0..{k - 1}");
+                if (dec.CohortSize < 1 || dec.CohortSize > design.MaxCohortSize)
+                    throw new DesignContractException($"{design.Name}: cohort size {dec.CohortSize} outside 1..{design.MaxCohortSize}");
+                if (total + dec.CohortSize > design.MaxPatients)
+                    throw new DesignContractException($"{design.Name}: did not stop by its maximum of {design.MaxPatients} patients");
+                nonTerminal++;
+                sizes[id] = (byte)dec.CohortSize;
+                // The child after 0 DLTs: the treated level's patients grow by the cohort; then one more DLT per outcome.
+                Copy(key, child);
+                layout.Set(child, layout.LevelField, (ulong)dec.Level);
+                layout.Add(child, layout.PatientsField(dec.Level), (ulong)dec.CohortSize);
+                var dltField = layout.DltsField(dec.Level);
+                int row = id * stride, last = -1;
+                for (int x = 0; x < stride; x++)
+                {
+                    if (x <= dec.CohortSize)
+                    {
+                        if (keepLast) layout.Set(child, layout.LastField, (ulong)(x + 1));
+                        last = store.Intern(child, total + dec.CohortSize);
+                        if (store.Count > maxStates)
+                            throw new StateSpaceTooLargeException(
+                                $"design '{design.Describe()}' has more than {maxStates:N0} distinct trial states; use the Monte Carlo engine (simulate) or raise the state limit");
+                        if (x < dec.CohortSize) layout.Add(child, dltField, 1);
+                    }
+                    edges[row + x] = last; // unused outcome slots repeat the last real child
+                }
             }
-        }
 
-        // Renumber: non-terminal nodes by total N (topological), then terminal nodes by total N, ties
-        // in discovery order: a counting sort on (stop, total N), stable in the id.
-        int count = store.Count;
-        var totals = new int[count];
-        var order = new int[count];
-        int maxTotal = 0;
-        for (int id = 0; id < count; id++)
-        {
-            var kk = store.Key(id);
-            int t = 0;
-            for (int i = 0; i < k; i++) t += kk[2 + i];
-            totals[id] = t;
-            maxTotal = Math.Max(maxTotal, t);
-        }
-        var bucketStart = new int[2 * (maxTotal + 1) + 1];
-        for (int id = 0; id < count; id++) bucketStart[SortBucket(decisions[id].IsStop, totals[id], maxTotal) + 1]++;
-        for (int b = 1; b < bucketStart.Length; b++) bucketStart[b] += bucketStart[b - 1];
-        for (int id = 0; id < count; id++) order[bucketStart[SortBucket(decisions[id].IsStop, totals[id], maxTotal)]++] = id;
-        var newId = new int[count];
-        for (int i = 0; i < count; i++) newId[order[i]] = i;
-        int firstTerminal = decisions.Count(d => !d.IsStop);
+            // Renumber: non-terminal nodes by total N (topological), then terminal nodes by total N, ties
+            // in discovery order: a counting sort on (stop, total N), stable in the id.
+            int count = store.Count;
+            bucketStart = Pool<int>.Rent(2 * (maxTotal + 1) + 1);
+            Array.Clear(bucketStart);
+            for (int id = 0; id < count; id++) bucketStart[SortBucket(sizes[id] == 0, totals[id], maxTotal) + 1]++;
+            for (int b = 1; b < bucketStart.Length; b++) bucketStart[b] += bucketStart[b - 1];
+            order = Pool<int>.Rent(count);
+            for (int id = 0; id < count; id++) order[bucketStart[SortBucket(sizes[id] == 0, totals[id], maxTotal)]++] = id;
+            newId = Pool<int>.Rent(count);
+            for (int i = 0; i < count; i++) newId[order[i]] = i;
+            int firstTerminal = nonTerminal;
 
-        var level = new int[count];
-        var size = new int[count];
-        var pat = new int[count * k];
-        var dl = new int[count * k];
-        var tot = new int[count];
-        var next = new int[firstTerminal * stride];
-        for (int i = 0; i < count; i++)
-        {
-            int id = order[i];
-            level[i] = decisions[id].Level;
-            size[i] = decisions[id].CohortSize;
-            tot[i] = totals[id];
-            var kk = store.Key(id);
-            for (int j = 0; j < k; j++) { pat[i * k + j] = kk[2 + j]; dl[i * k + j] = kk[2 + k + j]; }
-            if (i < firstTerminal)
-                for (int x = 0; x < stride; x++) next[i * stride + x] = newId[edges[id * stride + x]];
+            var level = GC.AllocateUninitializedArray<int>(count);
+            var size = GC.AllocateUninitializedArray<int>(count);
+            var keys = GC.AllocateUninitializedArray<ulong>(count * w);
+            var tot = GC.AllocateUninitializedArray<int>(count);
+            var next = GC.AllocateUninitializedArray<int>(firstTerminal * stride);
+            for (int i = 0; i < count; i++)
+            {
+                int id = order[i];
+                level[i] = levels[id];
+                size[i] = sizes[id];
+                tot[i] = totals[id];
+                Copy(store.Key(id), keys.AsSpan(i * w, w));
+                if (i < firstTerminal)
+                    for (int x = 0; x < stride; x++) next[i * stride + x] = newId[edges[id * stride + x]];
+            }
+            return new StateGraph(design, stride, newId[0], firstTerminal, level, size, keys, layout, tot, next);
         }
-        return new StateGraph(design, stride, newId[0], firstTerminal, level, size, pat, dl, tot, next);
+        finally
+        {
+            Pool<int>.Return(levels); Pool<byte>.Return(sizes); Pool<ushort>.Return(totals); Pool<int>.Return(edges);
+            Pool<int>.Return(bucketStart); Pool<int>.Return(order); Pool<int>.Return(newId);
+        }
+    }
+
+    /// <summary>Scratch arrays from <see cref="System.Buffers.ArrayPool{T}.Shared"/> (contents arbitrary when rented).</summary>
+    private static class Pool<T>
+    {
+        public static T[] Rent(int length) => System.Buffers.ArrayPool<T>.Shared.Rent(length);
+        public static void Return(T[]? array) { if (array != null) System.Buffers.ArrayPool<T>.Shared.Return(array); }
+        /// <summary>Replaces <paramref name="array"/> by one of at least <paramref name="length"/> holding its first <paramref name="used"/> items.</summary>
+        public static void Grow(ref T[] array, int used, int length)
+        {
+            if (array.Length >= length) return;
+            var bigger = Rent(length);
+            Array.Copy(array, bigger, used);
+            Return(array);
+            array = bigger;
+        }
     }
 
     private static int SortBucket(bool stop, int total, int maxTotal) => (stop ? maxTotal + 1 : 0) + total;
@@ -217,64 +284,172 @@ public sealed class StateGraph
     }
 
     /// <summary>
-    /// Distinct packed states in one flat array, indexed by one open-addressing table per total N:
-    /// no allocation per state, which makes the forward walk several times faster than a dictionary
-    /// of arrays. A child is looked up only among states with its total N; that table and those
-    /// states' keys (discovered together) stay in cache, where one big table missed it on most
-    /// lookups of a large graph.
+    /// Where each count of a state lives in its packed key: a field is (word, shift, bits), no field
+    /// straddles two words. Fields: the current level, the last cohort's DLTs + 1 (0 before any
+    /// cohort, and always 0 for a design that does not read it), then patients and DLTs per level,
+    /// each wide enough for the design's maximum N.
     /// </summary>
-    private sealed class StateStore(int keyLength, int maxTotal)
+    internal sealed class KeyLayout
     {
-        private ushort[] _data = new ushort[keyLength * 1024];
-        private readonly int[]?[] _tables = new int[]?[maxTotal + 1]; // per total N: state id + 1; 0 = empty
+        public readonly record struct Field(int Word, int Shift, ulong Mask);
+
+        private readonly Field[] _fields; // level, last, then (patients, DLTs) per level
+        public int Words { get; }
+        public Field LevelField => _fields[0];
+        public Field LastField => _fields[1];
+        public Field PatientsField(int level) => _fields[2 + 2 * level];
+        public Field DltsField(int level) => _fields[3 + 2 * level];
+
+        public KeyLayout(int doses, int maxPatients, int stride)
+        {
+            _fields = new Field[2 + 2 * doses];
+            int word = 0, shift = 0;
+            Field Next(int maxValue)
+            {
+                int bits = Math.Max(1, 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)maxValue));
+                if (shift + bits > 64) { word++; shift = 0; }
+                var f = new Field(word, shift, (1UL << bits) - 1);
+                shift += bits;
+                return f;
+            }
+            _fields[0] = Next(doses - 1);
+            _fields[1] = Next(stride);
+            for (int i = 0; i < 2 * doses; i++) _fields[2 + i] = Next(maxPatients);
+            Words = word + 1;
+            _countBits = System.Numerics.BitOperations.PopCount(_fields[2].Mask);
+            (_firstCountWord, _firstCountShift) = (_fields[2].Word, _fields[2].Shift);
+        }
+
+        // The count fields (patients, DLTs per level, interleaved) all have one width and follow each
+        // other, a new word starting where the next field would not fit.
+        private readonly int _countBits, _firstCountWord, _firstCountShift;
+
+        /// <summary>Patients and DLTs per level of a packed key.</summary>
+        public void Unpack(ReadOnlySpan<ulong> key, Span<int> patients, Span<int> dlts)
+        {
+            int bits = _countBits, word = _firstCountWord;
+            ulong mask = (1UL << bits) - 1;
+            ulong current = key[word] >> _firstCountShift;
+            int left = 64 - _firstCountShift;
+            for (int j = 0; j < patients.Length; j++)
+            {
+                if (left < bits) { current = key[++word]; left = 64; }
+                patients[j] = (int)(current & mask);
+                current >>= bits; left -= bits;
+                if (left < bits) { current = key[++word]; left = 64; }
+                dlts[j] = (int)(current & mask);
+                current >>= bits; left -= bits;
+            }
+        }
+
+        public int Get(ReadOnlySpan<ulong> key, Field f) => (int)((key[f.Word] >> f.Shift) & f.Mask);
+        public void Set(Span<ulong> key, Field f, ulong value) =>
+            key[f.Word] = (key[f.Word] & ~(f.Mask << f.Shift)) | (value << f.Shift);
+        /// <summary>Adds to a field; the caller keeps the result within the field (counts never pass max N).</summary>
+        public void Add(Span<ulong> key, Field f, ulong value) => key[f.Word] += value << f.Shift;
+    }
+
+    /// <summary>
+    /// Distinct packed states in one flat array, indexed by one open-addressing table per total N:
+    /// no allocation per state. A child is looked up only among states with its total N; that table
+    /// and those states' keys (discovered together) stay in cache, where one big table missed it on
+    /// most lookups of a large graph.
+    /// </summary>
+    private sealed class StateStore(int words, int maxTotal) : IDisposable
+    {
+        private ulong[] _data = Pool<ulong>.Rent(words * 1024);
+        // Per total N: entries (hash << 32) | (state id + 1); 0 = empty. The hash is kept so that a probe
+        // reads a key only when the hashes agree and a table grows without reading keys.
+        private readonly ulong[]?[] _tables = new ulong[]?[maxTotal + 1];
         private readonly int[] _counts = new int[maxTotal + 1];
+        private readonly int[] _masks = new int[maxTotal + 1]; // table length - 1 (a rented table may be longer)
+        private int _largest; // the longest table so far
         public int Count { get; private set; }
 
-        public ReadOnlySpan<ushort> Key(int id) => _data.AsSpan(id * keyLength, keyLength);
+        public ReadOnlySpan<ulong> Key(int id) => _data.AsSpan(id * words, words);
 
         /// <summary>The id of <paramref name="key"/>, whose patients sum to <paramref name="total"/>, adding it if new.</summary>
-        public int Intern(ReadOnlySpan<ushort> key, int total)
+        public int Intern(ReadOnlySpan<ulong> key, int total)
         {
-            int[] table = _tables[total] ??= new int[64];
-            int mask = table.Length - 1;
-            int slot = (int)Hash(key) & mask;
+            if (_tables[total] == null)
+            {
+                // A level's table starts at half the largest so far (levels near each other are of
+                // similar size), which saves most of the doublings.
+                _largest = Math.Max(_largest, 128);
+                (_tables[total], _masks[total]) = (NewTable(_largest / 2), _largest / 2 - 1);
+            }
+            ulong[] table = _tables[total]!;
+            int mask = _masks[total];
+            uint hash = Hash(key);
+            int slot = (int)hash & mask;
             while (true)
             {
-                int entry = table[slot];
+                ulong entry = table[slot];
                 if (entry == 0) break;
-                if (Key(entry - 1).SequenceEqual(key)) return entry - 1;
+                if ((uint)(entry >> 32) == hash && Equal(Key((int)(uint)entry - 1), key)) return (int)(uint)entry - 1;
                 slot = (slot + 1) & mask;
             }
             int id = Count++;
-            if ((id + 1) * keyLength > _data.Length) Array.Resize(ref _data, _data.Length * 2);
-            key.CopyTo(_data.AsSpan(id * keyLength));
-            table[slot] = id + 1;
-            if (++_counts[total] * 2 > table.Length) _tables[total] = Grow(table);
+            if ((long)(id + 1) * words > _data.Length) Pool<ulong>.Grow(ref _data, id * words, _data.Length * 2);
+            Copy(key, _data.AsSpan(id * words, words));
+            table[slot] = ((ulong)hash << 32) | (uint)(id + 1);
+            if (++_counts[total] * 2 > mask + 1)
+            {
+                (_tables[total], _masks[total]) = Grow(table, mask + 1);
+                _largest = Math.Max(_largest, _masks[total] + 1);
+            }
             return id;
         }
 
-        private int[] Grow(int[] old)
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static bool Equal(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
         {
-            var table = new int[old.Length * 2];
-            int mask = table.Length - 1;
-            foreach (int entry in old)
-            {
-                if (entry == 0) continue;
-                int slot = (int)Hash(Key(entry - 1)) & mask;
-                while (table[slot] != 0) slot = (slot + 1) & mask;
-                table[slot] = entry;
-            }
+            for (int i = 0; i < a.Length; i++) if (a[i] != b[i]) return false;
+            return true;
+        }
+
+        private static ulong[] NewTable(int length)
+        {
+            var table = Pool<ulong>.Rent(length);
+            Array.Clear(table, 0, length);
             return table;
         }
 
-        /// <summary>Four key entries per step (the key is read as 64-bit words), then a full finaliser.</summary>
-        private static uint Hash(ReadOnlySpan<ushort> key)
+        public void Dispose()
+        {
+            Pool<ulong>.Return(_data);
+            foreach (var table in _tables) Pool<ulong>.Return(table);
+        }
+
+        private static (ulong[], int) Grow(ulong[] old, int oldLength)
+        {
+            var table = NewTable(oldLength * 2);
+            int mask = oldLength * 2 - 1;
+            for (int i = 0; i < oldLength; i++)
+            {
+                ulong entry = old[i];
+                if (entry == 0) continue;
+                int slot = (int)(entry >> 32) & mask;
+                while (table[slot] != 0) slot = (slot + 1) & mask;
+                table[slot] = entry;
+            }
+            Pool<ulong>.Return(old);
+            return (table, mask);
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static uint Hash(ReadOnlySpan<ulong> key)
         {
             ulong h = 0x9E3779B97F4A7C15UL;
-            var words = System.Runtime.InteropServices.MemoryMarshal.Cast<ushort, ulong>(key);
-            foreach (ulong w in words) h = (h ^ w) * 0xBF58476D1CE4E5B9UL;
-            for (int i = words.Length * 4; i < key.Length; i++) h = (h ^ key[i]) * 0xBF58476D1CE4E5B9UL;
+            foreach (ulong w in key) h = (h ^ w) * 0xBF58476D1CE4E5B9UL;
             return (uint)Rng.SplitMix64.Mix(h);
         }
+    }
+
+    /// <summary>Copies a key word by word (a key is a few words: a call to a general copy costs more).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Copy(ReadOnlySpan<ulong> from, Span<ulong> to)
+    {
+        for (int i = 0; i < from.Length; i++) to[i] = from[i];
     }
 }
