@@ -62,7 +62,7 @@ internal static class CalendarCommand
         {
             "table" => s => Commands.WriteText(s, w => CalendarReport.WriteComparisonTable(name, trials, options.Seed, results, w)),
             "csv" => s => Commands.WriteText(s, w => CalendarReport.WriteComparisonCsv(results, trials, options.Seed, w)),
-            "json" => s => CalendarReport.WriteComparisonJson(name, trials, options.Seed, results, s),
+            "json" => s => CalendarReport.WriteComparisonJson(name, trials, options.Seed, results, s, inputs.Designs),
             _ => throw new CliInputException($"--format {o.Format}: expected table, csv or json"),
         };
         if (chartDir is not null && File.Exists(chartDir)) throw new CliInputException($"--duration-charts {chartDir}: is a file; the charts are written into a folder");

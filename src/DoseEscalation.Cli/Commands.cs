@@ -123,7 +123,7 @@ public static class Commands
     /// <summary>A file's timeline is read by the calendar engine only: say so when a run given that file does not use it.</summary>
     internal static void TimelineNote(Scenarios.ScenarioFile file, InputOptions o, TextWriter stderr)
     {
-        if (o.Quiet || o.File is null || file.Timeline is null || o is SimulateOptions { Calendar: true }) return;
+        if (o.Quiet || o.File is null || file.Timeline is null || o is SimulateOptions { Calendar: true } or NextOptions or TableOptions) return;
         stderr.WriteLine($"dose-escalation: note: {o.File} has a timeline; this run does not use it (simulate --calendar and compare --calendar do)");
     }
 }

@@ -26,6 +26,8 @@ public sealed record NextRequest
     /// <summary>Scenario giving the pathways their probabilities; null for none.</summary>
     public Scenario? Scenario { get; init; }
     public int CohortsAhead { get; init; } = 1;
+    /// <summary>The design's resolved options, for the output to name what ran.</summary>
+    public IReadOnlyList<Designs.Configuration.ResolvedDesign> Setups { get; init; } = [];
     public ConductFormat Format { get; init; } = ConductFormat.Table;
     /// <summary>Write here (atomically) instead of standard output.</summary>
     public string? Out { get; init; }
@@ -55,7 +57,7 @@ public static partial class NextCommand
                 CohortsAhead = request.CohortsAhead,
                 Target = request.Target,
             });
-            var info = new ConductReportInfo(request.TrialName, request.DoseLabels);
+            var info = new ConductReportInfo(request.TrialName, request.DoseLabels) { Setups = request.Setups };
             Commands.Emit(stream => ConductReport.Write(result, info, request.Format, stream), request.Out, stdout);
             return Cli.Ok;
         }
@@ -114,6 +116,7 @@ public static partial class NextCommand
         return Run(new NextRequest
         {
             Design = inputs.Design,
+            Setups = inputs.Designs,
             DoseLabels = file.Doses.Select(d => d.Display).ToList(),
             Target = file.Target,
             Data = text,

@@ -179,10 +179,21 @@ public static class CalendarReport
         CsvReport.WriteTrialRows(w, "calendar", trials, seed, rows);
     }
 
-    public static void WriteComparisonJson(string trialName, long trials, ulong seed, IReadOnlyList<ComparisonScenario> scenarios, Stream stream)
+    public static void WriteComparisonJson(string trialName, long trials, ulong seed, IReadOnlyList<ComparisonScenario> scenarios, Stream stream,
+        IReadOnlyList<Designs.Configuration.ResolvedDesign>? setups = null)
     {
+        // The top-level designs array, written by the one writer every JSON output uses.
+        using var designsJson = new MemoryStream();
+        using (var dw = new System.Text.Json.Utf8JsonWriter(designsJson))
+        {
+            dw.WriteStartObject();
+            dw.WriteDesigns(setups ?? []);
+            dw.WriteEndObject();
+        }
+        var designsNode = JsonNode.Parse(designsJson.ToArray())!["designs"]!.DeepClone();
         var root = new JsonObject
         {
+            ["designs"] = designsNode,
             ["tool"] = "dose-escalation " + ToolInfo.Version, ["engine"] = "calendar", ["trials"] = trials, ["seed"] = seed, ["trial"] = trialName,
             ["scenarios"] = new JsonArray(scenarios.Select(sc => (JsonNode?)new JsonObject
             {

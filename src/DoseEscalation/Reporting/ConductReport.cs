@@ -17,7 +17,11 @@ public enum ConductFormat
 /// pathways of the next cohorts and the final MTD, as text, Markdown or JSON (docs/conduct.md).
 /// <paramref name="DoseLabels"/> name the doses ("DL1", or "DL1: 1-3 x 10^6 cells/kg").
 /// </summary>
-public sealed record ConductReportInfo(string? TrialName, IReadOnlyList<string> DoseLabels);
+public sealed record ConductReportInfo(string? TrialName, IReadOnlyList<string> DoseLabels)
+{
+    /// <summary>The design with every option resolved, for the JSON <c>designs</c> array.</summary>
+    public IReadOnlyList<Designs.Configuration.ResolvedDesign> Setups { get; init; } = [];
+}
 
 public static class ConductReport
 {
@@ -180,6 +184,7 @@ public static class ConductReport
         w.WriteString("version", ToolInfo.Version);
         if (info.TrialName is { } name) w.WriteString("trial", name);
         w.WriteString("design", r.Design.Name);
+        w.WriteDesigns(info.Setups);
         w.WriteString("design_description", r.Design.Describe());
         w.WriteStartArray("doses");
         for (int i = 0; i < r.Doses.Count; i++) w.WriteStringValue(Label(info, i));

@@ -233,4 +233,29 @@ public class CommandLineTests
         }
         finally { File.Delete(path); }
     }
+
+    [Theory]
+    [InlineData("simulate --trials 1000 --format json")]
+    [InlineData("exact --format json")]
+    [InlineData("compare --trials 1000 --format json")]
+    [InlineData("samplesize --format json")]
+    [InlineData("next --data 1NNN --format json")]
+    [InlineData("simulate {FILE} --calendar --trials 500 --format json")]
+    [InlineData("compare {FILE} --calendar --designs 3+3,boin --trials 500 --format json")]
+    public void The_json_of_every_verb_names_each_design_with_its_resolved_options(string line)
+    {
+        string file = Path.Combine(DoseEscalation.Tests.Scenarios.Repo.Root, "scenarios", "nct05008536-bcma-car-nk.yaml");
+        var (code, output, err) = Run(line.Replace("{FILE}", file).Split(' '));
+        Assert.True(code == 0, err);
+        using var doc = JsonDocument.Parse(output);
+        var designs = doc.RootElement.GetProperty("designs");
+        Assert.True(designs.GetArrayLength() >= 1);
+        foreach (var d in designs.EnumerateArray())
+        {
+            Assert.False(string.IsNullOrEmpty(d.GetProperty("label").GetString()));
+            var options = d.GetProperty("options");
+            Assert.Equal(1, options.GetProperty("start_dose").GetInt32());
+            Assert.True(options.EnumerateObject().Count() >= 5);
+        }
+    }
 }
