@@ -51,6 +51,19 @@ public sealed record CorrectSelection(CorrectSelectionRule Rule, double Below = 
         return correct;
     }
 
+    /// <summary>
+    /// P(correct selection) from the selection probabilities (entry 0 = no dose): the sum over the
+    /// outcomes this rule calls correct. The outcomes are disjoint, so a Monte Carlo estimate
+    /// (<paramref name="trials"/> &gt; 0) is a proportion with the binomial standard error; exact has none.
+    /// </summary>
+    public Estimate Probability(IReadOnlyList<Estimate> selection, Scenario scenario, double target, long trials)
+    {
+        var correct = CorrectOutcomes(scenario, target);
+        double p = 0;
+        for (int i = 0; i < correct.Length; i++) if (correct[i]) p += selection[i].Value;
+        return new(p, trials == 0 ? 0 : Math.Sqrt(Math.Max(0, p * (1 - p)) / trials));
+    }
+
     /// <summary>The definition in words, for headers and captions.</summary>
     public string Describe() => Rule switch
     {

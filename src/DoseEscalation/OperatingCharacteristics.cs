@@ -71,11 +71,7 @@ public sealed record OperatingCharacteristics
     public OperatingCharacteristics WithCorrectSelection(CorrectSelection rule)
     {
         if (rule.Rule == CorrectSelectionRule.HighestAtOrBelowTarget) return this;
-        var correct = rule.CorrectOutcomes(Scenario, Target);
-        double p = 0;
-        for (int i = 0; i < correct.Length; i++) if (correct[i]) p += Selection[i].Value;
-        double se = Trials == 0 ? 0 : Math.Sqrt(Math.Max(0, p * (1 - p)) / Trials);
-        return this with { CorrectSelection = new(p, se) };
+        return this with { CorrectSelection = rule.Probability(Selection, Scenario, Target, Trials) };
     }
 
     /// <summary>P(N &lt;= n).</summary>

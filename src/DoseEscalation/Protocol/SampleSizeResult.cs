@@ -48,10 +48,7 @@ public sealed record SampleSizeResult
     public SampleSizeResult WithCorrectSelection(CorrectSelection rule, double target)
     {
         if (rule.Rule == CorrectSelectionRule.HighestAtOrBelowTarget) return this;
-        var correct = rule.CorrectOutcomes(Scenario, target);
-        double p = 0;
-        for (int i = 0; i < correct.Length; i++) if (correct[i]) p += Selection[i].Value;
-        return this with { CorrectSelection = new(p, Trials == 0 ? 0 : Math.Sqrt(Math.Max(0, p * (1 - p)) / Trials)) };
+        return this with { CorrectSelection = rule.Probability(Selection, Scenario, target, Trials) };
     }
 
     public required Estimate CorrectSelection { get; init; }

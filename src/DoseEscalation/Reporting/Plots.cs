@@ -92,6 +92,22 @@ public static class Plots
         return Figure.Of(chart);
     }
 
+    /// <summary>The sample-size chart's frame: P(N = n) bars on the left axis, P(N &lt;= n) on the right; <paramref name="kind"/> is "total" or "enrolled".</summary>
+    private static Chart SampleSizeChart(string title, string caption, string kind, int lastN, int? markN,
+        List<Series> series, List<ReferenceLine> references, DoseChartOptions options) => new()
+    {
+        Title = title,
+        Caption = caption,
+        Description = $"Bar chart of the probability of each {kind} sample size, with the cumulative probability as a step line.",
+        X = new Axis { Title = (kind == "total" ? "Total" : "Enrolled") + " sample size N", Unit = "patients", Min = 0, Max = NiceScale.Ticks(0, Math.Max(lastN + 1, markN ?? 0)).Max },
+        Y = new Axis { Title = "P(N = n)", Unit = "%", Percent = true },
+        Y2 = new Axis { Title = "P(N ≤ n)", Unit = "%", Percent = true, Min = 0, Max = 1 },
+        Series = series,
+        References = references,
+        Width = options.Width,
+        Height = options.Height,
+    };
+
     /// <summary>
     /// The distribution of the total sample size N: P(N = n) as bars (left axis) and the
     /// cumulative P(N &lt;= n) as a step line (right axis). <paramref name="markN"/> (e.g. 13) adds a
@@ -122,20 +138,9 @@ public static class Plots
         };
         if (markers.Count > 0)
             series.Add(new LineSeries { Name = "marked N", Color = Palette.Vermillion, Points = markers, Line = false, Markers = true, OnY2 = true, ShowInLegend = false });
-        var chart = new Chart
-        {
-            Title = options.Title ?? string.Create(Inv, $"Distribution of the total sample size N, scenario {oc.Scenario.Name} (mean {oc.MeanN.Value:0.0})"),
-            Caption = Captions.Inputs([oc]),
-            Description = "Bar chart of the probability of each total sample size, with the cumulative probability as a step line.",
-            X = new Axis { Title = "Total sample size N", Unit = "patients", Min = 0, Max = NiceScale.Ticks(0, Math.Max(support[^1] + 1, markN ?? 0)).Max },
-            Y = new Axis { Title = "P(N = n)", Unit = "%", Percent = true },
-            Y2 = new Axis { Title = "P(N ≤ n)", Unit = "%", Percent = true, Min = 0, Max = 1 },
-            Series = series,
-            References = references,
-            Width = options.Width,
-            Height = options.Height,
-        };
-        return Figure.Of(chart);
+        return Figure.Of(SampleSizeChart(
+            options.Title ?? string.Create(Inv, $"Distribution of the total sample size N, scenario {oc.Scenario.Name} (mean {oc.MeanN.Value:0.0})"),
+            Captions.Inputs([oc]), "total", support[^1], markN, series, references, options));
     }
 
     /// <summary>
@@ -175,21 +180,11 @@ public static class Plots
             ? "Exact calculation (no simulation)."
             : string.Create(Inv, $"Monte Carlo, {result.Trials:N0} trials, seed {result.Seed?.ToString(Inv) ?? "none"}.");
         string cut = 1 - shown > 5e-4 ? string.Create(Inv, $" Sizes above {support[^1]} (probability {Formatting.Percent(1 - shown, 2)}) are not drawn.") : "";
-        var chart = new Chart
-        {
-            Title = options.Title ?? string.Create(Inv, $"Distribution of the enrolled sample size N, scenario {result.Scenario.Name} (mean {result.MeanEnrolled.Value:0.0})"),
-            Caption = $"Design: {design.Describe()}. Scenario: {Captions.Scenario(result.Scenario)}. Enrolled patients with a {rate} non-evaluable rate (replaced)"
+        return Figure.Of(SampleSizeChart(
+            options.Title ?? string.Create(Inv, $"Distribution of the enrolled sample size N, scenario {result.Scenario.Name} (mean {result.MeanEnrolled.Value:0.0})"),
+            $"Design: {design.Describe()}. Scenario: {Captions.Scenario(result.Scenario)}. Enrolled patients with a {rate} non-evaluable rate (replaced)"
                 + (model.ExpansionCohort > 0 ? $" and an expansion cohort of {model.ExpansionCohort} at the selected dose" : "") + $". {engine}{cut}",
-            Description = "Bar chart of the probability of each enrolled sample size, with the cumulative probability as a step line.",
-            X = new Axis { Title = "Enrolled sample size N", Unit = "patients", Min = 0, Max = NiceScale.Ticks(0, Math.Max(support[^1] + 1, markN ?? 0)).Max },
-            Y = new Axis { Title = "P(N = n)", Unit = "%", Percent = true },
-            Y2 = new Axis { Title = "P(N ≤ n)", Unit = "%", Percent = true, Min = 0, Max = 1 },
-            Series = series,
-            References = references,
-            Width = options.Width,
-            Height = options.Height,
-        };
-        return Figure.Of(chart);
+            "enrolled", support[^1], markN, series, references, options));
     }
 
     /// <summary>
