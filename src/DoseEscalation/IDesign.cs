@@ -22,6 +22,12 @@ public interface IDesign
     /// <summary>True if <see cref="Decide"/> reads <see cref="TrialState.LastCohortDlts"/> (engines then keep it in the state).</summary>
     bool ReadsLastCohort { get; }
 
+    /// <summary>
+    /// True if <see cref="Decide"/> reads <see cref="TrialState.Responses"/> (efficacy-driven designs
+    /// such as BOIN12); engines then draw each patient's response with the DLT and count it.
+    /// </summary>
+    bool ReadsResponses => false;
+
     /// <summary>The next step given the counts so far. Must be a pure function of <paramref name="state"/>.</summary>
     Decision Decide(in TrialState state);
 

@@ -17,6 +17,11 @@ public readonly ref struct TrialState
     public int LastCohortDlts { get; }
     /// <summary>Total evaluable patients.</summary>
     public int TotalPatients { get; }
+    /// <summary>
+    /// Responders among the evaluable patients at each level, for designs that read efficacy
+    /// (<see cref="IDesign.ReadsResponses"/>); empty when the engine does not track responses.
+    /// </summary>
+    public ReadOnlySpan<int> Responses { get; }
 
     public TrialState(ReadOnlySpan<int> patients, ReadOnlySpan<int> dlts, int currentLevel, int lastCohortDlts, int totalPatients)
     {
@@ -25,6 +30,13 @@ public readonly ref struct TrialState
         CurrentLevel = currentLevel;
         LastCohortDlts = lastCohortDlts;
         TotalPatients = totalPatients;
+        Responses = default;
+    }
+
+    public TrialState(ReadOnlySpan<int> patients, ReadOnlySpan<int> dlts, ReadOnlySpan<int> responses, int currentLevel, int lastCohortDlts, int totalPatients)
+        : this(patients, dlts, currentLevel, lastCohortDlts, totalPatients)
+    {
+        Responses = responses;
     }
 
     public int DoseCount => Patients.Length;
