@@ -6,7 +6,7 @@ namespace DoseEscalation.Benchmarks;
 
 /// <summary>
 /// One batch of 3+3 trials on one thread (3 doses, p = 0.10/0.25/0.40, escalation only), per trial:
-/// the general trial loop (baseline), and the compiled state-graph walk on each SIMD path (the
+/// the per-patient engine with nothing taking time (baseline), and the compiled state-graph walk on each SIMD path (the
 /// accelerated ones; a path the CPU lacks runs emulated and is not meaningful).
 /// </summary>
 [MemoryDiagnoser]
@@ -17,7 +17,8 @@ public class TrialBenchmarks
     private ulong[] _thresholds = null!;
     private CompiledWalk _walk = null!;
     private WalkCounters _counters = null!;
-    private OcTally<long> _tally = null!;
+    private DoseEscalation.Engines.Calendar.CalendarWorker _worker = null!;
+    private DoseEscalation.Engines.Calendar.CalendarTally _tally = null!;
     private long _batch;
 
     [GlobalSetup]
@@ -29,15 +30,16 @@ public class TrialBenchmarks
         var graph = StateGraph.Build(_design);
         _walk = new CompiledWalk(graph, scenario);
         _counters = _walk.CreateCounters();
-        _tally = new OcTally<long>(3, _design.MaxPatients, 1);
+        _worker = new DoseEscalation.Engines.Calendar.CalendarWorker(_design, _thresholds, DoseEscalation.Engines.Calendar.Timeline.Instant);
+        _tally = new DoseEscalation.Engines.Calendar.CalendarTally(3, _design.MaxPatients, 1);
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Trials)]
     public long TrialLoop()
     {
-        var rng = DoseEscalation.Rng.Xoshiro256StarStar.ForStream(1, (ulong)_batch++);
-        TrialLoopRunner.Run(_design, _thresholds, ref rng, Trials, _tally);
-        return _tally.Weight;
+        // The per-patient engine with nothing taking time (what `--method loop` runs).
+        _worker.RunBatch(1, _batch++, Trials, _tally);
+        return _tally.Oc.Weight;
     }
 
     [Params(SimdPath.Scalar, SimdPath.Vector128, SimdPath.Vector256, SimdPath.Vector512)]

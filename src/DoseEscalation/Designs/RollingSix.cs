@@ -55,7 +55,7 @@ public sealed class RollingSix : IPendingDesign
     {
         Span<int> none = stackalloc int[DoseCount];
         none.Clear();
-        PendingDecision d = DecidePending(state, none);
+        PendingDecision d = DecidePending(state, PendingPatients.None(none));
         return d.Action switch
         {
             PendingAction.Enrol => Decision.Treat(d.Level, 1),
@@ -64,8 +64,9 @@ public sealed class RollingSix : IPendingDesign
         };
     }
 
-    public PendingDecision DecidePending(in TrialState state, ReadOnlySpan<int> pending)
+    public PendingDecision DecidePending(in TrialState state, in PendingPatients pendingPatients)
     {
+        ReadOnlySpan<int> pending = pendingPatients.PerLevel;
         bool anyPending = false;
         foreach (int p in pending) anyPending |= p > 0;
         int level = state.CurrentLevel;

@@ -5,8 +5,12 @@ namespace DoseEscalation.Engines;
 /// <summary>One design's row of a comparison: its OCs and its paired differences from the first design (P(correct selection); per-trial share of patients above the MTD, whose mean is not the ratio-of-means share in the OCs).</summary>
 public sealed record DesignComparison(OperatingCharacteristics Oc, Estimate CorrectSelectionDifference, Estimate ShareAboveDifference);
 
-/// <summary>Every design on one scenario with the same simulated patients, plus the benchmark.</summary>
-public sealed record ScenarioComparison(Scenario Scenario, IReadOnlyList<DesignComparison> Designs, Estimate? BenchmarkCorrectSelection, int BenchmarkPatients);
+/// <summary>Every design on one scenario with the same simulated patients, plus the benchmark; with a timeline, their calendar results and paired durations.</summary>
+public sealed record ScenarioComparison(Scenario Scenario, IReadOnlyList<DesignComparison> Designs, Estimate? BenchmarkCorrectSelection, int BenchmarkPatients)
+{
+    /// <summary>Each design's calendar result and its duration against the first design's (null without a timeline).</summary>
+    public Calendar.CalendarComparison? Calendar { get; init; }
+}
 
 /// <summary>
 /// Designs compared with common random numbers: trial t gives each patient i a latent tolerance
@@ -18,6 +22,9 @@ public sealed record ScenarioComparison(Scenario Scenario, IReadOnlyList<DesignC
 /// selection) with n patients. It is a ceiling for its own criterion: a design can exceed it where
 /// the true MTD (highest dose with rate at most the target) is not the dose closest to the target,
 /// or where the top dose is the MTD and the design stops there by construction.
+/// With a timeline, every design runs on the per-patient calendar engine with the same arrivals and
+/// treated-patient times too (<see cref="Calendar.ToleranceDraws"/>); without one, a design whose
+/// state graph fits walks it (time plays no role, so the compiled walk is the fast path).
 /// </summary>
 public static class ComparisonEngine
 {
@@ -26,9 +33,10 @@ public static class ComparisonEngine
     /// <paramref name="benchmarkPatients"/> patients (usually the designs' maximum sample size; 0 = no benchmark).
     /// </summary>
     public static ScenarioComparison Run(IReadOnlyList<IDesign> designs, Scenario scenario, double target, MonteCarloOptions options, int benchmarkPatients,
-        CorrectSelection? correctSelection = null)
+        CorrectSelection? correctSelection = null, Calendar.Timeline? timeline = null)
     {
         options.Validate();
+        timeline?.Validate();
         if (designs.Count == 0) throw new ArgumentException("no designs to compare");
         foreach (var d in designs) ResourceGuard.Design(d);
         foreach (var d in designs)
@@ -40,20 +48,25 @@ public static class ComparisonEngine
         bool[] correct = rule.CorrectOutcomes(scenario, target);
         int patientsPerTrial = Math.Max(designs.Max(d => d.MaxPatients), benchmarkPatients);
         var thresholds = scenario.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
-        // A design whose state graph fits walks it (its decisions are precomputed there); the others ask Decide.
+        if (timeline is not null) foreach (var d in designs) Calendar.CalendarEngine.Check(d, scenario, timeline);
+        var setup = new Setup(designs, thresholds, timeline ?? Calendar.Timeline.Instant, timeline is not null,
+            designs.Any(d => d.ReadsResponses) ? Calendar.CalendarEngine.ResponsesFor(designs.First(d => d.ReadsResponses), scenario) : null,
+            k, mtd, correct, patientsPerTrial, target, benchmarkPatients);
+        // Without a timeline, a design whose state graph fits walks it (its decisions are precomputed there); the others ask Decide.
         var graphs = designs.Select(d =>
         {
+            if (timeline is not null || d.ReadsResponses) return null;
             try { return StateGraph.For(d, options.MaxStates); }
             catch (StateSpaceTooLargeException) { return null; }
         }).ToArray();
-        var total = new Worker(designs, graphs, k, mtd, correct, patientsPerTrial);
-        MonteCarloEngine.RunBatches(options, () => new Worker(designs, graphs, k, mtd, correct, patientsPerTrial),
+        var total = new Worker(setup, graphs);
+        Calendar.CalendarEngine.Unwrapped(() => MonteCarloEngine.RunBatches(options, () => new Worker(setup, graphs),
             (Worker w, long batch, int count) =>
             {
                 var rng = Xoshiro256StarStar.ForStream(options.Seed, (ulong)batch);
-                w.Run(designs, thresholds, ref rng, count, target, benchmarkPatients);
+                w.Run(ref rng, Calendar.TrialStreams.TimeSeed(options.Seed, batch), count);
             },
-            w => { lock (total) total.Add(w); });
+            w => { lock (total) total.Add(w); }));
 
         long trials = options.Trials;
         var rows = new List<DesignComparison>();
@@ -65,8 +78,19 @@ public static class ComparisonEngine
         }
         // The benchmark always selects a dose, so it has no P(correct) when no dose is correct.
         Estimate? benchmark = benchmarkPatients > 0 && correct.Skip(1).Any(c => c) ? Proportion(total.BenchmarkCorrect, trials) : null;
-        return new ScenarioComparison(scenario, rows, benchmark, benchmarkPatients);
+        Calendar.CalendarComparison? calendar = null;
+        if (timeline is not null)
+        {
+            var results = designs.Select((d, j) => Calendar.CalendarEngine.Result(d, scenario, target, timeline, options, total.Times![j]) with { Oc = rows[j].Oc }).ToList();
+            var paired = designs.Select((_, j) => total.DurationDiff![j].Duration(trials, (double)total.Shorter![j] / trials)).ToList();
+            calendar = new Calendar.CalendarComparison(results, paired);
+        }
+        return new ScenarioComparison(scenario, rows, benchmark, benchmarkPatients) { Calendar = calendar };
     }
+
+    /// <summary>What every worker of one comparison shares.</summary>
+    private sealed record Setup(IReadOnlyList<IDesign> Designs, ulong[] Thresholds, Calendar.Timeline Timeline, bool OnCalendar,
+        Calendar.ResponseThresholds? Responses, int DoseCount, int Mtd, bool[] Correct, int PatientsPerTrial, double Target, int BenchmarkPatients);
 
     private static Estimate Proportion(long count, long trials)
     {
@@ -82,21 +106,35 @@ public static class ComparisonEngine
 
         public readonly OcTally<long>[] Tallies;
         public readonly PairedSums[] PcsDiff, AboveDiff;
+        /// <summary>On the calendar: each design's times, its paired duration differences (ticks) and trials it finished first.</summary>
+        public readonly Calendar.CalendarTally[]? Times;
+        public readonly PairedSums[]? DurationDiff;
+        public readonly long[]? Shorter;
         public long BenchmarkCorrect;
+        private readonly Setup _s;
         private readonly ulong[] _tolerances;
-        private readonly int _mtd;
-        private readonly bool[] _correct; // [0] = no dose, [d + 1] = dose d
         private readonly StateGraph?[] _graphs;
+        private readonly Calendar.CalendarWorker[] _workers;
+        private readonly int[] _patients, _dlts;
 
-        public Worker(IReadOnlyList<IDesign> designs, StateGraph?[] graphs, int k, int mtd, bool[] correct, int patientsPerTrial)
+        public Worker(Setup setup, StateGraph?[] graphs)
         {
-            _correct = correct;
+            _s = setup;
             _graphs = graphs;
-            Tallies = designs.Select(d => new OcTally<long>(k, d.MaxPatients, mtd)).ToArray();
+            var designs = setup.Designs;
+            Tallies = designs.Select(d => new OcTally<long>(setup.DoseCount, d.MaxPatients, setup.Mtd)).ToArray();
             PcsDiff = new PairedSums[designs.Count];
             AboveDiff = new PairedSums[designs.Count];
-            _tolerances = new ulong[patientsPerTrial];
-            _mtd = mtd;
+            if (setup.OnCalendar)
+            {
+                Times = designs.Select(d => new Calendar.CalendarTally(setup.DoseCount, d.MaxPatients, setup.Mtd)).ToArray();
+                DurationDiff = new PairedSums[designs.Count];
+                Shorter = new long[designs.Count];
+            }
+            _tolerances = new ulong[setup.PatientsPerTrial];
+            _workers = designs.Select(d => new Calendar.CalendarWorker(d, setup.Thresholds, setup.Timeline)).ToArray();
+            _patients = new int[setup.DoseCount];
+            _dlts = new int[setup.DoseCount];
         }
 
         public void Add(Worker o)
@@ -106,41 +144,60 @@ public static class ComparisonEngine
                 Tallies[j].Add(o.Tallies[j]);
                 PcsDiff[j].Add(o.PcsDiff[j]);
                 AboveDiff[j].Add(o.AboveDiff[j]);
+                if (Times is not null) { Times[j].Add(o.Times![j]); DurationDiff![j].Add(o.DurationDiff![j]); Shorter![j] += o.Shorter![j]; }
             }
             BenchmarkCorrect += o.BenchmarkCorrect;
         }
 
-        public void Run(IReadOnlyList<IDesign> designs, ulong[] thresholds, ref Xoshiro256StarStar rng, int trials, double target, int benchmarkPatients)
+        public void Run(ref Xoshiro256StarStar rng, ulong timeSeed, int trials)
         {
-            int k = thresholds.Length;
-            Span<int> patients = stackalloc int[k];
-            Span<int> dlts = stackalloc int[k];
+            int k = _s.DoseCount;
+            bool drawTreated = Calendar.CalendarWorker.DrawsTreated(_s.Timeline);
             for (int t = 0; t < trials; t++)
             {
                 // The trial's patients: a fixed number of draws per trial, whatever the designs use.
                 for (int i = 0; i < _tolerances.Length; i++) _tolerances[i] = rng.Next53();
                 int correct0 = 0;
-                long above0 = 0;
-                for (int j = 0; j < designs.Count; j++)
+                long above0 = 0, ticks0 = 0;
+                for (int j = 0; j < _workers.Length; j++)
                 {
-                    int selected = _graphs[j] is { } graph
-                        ? WalkOne(graph, thresholds, patients, dlts)
-                        : RunOne(designs[j], thresholds, patients, dlts);
+                    int selected;
+                    ReadOnlySpan<int> patients, dlts;
+                    Calendar.TrialOutcome outcome = default;
+                    if (_graphs[j] is { } graph)
+                    {
+                        selected = WalkOne(graph, _s.Thresholds, _patients, _dlts);
+                        patients = _patients; dlts = _dlts;
+                    }
+                    else
+                    {
+                        var draws = new Calendar.ToleranceDraws(_tolerances, timeSeed, _s.Timeline.NonEvaluableRate, drawTreated, _s.Responses);
+                        outcome = _workers[j].RunTrial(ref draws, timeSeed, t);
+                        selected = outcome.Selected;
+                        patients = _workers[j].Patients; dlts = _workers[j].Dlts;
+                    }
                     Tallies[j].Record(selected, patients, dlts, 1);
-                    int correct = _correct[selected + 1] ? 1 : 0;
+                    int correct = _s.Correct[selected + 1] ? 1 : 0;
                     int n = 0, above = 0;
-                    for (int d = 0; d < k; d++) { n += patients[d]; if (d > _mtd) above += patients[d]; }
+                    for (int d = 0; d < k; d++) { n += patients[d]; if (d > _s.Mtd) above += patients[d]; }
                     long share = above * FractionScale / n;
                     if (j == 0) { correct0 = correct; above0 = share; }
-                    long dc = correct - correct0, da = share - above0;
-                    PcsDiff[j].Record(dc);
-                    AboveDiff[j].Record(da);
+                    PcsDiff[j].Record(correct - correct0);
+                    AboveDiff[j].Record(share - above0);
+                    if (Times is not null)
+                    {
+                        Times[j].Record(outcome, _workers[j]);
+                        long ticks = Calendar.CalendarTally.Ticks(outcome.Duration);
+                        if (j == 0) ticks0 = ticks;
+                        DurationDiff![j].Record(ticks - ticks0);
+                        if (ticks < ticks0) Shorter![j]++;
+                    }
                 }
-                if (benchmarkPatients > 0 && _correct[Benchmark(thresholds, benchmarkPatients, target) + 1]) BenchmarkCorrect++;
+                if (_s.BenchmarkPatients > 0 && _s.Correct[Benchmark(_s.Thresholds, _s.BenchmarkPatients, _s.Target) + 1]) BenchmarkCorrect++;
             }
         }
 
-        /// <summary>As <see cref="RunOne"/>, through the design's state graph: the same decisions, looked up.</summary>
+        /// <summary>One trial of a design through its state graph, on this trial's tolerances: the per-patient engine's decisions, looked up.</summary>
         private int WalkOne(StateGraph graph, ulong[] thresholds, Span<int> patients, Span<int> dlts)
         {
             int node = graph.Root, total = 0;
@@ -154,28 +211,6 @@ public static class ComparisonEngine
             graph.PatientsAt(node).CopyTo(patients);
             graph.DltsAt(node).CopyTo(dlts);
             return graph.SelectedLevel(node);
-        }
-
-        /// <summary>One trial of one design on this trial's patients, in enrolment order.</summary>
-        private int RunOne(IDesign design, ulong[] thresholds, Span<int> patients, Span<int> dlts)
-        {
-            patients.Clear();
-            dlts.Clear();
-            int level = 0, last = -1, total = 0;
-            var check = new DecisionCheck(design);
-            while (true)
-            {
-                var d = design.Decide(new TrialState(patients, dlts, level, last, total));
-                if (d.IsStop) { check.Stop(d); return d.Level; }
-                check.Treat(d, total);
-                int x = 0;
-                for (int i = 0; i < d.CohortSize; i++) x += _tolerances[total + i] < thresholds[d.Level] ? 1 : 0;
-                level = d.Level;
-                last = x;
-                total += d.CohortSize;
-                patients[level] += d.CohortSize;
-                dlts[level] += x;
-            }
         }
 
         /// <summary>
@@ -213,13 +248,20 @@ internal struct PairedSums
     public void Record(long difference)
     {
         Sum += difference;
-        SumSq += (Int128)(difference * difference); // |difference| <= 10^6, so the square fits a long
+        SumSq += (Int128)difference * difference;
     }
 
     public void Add(in PairedSums other)
     {
         Sum += other.Sum;
         SumSq += other.SumSq;
+    }
+
+    /// <summary>As a paired duration difference, in days (the sums are in ticks of 1/1024 day).</summary>
+    public readonly Calendar.PairedDuration Duration(long trials, double shareShorter)
+    {
+        var e = Estimate(trials, 1 / Calendar.CalendarTally.TicksPerDay);
+        return new Calendar.PairedDuration(e.Value, e.Se, shareShorter);
     }
 
     /// <summary>The mean difference with its standard error (sample variance, T-1), times <paramref name="scale"/>.</summary>

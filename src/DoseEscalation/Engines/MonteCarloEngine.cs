@@ -71,16 +71,8 @@ public static class MonteCarloEngine
         ResourceGuard.Design(design);
         if (scenario.DoseCount != design.DoseCount)
             throw new ArgumentException($"scenario '{scenario.Name}' has {scenario.DoseCount} doses but the design has {design.DoseCount}");
-        int mtd = scenario.TrueMtdLevel(target);
-        var thresholds = scenario.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
-        var total = new OcTally<long>(design.DoseCount, design.MaxPatients, mtd, scenario.Response is not null);
-        RunBatches(options, () => new OcTally<long>(design.DoseCount, design.MaxPatients, mtd, scenario.Response is not null),
-            (OcTally<long> local, long batch, int count) =>
-            {
-                var rng = Xoshiro256StarStar.ForStream(options.Seed, (ulong)batch);
-                TrialLoopRunner.Run(design, thresholds, ref rng, count, local);
-            },
-            local => { lock (total) total.Add(local); });
+        // The per-patient engine with nothing taking time: the cohort loop, DLTs drawn from the batch's stream.
+        var total = Calendar.CalendarEngine.Simulate(design, scenario, target, Calendar.Timeline.Instant, options).Oc;
         return OperatingCharacteristics.FromTally(total, design, scenario, target, "monte-carlo", options.Trials, options.Seed);
     }
 

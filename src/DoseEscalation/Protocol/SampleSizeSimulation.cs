@@ -1,4 +1,5 @@
 using DoseEscalation.Engines;
+using DoseEscalation.Engines.Calendar;
 using DoseEscalation.Rng;
 
 namespace DoseEscalation.Protocol;
@@ -23,63 +24,31 @@ public static class SampleSizeSimulation
             throw new ArgumentException($"scenario '{scenario.Name}' has {scenario.DoseCount} doses but the design has {design.DoseCount}");
         int k = design.DoseCount;
         int mtd = scenario.TrueMtdLevel(target);
-        var sim = new Simulator(design, scenario, mtd, model);
+        var thresholds = scenario.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
+        var responses = ResponseThresholds.For(scenario);
+        if (design.ReadsResponses) CalendarEngine.ResponsesFor(design, scenario);
+        ulong nonEvaluable = CompiledScenario.BernoulliThreshold(model.NonEvaluableRate);
+        // Nothing takes time here: the per-patient engine is the cohort loop, patients replaced until evaluable.
+        var timeline = Timeline.Instant with { NonEvaluableRate = model.NonEvaluableRate };
         var total = new Tally(k, design.MaxPatients);
-        MonteCarloEngine.RunBatches(options, () => new Tally(k, design.MaxPatients),
-            (Tally local, long batch, int count) =>
+        CalendarEngine.Unwrapped(() => MonteCarloEngine.RunBatches(options,
+            () => (Worker: new CalendarWorker(design, thresholds, timeline, countResponses: responses is not null), Tally: new Tally(k, design.MaxPatients)),
+            (local, batch, count) =>
             {
-                var rng = Xoshiro256StarStar.ForStream(options.Seed, (ulong)batch);
-                sim.Run(ref rng, count, local);
-            },
-            local => { lock (total) total.Add(local); });
-        return total.ToResult(scenario, mtd, model, options, scenario.Response is not null);
-    }
-
-    private sealed class Simulator(IDesign design, Scenario scenario, int mtd, SampleSizeModel model)
-    {
-        private readonly ulong _nonEvaluable = CompiledScenario.BernoulliThreshold(model.NonEvaluableRate);
-        private readonly ulong[] _dlt = scenario.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
-        private readonly ulong[]? _response = scenario.Response?.Select(CompiledScenario.BernoulliThreshold).ToArray();
-
-        public void Run<TRng>(ref TRng rng, int trials, Tally tally) where TRng : struct, IRandomSource
-        {
-            int k = design.DoseCount;
-            int e = model.ExpansionCohort;
-            Span<int> patients = stackalloc int[k];
-            Span<int> dlts = stackalloc int[k];
-            Span<int> responses = stackalloc int[k];
-            var check = new DecisionCheck(design);
-            for (int t = 0; t < trials; t++)
-            {
-                patients.Clear(); dlts.Clear(); responses.Clear();
-                int level = 0, last = -1, total = 0, replaced = 0;
-                Decision dec;
-                while (true)
+                var draws = new SingleStreamDraws(options.Seed, batch, nonEvaluable, responses);
+                int e = model.ExpansionCohort;
+                for (int t = 0; t < count; t++)
                 {
-                    dec = design.Decide(new TrialState(patients, dlts, level, last, total));
-                    if (dec.IsStop) { check.Stop(dec); break; }
-                    check.Treat(dec, total);
-                    int x = 0;
-                    for (int i = 0; i < dec.CohortSize; i++)
-                    {
-                        // Each slot of the cohort is filled by enrolling until a patient is evaluable.
-                        while (_nonEvaluable > 0 && rng.Next53() < _nonEvaluable) replaced++;
-                        x += rng.Next53() < _dlt[dec.Level] ? 1 : 0;
-                        if (_response is not null && rng.Next53() < _response[dec.Level]) responses[dec.Level]++;
-                    }
-                    level = dec.Level;
-                    last = x;
-                    total += dec.CohortSize;
-                    patients[level] += dec.CohortSize;
-                    dlts[level] += x;
+                    var trial = local.Worker.RunTrial(ref draws, 0, t);
+                    int sel = trial.Selected, expansionResponses = 0;
+                    if (sel >= 0 && responses is not null)
+                        for (int i = 0; i < e; i++) expansionResponses += draws.ExpansionResponse(responses.Marginal[sel]) ? 1 : 0;
+                    local.Tally.Record(sel, local.Worker.Patients, local.Worker.Dlts, local.Worker.Responses, expansionResponses, trial.Evaluable,
+                        trial.Enrolled + (sel >= 0 ? e : 0), mtd, e, model.MinResponses);
                 }
-                int sel = dec.Level;
-                int expansionResponses = 0;
-                if (sel >= 0 && _response is not null)
-                    for (int i = 0; i < e; i++) expansionResponses += rng.Next53() < _response[sel] ? 1 : 0;
-                tally.Record(sel, patients, dlts, responses, expansionResponses, total, total + replaced + (sel >= 0 ? e : 0), mtd, e, model.MinResponses);
-            }
-        }
+            },
+            local => { lock (total) total.Add(local.Tally); }));
+        return total.ToResult(scenario, mtd, model, options, scenario.Response is not null);
     }
 
     /// <summary>Integer sums over simulated trials; merging is exact in any order.</summary>

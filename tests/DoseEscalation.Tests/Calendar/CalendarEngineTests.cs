@@ -171,9 +171,9 @@ public class CalendarEngineTests
     [Theory]
     [InlineData(DecisionKind.Treat, 3, 3, "level 3, outside 0..2")]
     [InlineData(DecisionKind.Treat, -1, 3, "level -1, outside 0..2")]
-    [InlineData(DecisionKind.Treat, 0, 4, "a cohort of 4, outside 1..3")]
-    [InlineData(DecisionKind.Treat, 0, 0, "a cohort of 0, outside 1..3")]
-    [InlineData(DecisionKind.Stop, 3, 0, "select level 3")]
+    [InlineData(DecisionKind.Treat, 0, 4, "cohort size 4 outside 1..3")]
+    [InlineData(DecisionKind.Treat, 0, 0, "cohort size 0 outside 1..3")]
+    [InlineData(DecisionKind.Stop, 3, 0, "selected level 3 out of range")]
     public void An_invalid_decision_is_a_contract_error_naming_the_design(DecisionKind kind, int level, int size, string expected)
     {
         var ex = Assert.Throws<DesignContractException>(() => CalendarEngine.Run(new Broken(new Decision(kind, level, size)), Three, 0.3,
@@ -188,10 +188,11 @@ public class CalendarEngineTests
         var design = Design.ThreePlusThree(3);
         var thresholds = Three.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
         var timeline = new Timeline { Accrual = AccrualKind.Poisson, RatePerMonth = 2, DltWindowDays = 28, NonEvaluableRate = 0.1, MaxWaiting = 5 };
-        var worker = new CalendarWorker(design, thresholds, timeline, new CalendarTally(3, design.MaxPatients, 1));
-        worker.RunBatch(1, 0, 2_000); // warm up (and let the waiting list reach its size)
+        var worker = new CalendarWorker(design, thresholds, timeline);
+        var tally = new CalendarTally(3, design.MaxPatients, 1);
+        worker.RunBatch(1, 0, 2_000, tally); // warm up (and let the waiting list reach its size)
         long before = GC.GetAllocatedBytesForCurrentThread();
-        worker.RunBatch(1, 1, 2_000);
+        worker.RunBatch(1, 1, 2_000, tally);
         Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
     }
 }

@@ -22,7 +22,7 @@ public class RollingSixTests
                 if (c == 'T') dlts[level]++;
             }
         }
-        var d = design.DecidePending(new TrialState(patients, dlts, level, -1, total), pending);
+        var d = design.DecidePending(new TrialState(patients, dlts, level, -1, total), PendingPatients.None(pending));
         return d.Action switch
         {
             PendingAction.Enrol => $"enrol at {d.Level + 1}",

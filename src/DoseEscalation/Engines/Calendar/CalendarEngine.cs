@@ -24,15 +24,35 @@ public static class CalendarEngine
         options.Validate();
         timeline.Validate();
         Check(design, scenario, timeline);
-        int mtd = scenario.TrueMtdLevel(target);
-        var thresholds = scenario.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
-        var total = new CalendarTally(design.DoseCount, design.MaxPatients, mtd);
-        Unwrapped(() => MonteCarloEngine.RunBatches(options,
-            () => new CalendarWorker(design, thresholds, timeline, new CalendarTally(design.DoseCount, design.MaxPatients, mtd)),
-            (CalendarWorker worker, long batch, int count) => worker.RunBatch(options.Seed, batch, count),
-            worker => { lock (total) total.Add(worker.Tally); }));
+        var total = Simulate(design, scenario, target, timeline, options);
         return Result(design, scenario, target, timeline, options, total);
     }
+
+    /// <summary>
+    /// The per-patient simulation behind <see cref="Run"/> and the Monte Carlo trial loop: batches of
+    /// trials on <see cref="CalendarWorker"/>s with the trial loop's random-number layout
+    /// (<see cref="StreamDraws"/>), tallied exactly.
+    /// </summary>
+    internal static CalendarTally Simulate(IDesign design, Scenario scenario, double target, Timeline timeline, MonteCarloOptions options)
+    {
+        int mtd = scenario.TrueMtdLevel(target);
+        bool efficacy = scenario.Response is not null;
+        var thresholds = scenario.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
+        var responses = design.ReadsResponses ? ResponsesFor(design, scenario) : null;
+        var total = new CalendarTally(design.DoseCount, design.MaxPatients, mtd, efficacy);
+        Unwrapped(() => MonteCarloEngine.RunBatches(options,
+            () => new Local(new CalendarWorker(design, thresholds, timeline), new CalendarTally(design.DoseCount, design.MaxPatients, mtd, efficacy)),
+            (Local local, long batch, int count) => local.Worker.RunBatch(options.Seed, batch, count, local.Tally, responses),
+            local => { lock (total) total.Add(local.Tally); }));
+        return total;
+    }
+
+    /// <summary>The scenario's response model for a design that reads responses; an error naming both when the scenario has none.</summary>
+    internal static ResponseThresholds ResponsesFor(IDesign design, Scenario scenario) =>
+        ResponseThresholds.For(scenario)
+        ?? throw new ArgumentException($"design {design.Name} decides on responses, but scenario '{scenario.Name}' has no response probabilities");
+
+    private sealed record Local(CalendarWorker Worker, CalendarTally Tally);
 
     /// <summary>Runs parallel batches, rethrowing a design's contract error itself rather than wrapped by the parallel loop.</summary>
     internal static void Unwrapped(Action run)
@@ -75,10 +95,10 @@ public static class CalendarEngine
     internal static (double Duration, double Decision, int Selected) RunOne(IDesign design, Scenario scenario, Timeline timeline, ulong seed, int trial)
     {
         var thresholds = scenario.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
-        var worker = new CalendarWorker(design, thresholds, timeline, new CalendarTally(design.DoseCount, design.MaxPatients, -1));
-        var tox = Xoshiro256StarStar.ForStream(seed, 0);
-        (double, double, int) last = default;
-        for (int t = 0; t <= trial; t++) last = worker.RunTrial(ref tox, CalendarWorker.TimeSeed(seed, 0), t);
-        return last;
+        var worker = new CalendarWorker(design, thresholds, timeline);
+        var draws = new StreamDraws(seed, 0, timeline.NonEvaluableRate, CalendarWorker.DrawsTreated(timeline), design.ReadsResponses ? ResponsesFor(design, scenario) : null);
+        TrialOutcome last = default;
+        for (int t = 0; t <= trial; t++) last = worker.RunTrial(ref draws, TrialStreams.TimeSeed(seed, 0), t);
+        return (last.Duration, last.Decision, last.Selected);
     }
 }

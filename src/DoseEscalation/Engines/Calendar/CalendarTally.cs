@@ -17,7 +17,16 @@ public sealed class CalendarTally
     public Int128 DurationSq, DecisionSq;
     public long Enrolled, NonEvaluable, Lost, Waited, WaitTicks;
 
-    public CalendarTally(int doseCount, int maxPatients, int trueMtdLevel) => Oc = new OcTally<long>(doseCount, maxPatients, trueMtdLevel);
+    public CalendarTally(int doseCount, int maxPatients, int trueMtdLevel, bool efficacy = false) =>
+        Oc = new OcTally<long>(doseCount, maxPatients, trueMtdLevel, efficacy);
+
+    /// <summary>Adds the trial the worker has just run.</summary>
+    internal void Record(in TrialOutcome trial, CalendarWorker worker)
+    {
+        Oc.Record(trial.Selected, worker.Patients, worker.Dlts, 1);
+        RecordTimes(trial.Duration, trial.Decision);
+        Enrolled += trial.Enrolled; NonEvaluable += trial.NonEvaluable; Lost += trial.Lost; Waited += trial.Waited; WaitTicks += trial.WaitTicks;
+    }
 
     public void RecordTimes(double duration, double decision)
     {

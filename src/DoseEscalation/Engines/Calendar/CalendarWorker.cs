@@ -2,39 +2,65 @@ using DoseEscalation.Rng;
 
 namespace DoseEscalation.Engines.Calendar;
 
+/// <summary>What one simulated trial came to, besides its counts (which the worker holds until the next trial).</summary>
+internal struct TrialOutcome
+{
+    /// <summary>The selected level, or -1 for no dose.</summary>
+    public int Selected;
+    /// <summary>Days to the end of the trial (the decision, or the last response read if later), and to the decision.</summary>
+    public double Duration, Decision;
+    /// <summary>Evaluable patients, and those enrolled who turned out non-evaluable (replaced).</summary>
+    public int Evaluable, NonEvaluable;
+    /// <summary>Arrivals lost; enrolled patients who waited; their total wait in ticks (1/1024 day).</summary>
+    public int Lost, Waited;
+    public long WaitTicks;
+    /// <summary>Patients enrolled (evaluable and non-evaluable).</summary>
+    public readonly int Enrolled => Evaluable + NonEvaluable;
+}
+
 /// <summary>
-/// One worker's workspace for calendar trials: every buffer is allocated once, so a trial allocates
-/// nothing (the waiting list grows only when a trial needs more room than any before it).
+/// The per-patient engine: one trial at a time, patient by patient, in calendar time. It serves
+/// every per-patient simulation (the Monte Carlo trial loop, <c>compare</c>, the sample-size
+/// simulation and the calendar engine); they differ only in how the random numbers are laid out
+/// (<see cref="IPatientDraws"/>) and in what they tally from a finished trial. When nothing takes
+/// time (<see cref="Timeline.Instant"/>, possibly with non-evaluable patients) a trial is the plain
+/// cohort loop: no arrival is drawn and no clock kept, which is what keeps it as fast as the trial
+/// loop it replaced. Every buffer is allocated once, so a trial allocates nothing (the waiting list
+/// grows only when a trial needs more room than any before it).
 /// </summary>
 internal sealed class CalendarWorker
 {
     private readonly IDesign _design;
     private readonly IPendingDesign? _pendingDesign;
+    private readonly DecisionCheck _check;
     private readonly ulong[] _thresholds;
     private readonly Timeline _t;
     private readonly double _neDays, _meanGap, _invShape;
-    private readonly bool _limits, _poisson;
-    public CalendarTally Tally { get; }
+    private readonly bool _limits, _poisson, _instant, _countResponses;
 
-    private readonly int[] _patients, _dlts, _pendingCount;
+    private readonly int[] _patients, _dlts, _responses, _pendingCount;
     private readonly double[] _slotOpen;
     private readonly bool[] _slotDone;
-    // Pending patients of an IPendingDesign: level, time the outcome is known, DLT (1/0) or non-evaluable (-1).
-    private readonly int[] _pendLevel, _pendOutcome;
-    private readonly double[] _pendEnd;
+    // Pending patients of an IPendingDesign: level, infusion, time the outcome is known, DLT (1/0) or
+    // non-evaluable (-1), response (1/0); and the follow-up fractions handed to the design.
+    private readonly int[] _pendLevel, _pendOutcome, _pendResponse;
+    private readonly double[] _pendEnd, _pendInfusion, _pendFollowed;
     private int _pendN;
 
     // The waiting list (a FIFO ring of arrival times) and the arrival process of the current trial.
     private double[] _queue = new double[64];
     private int _qHead, _qCount;
-    private Xoshiro256StarStar _arrivals, _treated;
+    private Xoshiro256StarStar _arrivals;
     private double _lastArrival, _next;
     private bool _hasNext;
+    private TrialOutcome _out;
 
-    public CalendarWorker(IDesign design, ulong[] thresholds, Timeline timeline, CalendarTally tally)
+    /// <summary>A worker for <paramref name="design"/>: DLT thresholds per level, the timeline, and whether to draw and count each evaluable patient's response (always, for a design that reads responses).</summary>
+    public CalendarWorker(IDesign design, ulong[] thresholds, Timeline timeline, bool countResponses = false)
     {
         _design = design;
         _pendingDesign = design as IPendingDesign;
+        _check = new DecisionCheck(design);
         _thresholds = thresholds;
         _t = timeline;
         _neDays = timeline.NonEvaluableAfterDays;
@@ -42,48 +68,112 @@ internal sealed class CalendarWorker
         _poisson = timeline.Accrual == AccrualKind.Poisson;
         _invShape = 1 / timeline.DltTimeShape;
         _limits = timeline.HasWaitingLimit;
-        Tally = tally;
+        _instant = IsInstant(timeline);
+        _countResponses = countResponses || design.ReadsResponses;
         int k = design.DoseCount;
-        _patients = new int[k]; _dlts = new int[k]; _pendingCount = new int[k];
+        _patients = new int[k]; _dlts = new int[k]; _responses = new int[k]; _pendingCount = new int[k];
         _slotOpen = new double[design.MaxCohortSize];
         _slotDone = new bool[design.MaxCohortSize];
-        _pendLevel = new int[design.MaxPatients + 1]; _pendOutcome = new int[design.MaxPatients + 1]; _pendEnd = new double[design.MaxPatients + 1];
+        int m = design.MaxPatients + 1;
+        _pendLevel = new int[m]; _pendOutcome = new int[m]; _pendResponse = new int[m];
+        _pendEnd = new double[m]; _pendInfusion = new double[m]; _pendFollowed = new double[m];
     }
 
-    /// <summary>The seed from which trial t of a batch derives its two time streams.</summary>
-    internal static ulong TimeSeed(ulong seed, long batch) => SplitMix64.StreamSeed(SplitMix64.StreamSeed(seed, (ulong)batch), 0x7161_E11E);
+    /// <summary>True when nothing in <paramref name="t"/> takes time or turns arrivals away (non-evaluable patients may still occur).</summary>
+    public static bool IsInstant(Timeline t) =>
+        t.MeanGapDays == 0 && t.ScreeningFailure == 0 && t.InfusionDelayDays == 0 && t.DltWindowDays == 0 && t.SentinelDays == 0
+        && t.ResponseDays == 0 && !t.HasWaitingLimit;
 
-    public void RunBatch(ulong seed, long batch, int count)
+    /// <summary>Whether the treated-patient draws are needed: for times, or for non-evaluable patients.</summary>
+    public static bool DrawsTreated(Timeline t) => !IsInstant(t) || t.NonEvaluableRate > 0;
+
+    /// <summary>Evaluable patients per level at the end of the last trial.</summary>
+    public ReadOnlySpan<int> Patients => _patients;
+    /// <summary>DLTs per level at the end of the last trial.</summary>
+    public ReadOnlySpan<int> Dlts => _dlts;
+    /// <summary>Responders per level at the end of the last trial (zeros unless responses are counted).</summary>
+    public ReadOnlySpan<int> Responses => _responses;
+    /// <summary>True when the worker draws and counts responses.</summary>
+    public bool CountsResponses => _countResponses;
+
+    /// <summary>
+    /// Batch <paramref name="batch"/> of a simulation with the trial loop's random-number layout
+    /// (<see cref="StreamDraws"/>), into <paramref name="tally"/>; <paramref name="responses"/> when
+    /// responses are counted.
+    /// </summary>
+    public void RunBatch(ulong seed, long batch, int count, CalendarTally tally, ResponseThresholds? responses = null)
     {
-        var tox = Xoshiro256StarStar.ForStream(seed, (ulong)batch); // the trial loop's stream for this batch
-        ulong timeSeed = TimeSeed(seed, batch);
-        for (int t = 0; t < count; t++) RunTrial(ref tox, timeSeed, t);
+        var draws = new StreamDraws(seed, batch, _t.NonEvaluableRate, DrawsTreated(_t), _countResponses ? responses : null);
+        ulong timeSeed = TrialStreams.TimeSeed(seed, batch);
+        for (int t = 0; t < count; t++)
+        {
+            var outcome = RunTrial(ref draws, timeSeed, t);
+            tally.Record(outcome, this);
+        }
     }
 
-    public (double Duration, double Decision, int Selected) RunTrial(ref Xoshiro256StarStar tox, ulong timeSeed, int trial)
+    /// <summary>Runs trial <paramref name="trial"/> of a batch whose time streams derive from <paramref name="timeSeed"/>.</summary>
+    public TrialOutcome RunTrial<TDraws>(ref TDraws draws, ulong timeSeed, int trial) where TDraws : struct, IPatientDraws
     {
-        _arrivals = Xoshiro256StarStar.FromSeed(SplitMix64.StreamSeed(timeSeed, 2 * (ulong)trial));
-        _treated = Xoshiro256StarStar.FromSeed(SplitMix64.StreamSeed(timeSeed, 2 * (ulong)trial + 1));
-        _lastArrival = 0; _hasNext = false; _qHead = 0; _qCount = 0;
+        draws.BeginTrial(trial);
+        _out = default;
         Array.Clear(_patients); Array.Clear(_dlts);
-        return _pendingDesign is null ? CohortTrial(ref tox) : PendingTrial(ref tox);
+        if (_countResponses) Array.Clear(_responses);
+        if (_instant) return InstantTrial(ref draws);
+        _arrivals = TrialStreams.Arrivals(timeSeed, trial);
+        _lastArrival = 0; _hasNext = false; _qHead = 0; _qCount = 0;
+        return _pendingDesign is null ? CohortTrial(ref draws) : PendingTrial(ref draws);
+    }
+
+    // ---- nothing takes time: the cohort loop ------------------------------------------------------
+
+    private TrialOutcome InstantTrial<TDraws>(ref TDraws draws) where TDraws : struct, IPatientDraws
+    {
+        int level = 0, last = -1, total = 0, replaced = 0;
+        while (true)
+        {
+            Decision d = _design.Decide(new TrialState(_patients, _dlts, _responses, level, last, total));
+            if (d.IsStop)
+            {
+                _check.Stop(d);
+                _out.Selected = d.Level;
+                _out.Evaluable = total;
+                _out.NonEvaluable = replaced;
+                return _out;
+            }
+            _check.Treat(d, total);
+            ulong threshold = _thresholds[d.Level];
+            int x = 0;
+            for (int i = 0; i < d.CohortSize; i++)
+            {
+                while (draws.Treated(out _)) replaced++; // each slot is filled by enrolling until a patient is evaluable
+                bool dlt = draws.Dlt(threshold);
+                x += dlt ? 1 : 0;
+                if (_countResponses && draws.Response(d.Level, dlt)) _responses[d.Level]++;
+            }
+            level = d.Level;
+            last = x;
+            total += d.CohortSize;
+            _patients[level] += d.CohortSize;
+            _dlts[level] += x;
+        }
     }
 
     // ---- cohort designs: wait for the whole cohort to clear its window ----------------------------
 
-    private (double, double, int) CohortTrial(ref Xoshiro256StarStar tox)
+    private TrialOutcome CohortTrial<TDraws>(ref TDraws draws) where TDraws : struct, IPatientDraws
     {
         int level = 0, last = -1, total = 0;
         double now = 0, responseEnd = 0;
         while (true)
         {
-            Decision d = _design.Decide(new TrialState(_patients, _dlts, level, last, total));
-            CheckLevel(d.Level, d.IsStop);
-            if (d.IsStop) return Finish(d.Level, now, responseEnd);
-            if (d.CohortSize < 1 || d.CohortSize > _design.MaxCohortSize)
-                throw new DesignContractException($"{_design.Name}: asked for a cohort of {d.CohortSize}, outside 1..{_design.MaxCohortSize} (its MaxCohortSize)");
-            if (total + d.CohortSize > _design.MaxPatients)
-                throw new DesignContractException($"{_design.Name}: did not stop by its maximum of {_design.MaxPatients} patients");
+            Decision d = _design.Decide(new TrialState(_patients, _dlts, _responses, level, last, total));
+            if (d.IsStop)
+            {
+                _check.Stop(d);
+                return Finish(d.Level, now, responseEnd);
+            }
+            _check.Treat(d, total);
             int c = d.CohortSize, x = 0, remaining = c;
             ulong threshold = _thresholds[d.Level];
             for (int i = 0; i < c; i++) { _slotOpen[i] = now; _slotDone[i] = false; }
@@ -97,17 +187,18 @@ internal sealed class CalendarWorker
                 double infusion = enrolled + _t.InfusionDelayDays;
                 if (double.IsNaN(sentinelInfusion)) sentinelInfusion = infusion;
                 else infusion = Math.Max(infusion, sentinelInfusion + _t.SentinelDays);
-                double uNe = _treated.NextDouble(), uTime = _treated.NextDouble();
-                if (uNe < _t.NonEvaluableRate)
+                if (draws.Treated(out _))
                 {
-                    Tally.NonEvaluable++;
+                    _out.NonEvaluable++;
                     _slotOpen[slot] = infusion + _neDays; // the replacement is sought when the patient leaves
                     cohortEnd = Math.Max(cohortEnd, _slotOpen[slot]);
                     continue;
                 }
                 // A cohort design decides when every patient has completed the window, DLT or not
-                // (the usual rule), so the DLT's time within the window (uTime) does not matter here.
-                x += tox.Next53() < threshold ? 1 : 0;
+                // (the usual rule), so the DLT's time within the window does not matter here.
+                bool dlt = draws.Dlt(threshold);
+                x += dlt ? 1 : 0;
+                if (_countResponses && draws.Response(d.Level, dlt)) _responses[d.Level]++;
                 cohortEnd = Math.Max(cohortEnd, infusion + _t.DltWindowDays);
                 if (_t.ResponseDays > 0) responseEnd = Math.Max(responseEnd, infusion + _t.ResponseDays);
                 _slotDone[slot] = true;
@@ -124,7 +215,7 @@ internal sealed class CalendarWorker
 
     // ---- designs that read pending patients: one enrolment at a time -----------------------------
 
-    private (double, double, int) PendingTrial(ref Xoshiro256StarStar tox)
+    private TrialOutcome PendingTrial<TDraws>(ref TDraws draws) where TDraws : struct, IPatientDraws
     {
         var design = _pendingDesign!;
         Array.Clear(_pendingCount);
@@ -135,7 +226,10 @@ internal sealed class CalendarWorker
         {
             Resolve(now);
             total = Evaluated();
-            PendingDecision d = design.DecidePending(new TrialState(_patients, _dlts, level, -1, total), _pendingCount);
+            for (int i = 0; i < _pendN; i++)
+                _pendFollowed[i] = _t.DltWindowDays > 0 ? Math.Clamp((now - _pendInfusion[i]) / _t.DltWindowDays, 0, 1) : 1;
+            PendingDecision d = design.DecidePending(new TrialState(_patients, _dlts, _responses, level, -1, total),
+                new PendingPatients(_pendingCount, _pendLevel.AsSpan(0, _pendN), _pendFollowed.AsSpan(0, _pendN)));
             if (d.Action != PendingAction.Wait) CheckLevel(d.Level, d.Action == PendingAction.Stop);
             if (d.Action == PendingAction.Stop)
             {
@@ -157,21 +251,24 @@ internal sealed class CalendarWorker
             double enrolled = TakeAvailable(now);
             now = enrolled;
             double infusion = enrolled + _t.InfusionDelayDays;
-            double uNe = _treated.NextDouble(), uTime = _treated.NextDouble();
-            int i = _pendN++;
-            _pendLevel[i] = d.Level;
+            bool nonEvaluable = draws.Treated(out double uTime);
+            int i2 = _pendN++;
+            _pendLevel[i2] = d.Level;
+            _pendInfusion[i2] = infusion;
+            _pendResponse[i2] = 0;
             _pendingCount[d.Level]++;
             level = d.Level;
-            if (uNe < _t.NonEvaluableRate)
+            if (nonEvaluable)
             {
-                Tally.NonEvaluable++;
-                _pendOutcome[i] = -1;
-                _pendEnd[i] = infusion + _neDays;
+                _out.NonEvaluable++;
+                _pendOutcome[i2] = -1;
+                _pendEnd[i2] = infusion + _neDays;
                 continue;
             }
-            bool dlt = tox.Next53() < _thresholds[d.Level];
-            _pendOutcome[i] = dlt ? 1 : 0;
-            _pendEnd[i] = infusion + (dlt ? DltTime(uTime) : _t.DltWindowDays);
+            bool dlt = draws.Dlt(_thresholds[d.Level]);
+            if (_countResponses && draws.Response(d.Level, dlt)) _pendResponse[i2] = 1;
+            _pendOutcome[i2] = dlt ? 1 : 0;
+            _pendEnd[i2] = infusion + (dlt ? DltTime(uTime) : _t.DltWindowDays);
             if (_t.ResponseDays > 0) responseEnd = Math.Max(responseEnd, infusion + _t.ResponseDays);
         }
     }
@@ -205,9 +302,10 @@ internal sealed class CalendarWorker
             if (_pendEnd[i] > now) { i++; continue; }
             int lv = _pendLevel[i];
             _pendingCount[lv]--;
-            if (_pendOutcome[i] >= 0) { _patients[lv]++; _dlts[lv] += _pendOutcome[i]; }
+            if (_pendOutcome[i] >= 0) { _patients[lv]++; _dlts[lv] += _pendOutcome[i]; _responses[lv] += _pendResponse[i]; }
             _pendN--;
             _pendLevel[i] = _pendLevel[_pendN]; _pendOutcome[i] = _pendOutcome[_pendN]; _pendEnd[i] = _pendEnd[_pendN];
+            _pendInfusion[i] = _pendInfusion[_pendN]; _pendResponse[i] = _pendResponse[_pendN];
         }
     }
 
@@ -220,12 +318,13 @@ internal sealed class CalendarWorker
 
     // ---- arrivals and the waiting list ---------------------------------------------------------
 
-    private (double, double, int) Finish(int selected, double now, double responseEnd)
+    private TrialOutcome Finish(int selected, double now, double responseEnd)
     {
-        Tally.Oc.Record(selected, _patients, _dlts, 1);
-        double duration = Math.Max(now, responseEnd);
-        Tally.RecordTimes(duration, now);
-        return (duration, now, selected);
+        _out.Selected = selected;
+        _out.Evaluable = Evaluated();
+        _out.Duration = Math.Max(now, responseEnd);
+        _out.Decision = now;
+        return _out;
     }
 
     private double DltTime(double u) => _t.DltWindowDays * (_invShape == 1 ? u : Math.Pow(u, _invShape));
@@ -254,7 +353,7 @@ internal sealed class CalendarWorker
         while (PeekArrival() <= time)
         {
             Expire(_next);
-            if (_qCount >= _t.MaxWaiting) Tally.Lost++;
+            if (_qCount >= _t.MaxWaiting) _out.Lost++;
             else Enqueue(_next);
             _hasNext = false;
         }
@@ -263,7 +362,7 @@ internal sealed class CalendarWorker
 
     private void Expire(double time)
     {
-        while (_qCount > 0 && _queue[_qHead] + _t.MaxWaitDays < time) { Dequeue(); Tally.Lost++; }
+        while (_qCount > 0 && _queue[_qHead] + _t.MaxWaitDays < time) { Dequeue(); _out.Lost++; }
     }
 
     /// <summary>When the next patient could be enrolled, for a slot open from <paramref name="open"/> (&lt;= open if someone is there).</summary>
@@ -284,8 +383,7 @@ internal sealed class CalendarWorker
         if (_limits) { Admit(open); arrival = _qCount > 0 ? Dequeue() : TakeArrival(); }
         else arrival = TakeArrival();
         double enrolled = Math.Max(open, arrival);
-        Tally.Enrolled++;
-        if (enrolled > arrival) { Tally.Waited++; Tally.WaitTicks += CalendarTally.Ticks(enrolled - arrival); }
+                if (enrolled > arrival) { _out.Waited++; _out.WaitTicks += CalendarTally.Ticks(enrolled - arrival); }
         return enrolled;
     }
 

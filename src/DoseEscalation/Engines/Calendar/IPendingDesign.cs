@@ -20,6 +20,36 @@ public readonly record struct PendingDecision(PendingAction Action, int Level)
 }
 
 /// <summary>
+/// The patients enrolled whose outcome is not yet known, at the moment a design decides: how many
+/// per level, and for each one its level and the fraction of the DLT window it has completed
+/// without a DLT (what time-to-event designs weight it by). A patient who will turn out
+/// non-evaluable is pending like any other until it leaves.
+/// </summary>
+public readonly ref struct PendingPatients
+{
+    /// <summary>Pending patients per level (length = number of doses).</summary>
+    public ReadOnlySpan<int> PerLevel { get; }
+    /// <summary>The level of each pending patient.</summary>
+    public ReadOnlySpan<int> Levels { get; }
+    /// <summary>The fraction of the DLT window each pending patient has completed, in [0, 1].</summary>
+    public ReadOnlySpan<double> Followed { get; }
+
+    public PendingPatients(ReadOnlySpan<int> perLevel, ReadOnlySpan<int> levels, ReadOnlySpan<double> followed)
+    {
+        if (levels.Length != followed.Length) throw new ArgumentException("one follow-up fraction per pending patient");
+        PerLevel = perLevel;
+        Levels = levels;
+        Followed = followed;
+    }
+
+    /// <summary>Nothing pending, over <paramref name="perLevel"/> (zeros, one per dose).</summary>
+    public static PendingPatients None(ReadOnlySpan<int> perLevel) => new(perLevel, default, default);
+
+    /// <summary>Number of pending patients.</summary>
+    public int Count => Levels.Length;
+}
+
+/// <summary>
 /// A design that decides on patients still in their DLT window as well as on the evaluated ones
 /// (rolling six; TITE designs). The calendar engine checks for this interface; every other engine
 /// uses <see cref="IDesign.Decide"/>, which must equal <see cref="DecidePending"/> with nothing
@@ -31,8 +61,8 @@ public interface IPendingDesign : IDesign
     /// <summary>
     /// The decision at a moment a patient could be enrolled. <paramref name="state"/> counts the
     /// evaluated patients (those whose window is over or who had a DLT); <paramref name="pending"/>
-    /// counts, per level, the patients enrolled whose outcome is not yet known.
+    /// holds the patients enrolled whose outcome is not yet known.
     /// <see cref="TrialState.CurrentLevel"/> is the level of the last enrolment.
     /// </summary>
-    PendingDecision DecidePending(in TrialState state, ReadOnlySpan<int> pending);
+    PendingDecision DecidePending(in TrialState state, in PendingPatients pending);
 }

@@ -1,0 +1,154 @@
+using DoseEscalation.Rng;
+
+namespace DoseEscalation.Engines.Calendar;
+
+/// <summary>
+/// Where a simulated trial's per-patient random numbers come from. The per-patient engine
+/// (<see cref="CalendarWorker"/>) is one piece of code; what differs between its callers is only
+/// how the draws are laid out over generator streams, which is what keeps each caller's results
+/// for a seed what they were before the engines were merged, and gives <c>compare</c> its common
+/// random numbers. Implemented by structs so the JIT specialises the engine for each layout.
+/// </summary>
+internal interface IPatientDraws
+{
+    /// <summary>Starts trial <paramref name="trial"/> of the batch (per-trial streams are seeded here).</summary>
+    void BeginTrial(int trial);
+
+    /// <summary>
+    /// One treated patient: true if the patient turns out non-evaluable (and is replaced);
+    /// <paramref name="timeUniform"/> places a DLT within the window (see <see cref="Timeline.DltTimeShape"/>).
+    /// </summary>
+    bool Treated(out double timeUniform);
+
+    /// <summary>Whether the current evaluable patient has a DLT at a dose with this Bernoulli threshold.</summary>
+    bool Dlt(ulong threshold);
+
+    /// <summary>Whether the current evaluable patient responds at <paramref name="level"/>, given its DLT outcome.</summary>
+    bool Response(int level, bool dlt);
+}
+
+/// <summary>
+/// Response thresholds per dose given the DLT outcome: P(response | DLT) and P(response | no DLT),
+/// as 53-bit Bernoulli thresholds. With DLT and response independent both equal P(response).
+/// </summary>
+internal sealed class ResponseThresholds
+{
+    public readonly ulong[] GivenDlt, GivenNoDlt, Marginal;
+
+    public ResponseThresholds(IReadOnlyList<double> marginal, IReadOnlyList<double> givenDlt, IReadOnlyList<double> givenNoDlt)
+    {
+        Marginal = marginal.Select(CompiledScenario.BernoulliThreshold).ToArray();
+        GivenDlt = givenDlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
+        GivenNoDlt = givenNoDlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
+    }
+
+    /// <summary>The scenario's response model, or null when it has no response probabilities.</summary>
+    public static ResponseThresholds? For(Scenario scenario) =>
+        scenario.Response is { } r ? new ResponseThresholds(r, r, r) : null;
+
+    public ulong For(int level, bool dlt) => dlt ? GivenDlt[level] : GivenNoDlt[level];
+}
+
+/// <summary>Seeds of the per-trial streams, derived from (seed, batch) and the trial's index in the batch.</summary>
+internal static class TrialStreams
+{
+    /// <summary>The seed from which trial t of a batch derives its time streams.</summary>
+    public static ulong TimeSeed(ulong seed, long batch) => SplitMix64.StreamSeed(SplitMix64.StreamSeed(seed, (ulong)batch), 0x7161_E11E);
+
+    /// <summary>Arrivals of trial t: two draws per arrival (gap, screening).</summary>
+    public static Xoshiro256StarStar Arrivals(ulong timeSeed, int trial) => Xoshiro256StarStar.FromSeed(SplitMix64.StreamSeed(timeSeed, 2 * (ulong)trial));
+
+    /// <summary>Treated patients of trial t: two draws each (non-evaluable, DLT time).</summary>
+    public static Xoshiro256StarStar Treated(ulong timeSeed, int trial) => Xoshiro256StarStar.FromSeed(SplitMix64.StreamSeed(timeSeed, 2 * (ulong)trial + 1));
+
+    /// <summary>Responses of trial t: one draw per evaluable patient, in the order they are evaluated.</summary>
+    public static Xoshiro256StarStar Responses(ulong timeSeed, int trial) =>
+        Xoshiro256StarStar.FromSeed(SplitMix64.StreamSeed(SplitMix64.StreamSeed(timeSeed, 0x2E5B_0E5E), (ulong)trial));
+}
+
+/// <summary>
+/// The layout of the trial loop and the calendar engine: DLTs from the batch's stream, one draw per
+/// evaluable patient in enrolment order (as the trial loop has always drawn them); each treated
+/// patient's non-evaluability and DLT time, and each evaluable patient's response, from streams of
+/// the trial's own, so times are common to every design and timeline.
+/// </summary>
+internal struct StreamDraws(ulong seed, long batch, double nonEvaluableRate, bool drawTreated, ResponseThresholds? responses) : IPatientDraws
+{
+    private Xoshiro256StarStar _tox = Xoshiro256StarStar.ForStream(seed, (ulong)batch);
+    private readonly ulong _timeSeed = TrialStreams.TimeSeed(seed, batch);
+    private Xoshiro256StarStar _treated, _responses;
+
+    public void BeginTrial(int trial)
+    {
+        if (drawTreated) _treated = TrialStreams.Treated(_timeSeed, trial);
+        if (responses is not null) _responses = TrialStreams.Responses(_timeSeed, trial);
+    }
+
+    public bool Treated(out double timeUniform)
+    {
+        if (!drawTreated) { timeUniform = 0; return false; }
+        double uNe = _treated.NextDouble();
+        timeUniform = _treated.NextDouble();
+        return uNe < nonEvaluableRate;
+    }
+
+    public bool Dlt(ulong threshold) => _tox.Next53() < threshold;
+
+    public bool Response(int level, bool dlt) => _responses.Next53() < responses!.For(level, dlt);
+}
+
+/// <summary>
+/// The layout of <c>compare</c>: trial t's k-th evaluable patient has the latent tolerance
+/// <c>Tolerances[k]</c> (drawn by the caller, shared by every design and the benchmark), and the
+/// per-trial streams of <see cref="StreamDraws"/> for times and responses, reseeded for each design
+/// so that every design meets the same patients.
+/// </summary>
+internal struct ToleranceDraws(ulong[] tolerances, ulong timeSeed, double nonEvaluableRate, bool drawTreated, ResponseThresholds? responses) : IPatientDraws
+{
+    private int _next;
+    private Xoshiro256StarStar _treated, _responses;
+
+    public void BeginTrial(int trial)
+    {
+        _next = 0;
+        if (drawTreated) _treated = TrialStreams.Treated(timeSeed, trial);
+        if (responses is not null) _responses = TrialStreams.Responses(timeSeed, trial);
+    }
+
+    public bool Treated(out double timeUniform)
+    {
+        if (!drawTreated) { timeUniform = 0; return false; }
+        double uNe = _treated.NextDouble();
+        timeUniform = _treated.NextDouble();
+        return uNe < nonEvaluableRate;
+    }
+
+    public bool Dlt(ulong threshold) => tolerances[_next++] < threshold;
+
+    public bool Response(int level, bool dlt) => _responses.Next53() < responses!.For(level, dlt);
+}
+
+/// <summary>
+/// The layout of the sample-size simulation: one stream per batch, and for each slot of a cohort,
+/// in order: enrolment until a patient is evaluable (one draw per enrolment, only when patients
+/// can be non-evaluable), the DLT, then the response (only when responses are counted).
+/// </summary>
+internal struct SingleStreamDraws(ulong seed, long batch, ulong nonEvaluableThreshold, ResponseThresholds? responses) : IPatientDraws
+{
+    private Xoshiro256StarStar _rng = Xoshiro256StarStar.ForStream(seed, (ulong)batch);
+
+    public readonly void BeginTrial(int trial) { }
+
+    public bool Treated(out double timeUniform)
+    {
+        timeUniform = 0;
+        return nonEvaluableThreshold > 0 && _rng.Next53() < nonEvaluableThreshold;
+    }
+
+    public bool Dlt(ulong threshold) => _rng.Next53() < threshold;
+
+    public bool Response(int level, bool dlt) => _rng.Next53() < responses!.For(level, dlt);
+
+    /// <summary>A response in the expansion cohort at the selected dose (its marginal probability; no DLT drawn).</summary>
+    public bool ExpansionResponse(ulong threshold) => _rng.Next53() < threshold;
+}
