@@ -244,7 +244,15 @@ public sealed class Crm : IDesign, Rules.IMtdSelector, Rules.IToxicityPosterior
     }
 
     /// <summary>Posterior mean of beta and P(p_1 &gt; target) given patients and DLTs per level.</summary>
-    public CrmPosterior Posterior(ReadOnlySpan<int> patients, ReadOnlySpan<int> dlts)
+    public CrmPosterior Posterior(ReadOnlySpan<int> patients, ReadOnlySpan<int> dlts) => Posterior(patients, dlts, default, default);
+
+    /// <summary>
+    /// The time-to-event posterior (Cheung &amp; Chappell 2000): besides the patients and DLTs per
+    /// level, each pending patient i (level <paramref name="pendingLevels"/>[i], no DLT so far)
+    /// contributes the weighted likelihood 1 - w_i p_d(beta), w_i = <paramref name="pendingWeights"/>[i]
+    /// in [0, 1]. With no pending patient it is <see cref="Posterior(ReadOnlySpan{int}, ReadOnlySpan{int})"/>, bit for bit.
+    /// </summary>
+    public CrmPosterior Posterior(ReadOnlySpan<int> patients, ReadOnlySpan<int> dlts, ReadOnlySpan<int> pendingLevels, ReadOnlySpan<double> pendingWeights)
     {
         int m = _nodeCount;
         // At most a few thousand nodes (the prior variance is capped), so the stack holds them.
@@ -256,6 +264,13 @@ public sealed class Crm : IDesign, Rules.IMtdSelector, Rules.IToxicityPosterior
             if (n == 0) continue;
             int x = dlts[d];
             AddLogLikelihood(logPost, _logP.AsSpan(d * m, m), x, _log1mP.AsSpan(d * m, m), n - x);
+        }
+        for (int i = 0; i < pendingLevels.Length; i++)
+        {
+            double w = pendingWeights[i];
+            if (w <= 0) continue; // a factor of 1
+            var logP = _logP.AsSpan(pendingLevels[i] * m, m);
+            for (int j = 0; j < m; j++) logPost[j] += double.LogP1(-w * Math.Exp(logP[j]));
         }
         // m is a multiple of the vector width; the safety tail is the sum over nodes [0, split).
         int width = Vector<double>.Count;
@@ -300,7 +315,7 @@ public sealed class Crm : IDesign, Rules.IMtdSelector, Rules.IToxicityPosterior
     }
 
     /// <summary>
-    /// The posterior of every dose's DLT probability on the quadrature of <see cref="Posterior"/>:
+    /// The posterior of every dose's DLT probability on the quadrature of <see cref="Posterior(ReadOnlySpan{int}, ReadOnlySpan{int})"/>:
     /// the plug-in estimate at the posterior mean of beta (what the rule uses), the posterior mean
     /// and the equal-tailed <paramref name="credibleLevel"/> credible interval of P(DLT).
     /// </summary>

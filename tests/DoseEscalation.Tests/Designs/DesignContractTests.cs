@@ -35,8 +35,8 @@ public class DesignContractTests
                 Assert.InRange(graph.NextCohortSize(node), 1, design.MaxCohortSize);
             }
             // dfcrm's CRM selects the dose closest to target after the last cohort without the
-            // no-skip restriction (docs/designs/crm.md), so it alone may select an untried dose.
-            else if (level >= 0 && name != "crm")
+            // no-skip restriction (docs/designs/crm.md), so it and TITE-CRM alone may select an untried dose.
+            else if (level >= 0 && name is not ("crm" or "tite-crm"))
                 Assert.True(patients[level] > 0 || name is "3+3" or "a+b" && level < highestTried, $"{name}: selects untreated dose {level + 1}");
         }
     }

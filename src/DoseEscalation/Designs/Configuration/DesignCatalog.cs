@@ -17,6 +17,8 @@ public sealed class DesignCatalog
         IThreePlusThree.Descriptor,
         Crm.Descriptor,
         RollingSix.Descriptor,
+        TiteCrm.Descriptor,
+        TiteBoin.Descriptor,
     ]);
 
     public IReadOnlyList<DesignDescriptor> Designs { get; }

@@ -44,8 +44,8 @@ internal sealed class CalendarWorker
     // Pending patients of an IPendingDesign: level, infusion, time the outcome is known, DLT (1/0) or
     // non-evaluable (-1), response (1/0); and the follow-up fractions handed to the design.
     private readonly int[] _pendLevel, _pendOutcome, _pendResponse;
-    private readonly double[] _pendEnd, _pendInfusion, _pendFollowed;
-    private int _pendN;
+    private readonly double[] _pendEnd, _pendInfusion, _pendFollowed, _dltTimes;
+    private int _pendN, _dltN;
 
     // The waiting list (a FIFO ring of arrival times) and the arrival process of the current trial.
     private double[] _queue = new double[64];
@@ -76,7 +76,7 @@ internal sealed class CalendarWorker
         _slotDone = new bool[design.MaxCohortSize];
         int m = design.MaxPatients + 1;
         _pendLevel = new int[m]; _pendOutcome = new int[m]; _pendResponse = new int[m];
-        _pendEnd = new double[m]; _pendInfusion = new double[m]; _pendFollowed = new double[m];
+        _pendEnd = new double[m]; _pendInfusion = new double[m]; _pendFollowed = new double[m]; _dltTimes = new double[m];
     }
 
     /// <summary>True when nothing in <paramref name="t"/> takes time or turns arrivals away (non-evaluable patients may still occur).</summary>
@@ -220,6 +220,7 @@ internal sealed class CalendarWorker
         var design = _pendingDesign!;
         Array.Clear(_pendingCount);
         _pendN = 0;
+        _dltN = 0;
         int level = 0, total = 0;
         double now = 0, responseEnd = 0;
         while (true)
@@ -229,7 +230,7 @@ internal sealed class CalendarWorker
             for (int i = 0; i < _pendN; i++)
                 _pendFollowed[i] = _t.DltWindowDays > 0 ? Math.Clamp((now - _pendInfusion[i]) / _t.DltWindowDays, 0, 1) : 1;
             PendingDecision d = design.DecidePending(new TrialState(_patients, _dlts, _responses, level, -1, total),
-                new PendingPatients(_pendingCount, _pendLevel.AsSpan(0, _pendN), _pendFollowed.AsSpan(0, _pendN)));
+                new PendingPatients(_pendingCount, _pendLevel.AsSpan(0, _pendN), _pendFollowed.AsSpan(0, _pendN), _dltTimes.AsSpan(0, _dltN)));
             if (d.Action != PendingAction.Wait) CheckLevel(d.Level, d.Action == PendingAction.Stop);
             if (d.Action == PendingAction.Stop)
             {
@@ -303,6 +304,7 @@ internal sealed class CalendarWorker
             int lv = _pendLevel[i];
             _pendingCount[lv]--;
             if (_pendOutcome[i] >= 0) { _patients[lv]++; _dlts[lv] += _pendOutcome[i]; _responses[lv] += _pendResponse[i]; }
+            if (_pendOutcome[i] == 1) _dltTimes[_dltN++] = _t.DltWindowDays > 0 ? (_pendEnd[i] - _pendInfusion[i]) / _t.DltWindowDays : 0;
             _pendN--;
             _pendLevel[i] = _pendLevel[_pendN]; _pendOutcome[i] = _pendOutcome[_pendN]; _pendEnd[i] = _pendEnd[_pendN];
             _pendInfusion[i] = _pendInfusion[_pendN]; _pendResponse[i] = _pendResponse[_pendN];

@@ -33,17 +33,28 @@ public readonly ref struct PendingPatients
     public ReadOnlySpan<int> Levels { get; }
     /// <summary>The fraction of the DLT window each pending patient has completed, in [0, 1].</summary>
     public ReadOnlySpan<double> Followed { get; }
+    /// <summary>When each DLT observed so far occurred, as a fraction of the DLT window (for TITE-CRM's adaptive weights).</summary>
+    public ReadOnlySpan<double> DltTimes { get; }
 
-    public PendingPatients(ReadOnlySpan<int> perLevel, ReadOnlySpan<int> levels, ReadOnlySpan<double> followed)
+    public PendingPatients(ReadOnlySpan<int> perLevel, ReadOnlySpan<int> levels, ReadOnlySpan<double> followed, ReadOnlySpan<double> dltTimes = default)
     {
         if (levels.Length != followed.Length) throw new ArgumentException("one follow-up fraction per pending patient");
         PerLevel = perLevel;
         Levels = levels;
         Followed = followed;
+        DltTimes = dltTimes;
     }
 
     /// <summary>Nothing pending, over <paramref name="perLevel"/> (zeros, one per dose).</summary>
     public static PendingPatients None(ReadOnlySpan<int> perLevel) => new(perLevel, default, default);
+
+    /// <summary>Pending patients at <paramref name="level"/>, and the sum of their follow-up fractions.</summary>
+    public (int Count, double Followed) At(int level)
+    {
+        double sum = 0;
+        for (int i = 0; i < Levels.Length; i++) if (Levels[i] == level) sum += Followed[i];
+        return (PerLevel[level], sum);
+    }
 
     /// <summary>Number of pending patients.</summary>
     public int Count => Levels.Length;

@@ -1,0 +1,131 @@
+using DoseEscalation.Designs.Configuration;
+using DoseEscalation.Engines.Calendar;
+
+namespace DoseEscalation.Designs;
+
+/// <summary>
+/// The time-to-event BOIN (Yuan, Lin, Li, Nie &amp; Warren 2018): BOIN's decisions made before every
+/// patient of the current dose has completed the DLT window. At a cohort's first enrolment, with n
+/// patients at the current dose of whom m are pending and x have had a DLT, the DLT rate is
+/// estimated as x / (n - m + STFT), STFT the pending patients' standardized total follow-up time
+/// (the sum of the fractions of the window they have completed), and compared with BOIN's
+/// lambda_e and lambda_d; accrual is suspended while more than <see cref="MaxPendingFraction"/> of
+/// the dose's patients are pending. Elimination, the extra-safe and n_earlystop rules and the final
+/// selection (isotonic regression on complete data) are BOIN's.
+/// </summary>
+/// <remarks>
+/// Yuan Y, Lin R, Li D, Nie L, Warren KE (2018). Time-to-event Bayesian optimal interval design to
+/// accelerate phase I trials. Clin Cancer Res 24:4921-4930. The rules follow the paper and the
+/// TITEgBOIN R package's TITE-BOIN (next_TITE_QuasiBOIN, with its default uniform prior on the time
+/// to DLT, under which a pending patient's imputed follow-up is its observed follow-up): elimination
+/// counts every patient treated at a dose, pending or not; a de-escalation signal at dose 1 with
+/// patients pending suspends accrual. With nothing pending every decision is BOIN's
+/// (<see cref="Decide"/> is the wrapped <see cref="Boin"/>'s). docs/designs/tite-boin.md.
+/// </remarks>
+public sealed class TiteBoin : IPendingDesign, Rules.IMtdSelector
+{
+    public Boin Boin { get; }
+    /// <summary>Suspend accrual while more than this fraction of the current dose's patients are pending (TITEgBOIN's maxpen; the paper's 50%).</summary>
+    public double MaxPendingFraction { get; }
+
+    public TiteBoin(Boin boin, double maxPendingFraction = 0.5)
+    {
+        ArgumentNullException.ThrowIfNull(boin);
+        if (!(maxPendingFraction > 0 && maxPendingFraction <= 1)) throw new ArgumentOutOfRangeException(nameof(maxPendingFraction), maxPendingFraction, "the pending fraction must be in (0, 1]");
+        (Boin, MaxPendingFraction) = (boin, maxPendingFraction);
+    }
+
+    /// <summary>TITE-BOIN in the design catalog: BOIN's options and the suspension rule's pending fraction.</summary>
+    public static DesignDescriptor Descriptor { get; } = new()
+    {
+        Name = "tite-boin",
+        Summary = "TITE-BOIN (Yuan et al. 2018): BOIN decisions with pending patients counted by their follow-up; accrual suspended while more than half the dose's patients are pending.",
+        References =
+        [
+            "Yuan Y, Lin R, Li D, Nie L, Warren KE (2018). Time-to-event Bayesian optimal interval design to accelerate phase I trials. Clin Cancer Res 24:4921-4930.",
+            "Liu S, Yuan Y (2015). Bayesian optimal interval designs for phase I clinical trials. J R Stat Soc C 64:507-523.",
+        ],
+        Options =
+        [
+            .. Boin.Descriptor.Options,
+            new() { Key = "max_pending", Kind = OptionKind.Number, Default = 0.5, Min = 0, Max = 1, MinExclusive = true, Doc = "Suspend accrual while more than this fraction of the current dose's patients are pending (the paper's 50%; TITEgBOIN's maxpen)." },
+        ],
+        Build = (c, v) => new TiteBoin(
+            new Boin(c.DoseCount, v.Number("target"), v.Int("cohort_size"), v.Int("max_n"), v.Int("n_earlystop"), v.Number("cutoff_eli"), v.Switch("extrasafe"), v.Number("offset"), v.Switch("bound_mtd"), 0, v.Number("phi1"), v.Number("phi2")),
+            v.Number("max_pending")),
+        Prose = (d, context) =>
+        [
+            $"Cohorts are treated as patients arrive, starting at {context.StartLabel}, without waiting for the previous cohort to complete the DLT window. "
+            + "Before each cohort, the DLT rate at the current dose is estimated as the DLTs observed divided by the patients who completed the window plus the pending patients' follow-up as fractions of the window, "
+            + "and compared with BOIN's boundaries: escalate, stay or de-escalate. "
+            + $"Accrual is suspended while more than {((TiteBoin)Rules.DesignRule.Unwrap(d).Base).MaxPendingFraction:0.##} of the patients at the current dose are still in the window. "
+            + "Doses are eliminated as in BOIN, counting every patient treated at the dose; the MTD is selected as in BOIN once every window has closed.",
+        ],
+    };
+
+    public string Name => "tite-boin";
+    public int DoseCount => Boin.DoseCount;
+    public int MaxCohortSize => Boin.CohortSize;
+    public int MaxPatients => Boin.MaxN;
+    public bool ReadsLastCohort => false;
+
+    public string Describe() => "TITE-" + Boin.Describe() + FormattableString.Invariant($", suspend above {MaxPendingFraction:0.##} pending");
+
+    /// <summary>With nothing pending: BOIN's decision.</summary>
+    public Decision Decide(in TrialState s) => Boin.Decide(s);
+
+    public int SelectMtd(in TrialState s) => Boin.SelectMtd(s);
+
+    public PendingDecision DecidePending(in TrialState s, in PendingPatients pending)
+    {
+        int enrolled = s.TotalPatients + pending.Count;
+        if (enrolled == 0) return PendingDecision.Enrol(Boin.StartLevel);
+        int d = s.CurrentLevel;
+        // The rest of a cohort goes to its first patient's dose; the trial ends with BOIN's selection once every window has closed.
+        if (enrolled >= Boin.MaxN) return Final(s, pending);
+        if (enrolled % Boin.CohortSize != 0) return PendingDecision.Enrol(d);
+
+        int eliminated = LowestEliminated(s, pending);
+        if (eliminated == 0) return Final(s, pending, stopWithoutDose: true);
+        var (m, followed) = pending.At(d);
+        int n = s.Patients[d] + m, x = s.Dlts[d];
+        if (Boin.ExtraSafe && d == 0 && n >= IntervalDesign.MinPatientsToEliminate
+            && IntervalDesign.ProbabilityAboveTarget(Boin.Target, n, x) > Boin.CutoffEli - Boin.Offset)
+            return Final(s, pending, stopWithoutDose: true);
+        if (d >= eliminated) return PendingDecision.Enrol(eliminated - 1);
+
+        if (n == 0) return PendingDecision.Enrol(d); // every patient here left non-evaluable: their replacements come first
+        if (m > n * MaxPendingFraction) return PendingDecision.Wait; // the suspension rule
+        double phat = m == 0 ? (double)x / n : x / (n - m + followed);
+        IntervalAction action = phat <= Boin.LambdaE ? IntervalAction.Escalate : phat >= Boin.LambdaD ? IntervalAction.Deescalate : IntervalAction.Stay;
+        bool cannotEscalate = d == DoseCount - 1 || d + 1 >= eliminated;
+        bool stays = action == IntervalAction.Stay || (action == IntervalAction.Deescalate && d == 0) || (action == IntervalAction.Escalate && cannotEscalate);
+        if (n >= Boin.NEarlystop && stays) return Final(s, pending);
+        if (action == IntervalAction.Deescalate && d == 0 && m > 0) return PendingDecision.Wait; // toxic-looking dose 1: wait for the pending patients
+        return PendingDecision.Enrol(action switch
+        {
+            IntervalAction.Escalate => cannotEscalate ? d : d + 1,
+            IntervalAction.Deescalate => d == 0 ? 0 : d - 1,
+            _ => d,
+        });
+    }
+
+    // Stopping waits for the patients still in the window, whose outcomes then count in the selection.
+    private PendingDecision Final(in TrialState s, in PendingPatients pending, bool stopWithoutDose = false)
+    {
+        if (pending.Count > 0) return PendingDecision.Wait;
+        if (stopWithoutDose) return PendingDecision.Select(Decision.NoDose);
+        return PendingDecision.Select(Boin.SelectMtd(s));
+    }
+
+    /// <summary>BOIN's elimination counting every patient treated at a dose, pending or not (as TITEgBOIN does); <see cref="DoseCount"/> if none.</summary>
+    private int LowestEliminated(in TrialState s, in PendingPatients pending)
+    {
+        for (int i = 0; i < DoseCount; i++)
+        {
+            int n = s.Patients[i] + pending.PerLevel[i];
+            if (n >= IntervalDesign.MinPatientsToEliminate && n <= Boin.MaxN && Boin.Eliminates(n, s.Dlts[i])) return i;
+        }
+        return DoseCount;
+    }
+}
