@@ -123,7 +123,8 @@ public static class Commands
     /// <summary>A file's timeline is read by the calendar engine only: say so when a run given that file does not use it.</summary>
     internal static void TimelineNote(Scenarios.ScenarioFile file, InputOptions o, TextWriter stderr)
     {
-        if (o.Quiet || o.File is null || file.Timeline is null || o is SimulateOptions { Calendar: true } or NextOptions or TableOptions) return;
-        stderr.WriteLine($"dose-escalation: note: {o.File} has a timeline; this run does not use it (simulate --calendar and compare --calendar do)");
+        if (o.Quiet || o.File is null || file.Timeline is null || o is SimulateOptions { Calendar: true } or NextOptions or TableOptions or ReportOptions) return;
+        if (o is PlotOptions plot && plot.Charts.Split(',', StringSplitOptions.TrimEntries).Contains("duration", StringComparer.OrdinalIgnoreCase)) return;
+        stderr.WriteLine($"dose-escalation: note: {o.File} has a timeline; this run does not use it (simulate --calendar, compare --calendar, the report and the duration chart do)");
     }
 }

@@ -68,7 +68,7 @@ public sealed class TableOptions : InputOptions
 
 public sealed class PlotOptions : InputOptions
 {
-    public string Charts { get; set; } = "selection,allocation,samplesize,occurve,comparison";
+    public string Charts { get; set; } = PlotCommand.DefaultCharts;
     public string Engine { get; set; } = "auto";
     public long? Trials { get; set; }
     public ulong? Seed { get; set; }

@@ -10,8 +10,8 @@ namespace DoseEscalation.Cli;
 /// <summary>The plot and report verbs: run the design, draw every chart, write SVGs or a report.</summary>
 public static class PlotCommand
 {
-    public static readonly string[] ChartNames = ["selection", "allocation", "samplesize", "occurve", "comparison"];
-    private const string DefaultCharts = "selection,allocation,samplesize,occurve,comparison";
+    public static readonly string[] ChartNames = ["selection", "allocation", "samplesize", "occurve", "comparison", "duration"];
+    internal const string DefaultCharts = "selection,allocation,samplesize,occurve,comparison,duration";
 
     public static int Plot(PlotOptions o, TextWriter stdout, TextWriter stderr, bool interactive, DesignCatalog catalog)
     {
@@ -36,6 +36,12 @@ public static class PlotCommand
             // The OC curve is the escalation rule of the 3+3 and A+B: drawn for those designs only.
             if (o.Charts != DefaultCharts) throw new CliInputException($"--charts {o.Charts}: the OC curve (occurve) is drawn for 3+3 and A+B designs; the design is {inputs.Design.Name}");
             charts.Remove("occurve");
+        }
+        if (charts.Contains("duration") && inputs.File.Timeline is null)
+        {
+            // The duration chart needs the calendar: drawn only for a file with a timeline.
+            if (o.Charts != DefaultCharts) throw new CliInputException($"--charts {o.Charts}: the duration chart needs a timeline: block in the scenario file (docs/calendar.md); {inputs.File.Path} has none");
+            charts.Remove("duration");
         }
         var results = Run(inputs, o.Engine, o.Trials, o.Seed, interactive && !o.Quiet);
         var sampleSize = charts.Contains("samplesize") ? SampleSizeOf(inputs, o.Engine, o.Trials, o.Seed, o.MarkN) : null;
@@ -76,9 +82,10 @@ public static class PlotCommand
         Commands.Warn(inputs, o, stderr);
         var results = Run(inputs, o.Engine, o.Trials, o.Seed, interactive && !o.Quiet);
         var sampleSize = SampleSizeOf(inputs, o.Engine, o.Trials, o.Seed, o.MarkN);
-        var chartNames = ChartNames.Where(c => c != "occurve" || Designs.Rules.DesignRule.Unwrap(inputs.Design).Base is AplusB);
+        var chartNames = ChartNames.Where(c => (c != "occurve" || Designs.Rules.DesignRule.Unwrap(inputs.Design).Base is AplusB) && (c != "duration" || inputs.File.Timeline is not null));
         var charts = Charts(inputs, results, sampleSize, chartNames, o.MarkN, o.Designs, o.CompareTrials, o.Seed, catalog);
-        ComparisonSet? comparison = Compare(inputs, o.Designs, o.CompareTrials, o.Seed, catalog) is { } c ? c.Set : null;
+        // With a timeline the comparison runs on the calendar: the same toxicity results for cohort designs, plus durations.
+        ComparisonSet? comparison = Compare(inputs, o.Designs, o.CompareTrials, o.Seed, catalog, inputs.File.Timeline) is { } c ? c.Set : null;
         DecisionTable? table = null;
         try { table = DecisionTable.For(inputs.Design); } catch (NotSupportedException) { }
         var report = new Report
@@ -202,17 +209,30 @@ public static class PlotCommand
                     if (Compare(inputs, designs, compareTrials, seed, catalog) is { } c)
                         list.Add(("comparison", Plots.Comparison(c.Rows)));
                     break;
+                case "duration":
+                    // One chart per scenario: the distribution of trial duration of the comparison's designs (or the design alone).
+                    var timeline = file.Timeline ?? throw new InvalidOperationException("the duration chart needs a timeline");
+                    var onCalendar = Compare(inputs, designs, compareTrials, seed, catalog, timeline, allowSingle: true)!.Value.Set;
+                    var designLabels = onCalendar.Setups.Select(d => d.Label).ToList();
+                    foreach (var sc in onCalendar.Scenarios)
+                        list.Add(($"duration-{Slug(sc.Scenario.Name)}", DurationChart.Cumulative(designLabels.Select((l, i) => (l, sc.Calendar!.Results[i])).ToList(),
+                            $"Trial duration, scenario '{sc.Scenario.Name}'")));
+                    break;
             }
         }
         return list;
     }
 
-    /// <summary>The designs of <paramref name="designs"/> on every scenario with common random numbers, or null for a single design.</summary>
-    private static (ComparisonSet Set, IReadOnlyList<DesignComparisonRow> Rows)? Compare(RunInputs inputs, string designs, long trials, ulong? seed, DesignCatalog catalog)
+    /// <summary>
+    /// The designs of <paramref name="designs"/> on every scenario with common random numbers (on the
+    /// calendar when <paramref name="timeline"/> is given), or null for a single design unless <paramref name="allowSingle"/>.
+    /// </summary>
+    private static (ComparisonSet Set, IReadOnlyList<DesignComparisonRow> Rows)? Compare(RunInputs inputs, string designs, long trials, ulong? seed, DesignCatalog catalog,
+        Engines.Calendar.Timeline? timeline = null, bool allowSingle = false)
     {
         var file = inputs.File;
         var names = designs.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (names.Length < 2) return null;
+        if (names.Length == 0 || (names.Length < 2 && !allowSingle)) return null;
         ResourceGuard.Trials(trials, "--trials");
         // The run's own design keeps its options; the others get their defaults and the trial's common settings.
         var setups = names.Select(name =>
@@ -225,7 +245,9 @@ public static class PlotCommand
         var list = setups.Select(d => d.Design).ToList();
         int benchmarkN = list.Max(d => d.MaxPatients);
         var options = new MonteCarloOptions { Trials = trials, Seed = seed ?? file.Seed };
-        var scenarios = file.Scenarios.Select(s => CompareCommand.Labelled(ComparisonEngine.Run(list, s, file.Target, options, benchmarkN, file.CorrectSelection), setups)).ToList();
+        List<ScenarioComparison> scenarios;
+        try { scenarios = file.Scenarios.Select(s => CompareCommand.Labelled(ComparisonEngine.Run(list, s, file.Target, options, benchmarkN, file.CorrectSelection, timeline), setups)).ToList(); }
+        catch (ArgumentException ex) when (timeline is not null) { throw new CliInputException($"{file.Path}: on the calendar: {ex.Message}"); }
         var set = new ComparisonSet
         {
             TrialName = file.Trial.Name, Doses = file.Doses, Target = file.Target, Trials = trials, Seed = options.Seed, Scenarios = scenarios,

@@ -107,9 +107,9 @@ public static class CalendarReport
     };
 
     private static double? Finite(double v) => double.IsFinite(v) ? v : null;
-    private static string Day(double v) => double.IsFinite(v) ? Formatting.Round(v, 0) : "beyond 100 years";
+    internal static string Day(double v) => double.IsFinite(v) ? Formatting.Round(v, 0) : "beyond 100 years";
 
-    private static string Describe(Timeline t) =>
+    internal static string Describe(Timeline t) =>
         (t.Accrual == AccrualKind.Poisson ? $"Poisson accrual {Formatting.Round(t.RatePerMonth, 2)}/month" : $"one arrival every {Formatting.Round(t.IntervalDays, 1)} days")
         + (t.ScreeningFailure > 0 ? $", {Formatting.Percent(t.ScreeningFailure, 0)} screening failure" : "")
         + $", infusion {Formatting.Round(t.InfusionDelayDays, 0)} days after enrolment, DLT window {Formatting.Round(t.DltWindowDays, 0)}"

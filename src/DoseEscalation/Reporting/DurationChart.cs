@@ -36,9 +36,11 @@ public static class DurationChart
         var chart = new Chart
         {
             Title = title ?? string.Create(Inv, $"Trial duration, scenario '{first.Oc.Scenario.Name}'"),
-            Caption = Captions.Inputs(results.Select(r => r.Result.Oc)),
+            // No whiskers here: the step lines are empirical distributions of the simulated trials.
+            Caption = Captions.Inputs(results.Select(r => r.Result.Oc)).Replace(" Whiskers: 95% intervals (normal approximation).", "", StringComparison.Ordinal)
+                + " Calendar: " + CalendarReport.Describe(first.Timeline) + ".",
             Description = "Step lines of the cumulative probability that the trial has ended by each week, one per design.",
-            X = new Axis { Title = "Days from opening", Unit = "days", Min = 0, Max = NiceScale.Ticks(0, 7 * weeks).Max },
+            X = new Axis { Title = "Time from opening", Unit = "days", Min = 0, Max = NiceScale.Ticks(0, 7 * weeks).Max },
             Y = new Axis { Title = "P(trial ended)", Unit = "%", Percent = true, Min = 0, Max = 1 },
             Series = series,
             References = [new ReferenceLine(false, 0.5, "median") { Color = Palette.Darken(Palette.At(0), 0.3) }],

@@ -116,6 +116,50 @@ public class CalendarCliTests
         Assert.False(Directory.Exists(dir));
     }
 
+    [Fact]
+    public void Plot_and_report_show_the_duration_of_the_compared_designs_on_the_calendar()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "cal-plot-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            string file = File("crb401-bcma-car-t.yaml");
+            var (code, output, err) = Run("plot", file, "--out", dir, "--format", "svg", "--charts", "duration", "--designs", "3+3,rolling-six", "--trials", "2000", "--seed", "5");
+            Assert.Equal(0, code);
+            Assert.Equal("", err);
+            Assert.Equal(5, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+            string svg = System.IO.File.ReadAllText(Path.Combine(dir, "duration-mtd-at-dl2.svg"));
+            // The legend's medians are the library's, for the same designs, trials and seed.
+            var f = ScenarioFileReader.Load(file);
+            var scenario = f.Scenarios.First(s => s.Name == "mtd-at-dl2");
+            var lib = CalendarCompare.Run([Build.Design("3+3", f.Doses.Count, f.Target), Build.Design("rolling-six", f.Doses.Count, f.Target)], scenario, f.Target, f.Timeline!,
+                new MonteCarloOptions { Trials = 2000, Seed = 5 });
+            Assert.Contains($"3+3 (median {lib.Results[0].Duration.Median:0} days)", svg);
+            Assert.Contains($"rolling-six (median {lib.Results[1].Duration.Median:0} days)", svg);
+
+            string md = Path.Combine(dir, "report.md");
+            (code, _, err) = Run("report", file, "--out", md, "--designs", "3+3,rolling-six", "--compare-trials", "2000", "--seed", "5", "--trials", "2000", "--engine", "monte-carlo");
+            Assert.Equal(0, code);
+            string text = System.IO.File.ReadAllText(md);
+            Assert.Contains("## Calendar time", text);
+            Assert.Contains($"| mtd-at-dl2 | rolling-six | {lib.Results[1].Duration.Mean:0.0} (", text);
+            Assert.Contains($"{lib.AgainstFirst[1].MeanDifference:0.0} ({lib.AgainstFirst[1].Se:0.00}) |", text);
+            Assert.True(System.IO.File.Exists(Path.Combine(dir, "report-duration-mtd-at-dl2.svg")));
+        }
+        finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
+
+        // A file without a timeline: the duration chart is left out of the default set, and refused when asked for.
+        string noTimeline = Path.Combine(Path.GetTempPath(), "no-timeline-" + Guid.NewGuid().ToString("N") + ".yaml");
+        try
+        {
+            System.IO.File.WriteAllText(noTimeline, "trial: { name: t }\ndoses: [DL1, DL2, DL3]\ntarget: 0.3\nscenarios:\n  - { name: s, dlt: [0.1, 0.2, 0.4] }\n");
+            var (code2, _, err2) = Run("plot", noTimeline, "--out", dir, "--charts", "duration");
+            Assert.Equal(1, code2);
+            Assert.Contains("the duration chart needs a timeline", err2);
+            Assert.False(Directory.Exists(dir));
+        }
+        finally { System.IO.File.Delete(noTimeline); }
+    }
+
     public static TheoryData<string> Files() => new(Repo.ScenarioFiles().Select(Path.GetFileName)!);
 
     [Theory]
