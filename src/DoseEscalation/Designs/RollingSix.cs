@@ -74,7 +74,9 @@ public sealed class RollingSix : IPendingDesign
         var dlts = state.Dlts;
         int n = patients[level] + pending[level], x = dlts[level], clear = patients[level] - dlts[level];
         if (x >= 2) return Candidate(level - 1, state, pending, anyPending); // too toxic: de-escalate
-        bool escalate = n < Full ? x == 0 && clear >= 3 : pending[level] == 0 && x <= 1;
+        // Below 6 enrolled: no DLT and 3 through the window; at 6: at most 1 DLT with 5 or 6 through the
+        // window (the table's last escalation row: with 5 DLT-free, the sixth cannot make it 2 of 6).
+        bool escalate = n < Full ? x == 0 && clear >= 3 : x <= 1 && clear >= 5;
         if (escalate)
             return level == DoseCount - 1 || dlts[level + 1] >= 2
                 ? Candidate(level, state, pending, anyPending)

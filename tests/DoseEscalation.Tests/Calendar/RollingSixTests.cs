@@ -44,6 +44,8 @@ public class RollingSixTests
     [InlineData("1TNPPPP", "suspend")]           // 6 enrolled, some pending
     [InlineData("1NNPPPP", "suspend")]
     [InlineData("1TNNNNN", "enrol at 2")]        // at most 1 DLT in 6: escalate
+    [InlineData("1NNNNNP", "enrol at 2")]        // 6 enrolled, 5 without DLT, 1 pending: escalate (Table 1's 6 | 0,1 | 5,6 | 0,1 row)
+    [InlineData("1TNNNNP", "suspend")]           // 6 enrolled, 1 DLT, 4 without, 1 pending: suspend
     [InlineData("1TTP", "suspend")]              // lowest dose too toxic, one pending: wait, then stop
     [InlineData("1TT", "none")]
     [InlineData("1NNN 2TT", "enrol at 1")]       // de-escalate: fill dose 1 to 6
