@@ -147,7 +147,7 @@ internal sealed class CalendarWorker
             for (int i = 0; i < d.CohortSize; i++)
             {
                 while (draws.Treated(out _)) replaced++; // each slot is filled by enrolling until a patient is evaluable
-                bool dlt = draws.Dlt(threshold);
+                bool dlt = draws.Dlt(d.Level, threshold);
                 x += dlt ? 1 : 0;
                 if (_countResponses && draws.Response(d.Level, dlt)) _responses[d.Level]++;
             }
@@ -196,7 +196,7 @@ internal sealed class CalendarWorker
                 }
                 // A cohort design decides when every patient has completed the window, DLT or not
                 // (the usual rule), so the DLT's time within the window does not matter here.
-                bool dlt = draws.Dlt(threshold);
+                bool dlt = draws.Dlt(d.Level, threshold);
                 x += dlt ? 1 : 0;
                 if (_countResponses && draws.Response(d.Level, dlt)) _responses[d.Level]++;
                 cohortEnd = Math.Max(cohortEnd, infusion + _t.DltWindowDays);
@@ -266,7 +266,7 @@ internal sealed class CalendarWorker
                 _pendEnd[i2] = infusion + _neDays;
                 continue;
             }
-            bool dlt = draws.Dlt(_thresholds[d.Level]);
+            bool dlt = draws.Dlt(d.Level, _thresholds[d.Level]);
             if (_countResponses && draws.Response(d.Level, dlt)) _pendResponse[i2] = 1;
             _pendOutcome[i2] = dlt ? 1 : 0;
             _pendEnd[i2] = infusion + (dlt ? DltTime(uTime) : _t.DltWindowDays);

@@ -20,8 +20,8 @@ internal interface IPatientDraws
     /// </summary>
     bool Treated(out double timeUniform);
 
-    /// <summary>Whether the current evaluable patient has a DLT at a dose with this Bernoulli threshold.</summary>
-    bool Dlt(ulong threshold);
+    /// <summary>Whether the current evaluable patient has a DLT at <paramref name="level"/>, whose Bernoulli threshold is <paramref name="threshold"/>.</summary>
+    bool Dlt(int level, ulong threshold);
 
     /// <summary>Whether the current evaluable patient responds at <paramref name="level"/>, given its DLT outcome.</summary>
     bool Response(int level, bool dlt);
@@ -92,7 +92,7 @@ internal struct StreamDraws(ulong seed, long batch, double nonEvaluableRate, boo
         return uNe < nonEvaluableRate;
     }
 
-    public bool Dlt(ulong threshold) => _tox.Next53() < threshold;
+    public bool Dlt(int level, ulong threshold) => _tox.Next53() < threshold;
 
     public bool Response(int level, bool dlt) => _responses.Next53() < responses!.For(level, dlt);
 }
@@ -123,7 +123,7 @@ internal struct ToleranceDraws(ulong[] tolerances, ulong timeSeed, double nonEva
         return uNe < nonEvaluableRate;
     }
 
-    public bool Dlt(ulong threshold) => tolerances[_next++] < threshold;
+    public bool Dlt(int level, ulong threshold) => tolerances[_next++] < threshold;
 
     public bool Response(int level, bool dlt) => _responses.Next53() < responses!.For(level, dlt);
 }
@@ -145,7 +145,7 @@ internal struct SingleStreamDraws(ulong seed, long batch, ulong nonEvaluableThre
         return nonEvaluableThreshold > 0 && _rng.Next53() < nonEvaluableThreshold;
     }
 
-    public bool Dlt(ulong threshold) => _rng.Next53() < threshold;
+    public bool Dlt(int level, ulong threshold) => _rng.Next53() < threshold;
 
     public bool Response(int level, bool dlt) => _rng.Next53() < responses!.For(level, dlt);
 
