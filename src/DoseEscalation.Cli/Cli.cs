@@ -17,7 +17,7 @@ public static class Cli
     public const int Ok = 0, BadInput = 1, Usage = 2;
 
     /// <summary>Every verb, in help order.</summary>
-    public static IReadOnlyList<string> VerbNames { get; } = ["simulate", "exact", "compare", "table", "next", "samplesize", "plot", "report", "bench", "merge"];
+    public static IReadOnlyList<string> VerbNames { get; } = ["simulate", "exact", "compare", "table", "next", "samplesize", "plot", "report", "bench", "sweep", "merge"];
 
     /// <param name="interactive">True when standard error is a terminal: progress may be drawn there.</param>
     /// <param name="catalog">The designs the command line knows (default: the built-in catalog).</param>
@@ -232,6 +232,26 @@ public static class Cli
             Trials = pr.Given(bTrials) ?? 200_000_000L, Dlt = pr.Given(bDlt) ?? "0.10,0.25,0.40",
             Method = pr.Given(bMethod) ?? "graph", Designs = pr.Given(bDesigns) ?? false,
         }, stdout, catalog));
+
+        var sweep = new Command("sweep", "A grid of designs x scenarios (listed, every monotone curve on a probability grid, or pseudo-uniform random curves) x sample sizes x cohort sizes, one tidy row per cell in CSV or Parquet; resumable, shardable. See the sweep guide.");
+        var sweepGrid = new Argument<string>("GRID") { Description = "The sweep grid (YAML; see the sweep guide)." };
+        var sweepFormat = Flags.Choice("--format", "Output format (default: parquet when --out ends in .parquet, else csv)", "csv", "parquet");
+        var sweepOut = Flags.Text("--out", "Write the table to this file (atomically) instead of standard output; with --shard, the shard's partial result.", "PATH");
+        var sweepState = Flags.Text("--state", "Folder recording finished cells, so a sweep started again skips them (default: the --out path + .cells; removed once the output is written).", "DIR");
+        var sweepThreads = Flags.Int("--threads", "Worker threads; 0 = all cores (default). Does not change the results.", 0);
+        var sweepQuiet = Flags.Switch("--quiet", "No progress display on standard error.");
+        sweep.Arguments.Add(sweepGrid);
+        foreach (var op in new Option[] { sweepFormat, sweepOut, sweepState, sweepThreads, sweepQuiet }) sweep.Options.Add(op);
+        var sweepShard = new ShardFlags(sweep, withBatchSize: false);
+        Verb(sweep, pr =>
+        {
+            var o = new SweepOptions
+            {
+                Grid = pr.GetValue(sweepGrid)!, Format = pr.Given(sweepFormat), Out = pr.Given(sweepOut), State = pr.Given(sweepState),
+                Threads = pr.Given(sweepThreads) ?? 0, Quiet = pr.Given(sweepQuiet) ?? false, Sharding = sweepShard.Bind(pr, args, merged),
+            };
+            return SweepCommand.Run(o, stdout, stderr, interactive, catalog);
+        });
 
         var merge = new Command("merge", "Add the partial results of the shards of one run (simulate, compare or sweep with --shard I/N) into the output the unsharded run writes, byte for byte; refuses parts of another run, and a missing or repeated shard.");
         var mergeParts = new Argument<string[]>("PARTS") { Arity = ArgumentArity.OneOrMore, Description = "The partial results (JSON) the shards wrote with --out, in any order." };

@@ -91,7 +91,7 @@ public static class ScenarioFileReader
     /// <see cref="MaxExpandedNodes"/> nodes with every alias counted as the size of its anchor, so
     /// neither the tree builder's recursion nor an alias bomb can exhaust the stack or memory.
     /// </summary>
-    private static void CheckShape(string yaml, string path)
+    internal static void CheckShape(string yaml, string path)
     {
         var parser = new Parser(new StringReader(yaml));
         var anchors = new Dictionary<string, long>();
