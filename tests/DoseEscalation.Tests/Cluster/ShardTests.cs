@@ -71,3 +71,29 @@ public class ShardTests
         Assert.Throws<ArgumentException>(() => MonteCarloEngine.Run(design, scenario, 0.3, options with { FirstBatch = 1 }));
     }
 }
+
+public class ShardCliTests
+{
+    [Fact]
+    public void A_shard_needs_out_takes_no_format_and_no_more_shards_than_batches()
+    {
+        string dir = DoseEscalation.Tests.Reliability.CliHarness.TempDir();
+        string part = Path.Combine(dir, "p.json");
+        string[] run = ["simulate", "--dlt", "0.1,0.2,0.3", "--trials", "1000", "--batch-size", "300", "--quiet"];
+        var r = DoseEscalation.Tests.Reliability.CliHarness.Run([.. run, "--shard", "0/2"]);
+        Assert.Equal(2, r.Code);
+        Assert.Contains("--shard writes a partial result: give --out FILE", r.Err);
+        r = DoseEscalation.Tests.Reliability.CliHarness.Run([.. run, "--shard", "0/2", "--format", "csv", "--out", part]);
+        Assert.Equal(2, r.Code);
+        Assert.Contains("--format applies to the merged output", r.Err);
+        r = DoseEscalation.Tests.Reliability.CliHarness.Run([.. run, "--shard", "4/5", "--out", part]);
+        Assert.Equal(1, r.Code);
+        Assert.Equal("dose-escalation: error: --shard 4/5: the run has 4 batches of up to 300 trials, fewer than 5 shards; use at most 4 shards or a smaller --batch-size", r.Err.Trim());
+        r = DoseEscalation.Tests.Reliability.CliHarness.Run([.. run, "--shard", "0/2", "--shard-count", "2", "--out", part]);
+        Assert.Equal(2, r.Code);
+        Assert.Contains("--shard-count goes with --shard auto", r.Err);
+        r = DoseEscalation.Tests.Reliability.CliHarness.Run("simulate", "--dlt", "0.1,0.2,0.3", "--engine", "exact", "--batch-size", "5");
+        Assert.NotEqual(0, r.Code);
+        Assert.False(File.Exists(part));
+    }
+}
