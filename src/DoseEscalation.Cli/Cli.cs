@@ -17,12 +17,16 @@ public static class Cli
     public const int Ok = 0, BadInput = 1, Usage = 2;
 
     /// <summary>Every verb, in help order.</summary>
-    public static IReadOnlyList<string> VerbNames { get; } = ["simulate", "exact", "compare", "table", "next", "samplesize", "plot", "report", "bench"];
+    public static IReadOnlyList<string> VerbNames { get; } = ["simulate", "exact", "compare", "table", "next", "samplesize", "plot", "report", "bench", "sweep", "merge"];
 
     /// <param name="interactive">True when standard error is a terminal: progress may be drawn there.</param>
     /// <param name="catalog">The designs the command line knows (default: the built-in catalog).</param>
     /// <param name="stdin">Standard input (for next --data -); the console's when null.</param>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive = false, DesignCatalog? catalog = null, TextReader? stdin = null)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive = false, DesignCatalog? catalog = null, TextReader? stdin = null) =>
+        Run(args, stdout, stderr, interactive, catalog, stdin, merged: null);
+
+    /// <param name="merged">Under merge: the parts' counters, which the replayed verb uses instead of simulating.</param>
+    internal static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive, DesignCatalog? catalog, TextReader? stdin, MergedParts? merged)
     {
         catalog ??= DesignCatalog.Default;
         if (args is ["--version"]) { stdout.WriteLine(Reporting.ToolInfo.Describe()); return Ok; }
@@ -45,6 +49,7 @@ public static class Cli
         sim.Options.Add(simMethod); sim.Options.Add(simEngine); sim.Options.Add(simd);
         var simCalendar = Flags.Switch("--calendar", "Simulate in calendar time with the file's timeline: block (see the calendar guide): trial duration, time to the MTD decision, waiting and lost patients");
         sim.Options.Add(simCalendar);
+        var simShard = new ShardFlags(sim);
         Verb(sim, pr =>
         {
             var o = simIn.Bind(pr, new SimulateOptions());
@@ -66,6 +71,12 @@ public static class Cli
             if (o.Calendar && o.Engine == "exact") throw new UsageException("--calendar is a Monte Carlo simulation, not with --engine exact");
             if (o.Calendar && pr.GetResult(simMethod) is not null) throw new UsageException("--method does not apply with --calendar (the calendar engine simulates each patient)");
             if (o.Engine == "exact" && pr.GetResult(simMethod) is not null) throw new UsageException("--method applies to Monte Carlo only, not with --engine exact");
+            o.Sharding = simShard.Bind(pr, args, merged);
+            if (o.Sharding.Shard is not null || o.Sharding.BatchSize is not null)
+            {
+                if (o.Engine == "exact") throw new UsageException("--shard and --batch-size apply to Monte Carlo only, not with --engine exact");
+                if (o.Calendar) throw new UsageException("--shard and --batch-size do not apply with --calendar (the calendar engine is not sharded yet)");
+            }
             OutputFile.Check(o); // an unusable --out fails before any work
             return Commands.Simulate(o, stdout, stderr, interactive, catalog);
         });
@@ -90,6 +101,7 @@ public static class Cli
         var cmpCalendar = Flags.Switch("--calendar", "Compare in calendar time with the file's timeline: block (see the calendar guide): durations and paired differences in duration");
         var cmpDurationCharts = Flags.Text("--duration-charts", "With --calendar: write duration-SCENARIO.svg (the cumulative distribution of trial duration per design) into this folder", "DIR");
         compare.Options.Add(cmpCalendar); compare.Options.Add(cmpDurationCharts);
+        var cmpShard = new ShardFlags(compare);
         Verb(compare, pr =>
         {
             var o = cmpIn.Bind(pr, new CompareOptions());
@@ -97,6 +109,9 @@ public static class Cli
             cmpRun.Bind(pr, out var trials, out var seed, out int threads);
             (o.Trials, o.Seed, o.Threads) = (trials, seed, threads);
             string? chartDir = pr.Given(cmpDurationCharts);
+            o.Sharding = cmpShard.Bind(pr, args, merged);
+            if (pr.Given(cmpCalendar) == true && (o.Sharding.Shard is not null || o.Sharding.BatchSize is not null))
+                throw new UsageException("--shard and --batch-size do not apply with --calendar (the calendar engine is not sharded yet)");
             if (pr.Given(cmpCalendar) == true) return CalendarCommand.Compare(o, chartDir, stdout, stderr, interactive, catalog);
             if (chartDir is not null) throw new UsageException("--duration-charts needs --calendar");
             OutputFile.Check(o); // an unusable --out fails before any work
@@ -217,6 +232,33 @@ public static class Cli
             Trials = pr.Given(bTrials) ?? 200_000_000L, Dlt = pr.Given(bDlt) ?? "0.10,0.25,0.40",
             Method = pr.Given(bMethod) ?? "graph", Designs = pr.Given(bDesigns) ?? false,
         }, stdout, catalog));
+
+        var sweep = new Command("sweep", "A grid of designs x scenarios (listed, every monotone curve on a probability grid, or pseudo-uniform random curves) x sample sizes x cohort sizes, one tidy row per cell in CSV or Parquet; resumable, shardable. See the sweep guide.");
+        var sweepGrid = new Argument<string>("GRID") { Description = "The sweep grid (YAML; see the sweep guide)." };
+        var sweepFormat = Flags.Choice("--format", "Output format (default: parquet when --out ends in .parquet, else csv)", "csv", "parquet");
+        var sweepOut = Flags.Text("--out", "Write the table to this file (atomically) instead of standard output; with --shard, the shard's partial result.", "PATH");
+        var sweepState = Flags.Text("--state", "Folder recording finished cells, so a sweep started again skips them (default: the --out path + .cells; removed once the output is written).", "DIR");
+        var sweepThreads = Flags.Int("--threads", "Worker threads; 0 = all cores (default). Does not change the results.", 0);
+        var sweepQuiet = Flags.Switch("--quiet", "No progress display on standard error.");
+        sweep.Arguments.Add(sweepGrid);
+        foreach (var op in new Option[] { sweepFormat, sweepOut, sweepState, sweepThreads, sweepQuiet }) sweep.Options.Add(op);
+        var sweepShard = new ShardFlags(sweep, withBatchSize: false);
+        Verb(sweep, pr =>
+        {
+            var o = new SweepOptions
+            {
+                Grid = pr.GetValue(sweepGrid)!, Format = pr.Given(sweepFormat), Out = pr.Given(sweepOut), State = pr.Given(sweepState),
+                Threads = pr.Given(sweepThreads) ?? 0, Quiet = pr.Given(sweepQuiet) ?? false, Sharding = sweepShard.Bind(pr, args, merged),
+            };
+            return SweepCommand.Run(o, stdout, stderr, interactive, catalog);
+        });
+
+        var merge = new Command("merge", "Add the partial results of the shards of one run (simulate, compare or sweep with --shard I/N) into the output the unsharded run writes, byte for byte; refuses parts of another run, and a missing or repeated shard.");
+        var mergeParts = new Argument<string[]>("PARTS") { Arity = ArgumentArity.OneOrMore, Description = "The partial results (JSON) the shards wrote with --out, in any order." };
+        var mergeFormat = Flags.Choice("--format", "Output format, as the verb that wrote the parts takes (simulate and compare: table, csv or json; sweep: csv or parquet; default: the verb's)", "table", "csv", "json", "parquet");
+        var mergeOut = Flags.Text("--out", "Write the merged output to this file (atomically) instead of standard output; nothing is written when a part is refused.", "PATH");
+        merge.Arguments.Add(mergeParts); merge.Options.Add(mergeFormat); merge.Options.Add(mergeOut);
+        Verb(merge, pr => ShardCommand.Merge(pr.GetValue(mergeParts) ?? [], pr.Given(mergeFormat), pr.Given(mergeOut), stdout, stderr, catalog));
 
         System.Diagnostics.Debug.Assert(root.Subcommands.Select(c => c.Name).SequenceEqual(VerbNames));
         var result = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

@@ -23,6 +23,8 @@ public static class Commands
             }, stdout, stderr, catalog);
         }
         var writer = Writer(o.Format);
+        var shard = ShardCommand.Resolve(o.Sharding, o);
+        ShardCommand.ReadInput(o, o.Sharding);
         var inputs = RunInputs.Resolve(o, catalog);
         Warn(inputs, o, stderr);
         var method = o.Method switch
@@ -34,12 +36,35 @@ public static class Commands
         long trials = o.Trials ?? inputs.File.Trials;
         ResourceGuard.Trials(trials, "--trials");
         var options = new MonteCarloOptions { Trials = trials, Seed = o.Seed ?? inputs.File.Seed, Threads = o.Threads, Method = method, Simd = o.Simd };
+        if (o.Sharding.BatchSize is { } batchSize) options = options with { BatchSize = batchSize };
         var file = inputs.File;
         if (o.Calendar) return CalendarCommand.Simulate(o, inputs, options, stdout, interactive);
+        if (shard is not null || o.Sharding.Merged is not null) return ShardedSimulate(o, inputs, options, shard, writer, stdout, interactive);
         var results = Progress.Run(interactive && !o.Quiet, file.Scenarios.Count * trials, "Simulating", report =>
             file.Scenarios.Select((s, i) => MonteCarloEngine.Run(inputs.Design, s, file.Target,
                 options with { Progress = done => report(i * trials + done) })).ToList());
         Emit(Set(inputs, "monte-carlo", options.Trials, options.Seed, results), writer, o.Out, stdout);
+        return Cli.Ok;
+    }
+
+    /// <summary>simulate --shard (writes the shard's counters) and simulate under merge (the OCs of the parts' summed counters).</summary>
+    private static int ShardedSimulate(SimulateOptions o, RunInputs inputs, MonteCarloOptions options, Sharding.Shard? shard, Action<ResultSet, Stream> writer, TextWriter stdout, bool interactive)
+    {
+        var file = inputs.File;
+        string run = ShardCommand.RunJson("simulate", inputs, o, options, o.Method);
+        if (o.Sharding.Merged is { } merged)
+        {
+            ShardCommand.CheckReplay(merged, run);
+            var ocs = file.Scenarios.Select((s, i) => OperatingCharacteristics.FromTally(ShardCommand.Tally(merged, i), inputs.Design, s, file.Target, "monte-carlo", options.Trials, options.Seed)).ToList();
+            Emit(Set(inputs, "monte-carlo", options.Trials, options.Seed, ocs), writer, o.Out, stdout);
+            return Cli.Ok;
+        }
+        var range = ShardCommand.Range(options, shard!);
+        long trials = range.RangeTrials;
+        var tallies = Progress.Run(interactive && !o.Quiet, file.Scenarios.Count * trials, $"Shard {shard}", report =>
+            file.Scenarios.Select((s, i) => MonteCarloEngine.Count(inputs.Design, s, file.Target,
+                range with { Progress = done => report(i * trials + done) })).ToList());
+        ShardCommand.WritePart("simulate", o, o.Sharding, shard!, run, range, w => { foreach (var t in tallies) Sharding.CounterJson.WriteTally(w, t); });
         return Cli.Ok;
     }
 

@@ -15,6 +15,8 @@ public static class CompareCommand
     public static int Compare(CompareOptions o, TextWriter stdout, TextWriter stderr, bool interactive, DesignCatalog catalog)
     {
         string format = o.Format;
+        var shard = ShardCommand.Resolve(o.Sharding, o);
+        ShardCommand.ReadInput(o, o.Sharding);
         var inputs = RunInputs.ResolveMany(o, o.Designs, DefaultComparators, catalog);
         var file = inputs.File;
         long trials = o.Trials ?? 100_000;
@@ -29,7 +31,26 @@ public static class CompareCommand
         // The benchmark sees as many patients as the largest design may treat.
         int benchmarkN = designs.Max(d => d.MaxPatients);
         var options = new MonteCarloOptions { Trials = trials, Seed = o.Seed ?? file.Seed, Threads = o.Threads };
-        var results = Progress.Run(interactive && !o.Quiet, file.Scenarios.Count * trials, "Comparing", report =>
+        if (o.Sharding.BatchSize is { } batchSize) options = options with { BatchSize = batchSize };
+        List<ScenarioComparison> results;
+        if (shard is not null || o.Sharding.Merged is not null)
+        {
+            string run = ShardCommand.RunJson("compare", inputs, o, options, "common-random-numbers");
+            if (o.Sharding.Merged is not { } merged)
+            {
+                var range = ShardCommand.Range(options, shard!);
+                long shardTrials = range.RangeTrials;
+                var counts = Progress.Run(interactive && !o.Quiet, file.Scenarios.Count * shardTrials, $"Shard {shard}", report =>
+                    file.Scenarios.Select((s, i) => ComparisonEngine.Count(designs, s, file.Target,
+                        range with { Progress = done => report(i * shardTrials + done) }, benchmarkN, file.CorrectSelection)).ToList());
+                ShardCommand.WritePart("compare", o, o.Sharding, shard!, run, range, w => { foreach (var c in counts) Sharding.CounterJson.WriteComparison(w, c); });
+                return Cli.Ok;
+            }
+            ShardCommand.CheckReplay(merged, run);
+            results = file.Scenarios.Select((s, i) => Labelled(ComparisonEngine.Finish(ShardCommand.Comparison(merged, i), designs, s, file.Target,
+                options, benchmarkN, file.CorrectSelection), inputs.Designs)).ToList();
+        }
+        else results = Progress.Run(interactive && !o.Quiet, file.Scenarios.Count * trials, "Comparing", report =>
             file.Scenarios.Select((s, i) => Labelled(ComparisonEngine.Run(designs, s, file.Target,
                 options with { Progress = done => report(i * trials + done) }, benchmarkN, file.CorrectSelection), inputs.Designs)).ToList());
         var set = new ComparisonSet

@@ -10,6 +10,8 @@ namespace DoseEscalation.Cli;
 public abstract class InputOptions
 {
     public string? File { get; set; }
+    /// <summary>The text of <see cref="File"/> when it was already read (a shard hashes what it parses; merge parses the text its parts carry).</summary>
+    public string? FileText { get; set; }
     public string? Dlt { get; set; }
     /// <summary>--design: a label of the file's designs or a design name (single-design verbs).</summary>
     public string? Design { get; set; }
@@ -37,6 +39,21 @@ public sealed class SimulateOptions : InputOptions
     public Engines.SimdPath Simd { get; set; } = Engines.SimdPath.Auto;
     /// <summary>Simulate in calendar time (the file's timeline:).</summary>
     public bool Calendar { get; set; }
+    public ShardSettings Sharding { get; set; } = new();
+}
+
+/// <summary>--shard, --shard-count and --batch-size as given, the command line they came with, and (under merge) the merged parts.</summary>
+public sealed class ShardSettings
+{
+    /// <summary>--shard: "I/N" or "auto"; null = the whole run.</summary>
+    public string? Shard { get; set; }
+    public int? ShardCount { get; set; }
+    /// <summary>--batch-size: trials per batch (the unit of seeding and of sharding); null = the engine's default.</summary>
+    public int? BatchSize { get; set; }
+    /// <summary>The whole command line, verb first (recorded in a part so that merge can replay it).</summary>
+    public IReadOnlyList<string> CommandLine { get; set; } = [];
+    /// <summary>Set by merge: the summed counters of every part, used instead of simulating.</summary>
+    internal MergedParts? Merged { get; set; }
 }
 
 public sealed class ExactOptions : InputOptions
@@ -60,6 +77,7 @@ public sealed class CompareOptions : InputOptions
     public long? Trials { get; set; }
     public ulong? Seed { get; set; }
     public int Threads { get; set; }
+    public ShardSettings Sharding { get; set; } = new();
 }
 
 public sealed class TableOptions : InputOptions

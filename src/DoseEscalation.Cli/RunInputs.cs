@@ -19,7 +19,7 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
     /// <summary>The file (or --dlt, or the built-in default) with --dlt, --target and correct-selection flags applied.</summary>
     public static ScenarioFile LoadFile(InputOptions o, DesignCatalog catalog)
     {
-        ScenarioFile file = o.File is { } path ? ScenarioFileReader.Load(path, catalog)
+        ScenarioFile file = o.File is { } path ? (o.FileText is { } text ? ScenarioFileReader.Parse(text, path, catalog) : ScenarioFileReader.Load(path, catalog))
             : o.Dlt is not null ? CommandLineFile(ParseDoses(o.Dlt))
             : BuiltInScenarios.Default();
         if (o.File is not null && o.Dlt is not null)

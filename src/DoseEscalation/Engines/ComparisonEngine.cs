@@ -36,6 +36,20 @@ public static class ComparisonEngine
         CorrectSelection? correctSelection = null, Calendar.Timeline? timeline = null)
     {
         options.Validate();
+        if (!options.IsWholeRun)
+            throw new ArgumentException($"batches {options.FirstBatch}..{options.EndBatch - 1} are a shard of the run; Count gives a shard's counters, Run needs every batch");
+        return Finish(Count(designs, scenario, target, options, benchmarkPatients, correctSelection, timeline), designs, scenario, target, options, benchmarkPatients, correctSelection, timeline);
+    }
+
+    /// <summary>
+    /// The integer counters of <see cref="Run"/> over the options' batch range: those of disjoint
+    /// ranges add up (<see cref="ComparisonCounts.Add"/>) to the whole run's, and
+    /// <see cref="Finish"/> of the sum is <see cref="Run"/>'s result.
+    /// </summary>
+    public static ComparisonCounts Count(IReadOnlyList<IDesign> designs, Scenario scenario, double target, MonteCarloOptions options, int benchmarkPatients,
+        CorrectSelection? correctSelection = null, Calendar.Timeline? timeline = null)
+    {
+        options.Validate();
         timeline?.Validate();
         if (designs.Count == 0) throw new ArgumentException("no designs to compare");
         foreach (var d in designs) ResourceGuard.Design(d);
@@ -67,14 +81,25 @@ public static class ComparisonEngine
                 w.Run(ref rng, Calendar.TrialStreams.TimeSeed(options.Seed, batch), count);
             },
             w => { lock (total) total.Add(w); }));
+        return new ComparisonCounts(total.Tallies, total.PcsDiff, total.AboveDiff, total.BenchmarkCorrect)
+        {
+            Times = total.Times, DurationDifference = total.DurationDiff, Shorter = total.Shorter,
+        };
+    }
 
+    /// <summary>The comparison from the counters of every batch of the run (as <see cref="Count"/> gives them, summed).</summary>
+    public static ScenarioComparison Finish(ComparisonCounts total, IReadOnlyList<IDesign> designs, Scenario scenario, double target, MonteCarloOptions options, int benchmarkPatients,
+        CorrectSelection? correctSelection = null, Calendar.Timeline? timeline = null)
+    {
+        var rule = correctSelection ?? CorrectSelection.HighestAtOrBelowTarget;
+        bool[] correct = rule.CorrectOutcomes(scenario, target);
         long trials = options.Trials;
         var rows = new List<DesignComparison>();
         for (int j = 0; j < designs.Count; j++)
         {
             var oc = OperatingCharacteristics.FromTally(total.Tallies[j], designs[j], scenario, target, "monte-carlo", trials, options.Seed).WithCorrectSelection(rule);
-            rows.Add(new DesignComparison(oc, total.PcsDiff[j].Estimate(trials),
-                total.AboveDiff[j].Estimate(trials, scale: 1.0 / Worker.FractionScale)));
+            rows.Add(new DesignComparison(oc, total.CorrectSelectionDifference[j].Estimate(trials),
+                total.ShareAboveDifference[j].Estimate(trials, scale: 1.0 / Worker.FractionScale)));
         }
         // The benchmark always selects a dose, so it has no P(correct) when no dose is correct.
         Estimate? benchmark = benchmarkPatients > 0 && correct.Skip(1).Any(c => c) ? Proportion(total.BenchmarkCorrect, trials) : null;
@@ -82,7 +107,7 @@ public static class ComparisonEngine
         if (timeline is not null)
         {
             var results = designs.Select((d, j) => Calendar.CalendarEngine.Result(d, scenario, target, timeline, options, total.Times![j]) with { Oc = rows[j].Oc }).ToList();
-            var paired = designs.Select((_, j) => total.DurationDiff![j].Duration(trials, (double)total.Shorter![j] / trials)).ToList();
+            var paired = designs.Select((_, j) => total.DurationDifference![j].Duration(trials, (double)total.Shorter![j] / trials)).ToList();
             calendar = new Calendar.CalendarComparison(results, paired);
         }
         return new ScenarioComparison(scenario, rows, benchmark, benchmarkPatients) { Calendar = calendar };
@@ -240,7 +265,7 @@ public static class ComparisonEngine
 /// <see cref="Int128"/>: a <c>long</c> wraps after about 9 x 10^6 trials of extreme differences,
 /// which made the paired standard error 0 past 10^8 trials. Merging is exact in any order.
 /// </summary>
-internal struct PairedSums
+public struct PairedSums
 {
     public long Sum;
     public Int128 SumSq;

@@ -24,6 +24,31 @@ public static class MonteCarloEngine
             : RunCompiled(graph, scenario, target, options);
     }
 
+    /// <summary>
+    /// The integer counters of batches <see cref="MonteCarloOptions.FirstBatch"/> to
+    /// <see cref="MonteCarloOptions.EndBatch"/> - 1 (by the method <see cref="Run"/> would use): the
+    /// counters of disjoint ranges add up to those of the whole run, and
+    /// <see cref="OperatingCharacteristics.FromTally"/> of the sum is <see cref="Run"/>'s result.
+    /// </summary>
+    public static OcTally<long> Count(IDesign design, Scenario scenario, double target, MonteCarloOptions options)
+    {
+        options.Validate();
+        ResourceGuard.Design(design);
+        StateGraph? graph = options.Method switch
+        {
+            SimulationMethod.TrialLoop => null,
+            SimulationMethod.CompiledGraph => StateGraph.For(design),
+            _ => TryBuild(design, options.MaxStates),
+        };
+        return graph is null ? CountTrialLoop(design, scenario, target, options) : CountCompiled(graph, scenario, target, options);
+    }
+
+    private static void WholeRun(MonteCarloOptions options)
+    {
+        if (!options.IsWholeRun)
+            throw new ArgumentException($"batches {options.FirstBatch}..{options.EndBatch - 1} are a shard of the run; Count gives a shard's counters, Run needs every batch");
+    }
+
     private static StateGraph? TryBuild(IDesign design, int maxStates)
     {
         try { return StateGraph.For(design, maxStates); }
@@ -34,18 +59,27 @@ public static class MonteCarloEngine
     public static OperatingCharacteristics RunCompiled(StateGraph graph, Scenario scenario, double target, MonteCarloOptions options)
     {
         options.Validate();
+        WholeRun(options);
+        return OperatingCharacteristics.FromTally(CountCompiled(graph, scenario, target, options), graph.Design, scenario, target, "monte-carlo", options.Trials, options.Seed);
+    }
+
+    /// <summary>The counters of <see cref="RunCompiled"/> over the options' batch range.</summary>
+    public static OcTally<long> CountCompiled(StateGraph graph, Scenario scenario, double target, MonteCarloOptions options)
+    {
+        options.Validate();
         var walk = new CompiledWalk(graph, scenario) { Path = options.Simd };
         long[] histogram = new long[graph.TerminalCount];
         long finished = 0;
         // Where the path walks two batches together, batches run in pairs (2p, 2p+1); the counts per
-        // batch are unchanged, so results do not depend on the pairing either.
-        long batches = (options.Trials + options.BatchSize - 1) / options.BatchSize;
+        // batch are unchanged, so results do not depend on the pairing either. A shard pairs from its
+        // first batch and never past its last.
+        long first = options.FirstBatch, end = options.EndBatch;
         int perUnit = walk.WalksPairs ? 2 : 1;
-        RunParallel((batches + perUnit - 1) / perUnit, options.EffectiveThreads, walk.CreateCounters,
+        RunParallel((end - first + perUnit - 1) / perUnit, options.EffectiveThreads, walk.CreateCounters,
             (WalkCounters local, long pair) =>
             {
-                long a = perUnit * pair, b = a + 1;
-                int countA = BatchTrials(options, a), countB = perUnit == 2 ? BatchTrials(options, b) : 0;
+                long a = first + perUnit * pair, b = a + 1;
+                int countA = BatchTrials(options, a), countB = perUnit == 2 && b < end ? BatchTrials(options, b) : 0;
                 walk.RunBatchPair(options.Seed, a, countA, b, countB, local, options.Simd);
                 if (options.Progress is { } progress) progress(Interlocked.Add(ref finished, countA + countB));
             },
@@ -61,19 +95,26 @@ public static class MonteCarloEngine
             int t = graph.FirstTerminal + i;
             if (histogram[i] > 0) tally.Record(graph.SelectedLevel(t), graph.PatientsAt(t), graph.DltsAt(t), histogram[i]);
         }
-        return OperatingCharacteristics.FromTally(tally, graph.Design, scenario, target, "monte-carlo", options.Trials, options.Seed);
+        return tally;
     }
 
     /// <summary>Monte Carlo by the general trial loop: the design decides each cohort; each patient's DLT is its own draw.</summary>
     public static OperatingCharacteristics RunTrialLoop(IDesign design, Scenario scenario, double target, MonteCarloOptions options)
     {
         options.Validate();
+        WholeRun(options);
+        return OperatingCharacteristics.FromTally(CountTrialLoop(design, scenario, target, options), design, scenario, target, "monte-carlo", options.Trials, options.Seed);
+    }
+
+    /// <summary>The counters of <see cref="RunTrialLoop"/> over the options' batch range.</summary>
+    public static OcTally<long> CountTrialLoop(IDesign design, Scenario scenario, double target, MonteCarloOptions options)
+    {
+        options.Validate();
         ResourceGuard.Design(design);
         if (scenario.DoseCount != design.DoseCount)
             throw new ArgumentException($"scenario '{scenario.Name}' has {scenario.DoseCount} doses but the design has {design.DoseCount}");
         // The per-patient engine with nothing taking time: the cohort loop, DLTs drawn from the batch's stream.
-        var total = Calendar.CalendarEngine.Simulate(design, scenario, target, Calendar.Timeline.Instant, options).Oc;
-        return OperatingCharacteristics.FromTally(total, design, scenario, target, "monte-carlo", options.Trials, options.Seed);
+        return Calendar.CalendarEngine.Simulate(design, scenario, target, Calendar.Timeline.Instant, options).Oc;
     }
 
     /// <summary>Trials in batch <paramref name="batch"/> (0 past the last batch).</summary>
@@ -83,16 +124,17 @@ public static class MonteCarloEngine
     internal delegate void BatchBody<TLocal>(TLocal local, long batch, int count);
 
     /// <summary>
-    /// Runs batches 0..B-1 on up to <c>Threads</c> workers, each with its own local accumulator,
+    /// Runs batches FirstBatch..EndBatch-1 (all B batches unless a shard) on up to <c>Threads</c> workers, each with its own local accumulator,
     /// merged once per worker. Batch b always holds the same trials, so integer totals are exact.
     /// </summary>
     internal static void RunBatches<TLocal>(MonteCarloOptions options, Func<TLocal> localInit, BatchBody<TLocal> body, Action<TLocal> merge)
     {
-        long batches = (options.Trials + options.BatchSize - 1) / options.BatchSize;
+        long first = options.FirstBatch;
         long done = 0;
-        RunParallel(batches, options.EffectiveThreads, localInit,
-            (local, batch) =>
+        RunParallel(options.EndBatch - first, options.EffectiveThreads, localInit,
+            (local, unit) =>
             {
+                long batch = first + unit;
                 int count = BatchTrials(options, batch);
                 body(local, batch, count);
                 if (options.Progress is { } progress) progress(Interlocked.Add(ref done, count));

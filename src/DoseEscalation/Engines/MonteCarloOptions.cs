@@ -29,6 +29,23 @@ public sealed record MonteCarloOptions
     public SimdPath Simd { get; init; } = SimdPath.Auto;
     /// <summary>Called with the number of trials finished so far (from worker threads).</summary>
     public Action<long>? Progress { get; init; }
+    /// <summary>
+    /// First batch to run (0-based). With <see cref="BatchCount"/> it makes a run a shard: any
+    /// range of batches counts the same trials wherever it runs, so shards' integer counters add
+    /// up to the whole run's exactly. Default 0.
+    /// </summary>
+    public long FirstBatch { get; init; }
+    /// <summary>Batches to run from <see cref="FirstBatch"/>; null = up to the last batch of the run.</summary>
+    public long? BatchCount { get; init; }
+
+    /// <summary>Batches of the whole run: ceiling(Trials / BatchSize); the last may be short.</summary>
+    public long TotalBatches => (Trials + BatchSize - 1) / BatchSize;
+    /// <summary>One past the last batch this run simulates.</summary>
+    public long EndBatch => BatchCount is { } count ? FirstBatch + count : TotalBatches;
+    /// <summary>Whether this run covers every batch (not a shard).</summary>
+    public bool IsWholeRun => FirstBatch == 0 && EndBatch == TotalBatches;
+    /// <summary>Trials in batches <see cref="FirstBatch"/> to <see cref="EndBatch"/> - 1.</summary>
+    public long RangeTrials => Math.Min(Trials, EndBatch * BatchSize) - Math.Min(Trials, FirstBatch * BatchSize);
 
     internal int EffectiveThreads => Threads > 0 ? Threads : Environment.ProcessorCount;
 
@@ -39,5 +56,8 @@ public sealed record MonteCarloOptions
         if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "batch size must be at least 1");
         if (!Enum.IsDefined(Simd)) throw new ArgumentOutOfRangeException(nameof(Simd), Simd, "unknown SIMD path");
         if (Threads < 0) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "threads must be 0 (all) or more");
+        if (FirstBatch < 0 || FirstBatch > TotalBatches) throw new ArgumentOutOfRangeException(nameof(FirstBatch), FirstBatch, $"first batch must be in 0..{TotalBatches}");
+        if (BatchCount is { } count && (count < 0 || count > TotalBatches - FirstBatch))
+            throw new ArgumentOutOfRangeException(nameof(BatchCount), count, $"batches {FirstBatch}..{FirstBatch + count - 1} run past the last batch {TotalBatches - 1}");
     }
 }

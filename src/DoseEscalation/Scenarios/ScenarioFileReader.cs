@@ -22,7 +22,10 @@ public static class ScenarioFileReader
     /// <summary>Most nodes the document may hold with every alias expanded: 1,000,000 (a "billion laughs" file is refused, not expanded).</summary>
     public const long MaxExpandedNodes = 1_000_000;
 
-    public static ScenarioFile Load(string path, DesignCatalog? catalog = null)
+    public static ScenarioFile Load(string path, DesignCatalog? catalog = null) => Parse(ReadText(path), path, catalog);
+
+    /// <summary>The text of the file at <paramref name="path"/> (at most <see cref="MaxFileBytes"/>), every failure a <see cref="ScenarioFileException"/>.</summary>
+    public static string ReadText(string path)
     {
         string text;
         try
@@ -37,7 +40,7 @@ public static class ScenarioFileReader
                 : ex is UnauthorizedAccessException ? "cannot be read (permission denied)"
                 : OneLine(ex.Message));
         }
-        return Parse(text, path, catalog);
+        return text;
     }
 
     /// <summary>The file's text, reading at most <see cref="MaxFileBytes"/> + 1 bytes whatever the file claims its size is.</summary>
@@ -88,7 +91,7 @@ public static class ScenarioFileReader
     /// <see cref="MaxExpandedNodes"/> nodes with every alias counted as the size of its anchor, so
     /// neither the tree builder's recursion nor an alias bomb can exhaust the stack or memory.
     /// </summary>
-    private static void CheckShape(string yaml, string path)
+    internal static void CheckShape(string yaml, string path)
     {
         var parser = new Parser(new StringReader(yaml));
         var anchors = new Dictionary<string, long>();

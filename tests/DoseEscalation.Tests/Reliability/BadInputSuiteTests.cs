@@ -128,6 +128,8 @@ public class BadInputSuiteTests
         "plot" => ["--quiet", "--trials", "200", "--designs", "3+3", "--charts", "selection,samplesize", "--out", Path.Combine(dir, "charts")],
         "report" => ["--quiet", "--trials", "200", "--designs", "3+3", "--out", Path.Combine(dir, "report.html")],
         "compare" => ["--quiet", "--trials", "200", "--out", Path.Combine(dir, "out.txt")],
+        "merge" => ["--out", Path.Combine(dir, "out.txt")],
+        "sweep" => ["--quiet", "--out", Path.Combine(dir, "out.csv")],
         _ => [],
     };
 
@@ -232,7 +234,26 @@ public class BadInputSuiteTests
         Add("bench trials-past-max", new("bench", ["--trials", "9223372036854775807"], "9223372036854775807", ["--trials", "100000"]));
         Add("bench dlt", new("bench", ["--dlt", "0.1,zz", "--trials", "1000"], "zz", ["--dlt", "0.1,0.2", "--trials", "100000"]));
         Add("bench method", new("bench", ["--method", "turbo", "--trials", "1000"], "turbo", ["--method", "loop", "--trials", "100000"]));
+        const string grid = "doses: 3\ntrials: 200\nbatch_size: 100\ndesigns: [3+3, boin]\nscenarios:\n  - name: a\n    dlt: [0.05, 0.2, 0.4]\nsample_sizes: [9, 12]\n";
+        Add("sweep option-value", new("sweep", ["{FILE}"], "designs[1].options.extrasafe", ["{FILE}"], grid.Replace("designs: [3+3, boin]", "designs:\n  - 3+3\n  - name: boin\n    options: { extrasafe: maybe }"), grid));
+        Add("sweep dlt-count", new("sweep", ["{FILE}"], "scenarios[0].dlt", ["{FILE}"], grid.Replace("[0.05, 0.2, 0.4]", "[0.05, 0.2]"), grid));
+        Add("sweep unknown-field", new("sweep", ["{FILE}"], "cohorts", ["{FILE}"], grid + "cohorts: [3]\n", grid));
+        Add("sweep shard", new("sweep", ["{FILE}", "--shard", "2/2"], "2/2", ["{FILE}", "--shard", "1/2"], grid, grid));
+        string parts = PartsDir(), p0 = Path.Combine(parts, "p0.json"), p1 = Path.Combine(parts, "p1.json");
+        Add("merge missing-shard", new("merge", [p0], "batches 1..1 of 2 are missing", [p0, p1]));
+        Add("merge no-such-part", new("merge", [p0, p1 + ".nosuch"], "p1.json.nosuch", [p0, p1]));
+        Add("merge repeated-shard", new("merge", [p0, p1, p0], "p0.json", [p1, p0]));
+        Add("merge format", new("merge", [p0, p1, "--format", "xlsx"], "xlsx", [p0, p1, "--format", "csv"]));
         return all;
+    }
+
+    /// <summary>The two shards of a small simulate run, written once for the merge cases.</summary>
+    private static string PartsDir()
+    {
+        string dir = TempDir();
+        for (int i = 0; i < 2; i++)
+            Assert.Equal(0, Run("simulate", "--dlt", "0.1,0.2,0.3", "--trials", "200", "--batch-size", "100", "--shard", $"{i}/2", "--out", Path.Combine(dir, $"p{i}.json")).Code);
+        return dir;
     }
 
     public static TheoryData<string> Names()

@@ -1,0 +1,38 @@
+namespace DoseEscalation.Engines;
+
+/// <summary>
+/// The integer counters of a comparison over some batches: each design's <see cref="OcTally{T}"/>,
+/// the paired sums of its differences from the first design (correct selection; share of patients
+/// above the MTD in millionths) and the benchmark's correct selections. Counters of disjoint batch
+/// ranges add up exactly to the counters of their union.
+/// </summary>
+public sealed class ComparisonCounts(OcTally<long>[] tallies, PairedSums[] correctSelectionDifference, PairedSums[] shareAboveDifference, long benchmarkCorrect)
+{
+    public OcTally<long>[] Tallies { get; } = tallies;
+    public PairedSums[] CorrectSelectionDifference { get; } = correctSelectionDifference;
+    public PairedSums[] ShareAboveDifference { get; } = shareAboveDifference;
+    public long BenchmarkCorrect { get; private set; } = benchmarkCorrect;
+    /// <summary>On the calendar: each design's times, paired duration differences (ticks) and trials it finished before the first design; null otherwise.</summary>
+    public Calendar.CalendarTally[]? Times { get; init; }
+    public PairedSums[]? DurationDifference { get; init; }
+    public long[]? Shorter { get; init; }
+
+    /// <summary>Adds another range's counters (same designs and scenario).</summary>
+    public void Add(ComparisonCounts other)
+    {
+        if (other.Tallies.Length != Tallies.Length) throw new ArgumentException($"counters of {other.Tallies.Length} designs cannot be added to counters of {Tallies.Length}");
+        for (int j = 0; j < Tallies.Length; j++)
+        {
+            Tallies[j].Add(other.Tallies[j]);
+            CorrectSelectionDifference[j].Add(other.CorrectSelectionDifference[j]);
+            ShareAboveDifference[j].Add(other.ShareAboveDifference[j]);
+            if (Times is not null)
+            {
+                Times[j].Add(other.Times![j]);
+                DurationDifference![j].Add(other.DurationDifference![j]);
+                Shorter![j] += other.Shorter![j];
+            }
+        }
+        BenchmarkCorrect += other.BenchmarkCorrect;
+    }
+}

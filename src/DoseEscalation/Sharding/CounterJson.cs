@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text.Json;
+using DoseEscalation.Engines;
+
+namespace DoseEscalation.Sharding;
+
+/// <summary>
+/// The raw integer counters of a shard in JSON: an <see cref="OcTally{T}"/> of <c>long</c> (every
+/// sum, square and cross product, as integers) and a comparison's <see cref="ComparisonCounts"/>
+/// (its sums of squares are <see cref="Int128"/>, written as decimal strings).
+/// </summary>
+public static class CounterJson
+{
+    public static void WriteTally(Utf8JsonWriter w, OcTally<long> t)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("doses", t.DoseCount);
+        w.WriteNumber("max_patients", t.MaxPatients);
+        w.WriteNumber("true_mtd_level", t.TrueMtdLevel);
+        w.WriteNumber("weight", t.Weight);
+        Array(w, "selection", t.Selection);
+        Array(w, "patients_sum", t.PatientsSum); Array(w, "patients_sq", t.PatientsSq);
+        Array(w, "dlts_sum", t.DltsSum); Array(w, "dlts_sq", t.DltsSq);
+        Array(w, "n_distribution", t.NDistribution); Array(w, "dlt_total_distribution", t.DltTotalDistribution);
+        w.WriteNumber("above_sum", t.AboveSum); w.WriteNumber("above_sq", t.AboveSq); w.WriteNumber("above_times_n", t.AboveTimesN);
+        w.WriteNumber("at_sum", t.AtSum); w.WriteNumber("at_sq", t.AtSq); w.WriteNumber("at_times_n", t.AtTimesN);
+        w.WriteNumber("any_above", t.AnyAbove); w.WriteNumber("above_60", t.Above60); w.WriteNumber("n_sq", t.NSq);
+        if (t.SelectedPatients is not null) { Array(w, "selected_patients", t.SelectedPatients); Array(w, "patients_cross", t.PatientsCross!); }
+        w.WriteEndObject();
+    }
+
+    /// <summary>A tally as written by <see cref="WriteTally"/>; a wrong shape is a <see cref="FormatException"/>.</summary>
+    public static OcTally<long> ReadTally(JsonElement e)
+    {
+        bool efficacy = e.TryGetProperty("selected_patients", out _);
+        var t = new OcTally<long>(e.GetProperty("doses").GetInt32(), e.GetProperty("max_patients").GetInt32(), e.GetProperty("true_mtd_level").GetInt32(), efficacy);
+        t.Weight = e.GetProperty("weight").GetInt64();
+        Fill(e, "selection", t.Selection);
+        Fill(e, "patients_sum", t.PatientsSum); Fill(e, "patients_sq", t.PatientsSq);
+        Fill(e, "dlts_sum", t.DltsSum); Fill(e, "dlts_sq", t.DltsSq);
+        Fill(e, "n_distribution", t.NDistribution); Fill(e, "dlt_total_distribution", t.DltTotalDistribution);
+        t.AboveSum = e.GetProperty("above_sum").GetInt64(); t.AboveSq = e.GetProperty("above_sq").GetInt64(); t.AboveTimesN = e.GetProperty("above_times_n").GetInt64();
+        t.AtSum = e.GetProperty("at_sum").GetInt64(); t.AtSq = e.GetProperty("at_sq").GetInt64(); t.AtTimesN = e.GetProperty("at_times_n").GetInt64();
+        t.AnyAbove = e.GetProperty("any_above").GetInt64(); t.Above60 = e.GetProperty("above_60").GetInt64(); t.NSq = e.GetProperty("n_sq").GetInt64();
+        if (efficacy) { Fill(e, "selected_patients", t.SelectedPatients!); Fill(e, "patients_cross", t.PatientsCross!); }
+        return t;
+    }
+
+    public static void WriteComparison(Utf8JsonWriter w, ComparisonCounts c)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("benchmark_correct", c.BenchmarkCorrect);
+        w.WriteStartArray("designs");
+        for (int j = 0; j < c.Tallies.Length; j++)
+        {
+            w.WriteStartObject();
+            w.WritePropertyName("tally");
+            WriteTally(w, c.Tallies[j]);
+            Paired(w, "correct_selection_difference", c.CorrectSelectionDifference[j]);
+            Paired(w, "share_above_difference", c.ShareAboveDifference[j]);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    public static ComparisonCounts ReadComparison(JsonElement e)
+    {
+        var designs = e.GetProperty("designs").EnumerateArray().ToList();
+        return new ComparisonCounts(
+            designs.Select(d => ReadTally(d.GetProperty("tally"))).ToArray(),
+            designs.Select(d => Paired(d.GetProperty("correct_selection_difference"))).ToArray(),
+            designs.Select(d => Paired(d.GetProperty("share_above_difference"))).ToArray(),
+            e.GetProperty("benchmark_correct").GetInt64());
+    }
+
+    private static void Paired(Utf8JsonWriter w, string name, PairedSums p)
+    {
+        w.WriteStartObject(name);
+        w.WriteNumber("sum", p.Sum);
+        w.WriteString("sum_sq", p.SumSq.ToString(CultureInfo.InvariantCulture));
+        w.WriteEndObject();
+    }
+
+    private static PairedSums Paired(JsonElement e) => new()
+    {
+        Sum = e.GetProperty("sum").GetInt64(),
+        SumSq = Int128.Parse(e.GetProperty("sum_sq").GetString()!, NumberStyles.None, CultureInfo.InvariantCulture),
+    };
+
+    private static void Array(Utf8JsonWriter w, string name, long[] values)
+    {
+        w.WriteStartArray(name);
+        foreach (long v in values) w.WriteNumberValue(v);
+        w.WriteEndArray();
+    }
+
+    private static void Fill(JsonElement e, string name, long[] into)
+    {
+        var a = e.GetProperty(name);
+        if (a.GetArrayLength() != into.Length) throw new FormatException($"{name} has {a.GetArrayLength()} entries, expected {into.Length}");
+        int i = 0;
+        foreach (var v in a.EnumerateArray()) into[i++] = v.GetInt64();
+    }
+}

@@ -1,0 +1,71 @@
+using System.Globalization;
+using DoseEscalation.Designs.Configuration;
+using DoseEscalation.Engines;
+using DoseEscalation.Scenarios;
+
+namespace DoseEscalation.Sweeps;
+
+/// <summary>One cell of a sweep: a design with its setting (sample size, cohort size) on one scenario.</summary>
+/// <param name="Index">The cell's place in the sweep, from 0 (the order of the output rows).</param>
+/// <param name="Design">The design with every option resolved.</param>
+/// <param name="Scenario">The toxicity scenario and where it came from.</param>
+/// <param name="MaxN">The design's resolved max_n (null: it has none).</param>
+/// <param name="CohortSize">The design's resolved cohort size (null: it has no fixed one).</param>
+public sealed record SweepCell(int Index, ResolvedDesign Design, SweepScenario Scenario, int? MaxN, int? CohortSize);
+
+/// <summary>
+/// A sweep's cells and their simulation. Cells are ordered design by design (in the grid's order),
+/// then sample size, then cohort size, then scenario; a setting a design does not take (the 3+3's
+/// cohort size) gives that design one cell per scenario, not one per value. Every cell runs the
+/// grid's trials with the grid's seed and batch size, so a cell's numbers do not depend on the
+/// other cells, the order they run in or the shard that runs them.
+/// </summary>
+public static class Sweep
+{
+    public static IReadOnlyList<SweepCell> Cells(SweepGrid grid, DesignCatalog? catalog = null)
+    {
+        catalog ??= DesignCatalog.Default;
+        var cells = new List<SweepCell>();
+        int?[] sizes = grid.SampleSizes.Count == 0 ? [null] : grid.SampleSizes.Select(v => (int?)v).ToArray();
+        int?[] cohorts = grid.CohortSizes.Count == 0 ? [null] : grid.CohortSizes.Select(v => (int?)v).ToArray();
+        foreach (var config in grid.Designs)
+        {
+            var seen = new HashSet<string>();
+            foreach (var n in sizes)
+            foreach (var c in cohorts)
+            {
+                var common = OptionValues.Empty;
+                if (n is { } nv) common = common.With("max_n", nv);
+                if (c is { } cv) common = common.With("cohort_size", cv);
+                ResolvedDesign resolved;
+                try { resolved = DesignSetup.Resolve(catalog, config, common, grid.DoseCount, grid.Target); }
+                catch (DesignOptionException ex) { throw new ScenarioFileException(grid.Path, $"designs ({config.EffectiveLabel})", null, null, ex.Message); }
+                if (!seen.Add(resolved.Summary())) continue; // a setting this design does not take
+                ResourceGuard.Design(resolved.Design);
+                int? maxN = resolved.Options["max_n"] as int?;
+                int? cohort = resolved.Options["cohort_size"] as int? ?? (resolved.Descriptor.Intrinsic.TryGetValue("cohort_size", out var own) ? own as int? : null);
+                foreach (var s in grid.Scenarios) cells.Add(new SweepCell(cells.Count, resolved, s, maxN, cohort));
+            }
+        }
+        return cells;
+    }
+
+    /// <summary>The Monte Carlo settings every cell runs with.</summary>
+    public static MonteCarloOptions Options(SweepGrid grid, int threads = 0) => new()
+    {
+        Trials = grid.Trials, Seed = grid.Seed, BatchSize = grid.BatchSize, Method = grid.Method, Threads = threads,
+    };
+
+    /// <summary>The integer counters of one cell.</summary>
+    public static OcTally<long> Count(SweepCell cell, SweepGrid grid, MonteCarloOptions options) =>
+        MonteCarloEngine.Count(cell.Design.Design, cell.Scenario.Scenario, grid.Target, options);
+
+    /// <summary>The cell's operating characteristics from its counters.</summary>
+    public static OperatingCharacteristics Result(SweepCell cell, SweepGrid grid, OcTally<long> tally) =>
+        OperatingCharacteristics.FromTally(tally, cell.Design.Design, cell.Scenario.Scenario, grid.Target, "monte-carlo", grid.Trials, grid.Seed)
+            .WithCorrectSelection(grid.CorrectSelection) with { Design = cell.Design.Label };
+
+    /// <summary>"design | max_n | cohort | scenario": a cell's identity in state files and messages.</summary>
+    public static string Key(SweepCell cell) => string.Join(" | ", cell.Design.Summary(), cell.MaxN?.ToString(CultureInfo.InvariantCulture) ?? "NA",
+        cell.CohortSize?.ToString(CultureInfo.InvariantCulture) ?? "NA", cell.Scenario.Scenario.Name, string.Join(";", cell.Scenario.Scenario.Dlt.Select(p => p.ToString("R", CultureInfo.InvariantCulture))));
+}

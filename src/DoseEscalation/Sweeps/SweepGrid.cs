@@ -1,0 +1,235 @@
+using System.Globalization;
+using DoseEscalation.Designs.Configuration;
+using DoseEscalation.Engines;
+using DoseEscalation.Scenarios;
+using YamlDotNet.RepresentationModel;
+
+namespace DoseEscalation.Sweeps;
+
+/// <summary>Where a sweep's scenario came from: listed in the grid, every monotone curve on a grid, or pseudo-uniform random.</summary>
+public sealed record SweepScenario(Scenario Scenario, string Source);
+
+/// <summary>
+/// A sweep: designs x scenarios x sample sizes x cohort sizes, each cell simulated with the same
+/// trials, seed and batch size (docs/sweep.md has the file format).
+/// </summary>
+public sealed record SweepGrid
+{
+    public required string Path { get; init; }
+    public required int DoseCount { get; init; }
+    public required double Target { get; init; }
+    public required long Trials { get; init; }
+    public required ulong Seed { get; init; }
+    public int BatchSize { get; init; } = new MonteCarloOptions().BatchSize;
+    public SimulationMethod Method { get; init; } = SimulationMethod.Auto;
+    public CorrectSelection CorrectSelection { get; init; } = CorrectSelection.HighestAtOrBelowTarget;
+    public required IReadOnlyList<DesignConfig> Designs { get; init; }
+    public required IReadOnlyList<SweepScenario> Scenarios { get; init; }
+    /// <summary>max_n values; empty = each design's own.</summary>
+    public IReadOnlyList<int> SampleSizes { get; init; } = [];
+    /// <summary>cohort_size values; empty = each design's own.</summary>
+    public IReadOnlyList<int> CohortSizes { get; init; } = [];
+
+    /// <summary>Most cells a grid may have.</summary>
+    public const int MaxCells = 1_000_000;
+
+    public static SweepGrid Parse(string yaml, string path, DesignCatalog? catalog = null) => new GridReader(path, catalog ?? DesignCatalog.Default).Read(yaml);
+
+    private sealed class GridReader(string path, DesignCatalog catalog)
+    {
+        private static readonly string[] Keys = ["doses", "target", "trials", "seed", "batch_size", "method", "correct_selection", "designs", "scenarios", "monotone", "random", "sample_sizes", "cohort_sizes"];
+
+        private ScenarioFileException Error(string field, YamlNode? node, string? value, string problem) =>
+            new(path, field, node is null ? null : (int)node.Start.Line, value, problem);
+
+        public SweepGrid Read(string yaml)
+        {
+            if (yaml.Length > ScenarioFileReader.MaxFileBytes) throw Error("file", null, null, $"is larger than {ScenarioFileReader.MaxFileBytes / 1024} KiB");
+            ScenarioFileReader.CheckShape(yaml, path);
+            var stream = new YamlStream();
+            try { stream.Load(new StringReader(yaml)); }
+            catch (YamlDotNet.Core.YamlException ex) { throw new ScenarioFileException(path, "(document)", (int)ex.Start.Line, null, "not valid YAML: " + ex.Message.Split('\n')[0]); }
+            if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
+                throw Error("(document)", null, null, "a sweep grid is one YAML mapping (doses, target, trials, designs, scenarios, ...)");
+            foreach (var key in root.Children.Keys)
+            {
+                string k = ((YamlScalarNode)key).Value ?? "";
+                if (!Keys.Contains(k)) throw Error(k, key, null, $"unknown field (a grid has: {string.Join(", ", Keys)})");
+            }
+            int doses = Int(root, "doses", 1, ResourceGuard.MaxDoses, required: true)!.Value;
+            double target = Number(root, "target", v => v > 0 && v < 1, "strictly between 0 and 1") ?? 0.30;
+            long trials = Long(root, "trials", 1, ResourceGuard.MaxTrials) ?? 10_000;
+            ulong seed = root.Children.TryGetValue(new YamlScalarNode("seed"), out var sn) ? ULong(sn, "seed") : 20261122;
+            int batch = Int(root, "batch_size", 1, int.MaxValue) ?? new MonteCarloOptions().BatchSize;
+            var method = Text(root, "method") switch
+            {
+                null or "auto" => SimulationMethod.Auto,
+                "graph" => SimulationMethod.CompiledGraph,
+                "loop" => SimulationMethod.TrialLoop,
+                var m => throw Error("method", root.Children[new YamlScalarNode("method")], m, "expected auto, graph or loop"),
+            };
+            var correct = Text(root, "correct_selection") switch
+            {
+                null or "highest-at-or-below-target" => CorrectSelection.HighestAtOrBelowTarget,
+                "closest-to-target" => CorrectSelection.ClosestToTarget,
+                var c => throw Error("correct_selection", root.Children[new YamlScalarNode("correct_selection")], c, "expected highest-at-or-below-target or closest-to-target"),
+            };
+            var designs = Designs(root);
+            var scenarios = new List<SweepScenario>();
+            if (root.Children.TryGetValue(new YamlScalarNode("scenarios"), out var listed))
+            {
+                if (listed is not YamlSequenceNode seq) throw Error("scenarios", listed, null, "expected a list of {name, dlt}");
+                int i = 0;
+                foreach (var item in seq)
+                {
+                    string field = $"scenarios[{i++}]";
+                    if (item is not YamlMappingNode m) throw Error(field, item, null, "expected {name, dlt}");
+                    string name = Text(m, "name", field) ?? $"scenario {i}";
+                    var dlt = Probabilities(m, "dlt", field, doses);
+                    scenarios.Add(new SweepScenario(new Scenario(name, dlt), "listed"));
+                }
+            }
+            if (root.Children.TryGetValue(new YamlScalarNode("monotone"), out var mono))
+            {
+                if (mono is not YamlMappingNode m) throw Error("monotone", mono, null, "expected {grid: [p1, p2, ...], strict: true}");
+                var grid = Probabilities(m, "grid", "monotone", null);
+                bool strict = Text(m, "strict", "monotone") switch { null or "true" => true, "false" => false, var s => throw Error("monotone.strict", m, s, "expected true or false") };
+                IReadOnlyList<double[]> curves;
+                try { curves = CurveGenerator.Monotone(grid, doses, strict); }
+                catch (ArgumentException ex) { throw Error("monotone.grid", m, null, ex.Message); }
+                if (curves.Count == 0) throw Error("monotone.grid", m, null, $"has {grid.Distinct().Count()} distinct values: no {(strict ? "strictly increasing " : "")}curve of {doses} doses");
+                int c = 0;
+                foreach (var curve in curves) scenarios.Add(new SweepScenario(new Scenario($"monotone {++c}", curve), "monotone"));
+            }
+            if (root.Children.TryGetValue(new YamlScalarNode("random"), out var rnd))
+            {
+                if (rnd is not YamlMappingNode m) throw Error("random", rnd, null, "expected {count: N, seed: S}");
+                int count = Int(m, "count", 1, CurveGenerator.MaxCurves, required: true, parent: "random")!.Value;
+                ulong rs = m.Children.TryGetValue(new YamlScalarNode("seed"), out var rsn) ? ULong(rsn, "random.seed") : seed;
+                if (doses < 2) throw Error("random", m, null, "random curves need at least 2 doses");
+                int c = 0;
+                foreach (var (dlt, mtd) in CurveGenerator.PseudoUniform(doses, target, count, rs))
+                    scenarios.Add(new SweepScenario(new Scenario($"random {++c}", dlt) { Rationale = $"pseudo-uniform, dose {mtd + 1} closest to the target" }, "random"));
+            }
+            if (scenarios.Count == 0) throw Error("scenarios", root, null, "the grid has no scenarios: give scenarios, monotone or random");
+            var sizes = Ints(root, "sample_sizes", 1, 1000);
+            var cohorts = Ints(root, "cohort_sizes", 1, 100);
+            long cells = (long)designs.Count * scenarios.Count * Math.Max(1, sizes.Count) * Math.Max(1, cohorts.Count);
+            if (cells > MaxCells) throw Error("(grid)", root, null, $"has {cells:N0} cells, more than {MaxCells:N0}");
+            return new SweepGrid
+            {
+                Path = path, DoseCount = doses, Target = target, Trials = trials, Seed = seed, BatchSize = batch, Method = method,
+                CorrectSelection = correct, Designs = designs, Scenarios = scenarios, SampleSizes = sizes, CohortSizes = cohorts,
+            };
+        }
+
+        private List<DesignConfig> Designs(YamlMappingNode root)
+        {
+            if (!root.Children.TryGetValue(new YamlScalarNode("designs"), out var node) || node is not YamlSequenceNode seq || seq.Children.Count == 0)
+                throw Error("designs", node ?? root, null, "expected a list of designs ({name, label, options})");
+            var list = new List<DesignConfig>();
+            int i = 0;
+            foreach (var item in seq)
+            {
+                string field = $"designs[{i++}]";
+                DesignConfig config;
+                if (item is YamlScalarNode s) config = new DesignConfig(s.Value ?? "");
+                else if (item is YamlMappingNode m)
+                {
+                    foreach (var key in m.Children.Keys)
+                        if (((YamlScalarNode)key).Value is not ("name" or "label" or "options")) throw Error($"{field}.{key}", key, null, "unknown field (a design has name, label, options)");
+                    config = new DesignConfig(Text(m, "name", field) ?? throw Error($"{field}.name", m, null, "required"), Text(m, "label", field), OptionValues.Empty);
+                    if (m.Children.TryGetValue(new YamlScalarNode("options"), out var opts))
+                    {
+                        if (opts is not YamlMappingNode om) throw Error($"{field}.options", opts, null, "expected a mapping of option: value");
+                        var descriptor = catalog.Find(config.Name) ?? throw Error($"{field}.name", m, config.Name, $"unknown design (known: {string.Join(", ", catalog.Names)})");
+                        foreach (var (k, v) in om.Children)
+                        {
+                            string key = ((YamlScalarNode)k).Value ?? "";
+                            var option = descriptor.Option(key) ?? throw Error($"{field}.options.{key}", k, null, $"{descriptor.Name} takes no option '{key}' (it takes: {string.Join(", ", descriptor.AllOptions.Select(o => o.Key))})");
+                            string text = v is YamlSequenceNode vs ? string.Join(",", vs.Children.Select(c => ((YamlScalarNode)c).Value)) : ((YamlScalarNode)v).Value ?? "";
+                            try { config = config.With(key, option.Parse(text)); }
+                            catch (OptionValueException ex) { throw Error($"{field}.options.{key}", v, text, ex.Message); }
+                        }
+                    }
+                }
+                else throw Error(field, item, null, "expected a design name or {name, label, options}");
+                if (catalog.Find(config.Name) is null) throw Error($"{field}.name", item, config.Name, $"unknown design (known: {string.Join(", ", catalog.Names)})");
+                if (list.Any(d => string.Equals(d.EffectiveLabel, config.EffectiveLabel, StringComparison.OrdinalIgnoreCase)))
+                    throw Error(field, item, config.EffectiveLabel, "a second design with this label; give each a label");
+                list.Add(config);
+            }
+            return list;
+        }
+
+        private string? Text(YamlMappingNode m, string key, string parent = "")
+        {
+            if (!m.Children.TryGetValue(new YamlScalarNode(key), out var node)) return null;
+            string field = parent.Length == 0 ? key : $"{parent}.{key}";
+            return node is YamlScalarNode s ? s.Value : throw Error(field, node, null, "expected a single value");
+        }
+
+        private int? Int(YamlMappingNode m, string key, int min, int max, bool required = false, string parent = "")
+        {
+            string field = parent.Length == 0 ? key : $"{parent}.{key}";
+            string? t = Text(m, key, parent);
+            if (t is null) return required ? throw Error(field, m, null, "required") : null;
+            return int.TryParse(t.Replace("_", ""), NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= min && v <= max
+                ? v : throw Error(field, m.Children[new YamlScalarNode(key)], t, $"expected a whole number from {min:N0} to {max:N0}");
+        }
+
+        private long? Long(YamlMappingNode m, string key, long min, long max)
+        {
+            string? t = Text(m, key);
+            if (t is null) return null;
+            return long.TryParse(t.Replace("_", ""), NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) && v >= min && v <= max
+                ? v : throw Error(key, m.Children[new YamlScalarNode(key)], t, $"expected a whole number from {min:N0} to {max:N0}");
+        }
+
+        private ulong ULong(YamlNode node, string field) =>
+            node is YamlScalarNode { Value: { } t } && ulong.TryParse(t.Replace("_", ""), NumberStyles.Integer, CultureInfo.InvariantCulture, out ulong v)
+                ? v : throw Error(field, node, (node as YamlScalarNode)?.Value, "expected a whole number from 0 to 18446744073709551615");
+
+        private double? Number(YamlMappingNode m, string key, Func<double, bool> ok, string range)
+        {
+            string? t = Text(m, key);
+            if (t is null) return null;
+            return double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && ok(v)
+                ? v : throw Error(key, m.Children[new YamlScalarNode(key)], t, "expected a number " + range);
+        }
+
+        private List<double> Probabilities(YamlMappingNode m, string key, string parent, int? count)
+        {
+            string field = $"{parent}.{key}";
+            if (!m.Children.TryGetValue(new YamlScalarNode(key), out var node) || node is not YamlSequenceNode seq)
+                throw Error(field, node ?? m, null, "expected a list of probabilities [p1, p2, ...]");
+            var values = new List<double>();
+            foreach (var item in seq)
+            {
+                string? t = (item as YamlScalarNode)?.Value;
+                if (t is null || !double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !(v >= 0 && v <= 1))
+                    throw Error(field, item, t, "expected probabilities in [0, 1]");
+                values.Add(v);
+            }
+            if (count is { } k && values.Count != k) throw Error(field, node, null, $"has {values.Count} probabilities; the grid has {k} doses");
+            if (values.Count == 0) throw Error(field, node, null, "is empty");
+            return values;
+        }
+
+        private List<int> Ints(YamlMappingNode m, string key, int min, int max)
+        {
+            if (!m.Children.TryGetValue(new YamlScalarNode(key), out var node)) return [];
+            if (node is not YamlSequenceNode seq || seq.Children.Count == 0) throw Error(key, node, null, "expected a list of whole numbers");
+            var values = new List<int>();
+            foreach (var item in seq)
+            {
+                string? t = (item as YamlScalarNode)?.Value;
+                if (t is null || !int.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) || v < min || v > max)
+                    throw Error(key, item, t, $"expected whole numbers from {min} to {max}");
+                if (values.Contains(v)) throw Error(key, item, t, "listed twice");
+                values.Add(v);
+            }
+            return values;
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using System.Globalization;
+using DoseEscalation.Reporting;
+using Parquet;
+using Parquet.Schema;
+
+namespace DoseEscalation.Sweeps;
+
+/// <summary>
+/// A sweep's tidy table: one row per cell (design, setting, scenario), the same columns in CSV and
+/// in Parquet (R's arrow and pandas read it). Doses are columns selection_1..K and
+/// mean_patients_1..K; a setting a design does not take is empty (CSV) or null (Parquet).
+/// </summary>
+public static class SweepTable
+{
+    private static readonly string[] Text = ["design", "design_name", "design_options", "scenario", "scenario_source", "dlt"];
+    private static readonly string[] Ints = ["cell", "true_mtd", "max_n", "cohort_size"];
+    private static readonly string[] Longs = ["trials"];
+    private static readonly string[] Stats = ["p_correct_selection", "p_correct_selection_se", "p_no_selection", "p_select_above_mtd", "p_select_below_mtd",
+        "mean_n", "mean_n_se", "mean_total_dlts", "share_patients_at_mtd", "share_patients_above_mtd", "p_any_patient_above_mtd"];
+
+    /// <summary>The column names, in order.</summary>
+    public static IReadOnlyList<string> Columns(int doses) =>
+        [.. Ints[..1], .. Text, .. Ints[1..], .. Longs, "seed", .. Stats,
+         .. Enumerable.Range(1, doses).Select(d => $"selection_{d}"), .. Enumerable.Range(1, doses).Select(d => $"mean_patients_{d}")];
+
+    private sealed record Row(SweepCell Cell, OperatingCharacteristics Oc)
+    {
+        public string?[] Texts => [Cell.Design.Label, Cell.Design.Name, Cell.Design.Summary(), Cell.Scenario.Scenario.Name, Cell.Scenario.Source,
+            string.Join(";", Cell.Scenario.Scenario.Dlt.Select(R))];
+        public int?[] IntValues => [Oc.TrueMtdLevel >= 0 ? Oc.TrueMtdLevel + 1 : null, Cell.MaxN, Cell.CohortSize];
+        public double[] StatValues => [Oc.CorrectSelection.Value, Oc.CorrectSelection.Se, Oc.Selection[0].Value, Oc.SelectAboveMtd.Value, Oc.SelectBelowMtd.Value,
+            Oc.MeanN.Value, Oc.MeanN.Se, Oc.MeanTotalDlts.Value, Oc.ShareAtMtd.Value, Oc.ShareAboveMtd.Value, Oc.AnyPatientAboveMtd.Value];
+    }
+
+    private static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    public static void WriteCsv(IReadOnlyList<(SweepCell Cell, OperatingCharacteristics Oc)> rows, int doses, TextWriter w)
+    {
+        var csv = new CsvTable(w, [.. Columns(doses)]);
+        foreach (var (cell, oc) in rows)
+        {
+            var r = new Row(cell, oc);
+            csv.Row([cell.Index.ToString(CultureInfo.InvariantCulture), .. r.Texts, .. r.IntValues.Select(v => v?.ToString(CultureInfo.InvariantCulture)),
+                oc.Trials.ToString(CultureInfo.InvariantCulture), oc.Seed?.ToString(CultureInfo.InvariantCulture),
+                .. r.StatValues.Select(R), .. oc.Selection.Skip(1).Select(e => R(e.Value)), .. oc.MeanPatients.Select(e => R(e.Value))]);
+        }
+    }
+
+    public static void WriteParquet(IReadOnlyList<(SweepCell Cell, OperatingCharacteristics Oc)> rows, int doses, Stream stream) =>
+        WriteParquetAsync(rows, doses, stream).GetAwaiter().GetResult();
+
+    private static async Task WriteParquetAsync(IReadOnlyList<(SweepCell Cell, OperatingCharacteristics Oc)> rows, int doses, Stream stream)
+    {
+        var list = rows.Select(r => new Row(r.Cell, r.Oc)).ToList();
+        var cell = new DataField<int>("cell");
+        var texts = Text.Select(n => new DataField<string>(n)).ToArray();
+        var ints = Ints[1..].Select(n => new DataField<int?>(n)).ToArray();
+        var trials = new DataField<long>("trials");
+        var seed = new DataField<decimal>("seed"); // a seed is up to 2^64 - 1: decimal (Parquet has no unsigned 64-bit logical type every reader maps)
+        var stats = Stats.Select(n => new DataField<double>(n)).ToArray();
+        var selection = Enumerable.Range(1, doses).Select(d => new DataField<double>($"selection_{d}")).ToArray();
+        var patients = Enumerable.Range(1, doses).Select(d => new DataField<double>($"mean_patients_{d}")).ToArray();
+        var schema = new ParquetSchema([cell, .. texts, .. ints, trials, seed, .. stats, .. selection, .. patients]);
+        await using var writer = await ParquetWriter.CreateAsync(schema, stream);
+        using var group = writer.CreateRowGroup();
+        await group.WriteAsync<int>(cell, rows.Select(r => r.Cell.Index).ToArray());
+        for (int i = 0; i < texts.Length; i++) await group.WriteAsync(texts[i], list.Select(r => r.Texts[i] ?? "").ToArray());
+        for (int i = 0; i < ints.Length; i++) await group.WriteAsync<int>(ints[i], list.Select(r => r.IntValues[i]).ToArray());
+        await group.WriteAsync<long>(trials, rows.Select(r => r.Oc.Trials).ToArray());
+        await group.WriteAsync<decimal>(seed, rows.Select(r => (decimal)(r.Oc.Seed ?? 0)).ToArray());
+        for (int i = 0; i < stats.Length; i++) await group.WriteAsync<double>(stats[i], list.Select(r => r.StatValues[i]).ToArray());
+        for (int d = 0; d < doses; d++) await group.WriteAsync<double>(selection[d], rows.Select(r => r.Oc.Selection[d + 1].Value).ToArray());
+        for (int d = 0; d < doses; d++) await group.WriteAsync<double>(patients[d], rows.Select(r => r.Oc.MeanPatients[d].Value).ToArray());
+    }
+}
