@@ -23,6 +23,7 @@ public static class ExactEngine
     /// <exception cref="StateSpaceTooLargeException">More than <paramref name="maxStates"/> distinct states.</exception>
     public static IReadOnlyList<OperatingCharacteristics> Run(IDesign design, IReadOnlyList<Scenario> scenarios, double target, int maxStates = StateGraph.DefaultMaxStates)
     {
+        if (scenarios.Count == 0) return [];
         if (StateGraph.Cached(design) is null && ExactFlow.Run(design, scenarios, target, maxStates) is { } flow)
             return scenarios.Select((s, i) => OperatingCharacteristics.FromTally(flow.Tallies[i], design, s, target, "exact", 0, null)
                 with { StateCount = flow.States }).ToList();
