@@ -74,16 +74,18 @@ public static class Commands
         if (o.Paths is not null && o.Format is not ("table" or "csv")) throw new CliInputException($"--format {o.Format}: --paths writes table or csv");
         var inputs = RunInputs.Resolve(o, catalog);
         Warn(inputs, o, stderr);
-        ResourceGuard.StateGraph(inputs.Design, o.MaxStates, "--max-states");
-        var graph = StateGraph.For(inputs.Design, o.MaxStates);
         var file = inputs.File;
+        if (o.Paths is null) ResourceGuard.ExactFlow(inputs.Design, o.MaxStates, file.Scenarios.Count, "--max-states");
         if (o.Paths is { } cohorts)
         {
+            ResourceGuard.StateGraph(inputs.Design, o.MaxStates, "--max-states");
+            var graph = StateGraph.For(inputs.Design, o.MaxStates);
             var paths = file.Scenarios.Select(s => (s, DosePaths.Enumerate(graph, s, cohorts))).ToList();
             Emit(stream => PathReport.Write(file, inputs.Design, cohorts, paths, o.Format, stream), o.Out, stdout);
             return Cli.Ok;
         }
-        var results = file.Scenarios.Select(s => ExactEngine.Run(graph, s, file.Target)).ToList();
+        // Every scenario in one pass over the states, made level by level (no stored graph).
+        var results = ExactEngine.Run(inputs.Design, file.Scenarios, file.Target, o.MaxStates);
         Emit(Set(inputs, "exact", 0, null, results), writer, o.Out, stdout);
         return Cli.Ok;
     }

@@ -86,6 +86,34 @@ public static class ResourceGuard
         return states * perState;
     }
 
+    /// <summary>
+    /// An upper bound on the bytes the exact engine's level-by-level flow (no stored graph) holds at
+    /// once for <paramref name="states"/> states of <paramref name="design"/> and
+    /// <paramref name="scenarios"/> scenarios, as if every state were alive at once (in practice only
+    /// the few levels being read and written are): per state its packed key and a probability per
+    /// scenario (in arrays that double, so up to 3 times that while one is copied) and up to 6 index
+    /// entries of 8 bytes (an index at most half full, and the old one while it doubles).
+    /// </summary>
+    public static long EstimateExactFlowBytes(IDesign design, long states, int scenarios)
+    {
+        // The packed key: 2 + 2K fields (level, last cohort, patients and DLTs per level), none across two words.
+        int bits = 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)Math.Max(Math.Max(design.MaxPatients, design.DoseCount), design.MaxCohortSize + 1));
+        long fields = 2 + 2L * design.DoseCount, perWord = 64 / bits, words = (fields + perWord - 1) / perWord;
+        return states * (3 * 8 * (words + Math.Max(1, scenarios)) + 6 * 8);
+    }
+
+    /// <summary>Throws unless the state limit is within <see cref="MaxStates"/> and the exact flow over that many states fits in <see cref="MemoryLimitBytes"/>.</summary>
+    public static void ExactFlow(IDesign design, int maxStates, int scenarios, string source = "max states")
+    {
+        Design(design);
+        if (maxStates < 1) throw new ResourceLimitException($"{source} {Int(maxStates)}: must be at least 1");
+        if (maxStates > MaxStates) throw new ResourceLimitException($"{source} {Int(maxStates)}: more than the maximum of {Int(MaxStates)} states");
+        long bytes = EstimateExactFlowBytes(design, maxStates, scenarios);
+        if (bytes > MemoryLimitBytes)
+            throw new ResourceLimitException(
+                $"{source} {Int(maxStates)}: the exact engine over that many states of {design.Name} with {design.DoseCount} doses needs up to {Mib(bytes)} MiB, more than the limit of {Mib(MemoryLimitBytes)} MiB; lower the state limit or simulate");
+    }
+
     /// <summary>Throws unless the state limit is within <see cref="MaxStates"/> and a graph that large fits in <see cref="MemoryLimitBytes"/>.</summary>
     public static void StateGraph(IDesign design, int maxStates, string source = "max states")
     {

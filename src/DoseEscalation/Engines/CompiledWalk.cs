@@ -339,6 +339,10 @@ internal sealed class CompiledWalk
         ref long eb = ref Unsafe.Add(ref ea, FlushRounds * L + L);
         var sa = Vector512.Create((long)_root);
         var sb = sa;
+        // The fourteen table halves as locals, so that they can live in registers through the loop.
+        var (t0, t1, t2, t3, t4, t5, t6) = (t, Unsafe.Add(ref t, 1), Unsafe.Add(ref t, 2), Unsafe.Add(ref t, 3), Unsafe.Add(ref t, 4), Unsafe.Add(ref t, 5), Unsafe.Add(ref t, 6));
+        var lastSlot = Vector512.Create((long)RegisterTableSlots - 1); // a register too, not reloaded every round
+        var (t7, t8, t9, t10, t11, t12, t13) = (Unsafe.Add(ref t, 7), Unsafe.Add(ref t, 8), Unsafe.Add(ref t, 9), Unsafe.Add(ref t, 10), Unsafe.Add(ref t, 11), Unsafe.Add(ref t, 12), Unsafe.Add(ref t, 13));
         var a0 = rngA.S0; var a1 = rngA.S1; var a2 = rngA.S2; var a3 = rngA.S3;
         var b0 = rngB.S0; var b1 = rngB.S1; var b2 = rngB.S2; var b3 = rngB.S3;
         int doneA = 0, doneB = 0;
@@ -350,8 +354,8 @@ internal sealed class CompiledWalk
             int rounds = Math.Min(FlushRounds, Math.Min(SafeRounds(trialsA - doneA), SafeRounds(trialsB - doneB)));
             for (int r = 0; r < rounds; r++)
             {
-                RegisterRound(ref t, ref sa, ref a0, ref a1, ref a2, ref a3, ref ea, ref countA, ref doneA);
-                RegisterRound(ref t, ref sb, ref b0, ref b1, ref b2, ref b3, ref eb, ref countB, ref doneB);
+                RegisterRound(t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, lastSlot, ref sa, ref a0, ref a1, ref a2, ref a3, ref ea, ref countA, ref doneA);
+                RegisterRound(t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, lastSlot, ref sb, ref b0, ref b1, ref b2, ref b3, ref eb, ref countB, ref doneB);
             }
             Flush(ref tail, ref ea, countA);
             Flush(ref tail, ref eb, countB);
@@ -389,6 +393,27 @@ internal sealed class CompiledWalk
         next = Vector512.ConditionalSelect(Vector512.GreaterThan(u, Lookup(ref t, 2, idx)), Lookup(ref t, 6, idx), next);
         s = next;
         var terminal = Vector512.GreaterThan(next, Vector512.Create((long)RegisterTableSlots - 1));
+        int ends = BitOperations.PopCount(terminal.ExtractMostSignificantBits());
+        Unsafe.As<long, Vector512<long>>(ref Unsafe.Add(ref ended, count)) = Avx512F.Compress(Vector512<long>.Zero, terminal, next);
+        count += ends;
+        done += ends;
+    }
+
+    /// <summary><see cref="RegisterRound(ref Vector512{long}, ref Vector512{long}, ref Vector512{ulong}, ref Vector512{ulong}, ref Vector512{ulong}, ref Vector512{ulong}, ref long, ref int, ref int)"/> with the table halves passed as values (t0, t1 = column 0, ...) and the last slot's number (15) as a vector.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // the loop body; its refs are the caller's locals and must stay registers
+    private static void RegisterRound(Vector512<long> t0, Vector512<long> t1, Vector512<long> t2, Vector512<long> t3, Vector512<long> t4, Vector512<long> t5, Vector512<long> t6,
+        Vector512<long> t7, Vector512<long> t8, Vector512<long> t9, Vector512<long> t10, Vector512<long> t11, Vector512<long> t12, Vector512<long> t13,
+        Vector512<long> lastSlot, ref Vector512<long> s, ref Vector512<ulong> g0, ref Vector512<ulong> g1, ref Vector512<ulong> g2, ref Vector512<ulong> g3,
+        ref long ended, ref int count, ref int done)
+    {
+        var u = (XoshiroLanes512.Step(ref g0, ref g1, ref g2, ref g3) >>> 11).AsInt64();
+        var idx = s;
+        var next = Avx512F.PermuteVar8x64x2(t6, idx, t7);
+        next = Vector512.ConditionalSelect(Vector512.GreaterThan(u, Avx512F.PermuteVar8x64x2(t0, idx, t1)), Avx512F.PermuteVar8x64x2(t8, idx, t9), next);
+        next = Vector512.ConditionalSelect(Vector512.GreaterThan(u, Avx512F.PermuteVar8x64x2(t2, idx, t3)), Avx512F.PermuteVar8x64x2(t10, idx, t11), next);
+        next = Vector512.ConditionalSelect(Vector512.GreaterThan(u, Avx512F.PermuteVar8x64x2(t4, idx, t5)), Avx512F.PermuteVar8x64x2(t12, idx, t13), next);
+        s = next;
+        var terminal = Vector512.GreaterThan(next, lastSlot);
         int ends = BitOperations.PopCount(terminal.ExtractMostSignificantBits());
         Unsafe.As<long, Vector512<long>>(ref Unsafe.Add(ref ended, count)) = Avx512F.Compress(Vector512<long>.Zero, terminal, next);
         count += ends;

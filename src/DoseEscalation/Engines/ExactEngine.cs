@@ -10,8 +10,26 @@ namespace DoseEscalation.Engines;
 public static class ExactEngine
 {
     /// <summary>Exact OCs of <paramref name="design"/> under <paramref name="scenario"/>.</summary>
+    /// <exception cref="StateSpaceTooLargeException">More than <paramref name="maxStates"/> distinct states.</exception>
     public static OperatingCharacteristics Run(IDesign design, Scenario scenario, double target, int maxStates = StateGraph.DefaultMaxStates) =>
-        Run(StateGraph.For(design, maxStates), scenario, target);
+        Run(design, [scenario], target, maxStates)[0];
+
+    /// <summary>
+    /// Exact OCs of <paramref name="design"/> under each of <paramref name="scenarios"/>, in one pass
+    /// over the design's states. Unless the design's graph is already built (and cached), the states
+    /// are made level by level and freed once read (<see cref="ExactFlow"/>), so memory stays far below
+    /// the whole graph's; the results are bit-identical either way.
+    /// </summary>
+    /// <exception cref="StateSpaceTooLargeException">More than <paramref name="maxStates"/> distinct states.</exception>
+    public static IReadOnlyList<OperatingCharacteristics> Run(IDesign design, IReadOnlyList<Scenario> scenarios, double target, int maxStates = StateGraph.DefaultMaxStates)
+    {
+        if (scenarios.Count == 0) return [];
+        if (StateGraph.Cached(design) is null && ExactFlow.Run(design, scenarios, target, maxStates) is { } flow)
+            return scenarios.Select((s, i) => OperatingCharacteristics.FromTally(flow.Tallies[i], design, s, target, "exact", 0, null)
+                with { StateCount = flow.States }).ToList();
+        var graph = StateGraph.For(design, maxStates);
+        return scenarios.Select(s => Run(graph, s, target)).ToList();
+    }
 
     /// <summary>Exact OCs over a graph already built (reuse it across scenarios).</summary>
     public static OperatingCharacteristics Run(StateGraph graph, Scenario scenario, double target)

@@ -83,6 +83,9 @@ public sealed class StateGraph
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IDesign, StateGraph> Cache = new();
 
+    /// <summary>The graph of <paramref name="design"/> if one has been built and cached, else null.</summary>
+    internal static StateGraph? Cached(IDesign design) => Cache.TryGetValue(design, out var graph) ? graph : null;
+
     /// <summary>
     /// The graph of <paramref name="design"/>, built once per design instance and then reused (designs
     /// are immutable, and the graph does not depend on the scenario).
@@ -342,7 +345,9 @@ public sealed class StateGraph
             }
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)] // once or twice per state
         public int Get(ReadOnlySpan<ulong> key, Field f) => (int)((key[f.Word] >> f.Shift) & f.Mask);
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)] // once or twice per child
         public void Set(Span<ulong> key, Field f, ulong value) =>
             key[f.Word] = (key[f.Word] & ~(f.Mask << f.Shift)) | (value << f.Shift);
         /// <summary>Adds to a field; the caller keeps the result within the field (counts never pass max N).</summary>

@@ -168,6 +168,25 @@ public class LimitsTests
         Assert.True(estimate <= 64L * graph.NodeCount * (16 + 4 * (design.MaxCohortSize + 1) + 12), $"estimate {estimate:N0} is far above the graph's size");
     }
 
+    [Theory]
+    [InlineData("3+3", 8)]
+    [InlineData("boin", 5)]
+    public void The_exact_flow_estimate_bounds_what_the_flow_allocates(string kind, int doses)
+    {
+        IDesign design = kind == "3+3" ? Design.ThreePlusThree(doses) : Design.Boin(doses, 0.3, cohortSize: 1, maxN: 18);
+        Scenario[] scenarios = [new("a", Enumerable.Repeat(0.2, doses).ToList()), new("b", Enumerable.Repeat(0.4, doses).ToList())];
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var flow = ExactFlow.Run(design, scenarios, 0.3, StateGraph.DefaultMaxStates);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.NotNull(flow);
+        long estimate = ResourceGuard.EstimateExactFlowBytes(design, flow.Value.States, scenarios.Length);
+        Assert.True(flow.Value.States > 1000, flow.Value.States.ToString());
+        Assert.True(allocated <= estimate, $"{flow.Value.States} states allocated {allocated:N0} bytes, estimate {estimate:N0}");
+        // The default limit fits comfortably on any machine the tool supports; the largest limit is refused with the reason.
+        ResourceGuard.ExactFlow(Design.ThreePlusThree(30), StateGraph.DefaultMaxStates, 10);
+        Assert.Throws<ResourceLimitException>(() => ResourceGuard.ExactFlow(design, int.MaxValue, 1, "--max-states"));
+    }
+
     [Fact]
     public void Unused_trials_are_still_validated_in_plot_and_report()
     {
