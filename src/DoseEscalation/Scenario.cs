@@ -19,6 +19,8 @@ public sealed record Scenario
     /// <summary>The Gumbel (Farlie-Gumbel-Morgenstern) association rho in [-1, 1] when <see cref="Association"/> is Gumbel; else 0.</summary>
     public double GumbelRho { get; init; }
     private readonly IReadOnlyList<OutcomeCells>? _cells;
+    /// <summary>Utility of each (DLT, response) outcome, defining the true OBD (the BOIN12 default unless the file says otherwise).</summary>
+    public UtilityTable Utility { get; init; } = UtilityTable.Boin12Default;
 
     /// <summary>True if the scenario says how likely a response is at each dose (response probabilities or cells).</summary>
     public bool HasResponse => Response is not null;

@@ -110,6 +110,13 @@ public static class CsvReport
             for (int r = 1; r < eff.AtLeastResponsesAtSelected.Length && eff.AtLeastResponsesAtSelected[r].Value > 0; r++)
                 Row(csv, run, design, scenario, null, null, "p_at_least_r_responses_at_selected", r.ToString(CultureInfo.InvariantCulture), eff.AtLeastResponsesAtSelected[r]);
         }
+        if (oc.DoseOptimisation is { } opt)
+        {
+            for (int d = 0; d < oc.DoseCount; d++) Dose(d, "true_utility", new Estimate(opt.TrueUtility[d], 0));
+            Total(csv, run, design, scenario, "obd_dose", new Estimate(opt.ObdLevel + 1, 0));
+            Total(csv, run, design, scenario, "p_select_obd", opt.SelectObd);
+            Total(csv, run, design, scenario, "utility_of_selected", opt.UtilityOfSelected);
+        }
         for (int n = 0; n < oc.NDistribution.Length; n++)
         {
             if (oc.NDistribution[n] <= 0) continue;

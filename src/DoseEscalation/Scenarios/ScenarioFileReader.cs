@@ -147,7 +147,7 @@ public static class ScenarioFileReader
         public ScenarioFile File(YamlMappingNode root)
         {
             Keys(root, "", "trial", "doses", "design", "designs", "target", "start_dose", "max_n", "cohort_size",
-                "correct_selection", "correct_window", "scenarios", "simulation", "protocol", "timeline");
+                "correct_selection", "correct_window", "scenarios", "simulation", "protocol", "timeline", "utility");
             var trial = Trial(Required<YamlMappingNode>(root, "", "trial"));
             var dosesNode = Required<YamlSequenceNode>(root, "", "doses");
             if (dosesNode.Children.Count == 0) throw Error("doses", dosesNode, "[]", "the dose list is empty");
@@ -188,7 +188,10 @@ public static class ScenarioFileReader
 
             var scenariosNode = Required<YamlSequenceNode>(root, "", "scenarios");
             if (scenariosNode.Children.Count == 0) throw Error("scenarios", scenariosNode, "[]", "no toxicity scenarios");
-            var scenarios = scenariosNode.Children.Select((n, i) => ScenarioNode(n, $"scenarios[{i}]", doses.Count)).ToList();
+            var utility = root.Children.TryGetValue(new YamlScalarNode("utility"), out var un) ? Utility(un, "utility") : UtilityTable.Boin12Default;
+            var scenarios = scenariosNode.Children.Select((n, i) => ScenarioNode(n, $"scenarios[{i}]", doses.Count) with { Utility = utility }).ToList();
+            if (un is not null && !scenarios.Any(s => s.HasResponse))
+                throw Error("utility", un, Show(un), "no scenario has response probabilities, so the utility table would be unused");
             var names = new HashSet<string>();
             for (int i = 0; i < scenarios.Count; i++)
                 if (!names.Add(scenarios[i].Name)) throw Error($"scenarios[{i}].name", scenariosNode.Children[i], scenarios[i].Name, "duplicate scenario name");
@@ -378,6 +381,23 @@ public static class ScenarioFileReader
             if (!scenario.IsMonotone)
                 _warnings.Add($"{path}:{dltNode!.Start.Line}: {field}.dlt: DLT probabilities decrease with dose in scenario '{name}' (allowed, but check it is intended)");
             return scenario;
+        }
+
+        // utility: the four outcome utilities (defaults BOIN12's) and the minimum response rate of an acceptable dose.
+        private UtilityTable Utility(YamlNode node, string field)
+        {
+            var m = Mapping(node, field);
+            Keys(m, field, "response_no_dlt", "neither", "dlt_response", "dlt_no_response", "min_response");
+            double U(string key, double fallback) => Optional(m, field, key, (n, f) =>
+            {
+                double v = Number(n, f);
+                return v >= 0 && v <= 100 ? v : throw Error(f, n, Show(n), "a utility must be in [0, 100]");
+            }) ?? fallback;
+            var d = UtilityTable.Boin12Default;
+            return new UtilityTable(U("response_no_dlt", d.ResponseNoDlt), U("neither", d.Neither), U("dlt_response", d.DltResponse), U("dlt_no_response", d.DltNoResponse))
+            {
+                MinResponse = Optional(m, field, "min_response", (n, f) => Probability(n, f, open: false)) ?? 0,
+            };
         }
 
         // cells: one [DLT and response, DLT only, response only, neither] per dose.
