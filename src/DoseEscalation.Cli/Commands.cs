@@ -50,8 +50,16 @@ public static class Commands
         var inputs = RunInputs.Resolve(o, catalog);
         Warn(inputs, o, stderr);
         ResourceGuard.StateGraph(inputs.Design, o.MaxStates, "--max-states");
-        var graph = StateGraph.For(inputs.Design, o.MaxStates);
         var file = inputs.File;
+        if (inputs.Design.ReadsResponses)
+        {
+            // Its states count responders too: the response engine's forward walk (no graph, no --paths).
+            if (o.Paths is not null) throw new CliInputException($"--paths: design {inputs.Design.Name} reads responses; dose paths list DLT outcomes only");
+            var withResponses = file.Scenarios.Select(s => ExactEngine.Run(inputs.Design, s, file.Target, o.MaxStates)).ToList();
+            Emit(Set(inputs, "exact", 0, null, withResponses), writer, o.Out, stdout);
+            return Cli.Ok;
+        }
+        var graph = StateGraph.For(inputs.Design, o.MaxStates);
         if (o.Paths is { } cohorts)
         {
             var paths = file.Scenarios.Select(s => (s, DosePaths.Enumerate(graph, s, cohorts))).ToList();

@@ -11,7 +11,9 @@ public static class ExactEngine
 {
     /// <summary>Exact OCs of <paramref name="design"/> under <paramref name="scenario"/>.</summary>
     public static OperatingCharacteristics Run(IDesign design, Scenario scenario, double target, int maxStates = StateGraph.DefaultMaxStates) =>
-        Run(StateGraph.For(design, maxStates), scenario, target);
+        design.ReadsResponses
+            ? Response.ResponseEngine.Exact(design, scenario, target, maxStates) // its state counts responders too
+            : Run(StateGraph.For(design, maxStates), scenario, target);
 
     /// <summary>Exact OCs over a graph already built (reuse it across scenarios).</summary>
     public static OperatingCharacteristics Run(StateGraph graph, Scenario scenario, double target)

@@ -13,6 +13,8 @@ public static class MonteCarloEngine
     {
         options.Validate();
         ResourceGuard.Design(design);
+        // A design that reads responses has its own engine: its state counts responders too.
+        if (design.ReadsResponses) return Response.ResponseEngine.MonteCarlo(design, scenario, target, options);
         StateGraph? graph = options.Method switch
         {
             SimulationMethod.TrialLoop => null,
@@ -69,6 +71,7 @@ public static class MonteCarloEngine
     {
         options.Validate();
         ResourceGuard.Design(design);
+        if (design.ReadsResponses) return Response.ResponseEngine.MonteCarlo(design, scenario, target, options);
         if (scenario.DoseCount != design.DoseCount)
             throw new ArgumentException($"scenario '{scenario.Name}' has {scenario.DoseCount} doses but the design has {design.DoseCount}");
         int mtd = scenario.TrueMtdLevel(target);

@@ -17,6 +17,7 @@ public sealed class DesignCatalog
         IThreePlusThree.Descriptor,
         Crm.Descriptor,
         RollingSix.Descriptor,
+        Boin12.Descriptor,
     ]);
 
     public IReadOnlyList<DesignDescriptor> Designs { get; }
