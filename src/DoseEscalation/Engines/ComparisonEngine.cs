@@ -3,7 +3,13 @@ using DoseEscalation.Rng;
 namespace DoseEscalation.Engines;
 
 /// <summary>One design's row of a comparison: its OCs and its paired differences from the first design (P(correct selection); per-trial share of patients above the MTD, whose mean is not the ratio-of-means share in the OCs).</summary>
-public sealed record DesignComparison(OperatingCharacteristics Oc, Estimate CorrectSelectionDifference, Estimate ShareAboveDifference);
+public sealed record DesignComparison(OperatingCharacteristics Oc, Estimate CorrectSelectionDifference, Estimate ShareAboveDifference)
+{
+    /// <summary>Paired difference from the first design of P(select the true OBD); only when a design reads responses (Response.ResponseComparison).</summary>
+    public Estimate? SelectObdDifference { get; init; }
+    /// <summary>Paired difference from the first design of the true utility of the selected dose (0 for no dose); only when a design reads responses.</summary>
+    public Estimate? UtilityDifference { get; init; }
+}
 
 /// <summary>Every design on one scenario with the same simulated patients, plus the benchmark.</summary>
 public sealed record ScenarioComparison(Scenario Scenario, IReadOnlyList<DesignComparison> Designs, Estimate? BenchmarkCorrectSelection, int BenchmarkPatients);
@@ -30,6 +36,8 @@ public static class ComparisonEngine
     {
         options.Validate();
         if (designs.Count == 0) throw new ArgumentException("no designs to compare");
+        // Designs that read responses need each patient's response too: their own comparison (the same DLT draws).
+        if (designs.Any(d => d.ReadsResponses)) return Response.ResponseComparison.Run(designs, scenario, target, options, benchmarkPatients, correctSelection);
         foreach (var d in designs) ResourceGuard.Design(d);
         foreach (var d in designs)
             if (d.DoseCount != scenario.DoseCount)

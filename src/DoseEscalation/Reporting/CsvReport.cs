@@ -54,6 +54,8 @@ public static class CsvReport
                 {
                     Total(csv, run, row.Oc.Design, sc.Scenario.Name, "p_correct_selection_diff_vs_first", row.CorrectSelectionDifference);
                     Total(csv, run, row.Oc.Design, sc.Scenario.Name, "share_patients_above_mtd_diff_vs_first", row.ShareAboveDifference);
+                    if (row.SelectObdDifference is { } od) Total(csv, run, row.Oc.Design, sc.Scenario.Name, "p_select_obd_diff_vs_first", od);
+                    if (row.UtilityDifference is { } ud) Total(csv, run, row.Oc.Design, sc.Scenario.Name, "utility_of_selected_diff_vs_first", ud);
                 }
             }
             if (sc.BenchmarkCorrectSelection is { } b)
