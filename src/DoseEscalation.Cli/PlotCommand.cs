@@ -107,6 +107,13 @@ public static class PlotCommand
         string e = engine;
         if (trials is { } given) ResourceGuard.Trials(given, "--trials"); // checked even when the exact engine leaves it unused
         StateGraph? graph = null;
+        if (inputs.Design.ReadsResponses && e != "monte-carlo")
+        {
+            // Its states count responders too: the response engine's exact walk, where it fits.
+            try { return Commands.Set(inputs, "exact", 0, null, file.Scenarios.Select(s => ExactEngine.Run(inputs.Design, s, file.Target, e == "exact" ? StateGraph.DefaultMaxStates : 200_000)).ToList()); }
+            catch (StateSpaceTooLargeException) when (e == "auto") { }
+            e = "monte-carlo";
+        }
         if (e != "monte-carlo")
         {
             try { graph = StateGraph.For(inputs.Design, e == "exact" ? StateGraph.DefaultMaxStates : 200_000); }
@@ -183,6 +190,9 @@ public static class PlotCommand
             {
                 case "selection":
                     list.Add(("selection", Plots.Selection(set.Results, doseOptions)));
+                    // With response probabilities: the dose-toxicity and dose-response curves, the MTD and OBD, and selection against both.
+                    if (set.Results.All(r => r.DoseOptimisation is not null))
+                        list.Add(("dose-optimisation", DoseOptimisationChart.Curves(set.Results, doseOptions)));
                     break;
                 case "allocation":
                     list.Add(("allocation", Plots.Allocation(set.Results, doseOptions)));

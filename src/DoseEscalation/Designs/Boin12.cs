@@ -162,7 +162,8 @@ public sealed class Boin12 : IDesign, Rules.IMtdSelector
     {
         if (state.IsStart) return Decision.Treat(StartLevel, Math.Min(CohortSize, MaxN));
         if (state.Responses.Length != DoseCount)
-            throw new InvalidOperationException("BOIN12 reads responses: the engine must give TrialState.Responses (one count per dose)");
+            // An argument problem: the state lacks what the design reads (the CLI reports it in one line).
+            throw new ArgumentException("design boin12 reads responses, which this engine or command does not give (TrialState.Responses); simulate, exact and compare run it");
         int k = DoseCount, d = state.CurrentLevel;
         Span<bool> elim = stackalloc bool[k];
         Eliminated(state, elim);

@@ -242,6 +242,6 @@ public class Boin12Tests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         Assert.Equal(first, last);
         // Without responses from the engine it says so rather than deciding wrongly.
-        Assert.Throws<InvalidOperationException>(() => design.Decide(new TrialState(pn, px, 1, 1, 6)));
+        Assert.Throws<ArgumentException>(() => design.Decide(new TrialState(pn, px, 1, 1, 6)));
     }
 }
