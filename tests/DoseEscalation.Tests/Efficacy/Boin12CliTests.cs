@@ -67,3 +67,18 @@ public class Boin12CliTests : IDisposable
         Assert.DoesNotContain("   at ", err);
     }
 }
+
+/// <summary>The BOIN12 example in docs/examples runs, and its exact numbers are those quoted in docs/designs/boin12.md.</summary>
+public class Boin12ExampleTests
+{
+    [Fact]
+    public void The_docs_example_runs_exact_with_the_quoted_numbers()
+    {
+        var file = DoseEscalation.Scenarios.ScenarioFileReader.Load(Path.Combine(DoseEscalation.Tests.Scenarios.Repo.Root, "docs", "examples", "boin12-bcma-car-nk.yaml"));
+        var setup = DoseEscalation.Scenarios.DesignSetup.Resolve(DoseEscalation.Designs.Configuration.DesignCatalog.Default, file.Designs[0], file.Common, file.Doses.Count, file.Target);
+        var results = file.Scenarios.Select(s => DoseEscalation.Engines.ExactEngine.Run(setup.Design, s, file.Target)).ToList();
+        Assert.Equal(new[] { 2, 3, 2 }, results.Select(r => r.DoseOptimisation!.ObdLevel + 1)); // 1-based: DL2, DL3, DL2
+        Assert.Equal(new[] { 0.5377, 0.6608, 0.5241 }, results.Select(r => Math.Round(r.DoseOptimisation!.SelectObd.Value, 4)));
+        Assert.All(results, r => Assert.Equal(88_867, r.StateCount));
+    }
+}
