@@ -75,8 +75,9 @@ public static class PlotCommand
         CheckDesigns(o.Designs, inputs, catalog);
         Commands.Warn(inputs, o, stderr);
         var results = Run(inputs, o.Engine, o.Trials, o.Seed, interactive && !o.Quiet);
-        var sampleSize = SampleSizeOf(inputs, o.Engine, o.Trials, o.Seed, o.MarkN);
-        var chartNames = ChartNames.Where(c => c != "occurve" || Designs.Rules.DesignRule.Unwrap(inputs.Design).Base is AplusB);
+        // The sample-size analysis does not draw responses yet: a response-reading design's report gives P(N <= n) instead.
+        var sampleSize = inputs.Design.ReadsResponses ? null : SampleSizeOf(inputs, o.Engine, o.Trials, o.Seed, o.MarkN);
+        var chartNames = ChartNames.Where(c => (c != "occurve" || Designs.Rules.DesignRule.Unwrap(inputs.Design).Base is AplusB) && (c != "samplesize" || sampleSize is not null));
         var charts = Charts(inputs, results, sampleSize, chartNames, o.MarkN, o.Designs, o.CompareTrials, o.Seed, catalog);
         ComparisonSet? comparison = Compare(inputs, o.Designs, o.CompareTrials, o.Seed, catalog) is { } c ? c.Set : null;
         DecisionTable? table = null;
@@ -84,7 +85,7 @@ public static class PlotCommand
         var report = new Report
         {
             File = inputs.File, Results = results, Charts = charts, Comparison = comparison, DecisionTable = table,
-            SampleSize = new SampleSizeReport { Trial = inputs.File.Trial, Source = inputs.File.Path, Doses = inputs.File.Doses, Analysis = sampleSize },
+            SampleSize = sampleSize is null ? null : new SampleSizeReport { Trial = inputs.File.Trial, Source = inputs.File.Path, Doses = inputs.File.Doses, Analysis = sampleSize },
             CommandLine = commandLine, Created = DateTimeOffset.UtcNow,
         };
         if (format == "html")

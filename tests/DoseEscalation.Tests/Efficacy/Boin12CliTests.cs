@@ -59,6 +59,19 @@ public class Boin12CliTests : IDisposable
     }
 
     [Fact]
+    public void Report_for_boin12_has_the_dose_optimisation_section_and_chart()
+    {
+        string f = File(WithResponse);
+        string md = Path.Combine(_dir, "r.md");
+        var (code, _, err) = Run("report", f, "--design", "boin12", "--out", md, "--format", "md", "--quiet");
+        Assert.True(code == 0, err);
+        string text = System.IO.File.ReadAllText(md);
+        Assert.Contains("## Dose optimisation", text);
+        Assert.Contains("| s |", text);
+        Assert.True(System.IO.File.Exists(Path.Combine(_dir, "r-dose-optimisation.svg")));
+    }
+
+    [Fact]
     public void A_scenario_without_responses_is_refused_for_boin12()
     {
         var (code, _, err) = Run("simulate", File("  - name: s\n    dlt: [0.05, 0.15, 0.4]\n"), "--design", "boin12", "--trials", "100");
