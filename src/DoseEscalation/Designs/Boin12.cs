@@ -219,9 +219,9 @@ public sealed class Boin12 : IDesign, Rules.IMtdSelector
     }
 
     /// <summary>
-    /// The final OBD: among tried, non-eliminated doses, the isotonic DLT estimate (PAVA on
-    /// (y + 0.05)/(n + 0.1), weights n + 0.1) gives the MTD (closest to phi_T, the lower dose on a
-    /// tie); the OBD is the dose at or below it with the highest estimated utility
+    /// The final OBD: over the tried doses, the isotonic DLT estimate (PAVA on (y + 0.05)/(n + 0.1),
+    /// weights n + 0.1) gives the MTD (closest to phi_T, the lower dose on a tie); the OBD is the
+    /// non-eliminated dose at or below it with the highest estimated utility
     /// u11 p_E + u00 (1 - p_T), p_E = (responses + 0.05)/(n + 0.1) (the lower dose on a tie).
     /// </summary>
     public int SelectMtd(in TrialState state)
@@ -231,7 +231,8 @@ public sealed class Boin12 : IDesign, Rules.IMtdSelector
         if (state.Responses.Length == k) Eliminated(state, elim);
         Span<int> idx = stackalloc int[k];
         int m = 0;
-        for (int j = 0; j < k; j++) if (state.Patients[j] > 0 && !elim[j]) idx[m++] = j;
+        // Every tried dose enters the isotonic fit and the MTD estimate, as in the authors' code; eliminated ones cannot be the OBD.
+        for (int j = 0; j < k; j++) if (state.Patients[j] > 0) idx[m++] = j;
         if (m == 0) return Decision.NoDose;
         Span<double> pT = stackalloc double[m];
         Span<double> w = stackalloc double[m];
@@ -255,6 +256,7 @@ public sealed class Boin12 : IDesign, Rules.IMtdSelector
         for (int i = 0; i <= mtd; i++)
         {
             int j = idx[i];
+            if (elim[j]) continue;
             double pE = (state.Responses[j] + 0.05) / (state.Patients[j] + 0.1);
             double u = U11 * pE + U00 * (1 - pT[i]);
             if (u > bestU) { bestU = u; obd = j; }
