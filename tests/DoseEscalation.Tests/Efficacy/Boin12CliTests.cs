@@ -49,6 +49,9 @@ public class Boin12CliTests : IDisposable
             var opt = doc.RootElement.GetProperty("scenarios")[0].GetProperty("dose_optimisation");
             Assert.Equal(2, opt.GetProperty("obd").GetInt32());
             Assert.InRange(opt.GetProperty("p_select_obd").GetDouble(), 0.01, 1);
+            Assert.Equal("independent", opt.GetProperty("association").GetString());
+            var cell = opt.GetProperty("cells")[1].EnumerateArray().Select(x => x.GetDouble()).ToArray();
+            Assert.Equal([0.15 * 0.4, 0.15 * 0.6, 0.85 * 0.4, 0.85 * 0.6], cell, (x, y) => Math.Abs(x - y) < 1e-15);
         }
         (code, output, err) = Run("simulate", f, "--design", "boin12", "--trials", "2000", "--seed", "3", "--format", "csv", "--quiet");
         Assert.True(code == 0, err);
