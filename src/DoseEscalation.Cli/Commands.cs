@@ -75,6 +75,14 @@ public static class Commands
         var inputs = RunInputs.Resolve(o, catalog);
         Warn(inputs, o, stderr);
         var file = inputs.File;
+        if (inputs.Design.ReadsResponses)
+        {
+            // Its states count responders too: the response engine's forward walk (no graph, no --paths).
+            if (o.Paths is not null) throw new CliInputException($"--paths: design {inputs.Design.Name} reads responses; dose paths list DLT outcomes only");
+            var withResponses = file.Scenarios.Select(s => ExactEngine.Run(inputs.Design, s, file.Target, o.MaxStates)).ToList();
+            Emit(Set(inputs, "exact", 0, null, withResponses), writer, o.Out, stdout);
+            return Cli.Ok;
+        }
         if (o.Paths is null) ResourceGuard.ExactFlow(inputs.Design, o.MaxStates, file.Scenarios.Count, "--max-states");
         if (o.Paths is { } cohorts)
         {

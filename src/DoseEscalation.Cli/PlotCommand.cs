@@ -81,8 +81,10 @@ public static class PlotCommand
         CheckDesigns(o.Designs, inputs, catalog);
         Commands.Warn(inputs, o, stderr);
         var results = Run(inputs, o.Engine, o.Trials, o.Seed, interactive && !o.Quiet);
-        var sampleSize = SampleSizeOf(inputs, o.Engine, o.Trials, o.Seed, o.MarkN);
-        var chartNames = ChartNames.Where(c => (c != "occurve" || Designs.Rules.DesignRule.Unwrap(inputs.Design).Base is AplusB) && (c != "duration" || inputs.File.Timeline is not null));
+        // The sample-size analysis does not draw responses yet: a response-reading design's report gives P(N <= n) instead.
+        var sampleSize = inputs.Design.ReadsResponses ? null : SampleSizeOf(inputs, o.Engine, o.Trials, o.Seed, o.MarkN);
+        var chartNames = ChartNames.Where(c => (c != "occurve" || Designs.Rules.DesignRule.Unwrap(inputs.Design).Base is AplusB) && (c != "samplesize" || sampleSize is not null)
+            && (c != "duration" || inputs.File.Timeline is not null));
         var charts = Charts(inputs, results, sampleSize, chartNames, o.MarkN, o.Designs, o.CompareTrials, o.Seed, catalog);
         // With a timeline the comparison runs on the calendar: the same toxicity results for cohort designs, plus durations.
         ComparisonSet? comparison = Compare(inputs, o.Designs, o.CompareTrials, o.Seed, catalog, inputs.File.Timeline) is { } c ? c.Set : null;
@@ -91,7 +93,7 @@ public static class PlotCommand
         var report = new Report
         {
             File = inputs.File, Results = results, Charts = charts, Comparison = comparison, DecisionTable = table,
-            SampleSize = new SampleSizeReport { Trial = inputs.File.Trial, Source = inputs.File.Path, Doses = inputs.File.Doses, Analysis = sampleSize },
+            SampleSize = sampleSize is null ? null : new SampleSizeReport { Trial = inputs.File.Trial, Source = inputs.File.Path, Doses = inputs.File.Doses, Analysis = sampleSize },
             CommandLine = commandLine, Created = DateTimeOffset.UtcNow,
         };
         if (format == "html")
@@ -114,6 +116,13 @@ public static class PlotCommand
         string e = engine;
         if (trials is { } given) ResourceGuard.Trials(given, "--trials"); // checked even when the exact engine leaves it unused
         StateGraph? graph = null;
+        if (inputs.Design.ReadsResponses && e != "monte-carlo")
+        {
+            // Its states count responders too: the response engine's exact walk, where it fits.
+            try { return Commands.Set(inputs, "exact", 0, null, file.Scenarios.Select(s => ExactEngine.Run(inputs.Design, s, file.Target, e == "exact" ? StateGraph.DefaultMaxStates : 200_000)).ToList()); }
+            catch (StateSpaceTooLargeException) when (e == "auto") { }
+            e = "monte-carlo";
+        }
         if (e != "monte-carlo")
         {
             try { graph = StateGraph.For(inputs.Design, e == "exact" ? StateGraph.DefaultMaxStates : 200_000); }
@@ -190,6 +199,9 @@ public static class PlotCommand
             {
                 case "selection":
                     list.Add(("selection", Plots.Selection(set.Results, doseOptions)));
+                    // With response probabilities: the dose-toxicity and dose-response curves, the MTD and OBD, and selection against both.
+                    if (set.Results.All(r => r.DoseOptimisation is not null))
+                        list.Add(("dose-optimisation", DoseOptimisationChart.Curves(set.Results, doseOptions)));
                     break;
                 case "allocation":
                     list.Add(("allocation", Plots.Allocation(set.Results, doseOptions)));

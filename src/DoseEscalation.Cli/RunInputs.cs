@@ -48,6 +48,7 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
         var configs = ApplySets(o.Set, [config], catalog);
         var notes = new List<string>();
         var resolved = Build(configs, file, catalog, notes, single: true);
+        NeedResponses(file, resolved);
         return new RunInputs(file, resolved) { Notes = notes };
     }
 
@@ -75,7 +76,17 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
             if (!labels.Add(c.EffectiveLabel)) throw new CliInputException($"--designs {designs}: '{c.EffectiveLabel}' is listed twice");
         configs = ApplySets(o.Set, configs, catalog);
         var notes = new List<string>();
-        return new RunInputs(file, Build(configs, file, catalog, notes, single: false)) { Notes = notes };
+        var built = Build(configs, file, catalog, notes, single: false);
+        NeedResponses(file, built);
+        return new RunInputs(file, built) { Notes = notes };
+    }
+
+    // A design that reads responses needs every scenario's response probabilities.
+    private static void NeedResponses(ScenarioFile file, IReadOnlyList<ResolvedDesign> designs)
+    {
+        if (designs.FirstOrDefault(d => d.Design.ReadsResponses) is not { } reader) return;
+        if (file.Scenarios.FirstOrDefault(s => !s.HasResponse) is { } missing)
+            throw new CliInputException($"{file.Path}: scenario '{missing.Name}' has no response probabilities, which design '{reader.Label}' reads (give response: [...] or cells: [...])");
     }
 
     // A label of the file's designs, else the one file design of that name, else a new design of that name.

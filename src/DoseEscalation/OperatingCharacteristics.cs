@@ -63,6 +63,9 @@ public sealed record OperatingCharacteristics
     /// <summary>Responses, when the scenario has response probabilities (else null).</summary>
     public EfficacySummary? Efficacy { get; init; }
 
+    /// <summary>The true OBD, P(select it) and the utility of the selected dose, when the scenario has response probabilities (else null).</summary>
+    public DoseOptimisationSummary? DoseOptimisation { get; init; }
+
     /// <summary>
     /// These OCs with P(correct selection) under <paramref name="rule"/>: the sum of the selection
     /// probabilities of the outcomes the rule calls correct (disjoint outcomes, so a Monte Carlo
@@ -157,6 +160,7 @@ public sealed record OperatingCharacteristics
             AtLeast60PctAboveMtd = Proportion(tally.Above60),
             Efficacy = scenario.Response is { } response && tally.SelectedPatients is not null
                 ? EfficacySummary.From(tally, response, exact ? 0 : trials) : null,
+            DoseOptimisation = scenario.HasResponse ? DoseOptimisationSummary.From(selection, scenario, target, scenario.Utility, exact ? 0 : trials) : null,
         };
     }
 

@@ -1,7 +1,10 @@
 namespace DoseEscalation;
 
 /// <summary>
-/// A toxicity scenario: the true DLT probability at each dose level, each in [0, 1].
+/// A toxicity scenario: the true DLT probability at each dose level, each in [0, 1]; optionally the
+/// true response probability per dose and how response and DLT are associated
+/// (<see cref="Association"/>), which together give the four (DLT, response) cell probabilities
+/// per dose (<see cref="Cells"/>).
 /// </summary>
 public sealed record Scenario
 {
@@ -11,6 +14,56 @@ public sealed record Scenario
     public string? Rationale { get; init; }
     /// <summary>Optional true response (efficacy) probability per dose.</summary>
     public IReadOnlyList<double>? Response { get; init; }
+    /// <summary>How DLT and response are associated at each dose (independent unless said otherwise).</summary>
+    public AssociationKind Association { get; init; } = AssociationKind.Independent;
+    /// <summary>The Gumbel (Farlie-Gumbel-Morgenstern) association rho in [-1, 1] when <see cref="Association"/> is Gumbel; else 0.</summary>
+    public double GumbelRho { get; init; }
+    private readonly IReadOnlyList<OutcomeCells>? _cells;
+    /// <summary>Utility of each (DLT, response) outcome, defining the true OBD (the BOIN12 default unless the file says otherwise).</summary>
+    public UtilityTable Utility { get; init; } = UtilityTable.Boin12Default;
+
+    /// <summary>True if the scenario says how likely a response is at each dose (response probabilities or cells).</summary>
+    public bool HasResponse => Response is not null;
+
+    /// <summary>
+    /// The four (DLT, response) cell probabilities at 0-based <paramref name="level"/>: the cells
+    /// given, or P(DLT) and P(response) joined by the scenario's association. Requires <see cref="HasResponse"/>.
+    /// </summary>
+    public OutcomeCells Cells(int level)
+    {
+        if (_cells is not null) return _cells[level];
+        if (Response is null) throw new InvalidOperationException($"scenario '{Name}' has no response probabilities");
+        return OutcomeCells.Gumbel(Dlt[level], Response[level], Association == AssociationKind.Gumbel ? GumbelRho : 0);
+    }
+
+    /// <summary>The cells at every dose (null without response probabilities).</summary>
+    public IReadOnlyList<OutcomeCells>? JointOutcomes => HasResponse ? Enumerable.Range(0, DoseCount).Select(Cells).ToArray() : null;
+
+    /// <summary>
+    /// A scenario given by its four cell probabilities per dose; P(DLT) and P(response) are their
+    /// marginals. Each dose's cells must be valid (<see cref="OutcomeCells.Problem"/>).
+    /// </summary>
+    public static Scenario FromCells(string name, IReadOnlyList<OutcomeCells> cells)
+    {
+        ArgumentNullException.ThrowIfNull(cells);
+        for (int d = 0; d < cells.Count; d++)
+            if (cells[d].Problem() is { } problem) throw new ArgumentException($"dose {d + 1}: {problem}", nameof(cells));
+        return new Scenario(name, cells.Select(c => Math.Clamp(c.Dlt, 0, 1)).ToArray(), cells.ToArray())
+        {
+            Response = cells.Select(c => Math.Clamp(c.Response, 0, 1)).ToArray(),
+            Association = AssociationKind.Cells,
+        };
+    }
+
+    /// <summary>A Gumbel (FGM) association rho in [-1, 1] between DLT and response at every dose.</summary>
+    public Scenario WithGumbel(double rho)
+    {
+        if (Response is null) throw new InvalidOperationException($"scenario '{Name}': an association needs response probabilities");
+        if (!(rho >= -1 && rho <= 1)) throw new ArgumentOutOfRangeException(nameof(rho), rho, "the Gumbel association must be in [-1, 1]");
+        return this with { Association = AssociationKind.Gumbel, GumbelRho = rho };
+    }
+
+    private Scenario(string name, IReadOnlyList<double> dlt, IReadOnlyList<OutcomeCells> cells) : this(name, dlt) => _cells = cells;
 
     public Scenario(string name, IReadOnlyList<double> dlt)
     {

@@ -3,7 +3,13 @@ using DoseEscalation.Rng;
 namespace DoseEscalation.Engines;
 
 /// <summary>One design's row of a comparison: its OCs and its paired differences from the first design (P(correct selection); per-trial share of patients above the MTD, whose mean is not the ratio-of-means share in the OCs).</summary>
-public sealed record DesignComparison(OperatingCharacteristics Oc, Estimate CorrectSelectionDifference, Estimate ShareAboveDifference);
+public sealed record DesignComparison(OperatingCharacteristics Oc, Estimate CorrectSelectionDifference, Estimate ShareAboveDifference)
+{
+    /// <summary>Paired difference from the first design of P(select the true OBD); only when a design reads responses (Response.ResponseComparison).</summary>
+    public Estimate? SelectObdDifference { get; init; }
+    /// <summary>Paired difference from the first design of the true utility of the selected dose (0 for no dose); only when a design reads responses.</summary>
+    public Estimate? UtilityDifference { get; init; }
+}
 
 /// <summary>Every design on one scenario with the same simulated patients, plus the benchmark; with a timeline, their calendar results and paired durations.</summary>
 public sealed record ScenarioComparison(Scenario Scenario, IReadOnlyList<DesignComparison> Designs, Estimate? BenchmarkCorrectSelection, int BenchmarkPatients)
@@ -38,6 +44,12 @@ public static class ComparisonEngine
         options.Validate();
         if (!options.IsWholeRun)
             throw new ArgumentException($"batches {options.FirstBatch}..{options.EndBatch - 1} are a shard of the run; Count gives a shard's counters, Run needs every batch");
+        // Designs that read responses need each patient's response too: their comparison draws them beside the same DLT tolerances.
+        if (designs.Any(d => d.ReadsResponses))
+        {
+            if (timeline is not null) throw new ArgumentException($"design {designs.First(d => d.ReadsResponses).Name} reads responses; it does not run on the calendar yet");
+            return Response.ResponseComparison.Run(designs, scenario, target, options, benchmarkPatients, correctSelection);
+        }
         return Finish(Count(designs, scenario, target, options, benchmarkPatients, correctSelection, timeline), designs, scenario, target, options, benchmarkPatients, correctSelection, timeline);
     }
 
@@ -52,6 +64,8 @@ public static class ComparisonEngine
         options.Validate();
         timeline?.Validate();
         if (designs.Count == 0) throw new ArgumentException("no designs to compare");
+        if (designs.Any(d => d.ReadsResponses))
+            throw new ArgumentException($"design {designs.First(d => d.ReadsResponses).Name} reads responses: its comparison is ResponseComparison.Run (through ComparisonEngine.Run), which does not give shard counters yet");
         foreach (var d in designs) ResourceGuard.Design(d);
         foreach (var d in designs)
             if (d.DoseCount != scenario.DoseCount)

@@ -12,7 +12,9 @@ public static class ExactEngine
     /// <summary>Exact OCs of <paramref name="design"/> under <paramref name="scenario"/>.</summary>
     /// <exception cref="StateSpaceTooLargeException">More than <paramref name="maxStates"/> distinct states.</exception>
     public static OperatingCharacteristics Run(IDesign design, Scenario scenario, double target, int maxStates = StateGraph.DefaultMaxStates) =>
-        Run(design, [scenario], target, maxStates)[0];
+        design.ReadsResponses
+            ? Response.ResponseEngine.Exact(design, scenario, target, maxStates) // its state counts responders too
+            : Run(design, [scenario], target, maxStates)[0];
 
     /// <summary>
     /// Exact OCs of <paramref name="design"/> under each of <paramref name="scenarios"/>, in one pass
@@ -24,6 +26,7 @@ public static class ExactEngine
     public static IReadOnlyList<OperatingCharacteristics> Run(IDesign design, IReadOnlyList<Scenario> scenarios, double target, int maxStates = StateGraph.DefaultMaxStates)
     {
         if (scenarios.Count == 0) return [];
+        if (design.ReadsResponses) return scenarios.Select(s => Response.ResponseEngine.Exact(design, s, target, maxStates)).ToList();
         if (StateGraph.Cached(design) is null && ExactFlow.Run(design, scenarios, target, maxStates) is { } flow)
             return scenarios.Select((s, i) => OperatingCharacteristics.FromTally(flow.Tallies[i], design, s, target, "exact", 0, null)
                 with { StateCount = flow.States }).ToList();

@@ -13,6 +13,8 @@ public static class MonteCarloEngine
     {
         options.Validate();
         ResourceGuard.Design(design);
+        // A design that reads responses has its own engine: its state counts responders too.
+        if (design.ReadsResponses) return Response.ResponseEngine.MonteCarlo(design, scenario, target, options);
         StateGraph? graph = options.Method switch
         {
             SimulationMethod.TrialLoop => null,
@@ -111,6 +113,8 @@ public static class MonteCarloEngine
     {
         options.Validate();
         ResourceGuard.Design(design);
+        if (design.ReadsResponses)
+            throw new ArgumentException($"design {design.Name} reads responses: its results come from the response engine (MonteCarloEngine.Run), which does not give shard counters yet");
         if (scenario.DoseCount != design.DoseCount)
             throw new ArgumentException($"scenario '{scenario.Name}' has {scenario.DoseCount} doses but the design has {design.DoseCount}");
         // The per-patient engine with nothing taking time: the cohort loop, DLTs drawn from the batch's stream.

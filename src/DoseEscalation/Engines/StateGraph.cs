@@ -116,6 +116,8 @@ public sealed class StateGraph
     public static StateGraph Build(IDesign design, int maxStates = DefaultMaxStates)
     {
         ResourceGuard.Design(design);
+        if (design.ReadsResponses)
+            throw new StateSpaceTooLargeException($"design '{design.Name}' reads responses, which this graph does not count; ExactEngine.Run(design, ...) and MonteCarloEngine.Run use the response engine");
         // A limit past the guard's maximum, or a graph that large not fitting in memory, is "too large" (callers fall back to simulation).
         try { ResourceGuard.StateGraph(design, maxStates); }
         catch (ResourceLimitException ex) { throw new StateSpaceTooLargeException(ex.Message); }

@@ -46,6 +46,22 @@ public static class ComparisonReport
             if (sc.BenchmarkCorrectSelection is { } b)
                 t.Add($"benchmark (n={sc.BenchmarkPatients})", Formatting.PercentWithSe(b), "", "", "", "", "", "", "", "", "");
             t.Write(w);
+            if (first.DoseOptimisation is { } opt)
+            {
+                // Dose optimisation: the true OBD, P(select it) and the utility of the selected dose, paired where the run paired them.
+                w.WriteLine($"  Response {string.Join(", ", sc.Scenario.Response!.Select(p => Formatting.Round(p, 2)))}; true utility {string.Join(", ", opt.TrueUtility.Select(u => Formatting.Round(u, 1)))}; true OBD: "
+                    + (opt.ObdLevel < 0 ? "none" : set.Doses[opt.ObdLevel].Label));
+                var e = new TextTable("design", "P(OBD)", "vs first", "utility", "vs first", "responders", "at selected");
+                foreach (var row in sc.Designs)
+                {
+                    var o = row.Oc.DoseOptimisation!;
+                    bool isFirst = row == sc.Designs[0];
+                    e.Add(row.Oc.Design, Formatting.PercentWithSe(o.SelectObd), isFirst || row.SelectObdDifference is not { } od ? "" : SignedPercent(od),
+                        Formatting.MeanWithSe(o.UtilityOfSelected, 2), isFirst || row.UtilityDifference is not { } ud ? "" : Signed(ud),
+                        row.Oc.Efficacy is { } ef ? Formatting.MeanWithSe(ef.TotalResponders, 2) : "", row.Oc.Efficacy is { } eg ? Formatting.MeanWithSe(eg.RespondersAtSelected, 2) : "");
+                }
+                e.Write(w);
+            }
             w.WriteLine("  " + string.Join("; ", sc.Designs.Select(r => $"{r.Oc.Design}: {r.Oc.DesignDescription}")));
         }
     }
@@ -65,7 +81,22 @@ public static class ComparisonReport
         yield return ("share_patients_above_mtd_diff_vs_first", row.ShareAboveDifference);
         yield return ("mean_total_dlts", oc.MeanTotalDlts);
         yield return ("p_60pct_patients_above_mtd", oc.AtLeast60PctAboveMtd);
+        if (oc.DoseOptimisation is { } o)
+        {
+            yield return ("p_select_obd", o.SelectObd);
+            yield return ("utility_of_selected", o.UtilityOfSelected);
+        }
+        if (row.SelectObdDifference is { } od) yield return ("p_select_obd_diff_vs_first", od);
+        if (row.UtilityDifference is { } ud) yield return ("utility_of_selected_diff_vs_first", ud);
+        if (oc.Efficacy is { } e)
+        {
+            yield return ("mean_total_responders", e.TotalResponders);
+            yield return ("mean_responders_at_selected", e.RespondersAtSelected);
+        }
     }
+
+    private static string Signed(Estimate e) =>
+        (e.Value >= 0 ? "+" : "") + Formatting.Round(e.Value, 2) + $" ({Formatting.Round(e.Se, 3)})";
 
     private static string SignedPercent(Estimate e) =>
         (e.Value >= 0 ? "+" : "") + Formatting.Round(100 * e.Value, 1) + $" ({Formatting.Round(100 * e.Se, 2)})";

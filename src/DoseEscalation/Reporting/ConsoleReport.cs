@@ -47,6 +47,9 @@ public static class ConsoleReport
             if (e is not null)
                 w.WriteLine($"  Responders at the selected dose {Formatting.MeanWithSe(e.RespondersAtSelected)}; P(>= 1 response there) {Formatting.PercentWithSe(e.AtLeastResponsesAtSelected[1])}"
                     + (e.AtLeastResponsesAtSelected.Length > 2 ? $"; P(>= 2) {Formatting.PercentWithSe(e.AtLeastResponsesAtSelected[2])}" : ""));
+            if (oc.DoseOptimisation is { } o)
+                w.WriteLine($"  True utility per dose {string.Join(" ", o.TrueUtility.Select(u => Formatting.Round(u, 1)))}; OBD {(o.ObdLevel >= 0 ? set.Doses[o.ObdLevel].Label : "none")}; "
+                    + $"P(select {(o.ObdLevel >= 0 ? "OBD" : "no dose")}) {Formatting.PercentWithSe(o.SelectObd)}; utility of the selected dose {Formatting.MeanWithSe(o.UtilityOfSelected)}");
             w.WriteLine($"  P(correct MTD) {Formatting.PercentWithSe(oc.CorrectSelection)}; P(select above MTD) {Formatting.PercentWithSe(oc.SelectAboveMtd)}; "
                 + $"patients above MTD {Formatting.PercentWithSe(oc.ShareAboveMtd)}; P(top dose cleared) {Formatting.PercentWithSe(oc.TopDoseCleared)}");
             var support = Enumerable.Range(0, oc.NDistribution.Length).Where(n => oc.NDistribution[n] > 0).ToList();

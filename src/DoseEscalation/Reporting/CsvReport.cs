@@ -54,6 +54,8 @@ public static class CsvReport
                 {
                     Total(csv, run, row.Oc.Design, sc.Scenario.Name, "p_correct_selection_diff_vs_first", row.CorrectSelectionDifference);
                     Total(csv, run, row.Oc.Design, sc.Scenario.Name, "share_patients_above_mtd_diff_vs_first", row.ShareAboveDifference);
+                    if (row.SelectObdDifference is { } od) Total(csv, run, row.Oc.Design, sc.Scenario.Name, "p_select_obd_diff_vs_first", od);
+                    if (row.UtilityDifference is { } ud) Total(csv, run, row.Oc.Design, sc.Scenario.Name, "utility_of_selected_diff_vs_first", ud);
                 }
             }
             if (sc.BenchmarkCorrectSelection is { } b)
@@ -109,6 +111,13 @@ public static class CsvReport
             Total(csv, run, design, scenario, "mean_responders_at_selected", eff.RespondersAtSelected);
             for (int r = 1; r < eff.AtLeastResponsesAtSelected.Length && eff.AtLeastResponsesAtSelected[r].Value > 0; r++)
                 Row(csv, run, design, scenario, null, null, "p_at_least_r_responses_at_selected", r.ToString(CultureInfo.InvariantCulture), eff.AtLeastResponsesAtSelected[r]);
+        }
+        if (oc.DoseOptimisation is { } opt)
+        {
+            for (int d = 0; d < oc.DoseCount; d++) Dose(d, "true_utility", new Estimate(opt.TrueUtility[d], 0));
+            Total(csv, run, design, scenario, "obd_dose", new Estimate(opt.ObdLevel + 1, 0));
+            Total(csv, run, design, scenario, "p_select_obd", opt.SelectObd);
+            Total(csv, run, design, scenario, "utility_of_selected", opt.UtilityOfSelected);
         }
         for (int n = 0; n < oc.NDistribution.Length; n++)
         {

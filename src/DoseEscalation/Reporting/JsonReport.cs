@@ -69,6 +69,33 @@ public static class JsonReport
             w.WriteNumbers("p_at_least_r_responses_at_selected_se", e.AtLeastResponsesAtSelected.Select(x => x.Se));
             w.WriteEndObject();
         }
+        if (oc.DoseOptimisation is { } o)
+        {
+            w.WriteStartObject("dose_optimisation");
+            w.WriteStartObject("utility");
+            w.WriteNumber("response_no_dlt", o.Utility.ResponseNoDlt);
+            w.WriteNumber("neither", o.Utility.Neither);
+            w.WriteNumber("dlt_response", o.Utility.DltResponse);
+            w.WriteNumber("dlt_no_response", o.Utility.DltNoResponse);
+            w.WriteNumber("min_response", o.Utility.MinResponse);
+            w.WriteEndObject();
+            // The joint (DLT, response) model the utilities come from: its kind and the four cells per dose.
+            w.WriteString("association", oc.Scenario.Association.ToString().ToLowerInvariant());
+            if (oc.Scenario.Association == AssociationKind.Gumbel) w.WriteNumber("gumbel_rho", oc.Scenario.GumbelRho);
+            w.WriteStartArray("cells");
+            foreach (var c in oc.Scenario.JointOutcomes!)
+            {
+                w.WriteStartArray();
+                w.WriteNumberValue(c.DltResponse); w.WriteNumberValue(c.DltNoResponse); w.WriteNumberValue(c.ResponseNoDlt); w.WriteNumberValue(c.Neither);
+                w.WriteEndArray();
+            }
+            w.WriteEndArray();
+            w.WriteNumbers("true_utility", o.TrueUtility);
+            if (o.ObdLevel >= 0) w.WriteNumber("obd", o.ObdLevel + 1); else w.WriteNull("obd");
+            w.WriteEstimate("p_select_obd", o.SelectObd);
+            w.WriteEstimate("utility_of_selected", o.UtilityOfSelected);
+            w.WriteEndObject();
+        }
         if (oc.Engine == "exact")
         {
             w.WriteNumber("total_probability", oc.TotalProbability);

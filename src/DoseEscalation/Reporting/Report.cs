@@ -70,6 +70,28 @@ public sealed record Report
                     .Concat(Enumerable.Range(0, oc.DoseCount).Select(d => $"{Formatting.Round(oc.MeanPatients[d].Value, 2)} ({Formatting.Round(oc.MeanDlts[d].Value, 2)} DLTs)"))
                     .ToArray()).ToList()));
 
+        if (Results.Results.All(oc => oc.DoseOptimisation is not null))
+        {
+            var first = Results.Results[0].DoseOptimisation!.Utility;
+            yield return new ReportSection("Dose optimisation",
+                [$"Response probabilities and the true expected utility per dose ({first.Describe()}); the true OBD is the dose with the highest utility among doses with P(DLT) at most the target"
+                 + (first.MinResponse > 0 ? $" and P(response) at least {Formatting.Round(first.MinResponse, 2)}" : "") + ". A trial selecting no dose scores utility 0."],
+                new ReportTable(["scenario", .. f.Doses.Select(d => $"P(resp) / utility {d.Label}"), "true MTD", "true OBD", "P(select OBD)", "P(correct MTD)", "utility of selected", "responders", "at selected"],
+                    Results.Results.Select(oc =>
+                    {
+                        var o = oc.DoseOptimisation!;
+                        return new[] { oc.Scenario.Name }
+                            .Concat(Enumerable.Range(0, oc.DoseCount).Select(d => $"{Formatting.Round(oc.Scenario.Response![d], 2)} / {Formatting.Round(o.TrueUtility[d], 1)}"))
+                            .Append(oc.TrueMtdLevel < 0 ? "none" : f.Doses[oc.TrueMtdLevel].Label)
+                            .Append(o.ObdLevel < 0 ? "none" : f.Doses[o.ObdLevel].Label)
+                            .Append(Formatting.PercentWithSe(o.SelectObd))
+                            .Append(Formatting.PercentWithSe(oc.CorrectSelection))
+                            .Append(Formatting.MeanWithSe(o.UtilityOfSelected, 2))
+                            .Append(oc.Efficacy is { } e ? Formatting.MeanWithSe(e.TotalResponders, 2) : "")
+                            .Append(oc.Efficacy is { } g ? Formatting.MeanWithSe(g.RespondersAtSelected, 2) : "").ToArray();
+                    }).ToList()));
+        }
+
         if (SampleSize is { } ss)
         {
             var a = ss.Analysis;

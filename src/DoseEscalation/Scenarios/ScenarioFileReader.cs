@@ -150,7 +150,7 @@ public static class ScenarioFileReader
         public ScenarioFile File(YamlMappingNode root)
         {
             Keys(root, "", "trial", "doses", "design", "designs", "target", "start_dose", "max_n", "cohort_size",
-                "correct_selection", "correct_window", "scenarios", "simulation", "protocol", "timeline");
+                "correct_selection", "correct_window", "scenarios", "simulation", "protocol", "timeline", "utility");
             var trial = Trial(Required<YamlMappingNode>(root, "", "trial"));
             var dosesNode = Required<YamlSequenceNode>(root, "", "doses");
             if (dosesNode.Children.Count == 0) throw Error("doses", dosesNode, "[]", "the dose list is empty");
@@ -191,7 +191,10 @@ public static class ScenarioFileReader
 
             var scenariosNode = Required<YamlSequenceNode>(root, "", "scenarios");
             if (scenariosNode.Children.Count == 0) throw Error("scenarios", scenariosNode, "[]", "no toxicity scenarios");
-            var scenarios = scenariosNode.Children.Select((n, i) => ScenarioNode(n, $"scenarios[{i}]", doses.Count)).ToList();
+            var utility = root.Children.TryGetValue(new YamlScalarNode("utility"), out var un) ? Utility(un, "utility") : UtilityTable.Boin12Default;
+            var scenarios = scenariosNode.Children.Select((n, i) => ScenarioNode(n, $"scenarios[{i}]", doses.Count) with { Utility = utility }).ToList();
+            if (un is not null && !scenarios.Any(s => s.HasResponse))
+                throw Error("utility", un, Show(un), "no scenario has response probabilities, so the utility table would be unused");
             var names = new HashSet<string>();
             for (int i = 0; i < scenarios.Count; i++)
                 if (!names.Add(scenarios[i].Name)) throw Error($"scenarios[{i}].name", scenariosNode.Children[i], scenarios[i].Name, "duplicate scenario name");
@@ -320,23 +323,104 @@ public static class ScenarioFileReader
         private Scenario ScenarioNode(YamlNode node, string field, int doseCount)
         {
             var m = Mapping(node, field);
-            Keys(m, field, "name", "dlt", "response", "rationale");
+            Keys(m, field, "name", "dlt", "response", "association", "cells", "rationale");
             string name = Text(Required<YamlScalarNode>(m, field, "name"), field + ".name");
-            var dltNode = Required<YamlSequenceNode>(m, field, "dlt");
-            var dlt = Probabilities(dltNode, field + ".dlt");
-            if (dlt.Count != doseCount)
-                throw Error(field + ".dlt", dltNode, $"[{string.Join(", ", dlt.Select(Fmt))}]", $"has {dlt.Count} probabilities but there are {doseCount} dose levels");
+            bool hasCells = m.Children.TryGetValue(new YamlScalarNode("cells"), out var cn);
+            IReadOnlyList<double>? dlt = null;
+            YamlNode? dltNode = null;
+            if (!hasCells || m.Children.ContainsKey(new YamlScalarNode("dlt")))
+            {
+                dltNode = Required<YamlSequenceNode>(m, field, "dlt");
+                dlt = Probabilities(dltNode, field + ".dlt");
+                if (dlt.Count != doseCount)
+                    throw Error(field + ".dlt", dltNode, $"[{string.Join(", ", dlt.Select(Fmt))}]", $"has {dlt.Count} probabilities but there are {doseCount} dose levels");
+            }
             IReadOnlyList<double>? response = null;
-            if (m.Children.TryGetValue(new YamlScalarNode("response"), out var rn))
+            YamlNode? rn = null;
+            if (m.Children.TryGetValue(new YamlScalarNode("response"), out rn))
             {
                 response = Probabilities(rn, field + ".response");
                 if (response.Count != doseCount)
                     throw Error(field + ".response", rn, $"[{string.Join(", ", response.Select(Fmt))}]", $"has {response.Count} probabilities but there are {doseCount} dose levels");
             }
-            var scenario = new Scenario(name, dlt) { Rationale = OptionalRef(m, field, "rationale", Text), Response = response };
+            string? rationale = OptionalRef(m, field, "rationale", Text);
+            Scenario scenario;
+            if (hasCells)
+            {
+                if (m.Children.TryGetValue(new YamlScalarNode("association"), out var an))
+                    throw Error(field + ".association", an, Show(an), "give cells or an association, not both: the cells already say how DLT and response go together");
+                var cells = Cells(cn!, field + ".cells", doseCount);
+                // Marginals given beside the cells must agree with them.
+                for (int d = 0; d < doseCount; d++)
+                {
+                    if (dlt is not null && Math.Abs(dlt[d] - cells[d].Dlt) > OutcomeCells.Tolerance)
+                        throw Error($"{field}.dlt[{d}]", ((YamlSequenceNode)dltNode!).Children[d], Fmt(dlt[d]),
+                            $"differs from the cells' P(DLT) = {Fmt(cells[d].Dlt)} (DLT and response + DLT only)");
+                    if (response is not null && Math.Abs(response[d] - cells[d].Response) > OutcomeCells.Tolerance)
+                        throw Error($"{field}.response[{d}]", ((YamlSequenceNode)rn!).Children[d], Fmt(response[d]),
+                            $"differs from the cells' P(response) = {Fmt(cells[d].Response)} (DLT and response + response only)");
+                }
+                scenario = Scenario.FromCells(name, cells) with { Rationale = rationale };
+                dltNode ??= cn;
+            }
+            else
+            {
+                scenario = new Scenario(name, dlt!) { Rationale = rationale, Response = response };
+                if (m.Children.TryGetValue(new YamlScalarNode("association"), out var an))
+                {
+                    if (response is null) throw Error(field + ".association", an, Show(an), "an association needs response probabilities (response: [...])");
+                    if (an is YamlScalarNode { Value: "independent" }) { }
+                    else if (an is YamlMappingNode am)
+                    {
+                        Keys(am, field + ".association", "gumbel");
+                        var gn = Required<YamlScalarNode>(am, field + ".association", "gumbel");
+                        double rho = Number(gn, field + ".association.gumbel");
+                        if (!(rho >= -1 && rho <= 1)) throw Error(field + ".association.gumbel", gn, Show(gn), "must be between -1 and 1 (0 is independence)");
+                        scenario = scenario.WithGumbel(rho);
+                    }
+                    else throw Error(field + ".association", an, Show(an), "expected independent or {gumbel: rho} with rho in [-1, 1]");
+                }
+            }
             if (!scenario.IsMonotone)
-                _warnings.Add($"{path}:{dltNode.Start.Line}: {field}.dlt: DLT probabilities decrease with dose in scenario '{name}' (allowed, but check it is intended)");
+                _warnings.Add($"{path}:{dltNode!.Start.Line}: {field}.dlt: DLT probabilities decrease with dose in scenario '{name}' (allowed, but check it is intended)");
             return scenario;
+        }
+
+        // utility: the four outcome utilities (defaults BOIN12's) and the minimum response rate of an acceptable dose.
+        private UtilityTable Utility(YamlNode node, string field)
+        {
+            var m = Mapping(node, field);
+            Keys(m, field, "response_no_dlt", "neither", "dlt_response", "dlt_no_response", "min_response");
+            double U(string key, double fallback) => Optional(m, field, key, (n, f) =>
+            {
+                double v = Number(n, f);
+                return v >= 0 && v <= 100 ? v : throw Error(f, n, Show(n), "a utility must be in [0, 100]");
+            }) ?? fallback;
+            var d = UtilityTable.Boin12Default;
+            return new UtilityTable(U("response_no_dlt", d.ResponseNoDlt), U("neither", d.Neither), U("dlt_response", d.DltResponse), U("dlt_no_response", d.DltNoResponse))
+            {
+                MinResponse = Optional(m, field, "min_response", (n, f) => Probability(n, f, open: false)) ?? 0,
+            };
+        }
+
+        // cells: one [DLT and response, DLT only, response only, neither] per dose.
+        private List<OutcomeCells> Cells(YamlNode node, string field, int doseCount)
+        {
+            if (node is not YamlSequenceNode seq || seq.Children.Count == 0)
+                throw Error(field, node, Show(node), "expected one list of four probabilities per dose: [DLT and response, DLT only, response only, neither]");
+            if (seq.Children.Count != doseCount)
+                throw Error(field, node, Show(node), $"has {seq.Children.Count} doses but there are {doseCount} dose levels");
+            var cells = new List<OutcomeCells>();
+            for (int d = 0; d < doseCount; d++)
+            {
+                string f = $"{field}[{d}]";
+                var p = Probabilities(seq.Children[d], f);
+                if (p.Count != 4) throw Error(f, seq.Children[d], Show(seq.Children[d]), "expected four probabilities: [DLT and response, DLT only, response only, neither]");
+                var c = new OutcomeCells(p[0], p[1], p[2], p[3]);
+                if (c.Problem() is { } problem) throw Error(f, seq.Children[d], Show(seq.Children[d]), problem + $" (within {Fmt(OutcomeCells.Tolerance)})");
+                cells.Add(c);
+            }
+            return cells;
         }
 
         private ProtocolOptions Protocol(YamlNode node, string field)

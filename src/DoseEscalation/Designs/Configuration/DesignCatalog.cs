@@ -19,6 +19,7 @@ public sealed class DesignCatalog
         RollingSix.Descriptor,
         TiteCrm.Descriptor,
         TiteBoin.Descriptor,
+        Boin12.Descriptor,
     ]);
 
     public IReadOnlyList<DesignDescriptor> Designs { get; }

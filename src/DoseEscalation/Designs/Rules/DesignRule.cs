@@ -37,6 +37,7 @@ public abstract class DesignRule(IDesign inner) : IDesign, IMtdSelector
     public virtual int MaxCohortSize => Inner.MaxCohortSize;
     public virtual int MaxPatients => Inner.MaxPatients;
     public bool ReadsLastCohort => Inner.ReadsLastCohort;
+    public bool ReadsResponses => Inner.ReadsResponses;
 
     public abstract Decision Decide(in TrialState state);
 

@@ -68,6 +68,8 @@ public static class CalendarEngine
     {
         if (scenario.DoseCount != design.DoseCount)
             throw new ArgumentException($"scenario '{scenario.Name}' has {scenario.DoseCount} doses but the design has {design.DoseCount}");
+        if (design.ReadsResponses)
+            throw new ArgumentException($"design {design.Name} reads responses, which the calendar engine does not draw yet; run it without --calendar");
         if (design is not IPendingDesign && Designs.Rules.DesignRule.Unwrap(design).Base is IPendingDesign)
             throw new ArgumentException($"design {design.Name} reads pending patients on the calendar; trial-level rules around it ({string.Join(", ", Designs.Rules.DesignRule.Unwrap(design).Rules.Select(r => r.GetType().Name))}) are not supported there yet");
         if (design is IPendingDesign && timeline.SentinelDays > 0)

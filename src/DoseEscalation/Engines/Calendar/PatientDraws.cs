@@ -152,3 +152,53 @@ internal struct SingleStreamDraws(ulong seed, long batch, ulong nonEvaluableThre
     /// <summary>A response in the expansion cohort at the selected dose (its marginal probability; no DLT drawn).</summary>
     public bool ExpansionResponse(ulong threshold) => _rng.Next53() < threshold;
 }
+
+/// <summary>
+/// The layout of the response engine's Monte Carlo (designs that read responses): one 53-bit
+/// uniform per evaluable patient from the batch's stream, mapped to one of the four (DLT, response)
+/// cells by the dose's cumulative thresholds (<see cref="Response.OutcomeThresholds"/>): the DLT
+/// and the response are one draw.
+/// </summary>
+internal struct OutcomeDraws(ulong seed, long batch, Response.OutcomeThresholds outcomes) : IPatientDraws
+{
+    private Xoshiro256StarStar _rng = Xoshiro256StarStar.ForStream(seed, (ulong)batch);
+    private ulong _u;
+
+    public readonly void BeginTrial(int trial) { }
+
+    public readonly bool Treated(out double timeUniform)
+    {
+        timeUniform = 0;
+        return false;
+    }
+
+    public bool Dlt(int level, ulong threshold)
+    {
+        _u = _rng.Next53();
+        return outcomes.Outcome(level, _u).Dlt;
+    }
+
+    public readonly bool Response(int level, bool dlt) => outcomes.Outcome(level, _u).Response;
+}
+
+/// <summary>
+/// The layout of <c>compare</c> when a design reads responses: the k-th evaluable patient's DLT is
+/// its tolerance <c>tolerances[k]</c> (as <see cref="ToleranceDraws"/>) and its response its own
+/// uniform <c>responseDraws[k]</c> against P(response | its DLT outcome), both shared by every design.
+/// </summary>
+internal struct ToleranceResponseDraws(ulong[] tolerances, ulong[] responseDraws, ulong[] responseGivenDlt, ulong[] responseGivenNoDlt) : IPatientDraws
+{
+    private int _next;
+
+    public void BeginTrial(int trial) => _next = 0;
+
+    public readonly bool Treated(out double timeUniform)
+    {
+        timeUniform = 0;
+        return false;
+    }
+
+    public bool Dlt(int level, ulong threshold) => tolerances[_next++] < threshold;
+
+    public readonly bool Response(int level, bool dlt) => responseDraws[_next - 1] < (dlt ? responseGivenDlt[level] : responseGivenNoDlt[level]);
+}

@@ -1,0 +1,100 @@
+using System.Text.Json;
+using CliEntry = DoseEscalation.Cli.Cli;
+
+namespace DoseEscalation.Tests.Efficacy;
+
+/// <summary>simulate, exact and compare run BOIN12 from a scenario file; a scenario without responses is refused by name.</summary>
+public class Boin12CliTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("boin12-cli").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string File(string scenarios)
+    {
+        string path = Path.Combine(_dir, "t.yaml");
+        System.IO.File.WriteAllText(path, $"""
+            trial:
+              name: t
+            doses: [A, B, C]
+            designs:
+              - name: boin12
+                max_n: 12
+              - name: boin
+                max_n: 12
+            target: 0.3
+            scenarios:
+            {scenarios}
+            """);
+        return path;
+    }
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        return (CliEntry.Run(args, o, e), o.ToString(), e.ToString());
+    }
+
+    private const string WithResponse = "  - name: s\n    dlt: [0.05, 0.15, 0.4]\n    response: [0.1, 0.4, 0.5]\n";
+
+    [Fact]
+    public void Simulate_exact_and_compare_run_boin12_and_report_the_obd()
+    {
+        string f = File(WithResponse);
+        var (code, output, err) = Run("exact", f, "--design", "boin12", "--format", "json", "--quiet");
+        Assert.True(code == 0, err);
+        using (var doc = JsonDocument.Parse(output))
+        {
+            var opt = doc.RootElement.GetProperty("scenarios")[0].GetProperty("dose_optimisation");
+            Assert.Equal(2, opt.GetProperty("obd").GetInt32());
+            Assert.InRange(opt.GetProperty("p_select_obd").GetDouble(), 0.01, 1);
+            Assert.Equal("independent", opt.GetProperty("association").GetString());
+            var cell = opt.GetProperty("cells")[1].EnumerateArray().Select(x => x.GetDouble()).ToArray();
+            Assert.Equal([0.15 * 0.4, 0.15 * 0.6, 0.85 * 0.4, 0.85 * 0.6], cell, (x, y) => Math.Abs(x - y) < 1e-15);
+        }
+        (code, output, err) = Run("simulate", f, "--design", "boin12", "--trials", "2000", "--seed", "3", "--format", "csv", "--quiet");
+        Assert.True(code == 0, err);
+        Assert.Contains("p_select_obd", output);
+        (code, output, err) = Run("compare", f, "--trials", "2000", "--seed", "3", "--quiet");
+        Assert.True(code == 0, err);
+        Assert.Contains("true OBD: B", output);
+    }
+
+    [Fact]
+    public void Report_for_boin12_has_the_dose_optimisation_section_and_chart()
+    {
+        string f = File(WithResponse);
+        string md = Path.Combine(_dir, "r.md");
+        var (code, _, err) = Run("report", f, "--design", "boin12", "--out", md, "--format", "md", "--quiet");
+        Assert.True(code == 0, err);
+        string text = System.IO.File.ReadAllText(md);
+        Assert.Contains("## Dose optimisation", text);
+        Assert.Contains("| s |", text);
+        Assert.True(System.IO.File.Exists(Path.Combine(_dir, "r-dose-optimisation.svg")));
+    }
+
+    [Fact]
+    public void A_scenario_without_responses_is_refused_for_boin12()
+    {
+        var (code, _, err) = Run("simulate", File("  - name: s\n    dlt: [0.05, 0.15, 0.4]\n"), "--design", "boin12", "--trials", "100");
+        Assert.Equal(1, code);
+        Assert.Contains("scenario 's' has no response probabilities", err);
+        Assert.DoesNotContain("   at ", err);
+    }
+}
+
+/// <summary>The BOIN12 example in docs/examples runs, and its exact numbers are those quoted in docs/designs/boin12.md.</summary>
+public class Boin12ExampleTests
+{
+    [Fact]
+    public void The_docs_example_runs_exact_with_the_quoted_numbers()
+    {
+        var file = DoseEscalation.Scenarios.ScenarioFileReader.Load(Path.Combine(DoseEscalation.Tests.Scenarios.Repo.Root, "docs", "examples", "boin12-bcma-car-nk.yaml"));
+        var setup = DoseEscalation.Scenarios.DesignSetup.Resolve(DoseEscalation.Designs.Configuration.DesignCatalog.Default, file.Designs[0], file.Common, file.Doses.Count, file.Target);
+        var results = file.Scenarios.Select(s => DoseEscalation.Engines.ExactEngine.Run(setup.Design, s, file.Target)).ToList();
+        Assert.Equal(new[] { 2, 3, 2 }, results.Select(r => r.DoseOptimisation!.ObdLevel + 1)); // 1-based: DL2, DL3, DL2
+        Assert.Equal(new[] { 0.5377, 0.6607, 0.5233 }, results.Select(r => Math.Round(r.DoseOptimisation!.SelectObd.Value, 4)));
+        Assert.All(results, r => Assert.Equal(88_867, r.StateCount));
+    }
+}
