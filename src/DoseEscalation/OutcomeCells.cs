@@ -41,6 +41,23 @@ public readonly record struct OutcomeCells(double DltResponse, double DltNoRespo
         return new(both, Math.Max(0, dlt - both), Math.Max(0, response - both), Math.Max(0, 1 - dlt - response + both));
     }
 
+    /// <summary>
+    /// The cells of P(DLT) = <paramref name="dlt"/> and P(response) = <paramref name="response"/>
+    /// joined by a Gaussian copula with correlation <paramref name="rho"/>: P(DLT, response) =
+    /// Phi2(Phi^-1(pT), Phi^-1(pE); rho), the probability that two correlated standard normal
+    /// latent variables both fall below their thresholds. rho = 0 is independence.
+    /// </summary>
+    public static OutcomeCells Gaussian(double dlt, double response, double rho)
+    {
+        if (!(dlt >= 0 && dlt <= 1)) throw new ArgumentOutOfRangeException(nameof(dlt), dlt, "a DLT probability must be in [0, 1]");
+        if (!(response >= 0 && response <= 1)) throw new ArgumentOutOfRangeException(nameof(response), response, "a response probability must be in [0, 1]");
+        double both = dlt == 0 || response == 0 ? 0 : dlt == 1 ? response : response == 1 ? dlt
+            : Numerics.BivariateNormal.Cdf(MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, dlt), MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, response), rho);
+        // Frechet bounds hold for the copula; clamp the last-bit rounding of the differences.
+        both = Math.Clamp(both, Math.Max(0, dlt + response - 1), Math.Min(dlt, response));
+        return new(both, Math.Max(0, dlt - both), Math.Max(0, response - both), Math.Max(0, 1 - dlt - response + both));
+    }
+
     /// <summary>Independent DLT and response (the default association).</summary>
     public static OutcomeCells Independent(double dlt, double response) => Gumbel(dlt, response, 0);
 
@@ -65,4 +82,6 @@ public enum AssociationKind
     Gumbel,
     /// <summary>The four cell probabilities given per dose.</summary>
     Cells,
+    /// <summary>Gaussian copula with one correlation rho in [-0.999, 0.999] (<see cref="OutcomeCells.Gaussian"/>).</summary>
+    Gaussian,
 }

@@ -18,6 +18,8 @@ public sealed record Scenario
     public AssociationKind Association { get; init; } = AssociationKind.Independent;
     /// <summary>The Gumbel (Farlie-Gumbel-Morgenstern) association rho in [-1, 1] when <see cref="Association"/> is Gumbel; else 0.</summary>
     public double GumbelRho { get; init; }
+    /// <summary>The Gaussian-copula correlation rho when <see cref="Association"/> is Gaussian; else 0.</summary>
+    public double GaussianRho { get; init; }
     private readonly IReadOnlyList<OutcomeCells>? _cells;
     /// <summary>Utility of each (DLT, response) outcome, defining the true OBD (the BOIN12 default unless the file says otherwise).</summary>
     public UtilityTable Utility { get; init; } = UtilityTable.Boin12Default;
@@ -33,7 +35,9 @@ public sealed record Scenario
     {
         if (_cells is not null) return _cells[level];
         if (Response is null) throw new InvalidOperationException($"scenario '{Name}' has no response probabilities");
-        return OutcomeCells.Gumbel(Dlt[level], Response[level], Association == AssociationKind.Gumbel ? GumbelRho : 0);
+        return Association == AssociationKind.Gaussian
+            ? OutcomeCells.Gaussian(Dlt[level], Response[level], GaussianRho)
+            : OutcomeCells.Gumbel(Dlt[level], Response[level], Association == AssociationKind.Gumbel ? GumbelRho : 0);
     }
 
     /// <summary>The cells at every dose (null without response probabilities).</summary>
@@ -61,6 +65,14 @@ public sealed record Scenario
         if (Response is null) throw new InvalidOperationException($"scenario '{Name}': an association needs response probabilities");
         if (!(rho >= -1 && rho <= 1)) throw new ArgumentOutOfRangeException(nameof(rho), rho, "the Gumbel association must be in [-1, 1]");
         return this with { Association = AssociationKind.Gumbel, GumbelRho = rho };
+    }
+
+    /// <summary>A Gaussian-copula association with correlation rho in [-0.999, 0.999] between DLT and response at every dose.</summary>
+    public Scenario WithGaussian(double rho)
+    {
+        if (Response is null) throw new InvalidOperationException($"scenario '{Name}': an association needs response probabilities");
+        if (!(Math.Abs(rho) <= Numerics.BivariateNormal.MaxAbsRho)) throw new ArgumentOutOfRangeException(nameof(rho), rho, "the Gaussian correlation must be in [-0.999, 0.999]");
+        return this with { Association = AssociationKind.Gaussian, GaussianRho = rho };
     }
 
     private Scenario(string name, IReadOnlyList<double> dlt, IReadOnlyList<OutcomeCells> cells) : this(name, dlt) => _cells = cells;

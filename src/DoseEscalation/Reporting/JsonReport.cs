@@ -82,6 +82,7 @@ public static class JsonReport
             // The joint (DLT, response) model the utilities come from: its kind and the four cells per dose.
             w.WriteString("association", oc.Scenario.Association.ToString().ToLowerInvariant());
             if (oc.Scenario.Association == AssociationKind.Gumbel) w.WriteNumber("gumbel_rho", oc.Scenario.GumbelRho);
+            if (oc.Scenario.Association == AssociationKind.Gaussian) w.WriteNumber("gaussian_rho", oc.Scenario.GaussianRho);
             w.WriteStartArray("cells");
             foreach (var c in oc.Scenario.JointOutcomes!)
             {

@@ -372,13 +372,24 @@ public static class ScenarioFileReader
                     if (an is YamlScalarNode { Value: "independent" }) { }
                     else if (an is YamlMappingNode am)
                     {
-                        Keys(am, field + ".association", "gumbel");
-                        var gn = Required<YamlScalarNode>(am, field + ".association", "gumbel");
-                        double rho = Number(gn, field + ".association.gumbel");
-                        if (!(rho >= -1 && rho <= 1)) throw Error(field + ".association.gumbel", gn, Show(gn), "must be between -1 and 1 (0 is independence)");
-                        scenario = scenario.WithGumbel(rho);
+                        Keys(am, field + ".association", "gumbel", "gaussian");
+                        if (am.Children.Count != 1) throw Error(field + ".association", an, Show(an), "give one of gumbel: rho or gaussian: rho");
+                        if (am.Children.ContainsKey(new YamlScalarNode("gumbel")))
+                        {
+                            var gn = Required<YamlScalarNode>(am, field + ".association", "gumbel");
+                            double rho = Number(gn, field + ".association.gumbel");
+                            if (!(rho >= -1 && rho <= 1)) throw Error(field + ".association.gumbel", gn, Show(gn), "must be between -1 and 1 (0 is independence)");
+                            scenario = scenario.WithGumbel(rho);
+                        }
+                        else
+                        {
+                            var gn = Required<YamlScalarNode>(am, field + ".association", "gaussian");
+                            double rho = Number(gn, field + ".association.gaussian");
+                            if (!(Math.Abs(rho) <= Numerics.BivariateNormal.MaxAbsRho)) throw Error(field + ".association.gaussian", gn, Show(gn), "must be between -0.999 and 0.999 (0 is independence)");
+                            scenario = scenario.WithGaussian(rho);
+                        }
                     }
-                    else throw Error(field + ".association", an, Show(an), "expected independent or {gumbel: rho} with rho in [-1, 1]");
+                    else throw Error(field + ".association", an, Show(an), "expected independent, {gumbel: rho} with rho in [-1, 1], or {gaussian: rho} with rho in [-0.999, 0.999]");
                 }
             }
             if (!scenario.IsMonotone)

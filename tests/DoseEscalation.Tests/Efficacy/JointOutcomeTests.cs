@@ -93,7 +93,9 @@ public class JointOutcomeTests
     [InlineData("    cells: [[0.02, 0.08, 0.18, 0.72], [0.1, 0.2, 0.3, 0.4]]\n    association: {gumbel: 0.2}\n", "scenarios[0].association", "not both")]
     [InlineData("    dlt: [0.1, 0.3]\n    response: [0.2, 0.5]\n    association: {gumbel: 1.5}\n", "scenarios[0].association.gumbel", "between -1 and 1")]
     [InlineData("    dlt: [0.1, 0.3]\n    response: [0.2, 0.5]\n    association: {clayton: 1}\n", "scenarios[0].association.clayton", "unknown key")]
-    [InlineData("    dlt: [0.1, 0.3]\n    response: [0.2, 0.5]\n    association: positive\n", "scenarios[0].association", "independent or {gumbel")]
+    [InlineData("    dlt: [0.1, 0.3]\n    response: [0.2, 0.5]\n    association: positive\n", "scenarios[0].association", "independent, {gumbel")]
+    [InlineData("    dlt: [0.1, 0.3]\n    response: [0.2, 0.5]\n    association: {gaussian: 1}\n", "scenarios[0].association.gaussian", "between -0.999 and 0.999")]
+    [InlineData("    dlt: [0.1, 0.3]\n    response: [0.2, 0.5]\n    association: {gaussian: 0.2, gumbel: 0.1}\n", "scenarios[0].association", "one of gumbel")]
     [InlineData("    dlt: [0.1, 0.3]\n    association: {gumbel: 0.5}\n", "scenarios[0].association", "needs response")]
     public void Bad_joint_models_are_refused_naming_the_file_field_and_value(string body, string field, string problem)
     {

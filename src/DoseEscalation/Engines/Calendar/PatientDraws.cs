@@ -42,9 +42,20 @@ internal sealed class ResponseThresholds
         GivenNoDlt = givenNoDlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
     }
 
-    /// <summary>The scenario's response model, or null when it has no response probabilities.</summary>
-    public static ResponseThresholds? For(Scenario scenario) =>
-        scenario.Response is { } r ? new ResponseThresholds(r, r, r) : null;
+    /// <summary>
+    /// The scenario's response model, or null when it has no response probabilities: P(response)
+    /// for both outcomes when independent (the same thresholds as ever), else P(response | DLT) and
+    /// P(response | no DLT) from the dose's four cells.
+    /// </summary>
+    public static ResponseThresholds? For(Scenario scenario)
+    {
+        if (scenario.Response is not { } r) return null;
+        if (scenario.Association == AssociationKind.Independent) return new ResponseThresholds(r, r, r);
+        var cells = Enumerable.Range(0, scenario.DoseCount).Select(scenario.Cells).ToArray();
+        return new ResponseThresholds(r,
+            cells.Select(c => c.Dlt > 0 ? Math.Clamp(c.DltResponse / c.Dlt, 0, 1) : 0).ToArray(),
+            cells.Select(c => c.Dlt < 1 ? Math.Clamp(c.ResponseNoDlt / (1 - c.Dlt), 0, 1) : 0).ToArray());
+    }
 
     public ulong For(int level, bool dlt) => dlt ? GivenDlt[level] : GivenNoDlt[level];
 }
