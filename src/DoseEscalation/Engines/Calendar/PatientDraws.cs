@@ -78,50 +78,17 @@ internal static class TrialStreams
 }
 
 /// <summary>
-/// The layout of the trial loop and the calendar engine: DLTs from the batch's stream, one draw per
-/// evaluable patient in enrolment order (as the trial loop has always drawn them); each treated
-/// patient's non-evaluability and DLT time, and each evaluable patient's response, from streams of
-/// the trial's own, so times are common to every design and timeline.
+/// A trial's own streams of patient times and responses (<see cref="TrialStreams"/>): each treated
+/// patient's non-evaluability and DLT time (two draws), each evaluable patient's response (one
+/// draw). Shared by the layouts whose DLTs come from elsewhere, so times and responses are common
+/// to every design and timeline.
 /// </summary>
-internal struct StreamDraws(ulong seed, long batch, double nonEvaluableRate, bool drawTreated, ResponseThresholds? responses) : IPatientDraws
+internal struct PatientTimes(double nonEvaluableRate, bool drawTreated, ResponseThresholds? responses)
 {
-    private Xoshiro256StarStar _tox = Xoshiro256StarStar.ForStream(seed, (ulong)batch);
-    private readonly ulong _timeSeed = TrialStreams.TimeSeed(seed, batch);
     private Xoshiro256StarStar _treated, _responses;
 
-    public void BeginTrial(int trial)
+    public void Begin(ulong timeSeed, int trial)
     {
-        if (drawTreated) _treated = TrialStreams.Treated(_timeSeed, trial);
-        if (responses is not null) _responses = TrialStreams.Responses(_timeSeed, trial);
-    }
-
-    public bool Treated(out double timeUniform)
-    {
-        if (!drawTreated) { timeUniform = 0; return false; }
-        double uNe = _treated.NextDouble();
-        timeUniform = _treated.NextDouble();
-        return uNe < nonEvaluableRate;
-    }
-
-    public bool Dlt(int level, ulong threshold) => _tox.Next53() < threshold;
-
-    public bool Response(int level, bool dlt) => _responses.Next53() < responses!.For(level, dlt);
-}
-
-/// <summary>
-/// The layout of <c>compare</c>: trial t's k-th evaluable patient has the latent tolerance
-/// <c>Tolerances[k]</c> (drawn by the caller, shared by every design and the benchmark), and the
-/// per-trial streams of <see cref="StreamDraws"/> for times and responses, reseeded for each design
-/// so that every design meets the same patients.
-/// </summary>
-internal struct ToleranceDraws(ulong[] tolerances, ulong timeSeed, double nonEvaluableRate, bool drawTreated, ResponseThresholds? responses) : IPatientDraws
-{
-    private int _next;
-    private Xoshiro256StarStar _treated, _responses;
-
-    public void BeginTrial(int trial)
-    {
-        _next = 0;
         if (drawTreated) _treated = TrialStreams.Treated(timeSeed, trial);
         if (responses is not null) _responses = TrialStreams.Responses(timeSeed, trial);
     }
@@ -134,9 +101,46 @@ internal struct ToleranceDraws(ulong[] tolerances, ulong timeSeed, double nonEva
         return uNe < nonEvaluableRate;
     }
 
-    public bool Dlt(int level, ulong threshold) => tolerances[_next++] < threshold;
-
     public bool Response(int level, bool dlt) => _responses.Next53() < responses!.For(level, dlt);
+}
+
+/// <summary>
+/// The layout of the trial loop and the calendar engine: DLTs from the batch's stream, one draw per
+/// evaluable patient in enrolment order (as the trial loop has always drawn them); times and
+/// responses from the trial's own streams (<see cref="PatientTimes"/>).
+/// </summary>
+internal struct StreamDraws(ulong seed, long batch, double nonEvaluableRate, bool drawTreated, ResponseThresholds? responses) : IPatientDraws
+{
+    private Xoshiro256StarStar _tox = Xoshiro256StarStar.ForStream(seed, (ulong)batch);
+    private readonly ulong _timeSeed = TrialStreams.TimeSeed(seed, batch);
+    private PatientTimes _times = new(nonEvaluableRate, drawTreated, responses);
+
+    public void BeginTrial(int trial) => _times.Begin(_timeSeed, trial);
+    public bool Treated(out double timeUniform) => _times.Treated(out timeUniform);
+    public bool Dlt(int level, ulong threshold) => _tox.Next53() < threshold;
+    public bool Response(int level, bool dlt) => _times.Response(level, dlt);
+}
+
+/// <summary>
+/// The layout of <c>compare</c>: trial t's k-th evaluable patient has the latent tolerance
+/// <c>Tolerances[k]</c> (drawn by the caller, shared by every design and the benchmark), and the
+/// trial's own streams for times and responses (<see cref="PatientTimes"/>), reseeded for each
+/// design so that every design meets the same patients.
+/// </summary>
+internal struct ToleranceDraws(ulong[] tolerances, ulong timeSeed, double nonEvaluableRate, bool drawTreated, ResponseThresholds? responses) : IPatientDraws
+{
+    private int _next;
+    private PatientTimes _times = new(nonEvaluableRate, drawTreated, responses);
+
+    public void BeginTrial(int trial)
+    {
+        _next = 0;
+        _times.Begin(timeSeed, trial);
+    }
+
+    public bool Treated(out double timeUniform) => _times.Treated(out timeUniform);
+    public bool Dlt(int level, ulong threshold) => tolerances[_next++] < threshold;
+    public bool Response(int level, bool dlt) => _times.Response(level, dlt);
 }
 
 /// <summary>
