@@ -130,6 +130,28 @@ public class SweepCalendarTests
         }
     }
 
+    [Fact]
+    public void A_calendar_tally_round_trips_through_its_JSON_counters_exactly()
+    {
+        var grid = SweepGrid.Parse(Grid, "grid.yaml");
+        var cell = Sweep.Cells(grid)[2]; // 3+3, slow (non-evaluable and waiting patients), middle
+        var tally = Sweep.CountCalendar(cell, grid, Sweep.Options(grid));
+        tally.DurationSq += (Int128)long.MaxValue * 3; // beyond 64 bits, as a long run's squares are
+        var json = Sharding.PartialResult.Json(w => Sharding.CounterJson.WriteCalendarTally(w, tally));
+        var back = Sharding.CounterJson.ReadCalendarTally(System.Text.Json.JsonDocument.Parse(json).RootElement);
+        Assert.Equal(json, Sharding.PartialResult.Json(w => Sharding.CounterJson.WriteCalendarTally(w, back)));
+        Assert.Equal(tally.DurationDays, back.DurationDays);
+        Assert.Equal(tally.DecisionDays, back.DecisionDays);
+        Assert.Equal(tally.DurationSq, back.DurationSq);
+        Assert.True(tally.DurationSq > long.MaxValue);
+        Assert.Equal((tally.Enrolled, tally.NonEvaluable, tally.Lost, tally.Waited, tally.WaitTicks), (back.Enrolled, back.NonEvaluable, back.Lost, back.Waited, back.WaitTicks));
+        Assert.True(tally.NonEvaluable > 0 && tally.Waited > 0);
+        Assert.Equal(tally.Oc.Selection, back.Oc.Selection);
+        Assert.Equal(tally.Oc.NDistribution, back.Oc.NDistribution);
+        // The day histograms are written as their non-zero stretch, not 36,527 entries each.
+        Assert.True(json.Length < 20_000, $"{json.Length} characters");
+    }
+
     [Theory]
     [InlineData(2)]
     [InlineData(3)]
