@@ -233,7 +233,7 @@ public static class Cli
             Method = pr.Given(bMethod) ?? "graph", Designs = pr.Given(bDesigns) ?? false,
         }, stdout, catalog));
 
-        var sweep = new Command("sweep", "A grid of designs x scenarios (listed, every monotone curve on a probability grid, or pseudo-uniform random curves) x sample sizes x cohort sizes, one tidy row per cell in CSV or Parquet; resumable, shardable. See the sweep guide.");
+        var sweep = new Command("sweep", "A grid of designs x scenarios (listed, every monotone curve on a probability grid, or pseudo-uniform random curves) x sample sizes x cohort sizes x calendar settings (timelines:, run on the calendar engine), one tidy row per cell in CSV or Parquet; resumable, shardable. See the sweep guide.");
         var sweepGrid = new Argument<string>("GRID") { Description = "The sweep grid (YAML; see the sweep guide)." };
         var sweepFormat = Flags.Choice("--format", "Output format (default: parquet when --out ends in .parquet, else csv)", "csv", "parquet");
         var sweepOut = Flags.Text("--out", "Write the table to this file (atomically) instead of standard output; with --shard, the shard's partial result.", "PATH");

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DoseEscalation.Designs.Configuration;
 using DoseEscalation.Engines;
+using DoseEscalation.Engines.Calendar;
 using DoseEscalation.Reporting;
 using DoseEscalation.Sharding;
 using DoseEscalation.Sweeps;
@@ -50,19 +51,20 @@ internal static class SweepCommand
         string run = RunJson(o.Grid, text, grid, cells);
 
         var tallies = new OcTally<long>?[cells.Count];
+        var times = new CalendarTally?[cells.Count]; // calendar cells: their full counters (tallies[i] is times[i].Oc)
         if (merged is not null)
         {
             ShardCommand.CheckReplay(merged, run);
             if (merged.Counters.Count != cells.Count) throw new CliInputException($"the parts hold {merged.Counters.Count} cells; the grid has {cells.Count}");
             for (int i = 0; i < cells.Count; i++)
             {
-                try { tallies[i] = CounterJson.ReadTally(merged.Counters[i][0]); }
-                catch (Exception ex) when (ex is FormatException or InvalidOperationException or KeyNotFoundException)
+                try { (tallies[i], times[i]) = ReadCounters(merged.Counters[i][0], cells[i]); }
+                catch (Exception ex) when (ex is FormatException or InvalidOperationException or KeyNotFoundException or OverflowException or ArgumentNullException)
                 {
                     throw new CliInputException($"damaged counters of cell {i} in the parts ({ex.Message.Split('\n')[0]})");
                 }
             }
-            Write(o, format, grid, cells, tallies!, stdout);
+            Write(o, format, grid, cells, tallies!, times, options, stdout);
             return Cli.Ok;
         }
 
@@ -78,7 +80,7 @@ internal static class SweepCommand
         var todo = new List<int>();
         for (long i = first; i < first + count; i++)
         {
-            if (state is not null && LoadCell(state, (int)i, cells[(int)i], runHash) is { } done) tallies[i] = done;
+            if (state is not null && LoadCell(state, (int)i, cells[(int)i], runHash) is { } done) (tallies[i], times[i]) = done;
             else todo.Add((int)i);
         }
         Progress.Run(interactive && !o.Quiet, todo.Count * grid.Trials, shard is null ? "Sweeping" : $"Shard {shard}", report =>
@@ -87,9 +89,12 @@ internal static class SweepCommand
             {
                 int i = todo[t];
                 long before = t * grid.Trials;
-                var tally = Sweep.Count(cells[i], grid, options with { Progress = d => report(before + d) });
-                if (state is not null) SaveCell(state, i, cells[i], runHash, tally);
+                var cellOptions = options with { Progress = d => report(before + d) };
+                var time = cells[i].Timeline is null ? null : Sweep.CountCalendar(cells[i], grid, cellOptions);
+                var tally = time?.Oc ?? Sweep.Count(cells[i], grid, cellOptions);
+                if (state is not null) SaveCell(state, i, cells[i], runHash, tally, time);
                 tallies[i] = tally;
+                times[i] = time;
             }
             return 0;
         });
@@ -101,23 +106,45 @@ internal static class SweepCommand
                 Tool = ToolInfo.Describe(), Verb = "sweep", Arguments = ShardCommand.Recorded(o.Sharding.CommandLine),
                 InputPath = o.Grid, InputText = text, InputSha256 = PartialResult.Sha256(text), RunJson = run, Shard = shard,
                 Unit = "cells", First = first, Count = count, Total = cells.Count,
-                CountersJson = PartialResult.Json(w => { w.WriteStartArray(); for (long i = first; i < first + count; i++) CounterJson.WriteTally(w, tallies[i]!); w.WriteEndArray(); }),
+                CountersJson = PartialResult.Json(w => { w.WriteStartArray(); for (long i = first; i < first + count; i++) WriteCounters(w, tallies[i]!, times[i]); w.WriteEndArray(); }),
             };
             Commands.Emit(part.Write, o.Out, TextWriter.Null);
         }
-        else Write(o, format, grid, cells, tallies!, stdout);
+        else Write(o, format, grid, cells, tallies!, times, options, stdout);
         if (state is not null) RemoveState(state);
         return Cli.Ok;
     }
 
-    private static void Write(SweepOptions o, string format, SweepGrid grid, IReadOnlyList<SweepCell> cells, OcTally<long>[] tallies, TextWriter stdout)
+    private static void Write(SweepOptions o, string format, SweepGrid grid, IReadOnlyList<SweepCell> cells, OcTally<long>[] tallies, CalendarTally?[] times,
+        MonteCarloOptions options, TextWriter stdout)
     {
-        var rows = cells.Select((c, i) => (c, Sweep.Result(c, grid, tallies[i]))).ToList();
+        List<(SweepCell, OperatingCharacteristics)> rows;
+        List<CalendarResult>? calendar = null;
+        if (grid.Timelines.Count == 0) rows = cells.Select((c, i) => (c, Sweep.Result(c, grid, tallies[i]))).ToList();
+        else
+        {
+            calendar = cells.Select((c, i) => Sweep.CalendarResult(c, grid, times[i]!, options)).ToList();
+            rows = cells.Select((c, i) => (c, calendar[i].Oc)).ToList();
+        }
         Commands.Emit(stream =>
         {
-            if (format == "parquet") SweepTable.WriteParquet(rows, grid.DoseCount, stream);
-            else Commands.WriteText(stream, w => SweepTable.WriteCsv(rows, grid.DoseCount, w));
+            if (format == "parquet") SweepTable.WriteParquet(rows, grid.DoseCount, stream, calendar);
+            else Commands.WriteText(stream, w => SweepTable.WriteCsv(rows, grid.DoseCount, w, calendar));
         }, o.Out, stdout);
+    }
+
+    /// <summary>A cell's counters in parts and state files: the OC tally, or on the calendar the whole calendar tally.</summary>
+    private static void WriteCounters(Utf8JsonWriter w, OcTally<long> tally, CalendarTally? time)
+    {
+        if (time is null) CounterJson.WriteTally(w, tally);
+        else CounterJson.WriteCalendarTally(w, time);
+    }
+
+    private static (OcTally<long>, CalendarTally?) ReadCounters(JsonElement e, SweepCell cell)
+    {
+        if (cell.Timeline is null) return (CounterJson.ReadTally(e), null);
+        var time = CounterJson.ReadCalendarTally(e);
+        return (time.Oc, time);
     }
 
     /// <summary>The resolved inputs of a sweep, as the <c>run</c> object of its parts and state files.</summary>
@@ -161,18 +188,18 @@ internal static class SweepCommand
 
     private static string CellFile(string state, int i) => Path.Combine(state, $"cell-{i:D7}.json");
 
-    private static void SaveCell(string state, int i, SweepCell cell, string runHash, OcTally<long> tally) =>
+    private static void SaveCell(string state, int i, SweepCell cell, string runHash, OcTally<long> tally, CalendarTally? time) =>
         AtomicFile.WriteAllText(CellFile(state, i), PartialResult.Json(w =>
         {
             w.WriteStartObject();
             w.WriteString("run_sha256", runHash);
             w.WriteString("cell", Sweep.Key(cell));
             w.WritePropertyName("tally");
-            CounterJson.WriteTally(w, tally);
+            WriteCounters(w, tally, time);
             w.WriteEndObject();
         }));
 
-    private static OcTally<long>? LoadCell(string state, int i, SweepCell cell, string runHash)
+    private static (OcTally<long>, CalendarTally?)? LoadCell(string state, int i, SweepCell cell, string runHash)
     {
         string file = CellFile(state, i);
         if (!File.Exists(file)) return null;
@@ -184,9 +211,9 @@ internal static class SweepCommand
                 throw new CliInputException($"{file}: a finished cell of another sweep (other grid, options or tool version); remove {state} to start afresh");
             if (root.GetProperty("cell").GetString() != Sweep.Key(cell))
                 throw new CliInputException($"{file}: holds cell '{root.GetProperty("cell").GetString()}', not '{Sweep.Key(cell)}'; remove {state} to start afresh");
-            return CounterJson.ReadTally(root.GetProperty("tally"));
+            return ReadCounters(root.GetProperty("tally"), cell);
         }
-        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or KeyNotFoundException or OverflowException or ArgumentNullException)
         {
             throw new CliInputException($"{file}: damaged state file ({ex.Message.Split('\n')[0]}); remove it to run that cell again");
         }

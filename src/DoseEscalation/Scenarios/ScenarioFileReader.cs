@@ -143,6 +143,15 @@ public static class ScenarioFileReader
 
     private static string OneLine(string s) => s.Split('\n')[0].Trim();
 
+    /// <summary>
+    /// A <c>timeline:</c> block outside a scenario file (an entry of a sweep grid's <c>timelines:</c>):
+    /// the same keys, defaults and messages as the scenario file's block, plus <c>name</c> (read by
+    /// the caller) and <c>non_evaluable_rate</c> (a scenario file's <c>protocol.non_evaluable_rate</c>);
+    /// with no trial block to default it from, <c>dlt_window_days</c> is required.
+    /// </summary>
+    internal static Engines.Calendar.Timeline ReadTimeline(YamlNode node, string path, string field, DesignCatalog? catalog = null) =>
+        new Reader(path, catalog ?? DesignCatalog.Default).StandaloneTimeline(node, field);
+
     private sealed class Reader(string path, DesignCatalog catalog)
     {
         private readonly List<string> _warnings = [];
@@ -449,12 +458,29 @@ public static class ScenarioFileReader
             };
         }
 
-        // The calendar (docs/calendar.md); the DLT window defaults to trial.dlt_window_days, the non-evaluable rate is protocol.non_evaluable_rate.
-        private Engines.Calendar.Timeline TimelineNode(YamlNode node, string field, TrialInfo trial, ProtocolOptions protocol)
+        private static readonly string[] TimelineKeys = ["accrual_rate_per_month", "accrual_interval_days", "screening_failure", "enrolment_to_infusion_days",
+            "dlt_window_days", "dlt_time_shape", "sentinel_days", "max_wait_days", "max_waiting", "non_evaluable_days", "response_days", "notes"];
+
+        // A sweep grid's timeline entry: the block's keys plus name and non_evaluable_rate (read as protocol.non_evaluable_rate is).
+        public Engines.Calendar.Timeline StandaloneTimeline(YamlNode node, string field)
         {
             var m = Mapping(node, field);
-            Keys(m, field, "accrual_rate_per_month", "accrual_interval_days", "screening_failure", "enrolment_to_infusion_days",
-                "dlt_window_days", "dlt_time_shape", "sentinel_days", "max_wait_days", "max_waiting", "non_evaluable_days", "response_days", "notes");
+            Keys(m, field, ["name", .. TimelineKeys, "non_evaluable_rate"]);
+            var protocol = new ProtocolOptions();
+            if (Present(m, field, "non_evaluable_rate", out var neNode, out string neField))
+            {
+                double ne = Probability(neNode, neField, open: false);
+                if (ne >= 0.95) throw Error(neField, neNode, Fmt(ne), "must be below 0.95");
+                protocol = new ProtocolOptions { NonEvaluableRate = ne };
+            }
+            return TimelineNode(m, field, null, protocol, checkKeys: false);
+        }
+
+        // The calendar (docs/calendar.md); the DLT window defaults to trial.dlt_window_days, the non-evaluable rate is protocol.non_evaluable_rate.
+        private Engines.Calendar.Timeline TimelineNode(YamlNode node, string field, TrialInfo? trial, ProtocolOptions protocol, bool checkKeys = true)
+        {
+            var m = Mapping(node, field);
+            if (checkKeys) Keys(m, field, TimelineKeys);
             double Days(string key, double max, double fallback) =>
                 Optional(m, field, key, (n, f) => { double v = Number(n, f); return v >= 0 && v <= max ? v : throw Error(f, n, Show(n), $"must be between 0 and {max.ToString(CultureInfo.InvariantCulture)} days"); }) ?? fallback;
             bool hasRate = Present(m, field, "accrual_rate_per_month", out var rateNode, out string rateField);
@@ -470,8 +496,8 @@ public static class ScenarioFileReader
             double interval = hasInterval ? Days("accrual_interval_days", 3650, 0) : 0;
             double window;
             if (Present(m, field, "dlt_window_days", out _, out _)) window = Days("dlt_window_days", 3650, 0);
-            else if (trial.DltWindowDays is { } w) window = w;
-            else throw new ScenarioFileException(path, field + ".dlt_window_days", (int)m.Start.Line, null, "is required when trial.dlt_window_days is not given");
+            else if (trial?.DltWindowDays is { } w) window = w;
+            else throw new ScenarioFileException(path, field + ".dlt_window_days", (int)m.Start.Line, null, trial is null ? "is required" : "is required when trial.dlt_window_days is not given");
             double screening = Optional(m, field, "screening_failure", (n, f) => Probability(n, f, open: false)) ?? 0;
             if (screening > 0.95) throw Error(field + ".screening_failure", m.Children[new YamlScalarNode("screening_failure")], Fmt(screening), "must be at most 0.95");
             double shape = Optional(m, field, "dlt_time_shape", (n, f) => { double v = Number(n, f); return v > 0 && v <= 100 ? v : throw Error(f, n, Show(n), "must be above 0 and at most 100 (1 = uniform)"); }) ?? 1;

@@ -46,6 +46,65 @@ public static class CounterJson
         return t;
     }
 
+    /// <summary>
+    /// A calendar tally: its <see cref="OcTally{T}"/> (<c>oc</c>), the day histograms as their
+    /// non-zero stretch (<c>first</c> day and <c>counts</c> from there to the last non-zero day),
+    /// the tick sums, the <see cref="Int128"/> squares as decimal strings and the patient counters.
+    /// </summary>
+    public static void WriteCalendarTally(Utf8JsonWriter w, Engines.Calendar.CalendarTally t)
+    {
+        w.WriteStartObject();
+        w.WritePropertyName("oc");
+        WriteTally(w, t.Oc);
+        Days(w, "duration_days", t.DurationDays);
+        Days(w, "decision_days", t.DecisionDays);
+        w.WriteNumber("duration_ticks", t.DurationTicks);
+        w.WriteNumber("decision_ticks", t.DecisionTicks);
+        w.WriteString("duration_sq", t.DurationSq.ToString(CultureInfo.InvariantCulture));
+        w.WriteString("decision_sq", t.DecisionSq.ToString(CultureInfo.InvariantCulture));
+        w.WriteNumber("enrolled", t.Enrolled); w.WriteNumber("non_evaluable", t.NonEvaluable); w.WriteNumber("lost", t.Lost);
+        w.WriteNumber("waited", t.Waited); w.WriteNumber("wait_ticks", t.WaitTicks);
+        w.WriteEndObject();
+    }
+
+    /// <summary>A calendar tally as written by <see cref="WriteCalendarTally"/>; a wrong shape is a <see cref="FormatException"/>.</summary>
+    public static Engines.Calendar.CalendarTally ReadCalendarTally(JsonElement e)
+    {
+        var oc = ReadTally(e.GetProperty("oc"));
+        var t = new Engines.Calendar.CalendarTally(oc.DoseCount, oc.MaxPatients, oc.TrueMtdLevel, oc.SelectedPatients is not null);
+        t.Oc.Add(oc);
+        Days(e, "duration_days", t.DurationDays);
+        Days(e, "decision_days", t.DecisionDays);
+        t.DurationTicks = e.GetProperty("duration_ticks").GetInt64();
+        t.DecisionTicks = e.GetProperty("decision_ticks").GetInt64();
+        t.DurationSq = Int128.Parse(e.GetProperty("duration_sq").GetString()!, NumberStyles.None, CultureInfo.InvariantCulture);
+        t.DecisionSq = Int128.Parse(e.GetProperty("decision_sq").GetString()!, NumberStyles.None, CultureInfo.InvariantCulture);
+        t.Enrolled = e.GetProperty("enrolled").GetInt64(); t.NonEvaluable = e.GetProperty("non_evaluable").GetInt64(); t.Lost = e.GetProperty("lost").GetInt64();
+        t.Waited = e.GetProperty("waited").GetInt64(); t.WaitTicks = e.GetProperty("wait_ticks").GetInt64();
+        return t;
+    }
+
+    private static void Days(Utf8JsonWriter w, string name, long[] histogram)
+    {
+        int first = System.Array.FindIndex(histogram, v => v != 0), last = System.Array.FindLastIndex(histogram, v => v != 0);
+        w.WriteStartObject(name);
+        w.WriteNumber("first", Math.Max(first, 0));
+        w.WriteStartArray("counts");
+        for (int d = first; first >= 0 && d <= last; d++) w.WriteNumberValue(histogram[d]);
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void Days(JsonElement e, string name, long[] into)
+    {
+        var h = e.GetProperty(name);
+        int first = h.GetProperty("first").GetInt32();
+        var counts = h.GetProperty("counts");
+        if (first < 0 || first + counts.GetArrayLength() > into.Length) throw new FormatException($"{name} runs past day {into.Length - 1}");
+        int d = first;
+        foreach (var v in counts.EnumerateArray()) into[d++] = v.GetInt64();
+    }
+
     public static void WriteComparison(Utf8JsonWriter w, ComparisonCounts c)
     {
         w.WriteStartObject();

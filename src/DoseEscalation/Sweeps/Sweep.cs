@@ -1,6 +1,7 @@
 using System.Globalization;
 using DoseEscalation.Designs.Configuration;
 using DoseEscalation.Engines;
+using DoseEscalation.Engines.Calendar;
 using DoseEscalation.Scenarios;
 
 namespace DoseEscalation.Sweeps;
@@ -11,11 +12,12 @@ namespace DoseEscalation.Sweeps;
 /// <param name="Scenario">The toxicity scenario and where it came from.</param>
 /// <param name="MaxN">The design's resolved max_n (null: it has none).</param>
 /// <param name="CohortSize">The design's resolved cohort size (null: it has no fixed one).</param>
-public sealed record SweepCell(int Index, ResolvedDesign Design, SweepScenario Scenario, int? MaxN, int? CohortSize);
+/// <param name="Timeline">The calendar setting the cell runs on (null: no calendar).</param>
+public sealed record SweepCell(int Index, ResolvedDesign Design, SweepScenario Scenario, int? MaxN, int? CohortSize, SweepTimeline? Timeline = null);
 
 /// <summary>
 /// A sweep's cells and their simulation. Cells are ordered design by design (in the grid's order),
-/// then sample size, then cohort size, then scenario; a setting a design does not take (the 3+3's
+/// then sample size, then cohort size, then timeline (when the grid has timelines), then scenario; a setting a design does not take (the 3+3's
 /// cohort size) gives that design one cell per scenario, not one per value. Every cell runs the
 /// grid's trials with the grid's seed and batch size, so a cell's numbers do not depend on the
 /// other cells, the order they run in or the shard that runs them.
@@ -44,7 +46,22 @@ public static class Sweep
                 ResourceGuard.Design(resolved.Design);
                 int? maxN = resolved.Options["max_n"] as int?;
                 int? cohort = resolved.Options["cohort_size"] as int? ?? (resolved.Descriptor.Intrinsic.TryGetValue("cohort_size", out var own) ? own as int? : null);
-                foreach (var s in grid.Scenarios) cells.Add(new SweepCell(cells.Count, resolved, s, maxN, cohort));
+                if (grid.Timelines.Count == 0)
+                {
+                    foreach (var s in grid.Scenarios) cells.Add(new SweepCell(cells.Count, resolved, s, maxN, cohort));
+                    continue;
+                }
+                for (int t = 0; t < grid.Timelines.Count; t++)
+                {
+                    var timeline = grid.Timelines[t];
+                    try { CalendarEngine.Check(resolved.Design, grid.Scenarios[0].Scenario, timeline.Timeline); }
+                    catch (ArgumentException ex)
+                    {
+                        throw new ScenarioFileException(grid.Path, $"timelines[{t}]", null, timeline.Name,
+                            $"design '{config.EffectiveLabel}' ({resolved.Summary()}) cannot run on the calendar with this timeline: {ex.Message}");
+                    }
+                    foreach (var s in grid.Scenarios) cells.Add(new SweepCell(cells.Count, resolved, s, maxN, cohort, timeline));
+                }
             }
         }
         return cells;
@@ -60,12 +77,28 @@ public static class Sweep
     public static OcTally<long> Count(SweepCell cell, SweepGrid grid, MonteCarloOptions options) =>
         MonteCarloEngine.Count(cell.Design.Design, cell.Scenario.Scenario, grid.Target, options);
 
+    /// <summary>The integer counters of one calendar cell (<see cref="SweepCell.Timeline"/> set): the calendar engine with the grid's trials, seed and batch size.</summary>
+    public static CalendarTally CountCalendar(SweepCell cell, SweepGrid grid, MonteCarloOptions options) =>
+        CalendarEngine.Simulate(cell.Design.Design, cell.Scenario.Scenario, grid.Target,
+            (cell.Timeline ?? throw new ArgumentException($"cell {cell.Index} has no timeline")).Timeline, options);
+
+    /// <summary>A calendar cell's result from its counters: operating characteristics (scored as the grid says) and times.</summary>
+    public static CalendarResult CalendarResult(SweepCell cell, SweepGrid grid, CalendarTally tally, MonteCarloOptions options)
+    {
+        var result = CalendarEngine.Result(cell.Design.Design, cell.Scenario.Scenario, grid.Target, cell.Timeline!.Timeline, options, tally);
+        return result with { Oc = result.Oc.WithCorrectSelection(grid.CorrectSelection) with { Design = cell.Design.Label } };
+    }
+
     /// <summary>The cell's operating characteristics from its counters.</summary>
     public static OperatingCharacteristics Result(SweepCell cell, SweepGrid grid, OcTally<long> tally) =>
         OperatingCharacteristics.FromTally(tally, cell.Design.Design, cell.Scenario.Scenario, grid.Target, "monte-carlo", grid.Trials, grid.Seed)
             .WithCorrectSelection(grid.CorrectSelection) with { Design = cell.Design.Label };
 
-    /// <summary>"design | max_n | cohort | scenario": a cell's identity in state files and messages.</summary>
-    public static string Key(SweepCell cell) => string.Join(" | ", cell.Design.Summary(), cell.MaxN?.ToString(CultureInfo.InvariantCulture) ?? "NA",
-        cell.CohortSize?.ToString(CultureInfo.InvariantCulture) ?? "NA", cell.Scenario.Scenario.Name, string.Join(";", cell.Scenario.Scenario.Dlt.Select(p => p.ToString("R", CultureInfo.InvariantCulture))));
+    /// <summary>"design | max_n | cohort | scenario" (then "| timeline" on the calendar): a cell's identity in state files and messages.</summary>
+    public static string Key(SweepCell cell)
+    {
+        string key = string.Join(" | ", cell.Design.Summary(), cell.MaxN?.ToString(CultureInfo.InvariantCulture) ?? "NA",
+            cell.CohortSize?.ToString(CultureInfo.InvariantCulture) ?? "NA", cell.Scenario.Scenario.Name, string.Join(";", cell.Scenario.Scenario.Dlt.Select(p => p.ToString("R", CultureInfo.InvariantCulture))));
+        return cell.Timeline is { } t ? key + " | " + t.Key() : key;
+    }
 }

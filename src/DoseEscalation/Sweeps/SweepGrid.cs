@@ -1,6 +1,7 @@
 using System.Globalization;
 using DoseEscalation.Designs.Configuration;
 using DoseEscalation.Engines;
+using DoseEscalation.Engines.Calendar;
 using DoseEscalation.Scenarios;
 using YamlDotNet.RepresentationModel;
 
@@ -8,6 +9,20 @@ namespace DoseEscalation.Sweeps;
 
 /// <summary>Where a sweep's scenario came from: listed in the grid, every monotone curve on a grid, or pseudo-uniform random.</summary>
 public sealed record SweepScenario(Scenario Scenario, string Source);
+
+/// <summary>A named calendar setting of a sweep (an entry of the grid's <c>timelines:</c>).</summary>
+public sealed record SweepTimeline(string Name, Timeline Timeline)
+{
+    /// <summary>Every setting, invariant and round-trip: the timeline's part of a cell's identity.</summary>
+    public string Key()
+    {
+        var t = Timeline;
+        static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+        return string.Join(";", Name, t.Accrual, R(t.RatePerMonth), R(t.IntervalDays), R(t.ScreeningFailure), R(t.InfusionDelayDays), R(t.DltWindowDays),
+            R(t.DltTimeShape), R(t.SentinelDays), R(t.MaxWaitDays), t.MaxWaiting.ToString(CultureInfo.InvariantCulture), R(t.NonEvaluableRate),
+            t.NonEvaluableDays is { } ne ? R(ne) : "NA", R(t.ResponseDays));
+    }
+}
 
 /// <summary>
 /// A sweep: designs x scenarios x sample sizes x cohort sizes, each cell simulated with the same
@@ -29,6 +44,8 @@ public sealed record SweepGrid
     public IReadOnlyList<int> SampleSizes { get; init; } = [];
     /// <summary>cohort_size values; empty = each design's own.</summary>
     public IReadOnlyList<int> CohortSizes { get; init; } = [];
+    /// <summary>Calendar settings; empty = no calendar (the compiled walk or trial loop, as <see cref="Method"/> says).</summary>
+    public IReadOnlyList<SweepTimeline> Timelines { get; init; } = [];
 
     /// <summary>Most cells a grid may have.</summary>
     public const int MaxCells = 1_000_000;
@@ -37,7 +54,7 @@ public sealed record SweepGrid
 
     private sealed class GridReader(string path, DesignCatalog catalog)
     {
-        private static readonly string[] Keys = ["doses", "target", "trials", "seed", "batch_size", "method", "correct_selection", "designs", "scenarios", "monotone", "random", "sample_sizes", "cohort_sizes"];
+        private static readonly string[] Keys = ["doses", "target", "trials", "seed", "batch_size", "method", "correct_selection", "designs", "scenarios", "monotone", "random", "sample_sizes", "cohort_sizes", "timelines"];
 
         private ScenarioFileException Error(string field, YamlNode? node, string? value, string problem) =>
             new(path, field, node is null ? null : (int)node.Start.Line, value, problem);
@@ -45,10 +62,17 @@ public sealed record SweepGrid
         public SweepGrid Read(string yaml)
         {
             if (yaml.Length > ScenarioFileReader.MaxFileBytes) throw Error("file", null, null, $"is larger than {ScenarioFileReader.MaxFileBytes / 1024} KiB");
-            ScenarioFileReader.CheckShape(yaml, path);
             var stream = new YamlStream();
-            try { stream.Load(new StringReader(yaml)); }
+            try
+            {
+                ScenarioFileReader.CheckShape(yaml, path);
+                stream.Load(new StringReader(yaml));
+            }
             catch (YamlDotNet.Core.YamlException ex) { throw new ScenarioFileException(path, "(document)", (int)ex.Start.Line, null, "not valid YAML: " + ex.Message.Split('\n')[0]); }
+            catch (InvalidOperationException) // YamlDotNet's parser reports some unterminated structures this way
+            {
+                throw new ScenarioFileException(path, "(document)", null, null, "not valid YAML: the document ends inside an unclosed [ ], { } or quote");
+            }
             if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
                 throw Error("(document)", null, null, "a sweep grid is one YAML mapping (doses, target, trials, designs, scenarios, ...)");
             foreach (var key in root.Children.Keys)
@@ -114,13 +138,37 @@ public sealed record SweepGrid
             if (scenarios.Count == 0) throw Error("scenarios", root, null, "the grid has no scenarios: give scenarios, monotone or random");
             var sizes = Ints(root, "sample_sizes", 1, 1000);
             var cohorts = Ints(root, "cohort_sizes", 1, 100);
-            long cells = (long)designs.Count * scenarios.Count * Math.Max(1, sizes.Count) * Math.Max(1, cohorts.Count);
+            var timelines = Timelines(root);
+            if (timelines.Count > 0 && method == SimulationMethod.CompiledGraph)
+                throw Error("method", root.Children[new YamlScalarNode("method")], "graph", "the calendar (timelines) runs each patient in time: give method auto or loop, or no timelines");
+            long cells = (long)designs.Count * scenarios.Count * Math.Max(1, sizes.Count) * Math.Max(1, cohorts.Count) * Math.Max(1, timelines.Count);
             if (cells > MaxCells) throw Error("(grid)", root, null, $"has {cells:N0} cells, more than {MaxCells:N0}");
             return new SweepGrid
             {
                 Path = path, DoseCount = doses, Target = target, Trials = trials, Seed = seed, BatchSize = batch, Method = method,
-                CorrectSelection = correct, Designs = designs, Scenarios = scenarios, SampleSizes = sizes, CohortSizes = cohorts,
+                CorrectSelection = correct, Designs = designs, Scenarios = scenarios, SampleSizes = sizes, CohortSizes = cohorts, Timelines = timelines,
             };
+        }
+
+        // timelines: [{name, <the keys of a scenario file's timeline block>}], each read by the scenario file's reader.
+        private List<SweepTimeline> Timelines(YamlMappingNode root)
+        {
+            if (!root.Children.TryGetValue(new YamlScalarNode("timelines"), out var node)) return [];
+            if (node is not YamlSequenceNode seq || seq.Children.Count == 0) throw Error("timelines", node, null, "expected a list of timelines ({name, accrual_rate_per_month, dlt_window_days, ...})");
+            var list = new List<SweepTimeline>();
+            for (int i = 0; i < seq.Children.Count; i++)
+            {
+                string field = $"timelines[{i}]";
+                var item = seq.Children[i];
+                if (item is not YamlMappingNode m) throw Error(field, item, null, "expected {name, accrual_rate_per_month, dlt_window_days, ...}");
+                string name = Text(m, "name", field) is { Length: > 0 } n ? n : throw Error($"{field}.name", m, null, "required (a timeline names its rows)");
+                if (list.Any(t => t.Name == name)) throw Error($"{field}.name", m.Children[new YamlScalarNode("name")], name, "a second timeline with this name");
+                var timeline = ScenarioFileReader.ReadTimeline(m, path, field, catalog);
+                try { timeline.Validate(); }
+                catch (ArgumentException ex) { throw Error(field, m, name, ex.Message); }
+                list.Add(new SweepTimeline(name, timeline));
+            }
+            return list;
         }
 
         private List<DesignConfig> Designs(YamlMappingNode root)

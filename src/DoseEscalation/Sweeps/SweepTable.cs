@@ -1,4 +1,5 @@
 using System.Globalization;
+using DoseEscalation.Engines.Calendar;
 using DoseEscalation.Reporting;
 using Parquet;
 using Parquet.Schema;
@@ -8,7 +9,9 @@ namespace DoseEscalation.Sweeps;
 /// <summary>
 /// A sweep's tidy table: one row per cell (design, setting, scenario), the same columns in CSV and
 /// in Parquet (R's arrow and pandas read it). Doses are columns selection_1..K and
-/// mean_patients_1..K; a setting a design does not take is empty (CSV) or null (Parquet).
+/// mean_patients_1..K; a setting a design does not take is empty (CSV) or null (Parquet). A sweep
+/// with timelines has a <c>timeline</c> column after <c>cohort_size</c> and the calendar's times and
+/// counts (<see cref="CalendarStats"/>) after the doses; a sweep without has neither.
 /// </summary>
 public static class SweepTable
 {
@@ -18,10 +21,21 @@ public static class SweepTable
     private static readonly string[] Stats = ["p_correct_selection", "p_correct_selection_se", "p_no_selection", "p_select_above_mtd", "p_select_below_mtd",
         "mean_n", "mean_n_se", "mean_total_dlts", "share_patients_at_mtd", "share_patients_above_mtd", "p_any_patient_above_mtd"];
 
+    /// <summary>The calendar columns (days, and patients per trial), after the doses when the sweep has timelines.</summary>
+    public static readonly IReadOnlyList<string> CalendarStats = ["duration_mean", "duration_sd", "duration_median", "duration_p10", "duration_p90",
+        "decision_mean", "decision_sd", "decision_median", "decision_p10", "decision_p90",
+        "enrolled_mean", "non_evaluable_mean", "lost_mean", "waited_mean", "wait_days_mean"];
+
     /// <summary>The column names, in order.</summary>
-    public static IReadOnlyList<string> Columns(int doses) =>
-        [.. Ints[..1], .. Text, .. Ints[1..], .. Longs, "seed", .. Stats,
-         .. Enumerable.Range(1, doses).Select(d => $"selection_{d}"), .. Enumerable.Range(1, doses).Select(d => $"mean_patients_{d}")];
+    public static IReadOnlyList<string> Columns(int doses, bool calendar = false) =>
+        [.. Ints[..1], .. Text, .. Ints[1..], .. calendar ? new[] { "timeline" } : [], .. Longs, "seed", .. Stats,
+         .. Enumerable.Range(1, doses).Select(d => $"selection_{d}"), .. Enumerable.Range(1, doses).Select(d => $"mean_patients_{d}"),
+         .. calendar ? CalendarStats : []];
+
+    private static double[] CalendarValues(CalendarResult r) =>
+        [r.Duration.Mean, r.Duration.Sd, r.Duration.Median, r.Duration.P10, r.Duration.P90,
+         r.TimeToDecision.Mean, r.TimeToDecision.Sd, r.TimeToDecision.Median, r.TimeToDecision.P10, r.TimeToDecision.P90,
+         r.MeanEnrolled, r.MeanNonEvaluable, r.MeanLost, r.MeanWaited, r.MeanWaitDays];
 
     private sealed record Row(SweepCell Cell, OperatingCharacteristics Oc)
     {
@@ -34,22 +48,27 @@ public static class SweepTable
 
     private static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
-    public static void WriteCsv(IReadOnlyList<(SweepCell Cell, OperatingCharacteristics Oc)> rows, int doses, TextWriter w)
+    /// <summary>The rows as CSV; <paramref name="calendar"/> (one result per row, in order) adds the calendar columns.</summary>
+    public static void WriteCsv(IReadOnlyList<(SweepCell Cell, OperatingCharacteristics Oc)> rows, int doses, TextWriter w, IReadOnlyList<CalendarResult>? calendar = null)
     {
-        var csv = new CsvTable(w, [.. Columns(doses)]);
-        foreach (var (cell, oc) in rows)
+        var csv = new CsvTable(w, [.. Columns(doses, calendar is not null)]);
+        for (int i = 0; i < rows.Count; i++)
         {
+            var (cell, oc) = rows[i];
             var r = new Row(cell, oc);
-            csv.Row([cell.Index.ToString(CultureInfo.InvariantCulture), .. r.Texts, .. r.IntValues.Select(v => v?.ToString(CultureInfo.InvariantCulture)),
+            var ints = r.IntValues.Select(v => v?.ToString(CultureInfo.InvariantCulture));
+            csv.Row([cell.Index.ToString(CultureInfo.InvariantCulture), .. r.Texts, .. ints, .. calendar is null ? [] : new[] { cell.Timeline?.Name },
                 oc.Trials.ToString(CultureInfo.InvariantCulture), oc.Seed?.ToString(CultureInfo.InvariantCulture),
-                .. r.StatValues.Select(R), .. oc.Selection.Skip(1).Select(e => R(e.Value)), .. oc.MeanPatients.Select(e => R(e.Value))]);
+                .. r.StatValues.Select(R), .. oc.Selection.Skip(1).Select(e => R(e.Value)), .. oc.MeanPatients.Select(e => R(e.Value)),
+                .. calendar is null ? [] : CalendarValues(calendar[i]).Select(R)]);
         }
     }
 
-    public static void WriteParquet(IReadOnlyList<(SweepCell Cell, OperatingCharacteristics Oc)> rows, int doses, Stream stream) =>
-        WriteParquetAsync(rows, doses, stream).GetAwaiter().GetResult();
+    /// <summary>The rows as Parquet, the CSV's columns; <paramref name="calendar"/> as in <see cref="WriteCsv"/>.</summary>
+    public static void WriteParquet(IReadOnlyList<(SweepCell Cell, OperatingCharacteristics Oc)> rows, int doses, Stream stream, IReadOnlyList<CalendarResult>? calendar = null) =>
+        WriteParquetAsync(rows, doses, stream, calendar).GetAwaiter().GetResult();
 
-    private static async Task WriteParquetAsync(IReadOnlyList<(SweepCell Cell, OperatingCharacteristics Oc)> rows, int doses, Stream stream)
+    private static async Task WriteParquetAsync(IReadOnlyList<(SweepCell Cell, OperatingCharacteristics Oc)> rows, int doses, Stream stream, IReadOnlyList<CalendarResult>? calendar)
     {
         var list = rows.Select(r => new Row(r.Cell, r.Oc)).ToList();
         var cell = new DataField<int>("cell");
@@ -60,16 +79,26 @@ public static class SweepTable
         var stats = Stats.Select(n => new DataField<double>(n)).ToArray();
         var selection = Enumerable.Range(1, doses).Select(d => new DataField<double>($"selection_{d}")).ToArray();
         var patients = Enumerable.Range(1, doses).Select(d => new DataField<double>($"mean_patients_{d}")).ToArray();
-        var schema = new ParquetSchema([cell, .. texts, .. ints, trials, seed, .. stats, .. selection, .. patients]);
+        var timeline = new DataField<string>("timeline");
+        var times = CalendarStats.Select(n => new DataField<double>(n)).ToArray();
+        var schema = calendar is null
+            ? new ParquetSchema([cell, .. texts, .. ints, trials, seed, .. stats, .. selection, .. patients])
+            : new ParquetSchema([cell, .. texts, .. ints, timeline, trials, seed, .. stats, .. selection, .. patients, .. times]);
         await using var writer = await ParquetWriter.CreateAsync(schema, stream);
         using var group = writer.CreateRowGroup();
         await group.WriteAsync<int>(cell, rows.Select(r => r.Cell.Index).ToArray());
         for (int i = 0; i < texts.Length; i++) await group.WriteAsync(texts[i], list.Select(r => r.Texts[i] ?? "").ToArray());
         for (int i = 0; i < ints.Length; i++) await group.WriteAsync<int>(ints[i], list.Select(r => r.IntValues[i]).ToArray());
+        if (calendar is not null) await group.WriteAsync(timeline, rows.Select(r => r.Cell.Timeline?.Name ?? "").ToArray());
         await group.WriteAsync<long>(trials, rows.Select(r => r.Oc.Trials).ToArray());
         await group.WriteAsync<decimal>(seed, rows.Select(r => (decimal)(r.Oc.Seed ?? 0)).ToArray());
         for (int i = 0; i < stats.Length; i++) await group.WriteAsync<double>(stats[i], list.Select(r => r.StatValues[i]).ToArray());
         for (int d = 0; d < doses; d++) await group.WriteAsync<double>(selection[d], rows.Select(r => r.Oc.Selection[d + 1].Value).ToArray());
         for (int d = 0; d < doses; d++) await group.WriteAsync<double>(patients[d], rows.Select(r => r.Oc.MeanPatients[d].Value).ToArray());
+        if (calendar is not null)
+        {
+            var values = calendar.Select(CalendarValues).ToList();
+            for (int i = 0; i < times.Length; i++) await group.WriteAsync<double>(times[i], values.Select(v => v[i]).ToArray());
+        }
     }
 }

@@ -11,10 +11,13 @@ public class SweepProcessTests
     [InlineData(2)]
     [InlineData(3)]
     [InlineData(7)]
-    public void Merged_sweep_shards_are_byte_identical_to_the_single_run(int n)
+    public void Merged_sweep_shards_are_byte_identical_to_the_single_run(int n) => ShardedAndMerged(SweepTests.Grid, n);
+
+    /// <summary>Runs <paramref name="gridText"/> as <paramref name="n"/> shard processes, merges them and checks the bytes against one run (CSV; Parquet too for n = 3).</summary>
+    internal static void ShardedAndMerged(string gridText, int n)
     {
         string dir = CliHarness.TempDir();
-        File.WriteAllText(Path.Combine(dir, "grid.yaml"), SweepTests.Grid);
+        File.WriteAllText(Path.Combine(dir, "grid.yaml"), gridText);
         var parts = new List<string>();
         for (int i = 0; i < n; i++)
         {
@@ -46,13 +49,20 @@ public class SweepProcessTests
         """;
 
     [Fact]
-    public void A_sweep_killed_with_SIGTERM_and_started_again_writes_the_uninterrupted_bytes()
+    public void A_sweep_killed_with_SIGTERM_and_started_again_writes_the_uninterrupted_bytes() =>
+        KilledAndResumed(SlowGrid, cells: 70); // C(8, 4) = 70
+
+    /// <summary>
+    /// Runs <paramref name="gridText"/> uninterrupted; runs it again, kills it with SIGTERM once 5
+    /// cells are finished, starts it once more (other thread count) and checks the bytes are the
+    /// uninterrupted run's and the state folder is gone.
+    /// </summary>
+    internal static void KilledAndResumed(string gridText, int cells)
     {
         string dir = CliHarness.TempDir();
-        File.WriteAllText(Path.Combine(dir, "grid.yaml"), SlowGrid);
+        File.WriteAllText(Path.Combine(dir, "grid.yaml"), gridText);
         ClusterProcess.Ok(dir, "sweep", "grid.yaml", "--out", "whole.csv", "--quiet", "--threads", "1");
-        int cells = File.ReadAllLines(Path.Combine(dir, "whole.csv")).Length - 1; // C(8, 4) = 70
-        Assert.Equal(70, cells);
+        Assert.Equal(cells, File.ReadAllLines(Path.Combine(dir, "whole.csv")).Length - 1);
 
         string state = Path.Combine(dir, "resumed.csv.cells");
         using (var process = Process.Start(ClusterProcess.Start(dir, null, ["sweep", "grid.yaml", "--out", "resumed.csv", "--quiet", "--threads", "1"]))!)
