@@ -7,7 +7,7 @@ namespace DoseEscalation.Cli;
 /// <summary><c>simulate --calendar</c>: the calendar engine over the file's scenarios with its timeline.</summary>
 internal static class CalendarCommand
 {
-    public static int Simulate(SimulateOptions o, RunInputs inputs, MonteCarloOptions options, TextWriter stdout, bool interactive)
+    public static int Simulate(SimulateOptions o, RunInputs inputs, MonteCarloOptions options, Sharding.Shard? shard, TextWriter stdout, bool interactive)
     {
         var file = inputs.File;
         var timeline = file.Timeline
@@ -16,9 +16,30 @@ internal static class CalendarCommand
         List<CalendarResult> results;
         try
         {
-            results = Progress.Run(interactive && !o.Quiet, file.Scenarios.Count * trials, "Simulating the calendar", report =>
-                file.Scenarios.Select((s, i) => CalendarEngine.Run(inputs.Design, s, file.Target, timeline,
-                    options with { Progress = done => report(i * trials + done) })).ToList());
+            if (shard is not null || o.Sharding.Merged is not null)
+            {
+                // Shards write the calendar tallies' integer counters; merge sums them into the whole run's results.
+                string run = ShardCommand.RunJson("simulate", inputs, o, options, "calendar");
+                if (o.Sharding.Merged is { } merged)
+                {
+                    ShardCommand.CheckReplay(merged, run);
+                    results = file.Scenarios.Select((s, i) => CalendarEngine.Finish(inputs.Design, s, file.Target, timeline, options, ShardCommand.CalendarTally(merged, i))).ToList();
+                }
+                else
+                {
+                    var range = ShardCommand.Range(options, shard!);
+                    long rangeTrials = range.RangeTrials;
+                    var tallies = Progress.Run(interactive && !o.Quiet, file.Scenarios.Count * rangeTrials, $"Shard {shard}", report =>
+                        file.Scenarios.Select((s, i) => CalendarEngine.Count(inputs.Design, s, file.Target, timeline,
+                            range with { Progress = done => report(i * rangeTrials + done) })).ToList());
+                    ShardCommand.WritePart("simulate", o, o.Sharding, shard!, run, range, w => { foreach (var t in tallies) Sharding.CounterJson.WriteCalendarTally(w, t); });
+                    return Cli.Ok;
+                }
+            }
+            else
+                results = Progress.Run(interactive && !o.Quiet, file.Scenarios.Count * trials, "Simulating the calendar", report =>
+                    file.Scenarios.Select((s, i) => CalendarEngine.Run(inputs.Design, s, file.Target, timeline,
+                        options with { Progress = done => report(i * trials + done) })).ToList());
         }
         catch (ArgumentException ex) { throw new CliInputException($"--calendar: {file.Path}: {ex.Message}"); }
         var set = Commands.Set(inputs, "calendar", options.Trials, options.Seed, results.Select(r => r.Oc).ToList());

@@ -75,7 +75,6 @@ public static class Cli
             if (o.Sharding.Shard is not null || o.Sharding.BatchSize is not null)
             {
                 if (o.Engine == "exact") throw new UsageException("--shard and --batch-size apply to Monte Carlo only, not with --engine exact");
-                if (o.Calendar) throw new UsageException("--shard and --batch-size do not apply with --calendar (the calendar engine is not sharded yet)");
             }
             OutputFile.Check(o); // an unusable --out fails before any work
             return Commands.Simulate(o, stdout, stderr, interactive, catalog);

@@ -38,7 +38,7 @@ public static class Commands
         var options = new MonteCarloOptions { Trials = trials, Seed = o.Seed ?? inputs.File.Seed, Threads = o.Threads, Method = method, Simd = o.Simd };
         if (o.Sharding.BatchSize is { } batchSize) options = options with { BatchSize = batchSize };
         var file = inputs.File;
-        if (o.Calendar) return CalendarCommand.Simulate(o, inputs, options, stdout, interactive);
+        if (o.Calendar) return CalendarCommand.Simulate(o, inputs, options, shard, stdout, interactive);
         if (shard is not null || o.Sharding.Merged is not null) return ShardedSimulate(o, inputs, options, shard, writer, stdout, interactive);
         var results = Progress.Run(interactive && !o.Quiet, file.Scenarios.Count * trials, "Simulating", report =>
             file.Scenarios.Select((s, i) => MonteCarloEngine.Run(inputs.Design, s, file.Target,

@@ -246,6 +246,25 @@ internal static class ShardCommand
         return total!;
     }
 
+    /// <summary>Scenario <paramref name="i"/>'s calendar tally (simulate --calendar), summed over the parts.</summary>
+    public static Engines.Calendar.CalendarTally CalendarTally(MergedParts m, int i)
+    {
+        Engines.Calendar.CalendarTally? total = null;
+        foreach (var e in Entries(m, i))
+        {
+            var t = Read(() => CounterJson.ReadCalendarTally(e));
+            if (total is null) total = t;
+            else
+            {
+                if (t.Oc.DoseCount != total.Oc.DoseCount || t.Oc.MaxPatients != total.Oc.MaxPatients || t.Oc.TrueMtdLevel != total.Oc.TrueMtdLevel
+                    || (t.Oc.SelectedPatients is null) != (total.Oc.SelectedPatients is null))
+                    throw new CliInputException($"the parts' counters of scenario {i + 1} have different shapes");
+                total.Add(t);
+            }
+        }
+        return total!;
+    }
+
     /// <summary>Scenario <paramref name="i"/>'s comparison counters, summed over the parts.</summary>
     public static ComparisonCounts Comparison(MergedParts m, int i)
     {

@@ -13,16 +13,19 @@ public class ShardMergeProcessTests
     // the odd counts make shards start on odd batches, which the AVX-512 walk pairs from there).
     private static readonly string[] Simulate = ["simulate", "--dlt", "0.05,0.10,0.20,0.35", "--trials", "5501", "--batch-size", "500", "--seed", "11"];
     private static readonly string[] SimulateLoop = ["simulate", "--dlt", "0.05,0.15,0.30", "--design", "crm", "--max-n", "12", "--method", "loop", "--trials", "1300", "--batch-size", "100", "--seed", "12"];
+    // The built-in scenario file has a timeline: the calendar engine's tallies (day histograms, times in ticks) merge exactly too.
+    private static readonly string[] Calendar = ["simulate", "--calendar", "--trials", "1300", "--batch-size", "100", "--seed", "14"];
     private static readonly string[] Compare = ["compare", "--dlt", "0.05,0.10,0.20,0.35", "--designs", "3+3,boin,crm", "--max-n", "12", "--trials", "1300", "--batch-size", "100", "--seed", "13"];
 
     public static TheoryData<string, int> Runs() => new()
     {
         { "simulate", 1 }, { "simulate", 2 }, { "simulate", 3 }, { "simulate", 7 },
         { "loop", 3 },
+        { "calendar", 2 }, { "calendar", 3 },
         { "compare", 1 }, { "compare", 2 }, { "compare", 3 }, { "compare", 7 },
     };
 
-    private static string[] Args(string run) => run switch { "simulate" => Simulate, "loop" => SimulateLoop, _ => Compare };
+    private static string[] Args(string run) => run switch { "simulate" => Simulate, "loop" => SimulateLoop, "calendar" => Calendar, _ => Compare };
 
     [Theory]
     [MemberData(nameof(Runs))]

@@ -29,6 +29,23 @@ public static class CalendarEngine
     }
 
     /// <summary>
+    /// The integer counters of <see cref="Run"/> over the options' batch range (a shard): those of
+    /// disjoint ranges add up (<see cref="CalendarTally.Add(CalendarTally)"/>) to the whole run's, and
+    /// <see cref="Finish"/> of the sum is <see cref="Run"/>'s result.
+    /// </summary>
+    public static CalendarTally Count(IDesign design, Scenario scenario, double target, Timeline timeline, MonteCarloOptions options)
+    {
+        options.Validate();
+        timeline.Validate();
+        Check(design, scenario, timeline);
+        return Simulate(design, scenario, target, timeline, options);
+    }
+
+    /// <summary>The calendar result from the counters of every batch of the run (as <see cref="Count"/> gives them, summed).</summary>
+    public static CalendarResult Finish(IDesign design, Scenario scenario, double target, Timeline timeline, MonteCarloOptions options, CalendarTally total) =>
+        Result(design, scenario, target, timeline, options, total);
+
+    /// <summary>
     /// The per-patient simulation behind <see cref="Run"/> and the Monte Carlo trial loop: batches of
     /// trials on <see cref="CalendarWorker"/>s with the trial loop's random-number layout
     /// (<see cref="StreamDraws"/>), tallied exactly.
