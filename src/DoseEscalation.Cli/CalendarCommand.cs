@@ -57,6 +57,9 @@ internal static class CalendarCommand
     /// <summary><c>compare --calendar</c>: the designs on the same simulated patients in calendar time.</summary>
     public static int Compare(CompareOptions o, string? chartDir, TextWriter stdout, TextWriter stderr, bool interactive, Designs.Configuration.DesignCatalog catalog)
     {
+        var shard = ShardCommand.Resolve(o.Sharding, o);
+        if (shard is not null && chartDir is not null) throw new UsageException("--duration-charts draws a whole run, not a shard");
+        ShardCommand.ReadInput(o, o.Sharding);
         var inputs = RunInputs.ResolveMany(o, o.Designs, CompareCommand.DefaultComparators, catalog);
         var file = inputs.File;
         var timeline = file.Timeline
@@ -67,13 +70,33 @@ internal static class CalendarCommand
             foreach (var n in inputs.Notes) stderr.WriteLine($"dose-escalation: warning: {n}");
         }
         long trials = o.Trials ?? 100_000;
+        ResourceGuard.Trials(trials, "--trials");
         var options = new MonteCarloOptions { Trials = trials, Seed = o.Seed ?? file.Seed, Threads = o.Threads };
+        if (o.Sharding.BatchSize is { } batchSize) options = options with { BatchSize = batchSize };
         var designs = inputs.Designs.Select(d => d.Design).ToList();
         var labels = inputs.Designs.Select(d => d.Label).ToList();
         List<CalendarReport.ComparisonScenario> results;
         try
         {
-            results = Progress.Run(interactive && !o.Quiet, file.Scenarios.Count * trials, "Comparing the calendar", report =>
+            if (shard is not null || o.Sharding.Merged is not null)
+            {
+                // Shards write the comparison's counters with each design's calendar tally; merge sums them.
+                string run = ShardCommand.RunJson("compare", inputs, o, options, "calendar");
+                if (o.Sharding.Merged is not { } merged)
+                {
+                    var range = ShardCommand.Range(options, shard!);
+                    long shardTrials = range.RangeTrials;
+                    var counts = Progress.Run(interactive && !o.Quiet, file.Scenarios.Count * shardTrials, $"Shard {shard}", report =>
+                        file.Scenarios.Select((s, i) => ComparisonEngine.Count(designs, s, file.Target,
+                            range with { Progress = done => report(i * shardTrials + done) }, 0, null, timeline)).ToList());
+                    ShardCommand.WritePart("compare", o, o.Sharding, shard!, run, range, w => { foreach (var c in counts) Sharding.CounterJson.WriteComparison(w, c); });
+                    return Cli.Ok;
+                }
+                ShardCommand.CheckReplay(merged, run);
+                results = file.Scenarios.Select((s, i) => new CalendarReport.ComparisonScenario(s, labels,
+                    ComparisonEngine.Finish(ShardCommand.Comparison(merged, i), designs, s, file.Target, options, 0, null, timeline).Calendar!)).ToList();
+            }
+            else results = Progress.Run(interactive && !o.Quiet, file.Scenarios.Count * trials, "Comparing the calendar", report =>
                 file.Scenarios.Select((s, i) => new CalendarReport.ComparisonScenario(s, labels, CalendarCompare.Run(designs, s, file.Target, timeline,
                     options with { Progress = done => report(i * trials + done) }))).ToList());
         }

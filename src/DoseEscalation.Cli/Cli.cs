@@ -109,8 +109,6 @@ public static class Cli
             (o.Trials, o.Seed, o.Threads) = (trials, seed, threads);
             string? chartDir = pr.Given(cmpDurationCharts);
             o.Sharding = cmpShard.Bind(pr, args, merged);
-            if (pr.Given(cmpCalendar) == true && (o.Sharding.Shard is not null || o.Sharding.BatchSize is not null))
-                throw new UsageException("--shard and --batch-size do not apply with --calendar (the calendar engine is not sharded yet)");
             if (pr.Given(cmpCalendar) == true) return CalendarCommand.Compare(o, chartDir, stdout, stderr, interactive, catalog);
             if (chartDir is not null) throw new UsageException("--duration-charts needs --calendar");
             OutputFile.Check(o); // an unusable --out fails before any work

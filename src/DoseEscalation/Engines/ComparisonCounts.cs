@@ -21,6 +21,7 @@ public sealed class ComparisonCounts(OcTally<long>[] tallies, PairedSums[] corre
     public void Add(ComparisonCounts other)
     {
         if (other.Tallies.Length != Tallies.Length) throw new ArgumentException($"counters of {other.Tallies.Length} designs cannot be added to counters of {Tallies.Length}");
+        if ((other.Times is null) != (Times is null)) throw new ArgumentException("calendar counters cannot be added to counters without a calendar");
         for (int j = 0; j < Tallies.Length; j++)
         {
             Tallies[j].Add(other.Tallies[j]);

@@ -117,6 +117,14 @@ public static class CounterJson
             WriteTally(w, c.Tallies[j]);
             Paired(w, "correct_selection_difference", c.CorrectSelectionDifference[j]);
             Paired(w, "share_above_difference", c.ShareAboveDifference[j]);
+            if (c.Times is not null)
+            {
+                // compare --calendar: the design's calendar tally and its paired duration difference (ticks).
+                w.WritePropertyName("calendar");
+                WriteCalendarTally(w, c.Times[j]);
+                Paired(w, "duration_difference", c.DurationDifference![j]);
+                w.WriteNumber("shorter", c.Shorter![j]);
+            }
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -126,11 +134,17 @@ public static class CounterJson
     public static ComparisonCounts ReadComparison(JsonElement e)
     {
         var designs = e.GetProperty("designs").EnumerateArray().ToList();
+        bool calendar = designs.Count > 0 && designs[0].TryGetProperty("calendar", out _);
         return new ComparisonCounts(
             designs.Select(d => ReadTally(d.GetProperty("tally"))).ToArray(),
             designs.Select(d => Paired(d.GetProperty("correct_selection_difference"))).ToArray(),
             designs.Select(d => Paired(d.GetProperty("share_above_difference"))).ToArray(),
-            e.GetProperty("benchmark_correct").GetInt64());
+            e.GetProperty("benchmark_correct").GetInt64())
+        {
+            Times = calendar ? designs.Select(d => ReadCalendarTally(d.GetProperty("calendar"))).ToArray() : null,
+            DurationDifference = calendar ? designs.Select(d => Paired(d.GetProperty("duration_difference"))).ToArray() : null,
+            Shorter = calendar ? designs.Select(d => d.GetProperty("shorter").GetInt64()).ToArray() : null,
+        };
     }
 
     private static void Paired(Utf8JsonWriter w, string name, PairedSums p)

@@ -15,6 +15,7 @@ public class ShardMergeProcessTests
     private static readonly string[] SimulateLoop = ["simulate", "--dlt", "0.05,0.15,0.30", "--design", "crm", "--max-n", "12", "--method", "loop", "--trials", "1300", "--batch-size", "100", "--seed", "12"];
     // The built-in scenario file has a timeline: the calendar engine's tallies (day histograms, times in ticks) merge exactly too.
     private static readonly string[] Calendar = ["simulate", "--calendar", "--trials", "1300", "--batch-size", "100", "--seed", "14"];
+    private static readonly string[] CompareCalendar = ["compare", "--calendar", "--designs", "3+3,rolling-six,tite-boin", "--trials", "1300", "--batch-size", "100", "--seed", "15"];
     private static readonly string[] Compare = ["compare", "--dlt", "0.05,0.10,0.20,0.35", "--designs", "3+3,boin,crm", "--max-n", "12", "--trials", "1300", "--batch-size", "100", "--seed", "13"];
 
     public static TheoryData<string, int> Runs() => new()
@@ -22,10 +23,11 @@ public class ShardMergeProcessTests
         { "simulate", 1 }, { "simulate", 2 }, { "simulate", 3 }, { "simulate", 7 },
         { "loop", 3 },
         { "calendar", 2 }, { "calendar", 3 },
+        { "compare-calendar", 2 }, { "compare-calendar", 3 },
         { "compare", 1 }, { "compare", 2 }, { "compare", 3 }, { "compare", 7 },
     };
 
-    private static string[] Args(string run) => run switch { "simulate" => Simulate, "loop" => SimulateLoop, "calendar" => Calendar, _ => Compare };
+    private static string[] Args(string run) => run switch { "simulate" => Simulate, "loop" => SimulateLoop, "calendar" => Calendar, "compare-calendar" => CompareCalendar, _ => Compare };
 
     [Theory]
     [MemberData(nameof(Runs))]
