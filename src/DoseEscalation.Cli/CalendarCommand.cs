@@ -19,22 +19,13 @@ internal static class CalendarCommand
             if (shard is not null || o.Sharding.Merged is not null)
             {
                 // Shards write the calendar tallies' integer counters; merge sums them into the whole run's results.
-                string run = ShardCommand.RunJson("simulate", inputs, o, options, "calendar");
-                if (o.Sharding.Merged is { } merged)
-                {
-                    ShardCommand.CheckReplay(merged, run);
-                    results = file.Scenarios.Select((s, i) => CalendarEngine.Finish(inputs.Design, s, file.Target, timeline, options, ShardCommand.CalendarTally(merged, i))).ToList();
-                }
-                else
-                {
-                    var range = ShardCommand.Range(options, shard!);
-                    long rangeTrials = range.RangeTrials;
-                    var tallies = Progress.Run(interactive && !o.Quiet, file.Scenarios.Count * rangeTrials, $"Shard {shard}", report =>
-                        file.Scenarios.Select((s, i) => CalendarEngine.Count(inputs.Design, s, file.Target, timeline,
-                            range with { Progress = done => report(i * rangeTrials + done) })).ToList());
-                    ShardCommand.WritePart("simulate", o, o.Sharding, shard!, run, range, w => { foreach (var t in tallies) Sharding.CounterJson.WriteCalendarTally(w, t); });
-                    return Cli.Ok;
-                }
+                var merged = ShardCommand.ShardOrMerge("simulate", o, o.Sharding, shard, ShardCommand.RunJson("simulate", inputs, o, options, "calendar"),
+                    options, file.Scenarios.Count, interactive && !o.Quiet,
+                    (i, range) => CalendarEngine.Count(inputs.Design, file.Scenarios[i], file.Target, timeline, range),
+                    Sharding.CounterJson.WriteCalendarTally,
+                    (m, i) => CalendarEngine.Finish(inputs.Design, file.Scenarios[i], file.Target, timeline, options, ShardCommand.CalendarTally(m, i)));
+                if (merged is null) return Cli.Ok;
+                results = merged;
             }
             else
                 results = Progress.Run(interactive && !o.Quiet, file.Scenarios.Count * trials, "Simulating the calendar", report =>
@@ -81,20 +72,14 @@ internal static class CalendarCommand
             if (shard is not null || o.Sharding.Merged is not null)
             {
                 // Shards write the comparison's counters with each design's calendar tally; merge sums them.
-                string run = ShardCommand.RunJson("compare", inputs, o, options, "calendar");
-                if (o.Sharding.Merged is not { } merged)
-                {
-                    var range = ShardCommand.Range(options, shard!);
-                    long shardTrials = range.RangeTrials;
-                    var counts = Progress.Run(interactive && !o.Quiet, file.Scenarios.Count * shardTrials, $"Shard {shard}", report =>
-                        file.Scenarios.Select((s, i) => ComparisonEngine.Count(designs, s, file.Target,
-                            range with { Progress = done => report(i * shardTrials + done) }, 0, null, timeline)).ToList());
-                    ShardCommand.WritePart("compare", o, o.Sharding, shard!, run, range, w => { foreach (var c in counts) Sharding.CounterJson.WriteComparison(w, c); });
-                    return Cli.Ok;
-                }
-                ShardCommand.CheckReplay(merged, run);
-                results = file.Scenarios.Select((s, i) => new CalendarReport.ComparisonScenario(s, labels,
-                    ComparisonEngine.Finish(ShardCommand.Comparison(merged, i), designs, s, file.Target, options, 0, null, timeline).Calendar!)).ToList();
+                var merged = ShardCommand.ShardOrMerge("compare", o, o.Sharding, shard, ShardCommand.RunJson("compare", inputs, o, options, "calendar"),
+                    options, file.Scenarios.Count, interactive && !o.Quiet,
+                    (i, range) => ComparisonEngine.Count(designs, file.Scenarios[i], file.Target, range, 0, null, timeline),
+                    Sharding.CounterJson.WriteComparison,
+                    (m, i) => new CalendarReport.ComparisonScenario(file.Scenarios[i], labels,
+                        ComparisonEngine.Finish(ShardCommand.Comparison(m, i), designs, file.Scenarios[i], file.Target, options, 0, null, timeline).Calendar!));
+                if (merged is null) return Cli.Ok;
+                results = merged;
             }
             else results = Progress.Run(interactive && !o.Quiet, file.Scenarios.Count * trials, "Comparing the calendar", report =>
                 file.Scenarios.Select((s, i) => new CalendarReport.ComparisonScenario(s, labels, CalendarCompare.Run(designs, s, file.Target, timeline,

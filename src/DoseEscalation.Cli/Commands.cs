@@ -51,20 +51,12 @@ public static class Commands
     private static int ShardedSimulate(SimulateOptions o, RunInputs inputs, MonteCarloOptions options, Sharding.Shard? shard, Action<ResultSet, Stream> writer, TextWriter stdout, bool interactive)
     {
         var file = inputs.File;
-        string run = ShardCommand.RunJson("simulate", inputs, o, options, o.Method);
-        if (o.Sharding.Merged is { } merged)
-        {
-            ShardCommand.CheckReplay(merged, run);
-            var ocs = file.Scenarios.Select((s, i) => OperatingCharacteristics.FromTally(ShardCommand.Tally(merged, i), inputs.Design, s, file.Target, "monte-carlo", options.Trials, options.Seed)).ToList();
-            Emit(Set(inputs, "monte-carlo", options.Trials, options.Seed, ocs), writer, o.Out, stdout);
-            return Cli.Ok;
-        }
-        var range = ShardCommand.Range(options, shard!);
-        long trials = range.RangeTrials;
-        var tallies = Progress.Run(interactive && !o.Quiet, file.Scenarios.Count * trials, $"Shard {shard}", report =>
-            file.Scenarios.Select((s, i) => MonteCarloEngine.Count(inputs.Design, s, file.Target,
-                range with { Progress = done => report(i * trials + done) })).ToList());
-        ShardCommand.WritePart("simulate", o, o.Sharding, shard!, run, range, w => { foreach (var t in tallies) Sharding.CounterJson.WriteTally(w, t); });
+        var ocs = ShardCommand.ShardOrMerge("simulate", o, o.Sharding, shard, ShardCommand.RunJson("simulate", inputs, o, options, o.Method),
+            options, file.Scenarios.Count, interactive && !o.Quiet,
+            (i, range) => MonteCarloEngine.Count(inputs.Design, file.Scenarios[i], file.Target, range),
+            Sharding.CounterJson.WriteTally,
+            (m, i) => OperatingCharacteristics.FromTally(ShardCommand.Tally(m, i), inputs.Design, file.Scenarios[i], file.Target, "monte-carlo", options.Trials, options.Seed));
+        if (ocs is not null) Emit(Set(inputs, "monte-carlo", options.Trials, options.Seed, ocs), writer, o.Out, stdout);
         return Cli.Ok;
     }
 

@@ -35,20 +35,14 @@ public static class CompareCommand
         List<ScenarioComparison> results;
         if (shard is not null || o.Sharding.Merged is not null)
         {
-            string run = ShardCommand.RunJson("compare", inputs, o, options, "common-random-numbers");
-            if (o.Sharding.Merged is not { } merged)
-            {
-                var range = ShardCommand.Range(options, shard!);
-                long shardTrials = range.RangeTrials;
-                var counts = Progress.Run(interactive && !o.Quiet, file.Scenarios.Count * shardTrials, $"Shard {shard}", report =>
-                    file.Scenarios.Select((s, i) => ComparisonEngine.Count(designs, s, file.Target,
-                        range with { Progress = done => report(i * shardTrials + done) }, benchmarkN, file.CorrectSelection)).ToList());
-                ShardCommand.WritePart("compare", o, o.Sharding, shard!, run, range, w => { foreach (var c in counts) Sharding.CounterJson.WriteComparison(w, c); });
-                return Cli.Ok;
-            }
-            ShardCommand.CheckReplay(merged, run);
-            results = file.Scenarios.Select((s, i) => Labelled(ComparisonEngine.Finish(ShardCommand.Comparison(merged, i), designs, s, file.Target,
-                options, benchmarkN, file.CorrectSelection), inputs.Designs)).ToList();
+            var merged = ShardCommand.ShardOrMerge("compare", o, o.Sharding, shard, ShardCommand.RunJson("compare", inputs, o, options, "common-random-numbers"),
+                options, file.Scenarios.Count, interactive && !o.Quiet,
+                (i, range) => ComparisonEngine.Count(designs, file.Scenarios[i], file.Target, range, benchmarkN, file.CorrectSelection),
+                Sharding.CounterJson.WriteComparison,
+                (m, i) => Labelled(ComparisonEngine.Finish(ShardCommand.Comparison(m, i), designs, file.Scenarios[i], file.Target,
+                    options, benchmarkN, file.CorrectSelection), inputs.Designs));
+            if (merged is null) return Cli.Ok;
+            results = merged;
         }
         else results = Progress.Run(interactive && !o.Quiet, file.Scenarios.Count * trials, "Comparing", report =>
             file.Scenarios.Select((s, i) => Labelled(ComparisonEngine.Run(designs, s, file.Target,

@@ -125,6 +125,28 @@ internal static class ShardCommand
     });
 
     /// <summary>Writes the part of shard <paramref name="shard"/> to --out.</summary>
+    /// <summary>
+    /// The shard side of a sharded verb, per scenario: under merge, checks that the parts are this run
+    /// and finishes each scenario from its summed counters; in a shard, counts the shard's batch range
+    /// and writes the part, returning null (the verb has nothing more to write).
+    /// </summary>
+    public static List<TResult>? ShardOrMerge<TCounts, TResult>(string verb, InputOptions o, ShardSettings s, Shard? shard, string runJson,
+        MonteCarloOptions options, int scenarios, bool progress,
+        Func<int, MonteCarloOptions, TCounts> count, Action<Utf8JsonWriter, TCounts> write, Func<MergedParts, int, TResult> finish)
+    {
+        if (s.Merged is { } merged)
+        {
+            CheckReplay(merged, runJson);
+            return Enumerable.Range(0, scenarios).Select(i => finish(merged, i)).ToList();
+        }
+        var range = Range(options, shard!);
+        long trials = range.RangeTrials;
+        var counts = Progress.Run(progress, scenarios * trials, $"Shard {shard}", report =>
+            Enumerable.Range(0, scenarios).Select(i => count(i, range with { Progress = done => report(i * trials + done) })).ToList());
+        WritePart(verb, o, s, shard!, runJson, range, w => { foreach (var c in counts) write(w, c); });
+        return null;
+    }
+
     public static void WritePart(string verb, InputOptions o, ShardSettings s, Shard shard, string runJson, MonteCarloOptions range, Action<Utf8JsonWriter> counters)
     {
         var part = new PartialResult
