@@ -45,7 +45,7 @@ public static class PlotCommand
         }
         var results = Run(inputs, o.Engine, o.Trials, o.Seed, interactive && !o.Quiet);
         var sampleSize = charts.Contains("samplesize") ? SampleSizeOf(inputs, o.Engine, o.Trials, o.Seed, o.MarkN) : null;
-        var figures = Charts(inputs, results, sampleSize, charts, o.MarkN, o.Designs, o.Trials ?? 100_000, o.Seed, catalog);
+        var figures = Charts(inputs, results, sampleSize, charts, o.MarkN, o.Designs, o.Trials ?? 100_000, o.Seed, catalog, out _);
         // Everything is drawn before anything is written, and the set is written all or nothing.
         var encoded = figures.Select(c => (c.Name + ChartFileOptions.Extension(fileOptions.Format), Bytes: c.Figure.Encode(fileOptions))).ToList();
         var written = OutputFile.Cli(() => AtomicOutput.WriteFolder(o.Out!,
@@ -85,9 +85,9 @@ public static class PlotCommand
         var sampleSize = inputs.Design.ReadsResponses ? null : SampleSizeOf(inputs, o.Engine, o.Trials, o.Seed, o.MarkN);
         var chartNames = ChartNames.Where(c => (c != "occurve" || Designs.Rules.DesignRule.Unwrap(inputs.Design).Base is AplusB) && (c != "samplesize" || sampleSize is not null)
             && (c != "duration" || inputs.File.Timeline is not null));
-        var charts = Charts(inputs, results, sampleSize, chartNames, o.MarkN, o.Designs, o.CompareTrials, o.Seed, catalog);
-        // With a timeline the comparison runs on the calendar: the same toxicity results for cohort designs, plus durations.
-        ComparisonSet? comparison = Compare(inputs, o.Designs, o.CompareTrials, o.Seed, catalog, inputs.File.Timeline) is { } c ? c.Set : null;
+        var charts = Charts(inputs, results, sampleSize, chartNames, o.MarkN, o.Designs, o.CompareTrials, o.Seed, catalog, out var compared);
+        // The comparison section shows the same run as the comparison chart (on the calendar when the file has a timeline).
+        ComparisonSet? comparison = compared?.Set;
         DecisionTable? table = null;
         try { table = DecisionTable.For(inputs.Design); } catch (NotSupportedException) { }
         var report = new Report
@@ -184,16 +184,26 @@ public static class PlotCommand
         return SampleSize.Analyze(inputs.Design, file.Scenarios, file.Target, model, simulation, monteCarlo ? 0 : StateGraph.DefaultMaxStates);
     }
 
+    /// <summary>
+    /// The charts named, and (in <paramref name="compared"/>) the comparison of the designs of
+    /// <paramref name="designs"/>: run once, on the calendar when the file has a timeline (the same
+    /// toxicity results for cohort designs, plus durations), and shared by the comparison and duration charts.
+    /// </summary>
     internal static IReadOnlyList<(string Name, Figure Figure)> Charts(RunInputs inputs, ResultSet set, SampleSizeAnalysis? sampleSize, IEnumerable<string> charts,
-        int? markN, string designs, long compareTrials, ulong? seed, DesignCatalog catalog)
+        int? markN, string designs, long compareTrials, ulong? seed, DesignCatalog catalog, out (ComparisonSet Set, IReadOnlyList<DesignComparisonRow> Rows)? compared)
     {
         var file = inputs.File;
+        var names = charts.ToList();
+        // A single design is compared (for its duration) only when the duration chart asks for it.
+        compared = names.Contains("comparison") || names.Contains("duration")
+            ? Compare(inputs, designs, compareTrials, seed, catalog, file.Timeline, allowSingle: names.Contains("duration"))
+            : null;
         var labels = file.Doses.Select(d => d.Dose is null ? d.Label : $"{d.Label}: {d.Dose}").ToList();
         var doseOptions = new DoseChartOptions { DoseLabels = labels };
         int? mark = markN ?? file.Protocol.PlannedN;
         if (mark is < 1) throw new CliInputException($"--mark-n {mark}: must be at least 1");
         var list = new List<(string, Figure)>();
-        foreach (var chart in charts)
+        foreach (var chart in names)
         {
             switch (chart)
             {
@@ -218,13 +228,13 @@ public static class PlotCommand
                     list.Add(("oc-curve", Plots.OcCurve(curves, new OcCurveOptions { MarkRate = file.Target })));
                     break;
                 case "comparison":
-                    if (Compare(inputs, designs, compareTrials, seed, catalog) is { } c)
+                    if (compared is { } c && c.Set.Setups.Count > 1)
                         list.Add(("comparison", Plots.Comparison(c.Rows)));
                     break;
                 case "duration":
                     // One chart per scenario: the distribution of trial duration of the comparison's designs (or the design alone).
-                    var timeline = file.Timeline ?? throw new InvalidOperationException("the duration chart needs a timeline");
-                    var onCalendar = Compare(inputs, designs, compareTrials, seed, catalog, timeline, allowSingle: true)!.Value.Set;
+                    if (file.Timeline is null) throw new InvalidOperationException("the duration chart needs a timeline");
+                    var onCalendar = compared!.Value.Set;
                     var designLabels = onCalendar.Setups.Select(d => d.Label).ToList();
                     foreach (var sc in onCalendar.Scenarios)
                         list.Add(($"duration-{Slug(sc.Scenario.Name)}", DurationChart.Cumulative(designLabels.Select((l, i) => (l, sc.Calendar!.Results[i])).ToList(),

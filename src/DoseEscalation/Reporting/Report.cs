@@ -119,7 +119,7 @@ public sealed record Report
                     Results.Results.Select(oc => new[] { oc.Scenario.Name }.Concat(support.Select(n => Formatting.Percent(oc.NCumulative(n)))).ToArray()).ToList()));
         }
 
-        if (Comparison is { } cmp)
+        if (Comparison is { } cmp && cmp.Setups.Count > 1)
             yield return new ReportSection("Comparison with other designs",
                 [$"All designs on the same simulated patients (common random numbers), {Formatting.Int(cmp.Trials)} trials per scenario, seed {cmp.Seed}. "
                  + "The benchmark is the nonparametric optimal design (O'Quigley, Paoletti & Maccario 2002) with the same patients."],
