@@ -330,7 +330,11 @@ public static class Cli
         }
         if (result.Errors.Count == 0) return null;
         // A value error (ours) is reported before a structural one only if no structural one exists.
-        var errors = result.Errors.OrderBy(e => e.Message.StartsWith(Flags.ValueErrorMark, StringComparison.Ordinal) ? 1 : 0).ToList();
+        // An option without its value comes first: the parser then misplaces the tokens after it
+        // ("--max-n --seed 5" would otherwise report '5' as an unexpected argument).
+        var errors = result.Errors
+            .OrderBy(e => e.Message.StartsWith("Required argument missing for option", StringComparison.Ordinal) || e.Message.Contains(" needs a value (the next word is the option ", StringComparison.Ordinal) ? 0 : 1)
+            .ThenBy(e => e.Message.StartsWith(Flags.ValueErrorMark, StringComparison.Ordinal) ? 1 : 0).ToList();
         string message = errors[0].Message;
         if (message.StartsWith(Flags.ValueErrorMark, StringComparison.Ordinal)) return message;
         var m = System.Text.RegularExpressions.Regex.Match(message, "Required argument missing for option: '(.+)'");

@@ -145,6 +145,15 @@ public static class Commands
         foreach (var s in inputs.File.Scenarios.Where(s => !s.IsMonotone && inputs.File.Path == "(command line)"))
             stderr.WriteLine($"dose-escalation: warning: --dlt: DLT probabilities decrease with dose (allowed, but check it is intended)");
         TimelineNote(inputs.File, o, stderr);
+        BackfillNote(inputs, o, stderr);
+    }
+
+    /// <summary>A backfill design backfills only on the calendar: say so when a run uses it without calendar time.</summary>
+    internal static void BackfillNote(RunInputs inputs, InputOptions o, TextWriter stderr)
+    {
+        if (o.Quiet || o is SimulateOptions { Calendar: true } || (o is PlotOptions or ReportOptions && inputs.File.Timeline is not null)) return;
+        foreach (var d in inputs.Designs.Where(d => DoseEscalation.Designs.Rules.DesignRule.Unwrap(d.Design).Base is Engines.Calendar.IBackfillDesign))
+            stderr.WriteLine($"dose-escalation: note: design '{d.Label}' backfills only in calendar time (simulate --calendar, compare --calendar, with a timeline:); without it nobody arrives while a cohort is observed, so these results are its escalation rule's alone");
     }
 
     /// <summary>A file's timeline is read by the calendar engine only: say so when a run given that file does not use it.</summary>

@@ -26,6 +26,7 @@ public static class CompareCommand
             foreach (var w in file.Warnings) stderr.WriteLine($"dose-escalation: warning: {w}");
             foreach (var n in inputs.Notes) stderr.WriteLine($"dose-escalation: warning: {n}");
             Commands.TimelineNote(file, o, stderr);
+            Commands.BackfillNote(inputs, o, stderr);
         }
         var designs = inputs.Designs.Select(d => d.Design).ToList();
         // The benchmark sees as many patients as the largest design may treat.

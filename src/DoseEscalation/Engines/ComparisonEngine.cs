@@ -78,7 +78,7 @@ public static class ComparisonEngine
         var thresholds = scenario.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
         if (timeline is not null) foreach (var d in designs) Calendar.CalendarEngine.Check(d, scenario, timeline);
         var setup = new Setup(designs, thresholds, timeline ?? Calendar.Timeline.Instant, timeline is not null,
-            designs.Any(d => d.ReadsResponses) ? Calendar.CalendarEngine.ResponsesFor(designs.First(d => d.ReadsResponses), scenario) : null,
+            designs.Any(d => Calendar.CalendarWorker.NeedsResponses(d, timeline ?? Calendar.Timeline.Instant)) ? Calendar.CalendarEngine.ResponsesFor(designs.First(d => Calendar.CalendarWorker.NeedsResponses(d, timeline ?? Calendar.Timeline.Instant)), scenario) : null,
             k, mtd, correct, patientsPerTrial, target, benchmarkPatients);
         // Without a timeline, a design whose state graph fits walks it (its decisions are precomputed there); the others ask Decide.
         var graphs = designs.Select(d =>

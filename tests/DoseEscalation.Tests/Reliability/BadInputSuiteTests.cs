@@ -185,6 +185,11 @@ public class BadInputSuiteTests
         Add("simulate exact-method", new("simulate", [.. d, "--engine", "exact", "--method", "turbo"], "turbo", [.. d, "--engine", "exact"]));
         Add("simulate format", new("simulate", [.. d, "--format", "xml"], "xml", [.. d, "--format", "json"]));
         Add("simulate p-edges", new("simulate", ["--dlt", "0,1,1.01"], "1.01", ["--dlt", "0,1,1"]));
+        // An option without its value, followed by another option: named as such, not as a stray argument.
+        Add("simulate max-n-no-value", new("simulate", [.. d, "--design", "boin", "--max-n", "--seed", "5"], "--max-n needs a value", [.. d, "--design", "boin", "--max-n", "9", "--seed", "5"]));
+        Add("simulate backfill-cap-negative", new("simulate", [.. d, "--design", "bf-boin", "--backfill-cap", "-1"], "-1", [.. d, "--design", "bf-boin", "--backfill-cap", "0"]));
+        Add("simulate backfill-dose", new("simulate", [.. d, "--design", "bf-boin", "--backfill-dose", "random"], "random", [.. d, "--design", "bf-boin", "--backfill-dose", "lowest"]));
+        Add("simulate three-plus-three-target", new("simulate", [.. d, "--design", "bf-boin", "--three-plus-three"], "three_plus_three", [.. d, "--design", "bf-boin", "--three-plus-three", "--target", "0.25"]));
         Add("exact max-states-0", new("exact", [.. d, "--max-states", "0"], "--max-states", [.. d, "--max-states", "1000"]));
         Add("exact max-states-huge", new("exact", [.. d, "--max-states", "2147483647"], "2147483647", [.. d, "--max-states", "1000000"]));
         Add("exact too-many-states", new("exact", [.. d, "--max-states", "5"], "5", [.. d, "--max-states", "500"]));

@@ -20,6 +20,8 @@ public sealed class DesignCatalog
         TiteCrm.Descriptor,
         TiteBoin.Descriptor,
         Boin12.Descriptor,
+        Backfill.BfBoinDescriptor,
+        Backfill.BfThreePlusThreeDescriptor,
     ]);
 
     public IReadOnlyList<DesignDescriptor> Designs { get; }

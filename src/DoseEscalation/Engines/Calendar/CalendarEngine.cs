@@ -55,7 +55,7 @@ public static class CalendarEngine
         int mtd = scenario.TrueMtdLevel(target);
         bool efficacy = scenario.Response is not null;
         var thresholds = scenario.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
-        var responses = design.ReadsResponses ? ResponsesFor(design, scenario) : null;
+        var responses = CalendarWorker.NeedsResponses(design, timeline) ? ResponsesFor(design, scenario) : null;
         var total = new CalendarTally(design.DoseCount, design.MaxPatients, mtd, efficacy);
         Unwrapped(() => MonteCarloEngine.RunBatches(options,
             () => new Local(new CalendarWorker(design, thresholds, timeline), new CalendarTally(design.DoseCount, design.MaxPatients, mtd, efficacy)),
@@ -67,7 +67,9 @@ public static class CalendarEngine
     /// <summary>The scenario's response model for a design that reads responses; an error naming both when the scenario has none.</summary>
     internal static ResponseThresholds ResponsesFor(IDesign design, Scenario scenario) =>
         ResponseThresholds.For(scenario)
-        ?? throw new ArgumentException($"design {design.Name} decides on responses, but scenario '{scenario.Name}' has no response probabilities");
+        ?? throw new ArgumentException(design.ReadsResponses
+            ? $"design {design.Name} decides on responses, but scenario '{scenario.Name}' has no response probabilities"
+            : $"design {design.Name} opens a dose for backfill once a response is seen there, but scenario '{scenario.Name}' has no response probabilities (give response: [...], or backfill_response: false)");
 
     private sealed record Local(CalendarWorker Worker, CalendarTally Tally);
 
@@ -115,7 +117,7 @@ public static class CalendarEngine
     {
         var thresholds = scenario.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
         var worker = new CalendarWorker(design, thresholds, timeline);
-        var draws = new StreamDraws(seed, 0, timeline.NonEvaluableRate, CalendarWorker.DrawsTreated(timeline), design.ReadsResponses ? ResponsesFor(design, scenario) : null);
+        var draws = new StreamDraws(seed, 0, timeline.NonEvaluableRate, CalendarWorker.DrawsTreated(timeline), CalendarWorker.NeedsResponses(design, timeline) ? ResponsesFor(design, scenario) : null);
         TrialOutcome last = default;
         for (int t = 0; t <= trial; t++) last = worker.RunTrial(ref draws, TrialStreams.TimeSeed(seed, 0), t);
         return (last.Duration, last.Decision, last.Selected);

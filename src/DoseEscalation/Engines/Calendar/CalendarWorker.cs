@@ -32,11 +32,12 @@ internal sealed class CalendarWorker
 {
     private readonly IDesign _design;
     private readonly IPendingDesign? _pendingDesign;
+    private readonly IBackfillDesign? _backfill;
     private readonly DecisionCheck _check;
     private readonly ulong[] _thresholds;
     private readonly Timeline _t;
     private readonly double _neDays, _meanGap, _invShape;
-    private readonly bool _limits, _poisson, _instant, _countResponses;
+    private readonly bool _limits, _poisson, _instant, _countResponses, _useQueue;
 
     private readonly int[] _patients, _dlts, _responses, _pendingCount;
     private readonly double[] _slotOpen;
@@ -46,6 +47,12 @@ internal sealed class CalendarWorker
     private readonly int[] _pendLevel, _pendOutcome, _pendResponse;
     private readonly double[] _pendEnd, _pendInfusion, _pendFollowed, _dltTimes;
     private int _pendN, _dltN;
+    // Backfill designs: patients treated per dose, responses read per dose, and the counts known at a
+    // moment; the observed cohort's members (time each outcome is known, DLT); responses not yet read.
+    private readonly int[] _treated = [], _responsesRead = [], _knownPatients = [], _knownDlts = [], _readLevel = [];
+    private readonly double[] _memberEnd = [], _readTime = [];
+    private readonly bool[] _memberDlt = [];
+    private int _memberN, _readN, _escalated;
 
     // The waiting list (a FIFO ring of arrival times) and the arrival process of the current trial.
     private double[] _queue = new double[64];
@@ -60,6 +67,7 @@ internal sealed class CalendarWorker
     {
         _design = design;
         _pendingDesign = design as IPendingDesign;
+        _backfill = design as IBackfillDesign;
         _check = new DecisionCheck(design);
         _thresholds = thresholds;
         _t = timeline;
@@ -69,7 +77,8 @@ internal sealed class CalendarWorker
         _invShape = 1 / timeline.DltTimeShape;
         _limits = timeline.HasWaitingLimit;
         _instant = IsInstant(timeline);
-        _countResponses = countResponses || design.ReadsResponses;
+        _countResponses = countResponses || NeedsResponses(design, timeline);
+        _useQueue = _limits || _backfill is not null; // backfill takes arrivals out of turn, so waiting patients are kept in a list
         int k = design.DoseCount;
         _patients = new int[k]; _dlts = new int[k]; _responses = new int[k]; _pendingCount = new int[k];
         _slotOpen = new double[design.MaxCohortSize];
@@ -77,7 +86,20 @@ internal sealed class CalendarWorker
         int m = design.MaxPatients + 1;
         _pendLevel = new int[m]; _pendOutcome = new int[m]; _pendResponse = new int[m];
         _pendEnd = new double[m]; _pendInfusion = new double[m]; _pendFollowed = new double[m]; _dltTimes = new double[m];
+        if (_backfill is not null)
+        {
+            _treated = new int[k]; _responsesRead = new int[k]; _knownPatients = new int[k]; _knownDlts = new int[k];
+            _memberEnd = new double[design.MaxCohortSize]; _memberDlt = new bool[design.MaxCohortSize];
+            _readLevel = new int[m]; _readTime = new double[m];
+        }
     }
+
+    /// <summary>
+    /// Whether the per-patient engine must draw responses for <paramref name="design"/> on
+    /// <paramref name="timeline"/>: it reads them, or it opens backfill doses on them (which needs time to pass).
+    /// </summary>
+    public static bool NeedsResponses(IDesign design, Timeline timeline) =>
+        design.ReadsResponses || (design is IBackfillDesign { OpensOnResponse: true } && !IsInstant(timeline));
 
     /// <summary>True when nothing in <paramref name="t"/> takes time or turns arrivals away (non-evaluable patients may still occur).</summary>
     public static bool IsInstant(Timeline t) =>
@@ -122,6 +144,7 @@ internal sealed class CalendarWorker
         if (_instant) return InstantTrial(ref draws);
         _arrivals = TrialStreams.Arrivals(timeSeed, trial);
         _lastArrival = 0; _hasNext = false; _qHead = 0; _qCount = 0;
+        if (_backfill is not null) return BackfillTrial(ref draws);
         return _pendingDesign is null ? CohortTrial(ref draws) : PendingTrial(ref draws);
     }
 
@@ -174,43 +197,181 @@ internal sealed class CalendarWorker
                 return Finish(d.Level, now, responseEnd);
             }
             _check.Treat(d, total);
-            int c = d.CohortSize, x = 0, remaining = c;
-            ulong threshold = _thresholds[d.Level];
-            for (int i = 0; i < c; i++) { _slotOpen[i] = now; _slotDone[i] = false; }
-            double cohortEnd = now, sentinelInfusion = double.NaN;
-            while (remaining > 0)
-            {
-                int slot = -1;
-                for (int i = 0; i < c; i++)
-                    if (!_slotDone[i] && (slot < 0 || _slotOpen[i] < _slotOpen[slot])) slot = i;
-                double enrolled = TakeAvailable(_slotOpen[slot]);
-                double infusion = enrolled + _t.InfusionDelayDays;
-                if (double.IsNaN(sentinelInfusion)) sentinelInfusion = infusion;
-                else infusion = Math.Max(infusion, sentinelInfusion + _t.SentinelDays);
-                if (draws.Treated(out _))
-                {
-                    _out.NonEvaluable++;
-                    _slotOpen[slot] = infusion + _neDays; // the replacement is sought when the patient leaves
-                    cohortEnd = Math.Max(cohortEnd, _slotOpen[slot]);
-                    continue;
-                }
-                // A cohort design decides when every patient has completed the window, DLT or not
-                // (the usual rule), so the DLT's time within the window does not matter here.
-                bool dlt = draws.Dlt(d.Level, threshold);
-                x += dlt ? 1 : 0;
-                if (_countResponses && draws.Response(d.Level, dlt)) _responses[d.Level]++;
-                cohortEnd = Math.Max(cohortEnd, infusion + _t.DltWindowDays);
-                if (_t.ResponseDays > 0) responseEnd = Math.Max(responseEnd, infusion + _t.ResponseDays);
-                _slotDone[slot] = true;
-                remaining--;
-            }
+            int x = EnrolCohort(ref draws, d, now, ref responseEnd, out double cohortEnd, out _);
             now = cohortEnd;
             level = d.Level;
             last = x;
-            total += c;
-            _patients[level] += c;
+            total += d.CohortSize;
+            _patients[level] += d.CohortSize;
             _dlts[level] += x;
         }
+    }
+
+    // Treats the cohort `d` asks for from `now`: each slot takes the next patient available, and a
+    // non-evaluable patient's slot is filled again when that patient leaves. Returns the cohort's
+    // DLTs; `cohortEnd` is when its last member completes the window, `full` when its last slot was filled.
+    private int EnrolCohort<TDraws>(ref TDraws draws, in Decision d, double now, ref double responseEnd, out double cohortEnd, out double full)
+        where TDraws : struct, IPatientDraws
+    {
+        int c = d.CohortSize, x = 0, remaining = c;
+        ulong threshold = _thresholds[d.Level];
+        for (int i = 0; i < c; i++) { _slotOpen[i] = now; _slotDone[i] = false; }
+        cohortEnd = now;
+        full = now;
+        double sentinelInfusion = double.NaN;
+        while (remaining > 0)
+        {
+            int slot = -1;
+            for (int i = 0; i < c; i++)
+                if (!_slotDone[i] && (slot < 0 || _slotOpen[i] < _slotOpen[slot])) slot = i;
+            double enrolled = TakeAvailable(_slotOpen[slot]);
+            full = Math.Max(full, enrolled);
+            double infusion = enrolled + _t.InfusionDelayDays;
+            if (double.IsNaN(sentinelInfusion)) sentinelInfusion = infusion;
+            else infusion = Math.Max(infusion, sentinelInfusion + _t.SentinelDays);
+            if (_backfill is not null) _treated[d.Level]++;
+            if (draws.Treated(out double u))
+            {
+                _out.NonEvaluable++;
+                _slotOpen[slot] = infusion + _neDays; // the replacement is sought when the patient leaves
+                cohortEnd = Math.Max(cohortEnd, _slotOpen[slot]);
+                continue;
+            }
+            // A cohort design decides when every patient has completed the window, DLT or not
+            // (the usual rule), so the DLT's time within the window matters only to backfill.
+            bool dlt = draws.Dlt(d.Level, threshold);
+            x += dlt ? 1 : 0;
+            bool responds = _countResponses && draws.Response(d.Level, dlt);
+            if (responds) _responses[d.Level]++;
+            cohortEnd = Math.Max(cohortEnd, infusion + _t.DltWindowDays);
+            if (_t.ResponseDays > 0) responseEnd = Math.Max(responseEnd, infusion + _t.ResponseDays);
+            if (_backfill is not null)
+            {
+                _memberEnd[_memberN] = infusion + (dlt ? DltTime(u) : _t.DltWindowDays);
+                _memberDlt[_memberN++] = dlt;
+                if (responds) ReadLater(d.Level, infusion);
+            }
+            _slotDone[slot] = true;
+            remaining--;
+        }
+        return x;
+    }
+
+    // ---- backfill designs: arrivals during a cohort's window go to a lower open dose ----------------
+
+    private TrialOutcome BackfillTrial<TDraws>(ref TDraws draws) where TDraws : struct, IPatientDraws
+    {
+        Array.Clear(_pendingCount); Array.Clear(_treated); Array.Clear(_responsesRead);
+        _pendN = 0; _dltN = 0; _readN = 0; _escalated = 0;
+        int level = 0, last = -1, lostWhileObserved = 0;
+        double now = 0, responseEnd = 0;
+        while (true)
+        {
+            Resolve(now);
+            Decision d = _design.Decide(new TrialState(_patients, _dlts, _responses, level, last, _escalated));
+            if (d.IsStop)
+            {
+                _check.Stop(d);
+                // Backfill patients still in their window when escalation ends were treated: their
+                // outcomes count in the allocation and DLT totals, not in the selection just made.
+                Resolve(double.PositiveInfinity);
+                return Finish(d.Level, now, responseEnd);
+            }
+            _check.Treat(d, _escalated);
+            _out.Lost += lostWhileObserved; // the trial goes on: those turned away while the last cohort was observed are lost
+            _memberN = 0;
+            int x = EnrolCohort(ref draws, d, now, ref responseEnd, out double cohortEnd, out double full);
+            // Arrivals turned away during the observation count as lost only if another cohort follows,
+            // as a cohort design counts them (when it next looks for patients).
+            int lostBefore = _out.Lost;
+            BackfillWhileObserved(ref draws, d.Level, full, cohortEnd, ref responseEnd);
+            lostWhileObserved = _out.Lost - lostBefore;
+            _out.Lost = lostBefore;
+            now = cohortEnd;
+            level = d.Level;
+            last = x;
+            _escalated += d.CohortSize;
+            _patients[level] += d.CohortSize;
+            _dlts[level] += x;
+        }
+    }
+
+    // From the moment the cohort at `level` is full until it has completed the window, each patient
+    // who can be enrolled (those waiting, then each arrival as it comes) is offered a backfill dose;
+    // whoever gets none waits for the next cohort (or is lost, by the timeline's waiting limits).
+    private void BackfillWhileObserved<TDraws>(ref TDraws draws, int level, double full, double end, ref double responseEnd)
+        where TDraws : struct, IPatientDraws
+    {
+        Admit(full);
+        OfferWaiting(ref draws, level, full, ref responseEnd);
+        while (PeekArrival() < end)
+        {
+            double a = _next;
+            Expire(a);
+            if (_qCount == 0 && BackfillLevel(a, level) is int b and >= 0)
+            {
+                TakeArrival();
+                TreatBackfill(ref draws, b, a, a, ref responseEnd);
+                continue;
+            }
+            Admit(a);
+            OfferWaiting(ref draws, level, a, ref responseEnd);
+        }
+    }
+
+    private void OfferWaiting<TDraws>(ref TDraws draws, int level, double at, ref double responseEnd) where TDraws : struct, IPatientDraws
+    {
+        while (_qCount > 0 && BackfillLevel(at, level) is int b and >= 0)
+            TreatBackfill(ref draws, b, Dequeue(), at, ref responseEnd);
+    }
+
+    // The design's backfill dose for a patient enrolled at `at`, from what is known then.
+    private int BackfillLevel(double at, int level)
+    {
+        Resolve(at);
+        for (int i = 0; i < _readN;)
+        {
+            if (_readTime[i] > at) { i++; continue; }
+            _responsesRead[_readLevel[i]]++;
+            _readN--;
+            _readLevel[i] = _readLevel[_readN]; _readTime[i] = _readTime[_readN];
+        }
+        _patients.CopyTo(_knownPatients, 0);
+        _dlts.CopyTo(_knownDlts, 0);
+        for (int i = 0; i < _memberN; i++)
+            if (_memberEnd[i] <= at) { _knownPatients[level]++; if (_memberDlt[i]) _knownDlts[level]++; }
+        return _backfill!.BackfillLevel(new TrialState(_knownPatients, _knownDlts, _responses, level, -1, _escalated), _treated, _responsesRead, level);
+    }
+
+    private void TreatBackfill<TDraws>(ref TDraws draws, int b, double arrival, double enrolled, ref double responseEnd) where TDraws : struct, IPatientDraws
+    {
+        if (enrolled > arrival) { _out.Waited++; _out.WaitTicks += CalendarTally.Ticks(enrolled - arrival); }
+        double infusion = enrolled + _t.InfusionDelayDays;
+        _treated[b]++;
+        int i = _pendN++;
+        _pendLevel[i] = b;
+        _pendInfusion[i] = infusion;
+        _pendResponse[i] = 0; // counted when drawn, as the cohort's members are
+        _pendingCount[b]++;
+        if (draws.Treated(out double u))
+        {
+            _out.NonEvaluable++;
+            _pendOutcome[i] = -1;
+            _pendEnd[i] = infusion + _neDays;
+            return;
+        }
+        bool dlt = draws.Dlt(b, _thresholds[b]);
+        if (_countResponses && draws.Response(b, dlt)) { _responses[b]++; ReadLater(b, infusion); }
+        _pendOutcome[i] = dlt ? 1 : 0;
+        _pendEnd[i] = infusion + (dlt ? DltTime(u) : _t.DltWindowDays);
+        if (_t.ResponseDays > 0) responseEnd = Math.Max(responseEnd, infusion + _t.ResponseDays);
+    }
+
+    // A responder's response is read response_days after infusion (at the end of the DLT window when the timeline reads none).
+    private void ReadLater(int level, double infusion)
+    {
+        _readLevel[_readN] = level;
+        _readTime[_readN++] = infusion + (_t.ResponseDays > 0 ? _t.ResponseDays : _t.DltWindowDays);
     }
 
     // ---- designs that read pending patients: one enrolment at a time -----------------------------
@@ -370,7 +531,7 @@ internal sealed class CalendarWorker
     /// <summary>When the next patient could be enrolled, for a slot open from <paramref name="open"/> (&lt;= open if someone is there).</summary>
     private double NextAvailable(double open)
     {
-        if (_limits)
+        if (_useQueue)
         {
             Admit(open);
             if (_qCount > 0) return _queue[_qHead];
@@ -382,10 +543,10 @@ internal sealed class CalendarWorker
     private double TakeAvailable(double open)
     {
         double arrival;
-        if (_limits) { Admit(open); arrival = _qCount > 0 ? Dequeue() : TakeArrival(); }
+        if (_useQueue) { Admit(open); arrival = _qCount > 0 ? Dequeue() : TakeArrival(); }
         else arrival = TakeArrival();
         double enrolled = Math.Max(open, arrival);
-                if (enrolled > arrival) { _out.Waited++; _out.WaitTicks += CalendarTally.Ticks(enrolled - arrival); }
+        if (enrolled > arrival) { _out.Waited++; _out.WaitTicks += CalendarTally.Ticks(enrolled - arrival); }
         return enrolled;
     }
 
