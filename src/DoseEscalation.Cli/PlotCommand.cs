@@ -43,6 +43,12 @@ public static class PlotCommand
             if (o.Charts != DefaultCharts) throw new CliInputException($"--charts {o.Charts}: the duration chart needs a timeline: block in the scenario file (docs/calendar.md); {inputs.File.Path} has none");
             charts.Remove("duration");
         }
+        if (charts.Contains("samplesize") && BackfillsOnCalendar(inputs))
+        {
+            // The sample-size analysis has no calendar, so no backfill patients: the OC charts' N comes from the calendar run instead.
+            if (o.Charts != DefaultCharts) throw new CliInputException($"--charts {o.Charts}: the sample-size chart has no calendar time, so no backfill; design {inputs.Design.Name}'s sample size is in the other charts and in simulate --calendar");
+            charts.Remove("samplesize");
+        }
         var results = Run(inputs, o.Engine, o.Trials, o.Seed, interactive && !o.Quiet);
         var sampleSize = charts.Contains("samplesize") ? SampleSizeOf(inputs, o.Engine, o.Trials, o.Seed, o.MarkN) : null;
         var figures = Charts(inputs, results, sampleSize, charts, o.MarkN, o.Designs, o.Trials ?? 100_000, o.Seed, catalog, out _);
@@ -82,7 +88,7 @@ public static class PlotCommand
         Commands.Warn(inputs, o, stderr);
         var results = Run(inputs, o.Engine, o.Trials, o.Seed, interactive && !o.Quiet);
         // The sample-size analysis does not draw responses yet: a response-reading design's report gives P(N <= n) instead.
-        var sampleSize = inputs.Design.ReadsResponses ? null : SampleSizeOf(inputs, o.Engine, o.Trials, o.Seed, o.MarkN);
+        var sampleSize = inputs.Design.ReadsResponses || BackfillsOnCalendar(inputs) ? null : SampleSizeOf(inputs, o.Engine, o.Trials, o.Seed, o.MarkN);
         var chartNames = ChartNames.Where(c => (c != "occurve" || Designs.Rules.DesignRule.Unwrap(inputs.Design).Base is AplusB) && (c != "samplesize" || sampleSize is not null)
             && (c != "duration" || inputs.File.Timeline is not null));
         var charts = Charts(inputs, results, sampleSize, chartNames, o.MarkN, o.Designs, o.CompareTrials, o.Seed, catalog, out var compared);
@@ -109,12 +115,29 @@ public static class PlotCommand
         return Cli.Ok;
     }
 
-    /// <summary>The design's OCs on every scenario: exact where the state space allows (or is asked for), else Monte Carlo.</summary>
+    /// <summary>A backfill design on a file with a timeline: its OCs come from the calendar, where it backfills.</summary>
+    internal static bool BackfillsOnCalendar(RunInputs inputs) =>
+        Designs.Rules.DesignRule.Unwrap(inputs.Design).Base is Engines.Calendar.IBackfillDesign && inputs.File.Timeline is not null;
+
+    /// <summary>
+    /// The design's OCs on every scenario: exact where the state space allows (or is asked for), else
+    /// Monte Carlo; for a backfill design on a file with a timeline, the calendar simulation.
+    /// </summary>
     internal static ResultSet Run(RunInputs inputs, string engine, long? trials, ulong? seed, bool progress)
     {
         var file = inputs.File;
         string e = engine;
         if (trials is { } given) ResourceGuard.Trials(given, "--trials"); // checked even when the exact engine leaves it unused
+        if (BackfillsOnCalendar(inputs))
+        {
+            if (e == "exact") throw new CliInputException($"--engine exact: design {inputs.Design.Name} backfills in calendar time, which the exact engine does not model (use --engine auto or monte-carlo)");
+            long calendarTrials = trials ?? file.Trials;
+            ResourceGuard.Trials(calendarTrials, "--trials");
+            var calendarOptions = new MonteCarloOptions { Trials = calendarTrials, Seed = seed ?? file.Seed };
+            var onCalendar = Progress.Run(progress, file.Scenarios.Count * calendarTrials, "Simulating", report =>
+                file.Scenarios.Select((s, i) => Engines.Calendar.CalendarEngine.Run(inputs.Design, s, file.Target, file.Timeline!, calendarOptions with { Progress = d => report(i * calendarTrials + d) }).Oc).ToList());
+            return Commands.Set(inputs, "monte-carlo (calendar)", calendarTrials, calendarOptions.Seed, onCalendar);
+        }
         StateGraph? graph = null;
         if (inputs.Design.ReadsResponses && e != "monte-carlo")
         {

@@ -52,7 +52,7 @@ public sealed record Report
 
         string engine = Results.Engine == "exact"
             ? "Exact calculation over every possible course of the trial (no simulation error)."
-            : $"Monte Carlo: {Formatting.Int(Results.Trials)} simulated trials per scenario, seed {Results.Seed}; standard errors in parentheses.";
+            : $"Monte Carlo{(Results.Engine == "monte-carlo (calendar)" ? " in calendar time (the file's timeline, where the design backfills)" : "")}: {Formatting.Int(Results.Trials)} simulated trials per scenario, seed {Results.Seed}; standard errors in parentheses.";
         yield return new ReportSection("Operating characteristics", [engine],
             new ReportTable(["scenario", .. f.Doses.Select(d => $"P(select {d.Label})"), "P(no dose)", "P(correct MTD)", "P(select above MTD)", "mean N", "mean DLTs", "% patients above MTD"],
                 Results.Results.Select(oc => new[] { oc.Scenario.Name }

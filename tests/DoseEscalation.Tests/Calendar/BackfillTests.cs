@@ -189,4 +189,32 @@ public class BackfillTests
         using var json = System.Text.Json.JsonDocument.Parse(r.Out);
         Assert.Contains("bf-boin", r.Out);
     }
+
+    [Fact]
+    public void The_report_of_a_backfill_design_takes_its_numbers_from_the_calendar()
+    {
+        string dir = Directory.CreateTempSubdirectory("bf-report").FullName;
+        string file = Path.Combine(dir, "bf.yaml");
+        File.WriteAllText(file, """
+            trial: { name: backfill report, dlt_window_days: 28 }
+            doses: [DL1, DL2, DL3]
+            target: 0.25
+            designs: [bf-boin, boin]
+            timeline: { accrual_rate_per_month: 6, max_waiting: 0 }
+            scenarios:
+              - { name: s, dlt: [0.05, 0.15, 0.35], response: [0.2, 0.3, 0.4] }
+            """);
+        string md = Path.Combine(dir, "r.md");
+        var r = Reliability.CliHarness.Run("report", file, "--design", "bf-boin", "--trials", "3000", "--compare-trials", "500", "--out", md, "--quiet");
+        Assert.True(r.Code == 0, r.Err);
+        string text = File.ReadAllText(md);
+        Assert.Contains("Monte Carlo in calendar time", text);
+        // The same numbers as the calendar engine with the file's seed: mean N, which backfill raises above BOIN's.
+        var file2 = DoseEscalation.Scenarios.ScenarioFileReader.Load(file);
+        var oc = CalendarEngine.Run(Build.Design("bf-boin", 3, 0.25), file2.Scenarios[0], 0.25, file2.Timeline!, new MonteCarloOptions { Trials = 3000, Seed = file2.Seed }).Oc;
+        Assert.Contains($"| {DoseEscalation.Reporting.Formatting.Round(oc.MeanN.Value, 1)} (", text);
+        // The exact engine has no calendar: asked for, it is refused, and nothing is written.
+        Reliability.CliHarness.AssertBadInput(Reliability.CliHarness.Run("report", file, "--design", "bf-boin", "--engine", "exact", "--out", Path.Combine(dir, "x.md")), "--engine exact");
+        Assert.False(File.Exists(Path.Combine(dir, "x.md")));
+    }
 }
