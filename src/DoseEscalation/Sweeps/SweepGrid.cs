@@ -108,9 +108,13 @@ public sealed record SweepGrid
                 {
                     string field = $"scenarios[{i++}]";
                     if (item is not YamlMappingNode m) throw Error(field, item, null, "expected {name, dlt}");
+                    foreach (var key in m.Children.Keys)
+                        if (((YamlScalarNode)key).Value is not ("name" or "dlt" or "response")) throw Error($"{field}.{key}", key, null, "unknown field (a scenario has name, dlt, response)");
                     string name = Text(m, "name", field) ?? $"scenario {i}";
                     var dlt = Probabilities(m, "dlt", field, doses);
-                    scenarios.Add(new SweepScenario(new Scenario(name, dlt), "listed"));
+                    // Response probabilities, for the designs that read them or open backfill doses on them.
+                    var response = m.Children.ContainsKey(new YamlScalarNode("response")) ? Probabilities(m, "response", field, doses) : null;
+                    scenarios.Add(new SweepScenario(new Scenario(name, dlt) { Response = response }, "listed"));
                 }
             }
             if (root.Children.TryGetValue(new YamlScalarNode("monotone"), out var mono))

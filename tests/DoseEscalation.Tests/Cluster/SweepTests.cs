@@ -44,6 +44,18 @@ public class SweepTests
         Assert.Equal(Enumerable.Range(0, cells.Count), cells.Select(c => c.Index));
     }
 
+    [Fact]
+    public void A_listed_scenario_takes_response_probabilities_and_refuses_an_unknown_field()
+    {
+        string withResponse = Grid.Replace("    dlt: [0.05, 0.12, 0.30, 0.45]\n", "    dlt: [0.05, 0.12, 0.30, 0.45]\n    response: [0.1, 0.2, 0.3, 0.4]\n");
+        Assert.NotEqual(Grid, withResponse);
+        Assert.Equal([0.1, 0.2, 0.3, 0.4], SweepGrid.Parse(withResponse, "grid.yaml").Scenarios[0].Scenario.Response);
+        // A field the grid does not know is an error, never dropped.
+        string typo = Grid.Replace("    dlt: [0.05, 0.12, 0.30, 0.45]\n", "    dlt: [0.05, 0.12, 0.30, 0.45]\n    respones: [0.1, 0.2, 0.3, 0.4]\n");
+        var ex = Assert.ThrowsAny<Exception>(() => SweepGrid.Parse(typo, "grid.yaml"));
+        Assert.Contains("scenarios[0].respones", ex.Message);
+    }
+
     [Theory]
     [InlineData(new[] { 0.1, 0.2, 0.3, 0.4, 0.5 }, 3, true, 10)]   // C(5, 3)
     [InlineData(new[] { 0.1, 0.2, 0.3, 0.4, 0.5 }, 3, false, 35)]  // C(7, 3)
