@@ -17,18 +17,23 @@ public static class CalendarReport
         w.WriteLine();
         var tl = calendar[0].Timeline;
         w.WriteLine("Calendar (days): " + Describe(tl));
-        var t = new TextTable("scenario", "duration mean (SE)", "SD", "median", "P10-P90", "to MTD decision", "enrolled", "non-evaluable", "lost", "waited", "mean wait");
+        bool backfill = calendar.Any(c => c.MeanBackfilled is not null);
+        string[] columns = ["scenario", "duration mean (SE)", "SD", "median", "P10-P90", "to MTD decision", "enrolled", .. (backfill ? new[] { "backfilled" } : []), "non-evaluable", "lost", "waited", "mean wait"];
+        var t = new TextTable(columns);
         for (int i = 0; i < calendar.Count; i++)
         {
             var c = calendar[i];
-            t.Add(set.Results[i].Scenario.Name,
+            string[] cells = [set.Results[i].Scenario.Name,
                 $"{Formatting.Round(c.Duration.Mean, 1)} ({Formatting.Round(c.Duration.StandardError(set.Trials), 2)})",
                 Formatting.Round(c.Duration.Sd, 1), Day(c.Duration.Median), $"{Day(c.Duration.P10)}-{Day(c.Duration.P90)}",
-                Formatting.Round(c.TimeToDecision.Mean, 1), Formatting.Round(c.MeanEnrolled, 2), Formatting.Round(c.MeanNonEvaluable, 2),
-                Formatting.Round(c.MeanLost, 2), Formatting.Round(c.MeanWaited, 2), Formatting.Round(c.MeanWaitDays, 1));
+                Formatting.Round(c.TimeToDecision.Mean, 1), Formatting.Round(c.MeanEnrolled, 2),
+                .. (backfill ? new[] { Formatting.Round(c.MeanBackfilled ?? 0, 2) } : []), Formatting.Round(c.MeanNonEvaluable, 2),
+                Formatting.Round(c.MeanLost, 2), Formatting.Round(c.MeanWaited, 2), Formatting.Round(c.MeanWaitDays, 1)];
+            t.Add(cells);
         }
         t.Write(w);
-        w.WriteLine("  duration: opening to the MTD decision, or to the last response read if later; lost: arrivals past the waiting limit; waited: enrolled patients who waited for a slot; mean wait: days per enrolled patient");
+        w.WriteLine("  duration: opening to the MTD decision, or to the last response read if later; lost: arrivals past the waiting limit; waited: enrolled patients who waited for a slot; mean wait: days per enrolled patient"
+            + (backfill ? "; backfilled: patients treated at a backfill dose (among those enrolled)" : ""));
     }
 
     public static void WriteCsv(ResultSet set, IReadOnlyList<CalendarResult> calendar, TextWriter w)
@@ -50,6 +55,7 @@ public static class CalendarReport
             rows.Add(("mean_lost", new(c.MeanLost, 0)));
             rows.Add(("mean_waited", new(c.MeanWaited, 0)));
             rows.Add(("mean_wait_days", new(c.MeanWaitDays, 0)));
+            if (c.MeanBackfilled is { } b) rows.Add(("mean_backfilled", new(b, 0)));
             return (IReadOnlyList<(string, Estimate)>)rows;
         }).ToList();
         CsvReport.Write(set, w, extra);
@@ -92,6 +98,7 @@ public static class CalendarReport
                 ["mean_waited"] = c.MeanWaited,
                 ["mean_wait_days"] = c.MeanWaitDays,
             };
+            if (c.MeanBackfilled is { } b) scenarios[i]!["calendar"]!["mean_backfilled"] = b;
         }
         using var w = new Utf8JsonWriter(stream, JsonWriting.Options);
         root.WriteTo(w);
@@ -133,16 +140,18 @@ public static class CalendarReport
         {
             w.WriteLine();
             w.WriteLine($"Scenario '{sc.Scenario.Name}'");
-            var t = new TextTable("design", "P(correct)", "patients", "DLTs", "duration mean (SE)", "median", "P10-P90", "to decision", "lost", "mean wait", $"vs {sc.Labels[0]} (SE)", "P(shorter)");
+            bool backfill = sc.Comparison.Results.Any(r => r.MeanBackfilled is not null);
+            var t = new TextTable(["design", "P(correct)", "patients", .. (backfill ? new[] { "backfilled" } : []), "DLTs", "duration mean (SE)", "median", "P10-P90", "to decision", "lost", "mean wait", $"vs {sc.Labels[0]} (SE)", "P(shorter)"]);
             for (int i = 0; i < sc.Labels.Count; i++)
             {
                 var r = sc.Comparison.Results[i];
                 var p = sc.Comparison.AgainstFirst[i];
-                t.Add(sc.Labels[i], Formatting.PercentWithSe(r.Oc.CorrectSelection), Formatting.Round(r.Oc.MeanN.Value, 2), Formatting.Round(r.Oc.MeanTotalDlts.Value, 2),
+                t.Add([sc.Labels[i], Formatting.PercentWithSe(r.Oc.CorrectSelection), Formatting.Round(r.Oc.MeanN.Value, 2),
+                    .. (backfill ? new[] { r.MeanBackfilled is { } b ? Formatting.Round(b, 2) : "" } : []), Formatting.Round(r.Oc.MeanTotalDlts.Value, 2),
                     $"{Formatting.Round(r.Duration.Mean, 1)} ({Formatting.Round(r.Duration.StandardError(trials), 2)})", Day(r.Duration.Median),
                     $"{Day(r.Duration.P10)}-{Day(r.Duration.P90)}", Formatting.Round(r.TimeToDecision.Mean, 1), Formatting.Round(r.MeanLost, 2),
                     Formatting.Round(r.MeanWaitDays, 1), i == 0 ? "" : $"{Formatting.Round(p.MeanDifference, 1)} ({Formatting.Round(p.Se, 2)})",
-                    i == 0 ? "" : Formatting.Percent(p.ShareShorter));
+                    i == 0 ? "" : Formatting.Percent(p.ShareShorter)]);
             }
             t.Write(w);
         }
@@ -202,7 +211,7 @@ public static class CalendarReport
                 {
                     var r = sc.Comparison.Results[i];
                     var p = sc.Comparison.AgainstFirst[i];
-                    return (JsonNode?)new JsonObject
+                    var o = new JsonObject
                     {
                         ["label"] = label,
                         ["p_correct_selection"] = r.Oc.CorrectSelection.Value,
@@ -214,6 +223,8 @@ public static class CalendarReport
                         ["mean_lost"] = r.MeanLost, ["mean_waited"] = r.MeanWaited, ["mean_wait_days"] = r.MeanWaitDays,
                         ["duration_difference_vs_first"] = new JsonObject { ["mean"] = p.MeanDifference, ["se"] = p.Se, ["p_shorter"] = p.ShareShorter },
                     };
+                    if (r.MeanBackfilled is { } b) o["mean_backfilled"] = b;
+                    return (JsonNode?)o;
                 }).ToArray()),
             }).ToArray()),
         };

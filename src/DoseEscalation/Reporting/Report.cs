@@ -135,24 +135,26 @@ public sealed record Report
         {
             var first = onCalendar.Scenarios[0];
             string firstLabel = first.Designs[0].Oc.Design;
+            bool backfill = onCalendar.Scenarios.Any(sc => sc.Calendar!.Results.Any(c => c.MeanBackfilled is not null));
             yield return new ReportSection("Calendar time",
                 [$"The same designs and simulated patients on the trial's calendar: {CalendarReport.Describe(first.Calendar!.Results[0].Timeline)}."
                  + (f.Timeline?.Notes is { } tn ? " " + tn : ""),
                  $"Duration is the number of days from opening to the end of the trial (the MTD decision, or the last response read if later); 'vs {firstLabel}' is the paired mean difference in duration against {firstLabel} on the same simulated trials, with its standard error. The duration charts show each design's distribution."],
-                new ReportTable(["scenario", "design", "duration mean (SE)", "median [P10, P90]", "to MTD decision", "enrolled", "lost", "waited", "mean wait (days)", $"vs {firstLabel} (SE)"],
+                new ReportTable(["scenario", "design", "duration mean (SE)", "median [P10, P90]", "to MTD decision", "enrolled", .. (backfill ? new[] { "backfilled" } : []), "lost", "waited", "mean wait (days)", $"vs {firstLabel} (SE)"],
                     onCalendar.Scenarios.SelectMany(sc => sc.Designs.Select((r, i) =>
                     {
                         var c = sc.Calendar!.Results[i];
                         var p = sc.Calendar.AgainstFirst[i];
-                        return new[]
-                        {
+                        return (string[])
+                        [
                             sc.Scenario.Name, r.Oc.Design,
                             $"{Formatting.Round(c.Duration.Mean, 1)} ({Formatting.Round(c.Duration.StandardError(onCalendar.Trials), 2)})",
                             $"{CalendarReport.Day(c.Duration.Median)} [{CalendarReport.Day(c.Duration.P10)}, {CalendarReport.Day(c.Duration.P90)}]",
-                            Formatting.Round(c.TimeToDecision.Mean, 1), Formatting.Round(c.MeanEnrolled, 2), Formatting.Round(c.MeanLost, 2),
+                            Formatting.Round(c.TimeToDecision.Mean, 1), Formatting.Round(c.MeanEnrolled, 2),
+                            .. (backfill ? new[] { c.MeanBackfilled is { } b ? Formatting.Round(b, 2) : "" } : []), Formatting.Round(c.MeanLost, 2),
                             Formatting.Round(c.MeanWaited, 2), Formatting.Round(c.MeanWaitDays, 1),
                             i == 0 ? "" : $"{Formatting.Round(p.MeanDifference, 1)} ({Formatting.Round(p.Se, 2)})",
-                        };
+                        ];
                     })).ToList()));
         }
     }

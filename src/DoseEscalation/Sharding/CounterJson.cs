@@ -63,7 +63,7 @@ public static class CounterJson
         w.WriteString("duration_sq", t.DurationSq.ToString(CultureInfo.InvariantCulture));
         w.WriteString("decision_sq", t.DecisionSq.ToString(CultureInfo.InvariantCulture));
         w.WriteNumber("enrolled", t.Enrolled); w.WriteNumber("non_evaluable", t.NonEvaluable); w.WriteNumber("lost", t.Lost);
-        w.WriteNumber("waited", t.Waited); w.WriteNumber("wait_ticks", t.WaitTicks);
+        w.WriteNumber("waited", t.Waited); w.WriteNumber("wait_ticks", t.WaitTicks); w.WriteNumber("backfilled", t.Backfilled);
         w.WriteEndObject();
     }
 
@@ -80,7 +80,7 @@ public static class CounterJson
         t.DurationSq = Int128.Parse(e.GetProperty("duration_sq").GetString()!, NumberStyles.None, CultureInfo.InvariantCulture);
         t.DecisionSq = Int128.Parse(e.GetProperty("decision_sq").GetString()!, NumberStyles.None, CultureInfo.InvariantCulture);
         t.Enrolled = e.GetProperty("enrolled").GetInt64(); t.NonEvaluable = e.GetProperty("non_evaluable").GetInt64(); t.Lost = e.GetProperty("lost").GetInt64();
-        t.Waited = e.GetProperty("waited").GetInt64(); t.WaitTicks = e.GetProperty("wait_ticks").GetInt64();
+        t.Waited = e.GetProperty("waited").GetInt64(); t.WaitTicks = e.GetProperty("wait_ticks").GetInt64(); t.Backfilled = e.GetProperty("backfilled").GetInt64();
         return t;
     }
 

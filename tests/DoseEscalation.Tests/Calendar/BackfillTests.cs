@@ -58,7 +58,9 @@ public class BackfillTests
         // Poisson arrivals come during every observation, but a cap of 0 closes every dose: they wait
         // (or are referred away) exactly as under BOIN, the responses drawn for backfill notwithstanding.
         var busy = new Timeline { Accrual = AccrualKind.Poisson, RatePerMonth = 4, DltWindowDays = 28, MaxWaiting = referAway ? 0 : int.MaxValue };
-        Same(CalendarEngine.Run(new Boin(4, 0.25), Four, 0.25, busy, Options), CalendarEngine.Run(BfBoin(4, ("backfill_cap", 0)), Four, 0.25, busy, Options));
+        var closed = CalendarEngine.Run(BfBoin(4, ("backfill_cap", 0)), Four, 0.25, busy, Options);
+        Same(CalendarEngine.Run(new Boin(4, 0.25), Four, 0.25, busy, Options), closed);
+        Assert.Equal(0, closed.MeanBackfilled);
     }
 
     [Fact]
@@ -141,6 +143,10 @@ public class BackfillTests
         // Escalation cohorts are the same size; backfill adds patients, most of them at doses 1-2, below the MTD (dose 3).
         Assert.True(bf.Oc.MeanPatients.Sum(e => e.Value) > boin.Oc.MeanPatients.Sum(e => e.Value) + 5);
         Assert.True(bf.Oc.MeanPatients[0].Value + bf.Oc.MeanPatients[1].Value > boin.Oc.MeanPatients[0].Value + boin.Oc.MeanPatients[1].Value + 4);
+        // The backfilled patients are among those enrolled; the rest are escalation patients, at most max_n (30).
+        Assert.Null(boin.MeanBackfilled);
+        Assert.True(bf.MeanBackfilled > 4, $"{bf.MeanBackfilled}");
+        Assert.InRange(bf.MeanEnrolled - bf.MeanBackfilled!.Value, 3, 30);
     }
 
     /// <summary>

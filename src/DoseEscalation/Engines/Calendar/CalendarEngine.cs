@@ -109,6 +109,7 @@ public static class CalendarEngine
             MeanLost = (double)total.Lost / n,
             MeanWaited = (double)total.Waited / n,
             MeanWaitDays = total.Enrolled == 0 ? 0 : total.WaitTicks / CalendarTally.TicksPerDay / total.Enrolled,
+            MeanBackfilled = Designs.Rules.DesignRule.Unwrap(design).Base is IBackfillDesign ? (double)total.Backfilled / n : null,
         };
     }
 

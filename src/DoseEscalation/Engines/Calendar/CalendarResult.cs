@@ -31,4 +31,6 @@ public sealed record CalendarResult
     public required double MeanWaited { get; init; }
     /// <summary>Mean days an enrolled patient waited from arrival to enrolment (0 for those who did not wait).</summary>
     public required double MeanWaitDays { get; init; }
+    /// <summary>For a backfill design, mean patients per trial treated at a backfill dose (included in <see cref="MeanEnrolled"/>); null for other designs.</summary>
+    public double? MeanBackfilled { get; init; }
 }

@@ -15,7 +15,7 @@ public sealed class CalendarTally
     public readonly long[] DurationDays = new long[MaxDays + 2], DecisionDays = new long[MaxDays + 2];
     public long DurationTicks, DecisionTicks;
     public Int128 DurationSq, DecisionSq;
-    public long Enrolled, NonEvaluable, Lost, Waited, WaitTicks;
+    public long Enrolled, NonEvaluable, Lost, Waited, WaitTicks, Backfilled;
 
     public CalendarTally(int doseCount, int maxPatients, int trueMtdLevel, bool efficacy = false) =>
         Oc = new OcTally<long>(doseCount, maxPatients, trueMtdLevel, efficacy);
@@ -26,6 +26,7 @@ public sealed class CalendarTally
         Oc.Record(trial.Selected, worker.Patients, worker.Dlts, 1);
         RecordTimes(trial.Duration, trial.Decision);
         Enrolled += trial.Enrolled; NonEvaluable += trial.NonEvaluable; Lost += trial.Lost; Waited += trial.Waited; WaitTicks += trial.WaitTicks;
+        Backfilled += trial.Backfilled;
     }
 
     public void RecordTimes(double duration, double decision)
@@ -51,6 +52,7 @@ public sealed class CalendarTally
         DurationTicks += other.DurationTicks; DecisionTicks += other.DecisionTicks;
         DurationSq += other.DurationSq; DecisionSq += other.DecisionSq;
         Enrolled += other.Enrolled; NonEvaluable += other.NonEvaluable; Lost += other.Lost; Waited += other.Waited; WaitTicks += other.WaitTicks;
+        Backfilled += other.Backfilled;
     }
 
     internal static DurationSummary Summary(long[] histogram, long ticks, Int128 sq, long n)

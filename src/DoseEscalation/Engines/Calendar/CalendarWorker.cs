@@ -14,6 +14,8 @@ internal struct TrialOutcome
     /// <summary>Arrivals lost; enrolled patients who waited; their total wait in ticks (1/1024 day).</summary>
     public int Lost, Waited;
     public long WaitTicks;
+    /// <summary>Patients treated at a backfill dose (backfill designs), included in the counts above.</summary>
+    public int Backfilled;
     /// <summary>Patients enrolled (evaluable and non-evaluable).</summary>
     public readonly int Enrolled => Evaluable + NonEvaluable;
 }
@@ -348,6 +350,7 @@ internal sealed class CalendarWorker
         if (enrolled > arrival) { _out.Waited++; _out.WaitTicks += CalendarTally.Ticks(enrolled - arrival); }
         double infusion = enrolled + _t.InfusionDelayDays;
         _treated[b]++;
+        _out.Backfilled++;
         int i = _pendN++;
         _pendLevel[i] = b;
         _pendInfusion[i] = infusion;
