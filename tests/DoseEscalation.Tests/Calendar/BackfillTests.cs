@@ -180,6 +180,9 @@ public class BackfillTests
         string file = Path.Combine(Repo.Root, "scenarios", "crb401-bcma-car-t.yaml");
         var noResponse = Reliability.CliHarness.Run("simulate", file, "--design", "bf-boin", "--calendar", "--trials", "100");
         Reliability.CliHarness.AssertBadInput(noResponse, "backfill_response");
+        // A trial-level rule around it would hide the backfill from the calendar: refused, not run as plain BOIN.
+        string example = Path.Combine(Repo.Root, "docs", "examples", "bf-boin-zhao2024.yaml");
+        Reliability.CliHarness.AssertBadInput(Reliability.CliHarness.Run("simulate", example, "--design", "bf-boin", "--never-skip", "--calendar", "--trials", "100"), "trial-level rules");
         // Without calendar time it runs, and says that it is then BOIN.
         var plain = Reliability.CliHarness.Run("simulate", "--dlt", "0.1,0.2,0.3", "--design", "bf-boin", "--trials", "100");
         Assert.Equal(0, plain.Code);
