@@ -62,6 +62,31 @@ public class Boin12CliTests : IDisposable
     }
 
     [Fact]
+    public void Calendar_simulate_compare_and_samplesize_run_boin12()
+    {
+        string f = File(WithResponse + "timeline:\n  accrual_interval_days: 10\n  dlt_window_days: 28\n  response_days: 56\n");
+        var (code, output, err) = Run("simulate", f, "--design", "boin12", "--calendar", "--trials", "2000", "--seed", "3", "--format", "json", "--quiet");
+        Assert.True(code == 0, err);
+        using (var doc = JsonDocument.Parse(output))
+        {
+            var sc = doc.RootElement.GetProperty("scenarios")[0];
+            Assert.True(sc.TryGetProperty("dose_optimisation", out _));
+            Assert.True(sc.TryGetProperty("efficacy", out _));
+            // Four cohorts of 3, each waiting for its last day-56 response: 30 + 56 = 86, then 142, 198 and 254
+            // (a trial that stops early, all doses eliminated, ends sooner).
+            var duration = sc.GetProperty("calendar").GetProperty("duration");
+            Assert.Equal(254, duration.GetProperty("median").GetDouble());
+            Assert.InRange(duration.GetProperty("mean").GetDouble(), 250, 254);
+        }
+        (code, output, err) = Run("compare", f, "--calendar", "--trials", "2000", "--seed", "3", "--quiet");
+        Assert.True(code == 0, err);
+        Assert.Contains("boin12", output);
+        (code, output, err) = Run("samplesize", f, "--design", "boin12", "--trials", "2000", "--seed", "3", "--quiet");
+        Assert.True(code == 0, err);
+        Assert.Contains("expected responders at the selected dose", output);
+    }
+
+    [Fact]
     public void Report_for_boin12_has_the_dose_optimisation_section_and_chart()
     {
         string f = File(WithResponse);
