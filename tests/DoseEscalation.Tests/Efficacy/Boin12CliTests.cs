@@ -119,7 +119,13 @@ public class Boin12ExampleTests
         var setup = DoseEscalation.Scenarios.DesignSetup.Resolve(DoseEscalation.Designs.Configuration.DesignCatalog.Default, file.Designs[0], file.Common, file.Doses.Count, file.Target);
         var results = file.Scenarios.Select(s => DoseEscalation.Engines.ExactEngine.Run(setup.Design, s, file.Target)).ToList();
         Assert.Equal(new[] { 2, 3, 2 }, results.Select(r => r.DoseOptimisation!.ObdLevel + 1)); // 1-based: DL2, DL3, DL2
-        Assert.Equal(new[] { 0.5377, 0.6607, 0.5233 }, results.Select(r => Math.Round(r.DoseOptimisation!.SelectObd.Value, 4)));
+        // The authors' final selection (final_efficacy: unimodal, the default).
+        Assert.Equal(new[] { 0.5840, 0.6359, 0.5676 }, results.Select(r => Math.Round(r.DoseOptimisation!.SelectObd.Value, 4)));
         Assert.All(results, r => Assert.Equal(88_867, r.StateCount));
+        // The smoothed observed rates (final_efficacy: observed), the rule before the authors' was adopted: the numbers the doc quotes for it.
+        var observed = new DoseEscalation.Designs.Boin12(3, 0.3, 0.25, cohortSize: 3, maxN: 18, finalEfficacy: DoseEscalation.Designs.Boin12FinalEfficacy.Observed);
+        Assert.Equal(setup.Design.Describe().Replace("final efficacy unimodal", "final efficacy observed"), observed.Describe());
+        var before = file.Scenarios.Select(s => DoseEscalation.Engines.ExactEngine.Run(observed, s, file.Target)).ToList();
+        Assert.Equal(new[] { 0.5377, 0.6607, 0.5233 }, before.Select(r => Math.Round(r.DoseOptimisation!.SelectObd.Value, 4)));
     }
 }
