@@ -100,6 +100,21 @@ public class Boin12CliTests : IDisposable
     }
 
     [Fact]
+    public void Report_for_boin12_on_a_calendar_has_its_sample_size_and_its_durations()
+    {
+        string f = File(WithResponse + "timeline:\n  accrual_interval_days: 10\n  dlt_window_days: 28\n  response_days: 56\n");
+        string md = Path.Combine(_dir, "c.md");
+        var (code, _, err) = Run("report", f, "--design", "boin12", "--designs", "boin12,boin", "--trials", "2000", "--compare-trials", "2000", "--out", md, "--format", "md", "--quiet");
+        Assert.True(code == 0, err);
+        string text = System.IO.File.ReadAllText(md);
+        // The sample-size section is the simulation's (BOIN12 has no DLT state graph), no longer only P(N <= n).
+        Assert.Contains("as `dose-escalation samplesize` computes them; engine: Monte Carlo", text);
+        // On the calendar BOIN12 waits for each cohort's day-56 responses: 4 cohorts end on day 254 (max_n 12).
+        Assert.Contains("| s | boin12 |", text);
+        Assert.Contains("| 254 \\[254, 254\\] |", text);
+    }
+
+    [Fact]
     public void A_scenario_without_responses_is_refused_for_boin12()
     {
         var (code, _, err) = Run("simulate", File("  - name: s\n    dlt: [0.05, 0.15, 0.4]\n"), "--design", "boin12", "--trials", "100");
