@@ -171,7 +171,7 @@ public sealed class Boin12 : IDesign, Rules.IMtdSelector
         if (state.IsStart) return Decision.Treat(StartLevel, Math.Min(CohortSize, MaxN));
         if (state.Responses.Length != DoseCount)
             // An argument problem: the state lacks what the design reads (the CLI reports it in one line).
-            throw new ArgumentException("design boin12 reads responses, which this engine or command does not give (TrialState.Responses); simulate, exact and compare run it");
+            throw new ArgumentException("design boin12 reads responses, which this engine or command does not give (TrialState.Responses); simulate, exact, compare (also --calendar) and samplesize run it; next does not read responses yet");
         int k = DoseCount, d = state.CurrentLevel;
         Span<bool> elim = stackalloc bool[k];
         Eliminated(state, elim);
@@ -287,10 +287,12 @@ public sealed class Boin12 : IDesign, Rules.IMtdSelector
     {
         int k = patients.Length;
         if (responses.Length != k || estimate.Length != k) throw new ArgumentException("patients, responses and estimate must have the same length");
-        Span<double> rate = stackalloc double[k];
-        Span<double> w = stackalloc double[k];
-        Span<double> fit = stackalloc double[k * k];
-        Span<double> logLik = stackalloc double[k];
+        // k^2 fitted values: on the stack for the usual handful of doses, on the heap past 32 (a design allows up to 100).
+        const int StackDoses = 32;
+        Span<double> rate = k <= StackDoses ? stackalloc double[k] : new double[k];
+        Span<double> w = k <= StackDoses ? stackalloc double[k] : new double[k];
+        Span<double> fit = k <= StackDoses ? stackalloc double[k * k] : new double[k * k];
+        Span<double> logLik = k <= StackDoses ? stackalloc double[k] : new double[k];
         for (int j = 0; j < k; j++)
         {
             rate[j] = (responses[j] + 0.05) / (patients[j] + 0.1);

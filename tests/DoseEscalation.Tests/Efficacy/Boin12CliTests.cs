@@ -115,6 +115,17 @@ public class Boin12CliTests : IDisposable
     }
 
     [Fact]
+    public void Next_refuses_boin12_in_one_line()
+    {
+        // next reads DLTs from the trial data, not responses; BOIN12 needs both.
+        var (code, output, err) = Run("next", File(WithResponse), "--design", "boin12", "--data", "1NNN");
+        Assert.Equal(1, code);
+        Assert.Contains("next does not read responses yet", err);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.Equal("", output);
+    }
+
+    [Fact]
     public void A_scenario_without_responses_is_refused_for_boin12()
     {
         var (code, _, err) = Run("simulate", File("  - name: s\n    dlt: [0.05, 0.15, 0.4]\n"), "--design", "boin12", "--trials", "100");

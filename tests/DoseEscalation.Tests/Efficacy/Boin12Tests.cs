@@ -94,6 +94,17 @@ public class Boin12Tests
         Assert.Equal([0.2044178588014669, 0.656867790644859, 0.5921390162141559], e, (x, y) => Math.Abs(x - y) < 1e-14);
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(40)] // past the stack limit: the fits are on the heap
+    public void Equal_data_at_every_dose_give_the_rate_plus_the_rank_offset(int k)
+    {
+        // Every unimodal fit of a constant sequence is that constant, whatever the mode.
+        var e = new double[k];
+        Boin12.UnimodalEfficacy(Enumerable.Repeat(6, k).ToArray(), Enumerable.Repeat(2, k).ToArray(), e);
+        for (int j = 0; j < k; j++) Assert.Equal(2.05 / 6.1 + 0.01 * (j + 1), e[j], 12);
+    }
+
     [Fact]
     public void Unimodal_and_observed_final_selections_worked_by_hand()
     {
