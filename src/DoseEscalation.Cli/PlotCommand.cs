@@ -87,8 +87,9 @@ public static class PlotCommand
         CheckDesigns(o.Designs, inputs, catalog);
         Commands.Warn(inputs, o, stderr);
         var results = Run(inputs, o.Engine, o.Trials, o.Seed, interactive && !o.Quiet);
-        // The sample-size analysis does not draw responses yet: a response-reading design's report gives P(N <= n) instead.
-        var sampleSize = inputs.Design.ReadsResponses || BackfillsOnCalendar(inputs) ? null : SampleSizeOf(inputs, o.Engine, o.Trials, o.Seed, o.MarkN);
+        // A design that reads responses has no DLT state graph: its sample-size analysis is the simulation (docs/protocol.md);
+        // a backfill design's, which has no calendar, would leave out its backfill patients.
+        var sampleSize = BackfillsOnCalendar(inputs) ? null : SampleSizeOf(inputs, o.Engine, o.Trials, o.Seed, o.MarkN);
         var chartNames = ChartNames.Where(c => (c != "occurve" || Designs.Rules.DesignRule.Unwrap(inputs.Design).Base is AplusB) && (c != "samplesize" || sampleSize is not null)
             && (c != "duration" || inputs.File.Timeline is not null));
         var charts = Charts(inputs, results, sampleSize, chartNames, o.MarkN, o.Designs, o.CompareTrials, o.Seed, catalog, out var compared);

@@ -21,6 +21,9 @@ namespace DoseEscalation.Designs;
 /// </remarks>
 public sealed class Boin12 : IDesign, Rules.IMtdSelector
 {
+    /// <summary>The rank offsets of the authors' final selection: 0.001 times the dose's rank (1-based) on the DLT estimate, 0.01 times it on the efficacy estimate.</summary>
+    public const double ToxicityRankOffset = 0.001, EfficacyRankOffset = 0.01;
+
     /// <summary>Patients needed at a dose before it can be eliminated (the authors' fixed 3).</summary>
     public const int MinPatientsToEliminate = 3;
 
@@ -50,6 +53,8 @@ public sealed class Boin12 : IDesign, Rules.IMtdSelector
     /// <summary>The benchmark utility u_b = u_bar + (100 - u_bar)/2, u_bar the utility of a dose with p_T = phi_T and p_E = phi_E (independent).</summary>
     public double BenchmarkUtility { get; }
     public int StartLevel { get; }
+    /// <summary>How the final selection estimates each dose's response rate (docs/designs/boin12.md).</summary>
+    public Boin12FinalEfficacy FinalEfficacy { get; }
 
     // _desirability[(n * (MaxN + 1) + yT) * (MaxN + 1) + yE] when the table is small enough; else computed per call.
     private readonly double[]? _desirability;
@@ -58,8 +63,11 @@ public sealed class Boin12 : IDesign, Rules.IMtdSelector
 
     public Boin12(int doseCount, double target, double targetE, int cohortSize = 3, int maxN = 30,
         double cutoffEli = 0.95, double cutoffEliE = 0.90, int nStar = 6, int nExplore = 9,
-        double u11 = 60, double u00 = 40, int startLevel = 0, double? phi1 = null, double? phi2 = null)
+        double u11 = 60, double u00 = 40, int startLevel = 0, double? phi1 = null, double? phi2 = null,
+        Boin12FinalEfficacy finalEfficacy = Boin12FinalEfficacy.Unimodal)
     {
+        if (!Enum.IsDefined(finalEfficacy)) throw new ArgumentOutOfRangeException(nameof(finalEfficacy), finalEfficacy, "final_efficacy must be unimodal or observed");
+        FinalEfficacy = finalEfficacy;
         if (doseCount < 1) throw new ArgumentOutOfRangeException(nameof(doseCount), doseCount, "need at least one dose level");
         if (!(target > 0 && target < 1)) throw new ArgumentOutOfRangeException(nameof(target), target, "target must be in (0, 1)");
         if (!(targetE > 0 && targetE < 1)) throw new ArgumentOutOfRangeException(nameof(targetE), targetE, "target_e must be in (0, 1)");
@@ -163,7 +171,7 @@ public sealed class Boin12 : IDesign, Rules.IMtdSelector
         if (state.IsStart) return Decision.Treat(StartLevel, Math.Min(CohortSize, MaxN));
         if (state.Responses.Length != DoseCount)
             // An argument problem: the state lacks what the design reads (the CLI reports it in one line).
-            throw new ArgumentException("design boin12 reads responses, which this engine or command does not give (TrialState.Responses); simulate, exact and compare run it");
+            throw new ArgumentException("design boin12 reads responses, which this engine or command does not give (TrialState.Responses); simulate, exact, compare (also --calendar) and samplesize run it; next does not read responses yet");
         int k = DoseCount, d = state.CurrentLevel;
         Span<bool> elim = stackalloc bool[k];
         Eliminated(state, elim);
@@ -219,12 +227,101 @@ public sealed class Boin12 : IDesign, Rules.IMtdSelector
     }
 
     /// <summary>
-    /// The final OBD: over the tried doses, the isotonic DLT estimate (PAVA on (y + 0.05)/(n + 0.1),
-    /// weights n + 0.1) gives the MTD (closest to phi_T, the lower dose on a tie); the OBD is the
-    /// non-eliminated dose at or below it with the highest estimated utility
-    /// u11 p_E + u00 (1 - p_T), p_E = (responses + 0.05)/(n + 0.1) (the lower dose on a tie).
+    /// The final OBD (docs/designs/boin12.md). <see cref="Boin12FinalEfficacy.Unimodal"/> (the
+    /// authors' code): over every dose, p_T by isotonic regression of (y + 0.05)/(n + 0.1) (weights
+    /// n + 0.1) plus 0.001 times the rank, the MTD the dose closest to phi_T, p_E by
+    /// <see cref="UnimodalEfficacy"/> (with 0.01 times the rank); the OBD is the tried, non-eliminated
+    /// dose at or below the MTD with the highest u11 p_E + u00 (1 - p_T), the lower dose on a tie.
+    /// <see cref="Boin12FinalEfficacy.Observed"/>: over the tried doses only, p_E = (responses + 0.05)/(n + 0.1)
+    /// and no rank offset in the utility.
     /// </summary>
-    public int SelectMtd(in TrialState state)
+    public int SelectMtd(in TrialState state) =>
+        FinalEfficacy == Boin12FinalEfficacy.Unimodal ? SelectUnimodal(state) : SelectObserved(state);
+
+    private int SelectUnimodal(in TrialState state)
+    {
+        int k = DoseCount;
+        Span<bool> elim = stackalloc bool[k];
+        if (state.Responses.Length == k) Eliminated(state, elim);
+        Span<double> pT = stackalloc double[k];
+        Span<double> w = stackalloc double[k];
+        Span<double> pE = stackalloc double[k];
+        bool any = false;
+        for (int j = 0; j < k; j++)
+        {
+            pT[j] = (state.Dlts[j] + 0.05) / (state.Patients[j] + 0.1);
+            w[j] = state.Patients[j] + 0.1;
+            any |= state.Patients[j] > 0;
+        }
+        if (!any) return Decision.NoDose;
+        IsotonicRegression.FitInPlace(pT, w);
+        int mtd = 0;
+        double gap = double.MaxValue;
+        for (int j = 0; j < k; j++)
+        {
+            pT[j] += ToxicityRankOffset * (j + 1);
+            double g = Math.Abs(pT[j] - Target);
+            if (g < gap) { gap = g; mtd = j; }
+        }
+        if (state.Responses.Length == k) UnimodalEfficacy(state.Patients, state.Responses, pE);
+        int obd = -1;
+        double bestU = double.NegativeInfinity;
+        for (int j = 0; j <= mtd; j++)
+        {
+            if (elim[j] || state.Patients[j] == 0) continue;
+            double u = U11 * pE[j] + U00 * (1 - pT[j]);
+            if (u > bestU) { bestU = u; obd = j; }
+        }
+        return obd;
+    }
+
+    /// <summary>
+    /// The authors' efficacy estimate for the final selection (<c>peestimate</c>): for each mode i,
+    /// the weighted unimodal regression (<see cref="UnimodalRegression"/>, mode at dose i, weights
+    /// n + 0.5) of the smoothed rates (responses + 0.05)/(n + 0.1) over every dose (an untried dose
+    /// has 0.5); the fits are averaged with weights proportional to their binomial likelihood
+    /// prod_j C(n_j, y_j) f_ij^y_j (1 - f_ij)^(n_j - y_j), and 0.01 times the dose's rank (1-based)
+    /// is added. Writes one estimate per dose into <paramref name="estimate"/>.
+    /// </summary>
+    public static void UnimodalEfficacy(ReadOnlySpan<int> patients, ReadOnlySpan<int> responses, Span<double> estimate)
+    {
+        int k = patients.Length;
+        if (responses.Length != k || estimate.Length != k) throw new ArgumentException("patients, responses and estimate must have the same length");
+        // k^2 fitted values: on the stack for the usual handful of doses, on the heap past 32 (a design allows up to 100).
+        const int StackDoses = 32;
+        Span<double> rate = k <= StackDoses ? stackalloc double[k] : new double[k];
+        Span<double> w = k <= StackDoses ? stackalloc double[k] : new double[k];
+        Span<double> fit = k <= StackDoses ? stackalloc double[k * k] : new double[k * k];
+        Span<double> logLik = k <= StackDoses ? stackalloc double[k] : new double[k];
+        for (int j = 0; j < k; j++)
+        {
+            rate[j] = (responses[j] + 0.05) / (patients[j] + 0.1);
+            w[j] = patients[j] + 0.5;
+        }
+        double maxLog = double.NegativeInfinity;
+        for (int i = 0; i < k; i++)
+        {
+            var f = fit.Slice(i * k, k);
+            rate.CopyTo(f);
+            UnimodalRegression.FitInPlace(f, w, i);
+            // The binomial coefficients are common to every mode and cancel in the normalisation.
+            double ll = 0;
+            for (int j = 0; j < k; j++)
+                if (patients[j] > 0) ll += responses[j] * Math.Log(f[j]) + (patients[j] - responses[j]) * Math.Log(1 - f[j]);
+            logLik[i] = ll;
+            maxLog = Math.Max(maxLog, ll);
+        }
+        double total = 0;
+        for (int i = 0; i < k; i++) { logLik[i] = Math.Exp(logLik[i] - maxLog); total += logLik[i]; }
+        for (int j = 0; j < k; j++)
+        {
+            double e = 0;
+            for (int i = 0; i < k; i++) e += logLik[i] / total * fit[i * k + j];
+            estimate[j] = e + EfficacyRankOffset * (j + 1);
+        }
+    }
+
+    private int SelectObserved(in TrialState state)
     {
         int k = DoseCount;
         Span<bool> elim = stackalloc bool[k];
@@ -266,7 +363,8 @@ public sealed class Boin12 : IDesign, Rules.IMtdSelector
 
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
         $"BOIN12, target {Target:0.###}, target_e {TargetE:0.###}, cohorts of {CohortSize}, max {MaxN} patients, lambda_e {LambdaE:0.####}, lambda_d {LambdaD:0.####}, "
-        + $"u11 {U11:0.##}, u00 {U00:0.##}, benchmark {BenchmarkUtility:0.##}, N* {NStar}, explore at {NExplore}, cutoff_eli {CutoffEli:0.###}, cutoff_eli_e {CutoffEliE:0.###}");
+        + $"u11 {U11:0.##}, u00 {U00:0.##}, benchmark {BenchmarkUtility:0.##}, N* {NStar}, explore at {NExplore}, cutoff_eli {CutoffEli:0.###}, cutoff_eli_e {CutoffEliE:0.###}, "
+        + $"final efficacy {(FinalEfficacy == Boin12FinalEfficacy.Unimodal ? "unimodal" : "observed")}");
 
     private static readonly IReadOnlyList<DesignOption> Options =
     [
@@ -282,6 +380,7 @@ public sealed class Boin12 : IDesign, Rules.IMtdSelector
         new() { Key = "cutoff_eli_e", Kind = OptionKind.Number, Default = 0.90, Min = 0, Max = 1, MinExclusive = true, MaxExclusive = true, Doc = "BOIN12: eliminate a dose when P(response rate < target_e | data) exceeds this, with at least 3 patients." },
         new() { Key = "phi1", Kind = OptionKind.Number, Min = 0, Max = 1, MinExclusive = true, MaxExclusive = true, ComputedDefault = (c, v) => 0.6 * v.Number("target"), DefaultText = "0.6 target", Doc = "Highest DLT rate deemed sub-therapeutic (R: p.saf)." },
         new() { Key = "phi2", Kind = OptionKind.Number, Min = 0, Max = 1, MinExclusive = true, MaxExclusive = true, ComputedDefault = (c, v) => 1.4 * v.Number("target"), DefaultText = "1.4 target", Doc = "Lowest DLT rate deemed overly toxic (R: p.tox)." },
+        new() { Key = "final_efficacy", Kind = OptionKind.Choice, Default = "unimodal", Choices = ["unimodal", "observed"], Doc = "BOIN12's final OBD selection: unimodal (the authors' code: response rates by unimodal isotonic regression averaged over the mode, dose-rank offsets 0.01 and 0.001) or observed (the smoothed observed response rates over the tried doses, no rank offsets)." },
     ];
 
     /// <summary>BOIN12 in the design catalog.</summary>
@@ -295,13 +394,26 @@ public sealed class Boin12 : IDesign, Rules.IMtdSelector
             ? (given.Has("u00") ? "u00" : "u11", "u11 + u00 must be 100 (the paper's 60 + 40): the trial state counts DLTs and responses per dose, not who had both")
             : null,
         Build = (c, v) => new Boin12(c.DoseCount, v.Number("target"), v.Number("target_e"), v.Int("cohort_size"), v.Int("max_n"), v.Number("cutoff_eli"),
-            v.Number("cutoff_eli_e"), v.Int("n_star"), v.Int("n_explore"), v.Number("u11"), v.Number("u00"), 0, v.Number("phi1"), v.Number("phi2")),
+            v.Number("cutoff_eli_e"), v.Int("n_star"), v.Int("n_explore"), v.Number("u11"), v.Number("u00"), 0, v.Number("phi1"), v.Number("phi2"),
+            v.Choice("final_efficacy") == "observed" ? Boin12FinalEfficacy.Observed : Boin12FinalEfficacy.Unimodal),
         Prose = (design, context) =>
         [
             "After each cohort, the observed DLT rate at the current dose is compared with the BOIN boundaries lambda_e and lambda_d. At or above lambda_d the next cohort goes to the admissible dose below. "
             + "Otherwise it goes to whichever of the admissible dose below, the current dose and (unless the current dose has N* patients and a DLT rate above lambda_e) the admissible dose above has the highest posterior probability that its utility exceeds the benchmark. "
             + "A dose is inadmissible when it is too toxic (it and every higher dose) or futile (that dose). Once the current dose has n_explore patients with a DLT rate below lambda_d, an untried admissible dose above is tried. "
-            + "At the end, the OBD is the dose, at or below the isotonic MTD estimate, with the highest estimated utility.",
+            + "At the end, the OBD is the dose, at or below the isotonic MTD estimate, with the highest estimated utility; "
+            + (design is Boin12 { FinalEfficacy: Boin12FinalEfficacy.Observed }
+                ? "the response rates are the smoothed observed rates."
+                : "the response rates are estimated by unimodal isotonic regression averaged over the mode (the authors' code)."),
         ],
     };
+}
+
+/// <summary>How BOIN12's final selection estimates the response rates (option <c>final_efficacy</c>).</summary>
+public enum Boin12FinalEfficacy
+{
+    /// <summary>The authors' code: unimodal isotonic regression averaged over the mode, with the dose-rank offsets (<see cref="Boin12.UnimodalEfficacy"/>).</summary>
+    Unimodal,
+    /// <summary>The smoothed observed rates (responses + 0.05)/(n + 0.1) over the tried doses, no rank offset in the utility.</summary>
+    Observed,
 }

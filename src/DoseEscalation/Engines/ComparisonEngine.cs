@@ -46,10 +46,7 @@ public static class ComparisonEngine
             throw new ArgumentException($"batches {options.FirstBatch}..{options.EndBatch - 1} are a shard of the run; Count gives a shard's counters, Run needs every batch");
         // Designs that read responses need each patient's response too: their comparison draws them beside the same DLT tolerances.
         if (designs.Any(d => d.ReadsResponses))
-        {
-            if (timeline is not null) throw new ArgumentException($"design {designs.First(d => d.ReadsResponses).Name} reads responses; it does not run on the calendar yet");
-            return Response.ResponseComparison.Run(designs, scenario, target, options, benchmarkPatients, correctSelection);
-        }
+            return Response.ResponseComparison.Run(designs, scenario, target, options, benchmarkPatients, correctSelection, timeline);
         return Finish(Count(designs, scenario, target, options, benchmarkPatients, correctSelection, timeline), designs, scenario, target, options, benchmarkPatients, correctSelection, timeline);
     }
 

@@ -45,8 +45,6 @@ public static class SampleSize
     public static SampleSizeAnalysis Analyze(IDesign design, IReadOnlyList<Scenario> scenarios, double target, SampleSizeModel model,
         MonteCarloOptions simulation, int maxStates = StateGraph.DefaultMaxStates, CorrectSelection? correctSelection = null)
     {
-        if (design.ReadsResponses)
-            throw new ArgumentException($"design {design.Name} reads responses, which the sample-size analysis does not draw yet (issue 15); use simulate, exact or compare");
         var analysis = AnalyzeUnderDefaultDefinition(design, scenarios, target, model, simulation, maxStates);
         return correctSelection is null ? analysis
             : analysis with { Results = analysis.Results.Select(r => r.WithCorrectSelection(correctSelection, target)).ToList() };

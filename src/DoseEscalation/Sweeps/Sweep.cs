@@ -54,7 +54,13 @@ public static class Sweep
                 for (int t = 0; t < grid.Timelines.Count; t++)
                 {
                     var timeline = grid.Timelines[t];
-                    try { CalendarEngine.Check(resolved.Design, grid.Scenarios[0].Scenario, timeline.Timeline); }
+                    try
+                    {
+                        CalendarEngine.Check(resolved.Design, grid.Scenarios[0].Scenario, timeline.Timeline);
+                        // Cells are counted by CalendarEngine.Simulate, whose tallies do not count responders yet.
+                        if (resolved.Design.ReadsResponses)
+                            throw new ArgumentException($"design {resolved.Design.Name} reads responses; a sweep's calendar cells do not count responders yet (simulate --calendar and compare --calendar run it)");
+                    }
                     catch (ArgumentException ex)
                     {
                         throw new ScenarioFileException(grid.Path, $"timelines[{t}]", null, timeline.Name,

@@ -136,16 +136,16 @@ public class CalendarEngineTests
         }
     }
 
-    // Designs that read responses (BOIN12) are refused by the calendar engine until it draws responses (Response_reading_designs_are_refused_on_the_calendar).
+    // BOIN12 reads responses, which this scenario lacks; it runs on a busy calendar in Efficacy/Boin12CalendarTests.
     public static TheoryData<string> Catalog() => new(DoseEscalation.Designs.Configuration.DesignCatalog.Default.Names.Where(n => n != "boin12"));
 
     [Fact]
-    public void Response_reading_designs_are_refused_on_the_calendar()
+    public void A_response_reading_design_needs_response_probabilities_on_the_calendar()
     {
         var design = Build.Design("boin12", 3, 0.3);
         var timeline = new Timeline { Accrual = AccrualKind.Poisson, RatePerMonth = 4, DltWindowDays = 28 };
-        var ex = Assert.Throws<ArgumentException>(() => CalendarEngine.Run(design, Three with { Response = [0.2, 0.3, 0.4] }, 0.3, timeline, Options with { Trials = 10 }));
-        Assert.Contains("reads responses", ex.Message);
+        var ex = Assert.Throws<ArgumentException>(() => CalendarEngine.Run(design, Three, 0.3, timeline, Options with { Trials = 10 }));
+        Assert.Contains("scenario 's' needs response probabilities", ex.Message);
     }
 
     [Theory]

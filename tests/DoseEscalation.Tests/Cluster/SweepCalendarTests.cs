@@ -211,6 +211,12 @@ public class SweepCalendarTests
         Assert.Contains("timelines[1] = slow", line);
         Assert.Contains("design 'rolling-six'", line);
         Assert.Contains("sentinel_days = 2", line);
+        // BOIN12 runs on the calendar (simulate/compare --calendar) but a sweep's calendar cells do not count responders yet.
+        File.WriteAllText(file, Grid.Replace("  - 3+3\n", "  - boin12\n"));
+        line = Bad();
+        Assert.Contains("timelines[0] = fast", line);
+        Assert.Contains("design 'boin12'", line);
+        Assert.Contains("reads responses; a sweep's calendar cells do not count responders yet", line);
         Assert.Equal(["grid.yaml"], Directory.EnumerateFileSystemEntries(dir).Select(Path.GetFileName));
     }
 }

@@ -62,6 +62,31 @@ public class Boin12CliTests : IDisposable
     }
 
     [Fact]
+    public void Calendar_simulate_compare_and_samplesize_run_boin12()
+    {
+        string f = File(WithResponse + "timeline:\n  accrual_interval_days: 10\n  dlt_window_days: 28\n  response_days: 56\n");
+        var (code, output, err) = Run("simulate", f, "--design", "boin12", "--calendar", "--trials", "2000", "--seed", "3", "--format", "json", "--quiet");
+        Assert.True(code == 0, err);
+        using (var doc = JsonDocument.Parse(output))
+        {
+            var sc = doc.RootElement.GetProperty("scenarios")[0];
+            Assert.True(sc.TryGetProperty("dose_optimisation", out _));
+            Assert.True(sc.TryGetProperty("efficacy", out _));
+            // Four cohorts of 3, each waiting for its last day-56 response: 30 + 56 = 86, then 142, 198 and 254
+            // (a trial that stops early, all doses eliminated, ends sooner).
+            var duration = sc.GetProperty("calendar").GetProperty("duration");
+            Assert.Equal(254, duration.GetProperty("median").GetDouble());
+            Assert.InRange(duration.GetProperty("mean").GetDouble(), 250, 254);
+        }
+        (code, output, err) = Run("compare", f, "--calendar", "--trials", "2000", "--seed", "3", "--quiet");
+        Assert.True(code == 0, err);
+        Assert.Contains("boin12", output);
+        (code, output, err) = Run("samplesize", f, "--design", "boin12", "--trials", "2000", "--seed", "3", "--quiet");
+        Assert.True(code == 0, err);
+        Assert.Contains("expected responders at the selected dose", output);
+    }
+
+    [Fact]
     public void Report_for_boin12_has_the_dose_optimisation_section_and_chart()
     {
         string f = File(WithResponse);
@@ -72,6 +97,32 @@ public class Boin12CliTests : IDisposable
         Assert.Contains("## Dose optimisation", text);
         Assert.Contains("| s |", text);
         Assert.True(System.IO.File.Exists(Path.Combine(_dir, "r-dose-optimisation.svg")));
+    }
+
+    [Fact]
+    public void Report_for_boin12_on_a_calendar_has_its_sample_size_and_its_durations()
+    {
+        string f = File(WithResponse + "timeline:\n  accrual_interval_days: 10\n  dlt_window_days: 28\n  response_days: 56\n");
+        string md = Path.Combine(_dir, "c.md");
+        var (code, _, err) = Run("report", f, "--design", "boin12", "--designs", "boin12,boin", "--trials", "2000", "--compare-trials", "2000", "--out", md, "--format", "md", "--quiet");
+        Assert.True(code == 0, err);
+        string text = System.IO.File.ReadAllText(md);
+        // The sample-size section is the simulation's (BOIN12 has no DLT state graph), no longer only P(N <= n).
+        Assert.Contains("as `dose-escalation samplesize` computes them; engine: Monte Carlo", text);
+        // On the calendar BOIN12 waits for each cohort's day-56 responses: 4 cohorts end on day 254 (max_n 12).
+        Assert.Contains("| s | boin12 |", text);
+        Assert.Contains("| 254 \\[254, 254\\] |", text);
+    }
+
+    [Fact]
+    public void Next_refuses_boin12_in_one_line()
+    {
+        // next reads DLTs from the trial data, not responses; BOIN12 needs both.
+        var (code, output, err) = Run("next", File(WithResponse), "--design", "boin12", "--data", "1NNN");
+        Assert.Equal(1, code);
+        Assert.Contains("next does not read responses yet", err);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.Equal("", output);
     }
 
     [Fact]
@@ -94,7 +145,13 @@ public class Boin12ExampleTests
         var setup = DoseEscalation.Scenarios.DesignSetup.Resolve(DoseEscalation.Designs.Configuration.DesignCatalog.Default, file.Designs[0], file.Common, file.Doses.Count, file.Target);
         var results = file.Scenarios.Select(s => DoseEscalation.Engines.ExactEngine.Run(setup.Design, s, file.Target)).ToList();
         Assert.Equal(new[] { 2, 3, 2 }, results.Select(r => r.DoseOptimisation!.ObdLevel + 1)); // 1-based: DL2, DL3, DL2
-        Assert.Equal(new[] { 0.5377, 0.6607, 0.5233 }, results.Select(r => Math.Round(r.DoseOptimisation!.SelectObd.Value, 4)));
+        // The authors' final selection (final_efficacy: unimodal, the default).
+        Assert.Equal(new[] { 0.5840, 0.6359, 0.5676 }, results.Select(r => Math.Round(r.DoseOptimisation!.SelectObd.Value, 4)));
         Assert.All(results, r => Assert.Equal(88_867, r.StateCount));
+        // The smoothed observed rates (final_efficacy: observed), the rule before the authors' was adopted: the numbers the doc quotes for it.
+        var observed = new DoseEscalation.Designs.Boin12(3, 0.3, 0.25, cohortSize: 3, maxN: 18, finalEfficacy: DoseEscalation.Designs.Boin12FinalEfficacy.Observed);
+        Assert.Equal(setup.Design.Describe().Replace("final efficacy unimodal", "final efficacy observed"), observed.Describe());
+        var before = file.Scenarios.Select(s => DoseEscalation.Engines.ExactEngine.Run(observed, s, file.Target)).ToList();
+        Assert.Equal(new[] { 0.5377, 0.6607, 0.5233 }, before.Select(r => Math.Round(r.DoseOptimisation!.SelectObd.Value, 4)));
     }
 }

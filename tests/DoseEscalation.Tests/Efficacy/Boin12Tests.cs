@@ -65,6 +65,61 @@ public class Boin12Tests
         Assert.Equal(1, D.SelectMtd(new TrialState(new[] { 6, 9, 3 }, new[] { 0, 1, 3 }, new[] { 1, 6, 3 }, 1, -1, 18)));
         // Dose 2 with 0/9 responses is futile (eliminated): dose 1 is selected.
         Assert.Equal(0, D.SelectMtd(new TrialState(new[] { 6, 9, 3 }, new[] { 0, 1, 3 }, new[] { 1, 0, 3 }, 1, -1, 18)));
+        // The same two with the smoothed observed rates (final_efficacy: observed).
+        var observed = new Boin12(3, 0.3, 0.25, cohortSize: 3, maxN: 18, finalEfficacy: Boin12FinalEfficacy.Observed);
+        Assert.Equal(1, observed.SelectMtd(new TrialState(new[] { 6, 9, 3 }, new[] { 0, 1, 3 }, new[] { 1, 6, 3 }, 1, -1, 18)));
+        Assert.Equal(0, observed.SelectMtd(new TrialState(new[] { 6, 9, 3 }, new[] { 0, 1, 3 }, new[] { 1, 0, 3 }, 1, -1, 18)));
+    }
+
+    [Fact]
+    public void Unimodal_efficacy_estimate_worked_by_hand()
+    {
+        // 3 patients at each of two doses, 1 and 2 responders: smoothed rates a = 1.05/3.1 and b = 2.05/3.1 = 1 - a,
+        // weights 3.5 each. Mode at dose 1 (non-increasing): a < b pool to (a + b)/2 = 0.5. Mode at dose 2: the rates.
+        // Likelihoods (the common C(3,1) C(3,2) cancels): 0.5^6 and a^1 (1-a)^2 b^2 (1-b)^1 = a^2 b^4.
+        double a = 1.05 / 3.1, b = 1 - a, l1 = Math.Pow(0.5, 6), l2 = a * a * Math.Pow(b, 4);
+        var e = new double[2];
+        Boin12.UnimodalEfficacy([3, 3], [1, 2], e);
+        Assert.Equal((l1 * 0.5 + l2 * a) / (l1 + l2) + 0.01, e[0], 14);
+        Assert.Equal((l1 * 0.5 + l2 * b) / (l1 + l2) + 0.02, e[1], 14);
+        Assert.Equal(0.4157988423866859, e[0], 14);
+        Assert.Equal(0.6142011576133141, e[1], 14);
+        // Three doses (numbers from an independent implementation: unimodal fits by brute force over every
+        // partition into blocks, likelihoods with the binomial coefficients): 2/6, 5/9, 3/6 responders.
+        e = new double[3];
+        Boin12.UnimodalEfficacy([6, 9, 6], [2, 5, 3], e);
+        Assert.Equal([0.38220220258593207, 0.5463107514314536, 0.535713507089054], e, (x, y) => Math.Abs(x - y) < 1e-14);
+        // An untried dose enters as the authors' code has it, rate 0.05/0.1 = 0.5 with weight 0.5 (likelihood factor 1).
+        Boin12.UnimodalEfficacy([6, 6, 0], [1, 4, 0], e);
+        Assert.Equal([0.2044178588014669, 0.656867790644859, 0.5921390162141559], e, (x, y) => Math.Abs(x - y) < 1e-14);
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(40)] // past the stack limit: the fits are on the heap
+    public void Equal_data_at_every_dose_give_the_rate_plus_the_rank_offset(int k)
+    {
+        // Every unimodal fit of a constant sequence is that constant, whatever the mode.
+        var e = new double[k];
+        Boin12.UnimodalEfficacy(Enumerable.Repeat(6, k).ToArray(), Enumerable.Repeat(2, k).ToArray(), e);
+        for (int j = 0; j < k; j++) Assert.Equal(2.05 / 6.1 + 0.01 * (j + 1), e[j], 12);
+    }
+
+    [Fact]
+    public void Unimodal_and_observed_final_selections_worked_by_hand()
+    {
+        var observed = new Boin12(3, 0.3, 0.25, cohortSize: 3, maxN: 18, finalEfficacy: Boin12FinalEfficacy.Observed);
+        // No DLTs; 2/3, 9/9, 6/6 responders. Observed rates 2.05/3.1, 9.05/9.1 = 0.9945, 6.05/6.1 = 0.9918: dose 2.
+        // Unimodal: doses 2 and 3 pool in every fit with a mode below 3 and the estimates 1.00965 and 1.01840 differ
+        // by little more than the rank offset 0.01 (utility 60 pE + 40 (1 - pT - 0.001 rank): 100.17 and 100.66): dose 3.
+        int[] n = [3, 9, 6], x = [0, 0, 0], r = [2, 9, 6];
+        Assert.Equal(1, observed.SelectMtd(new TrialState(n, x, r, 2, -1, 18)));
+        Assert.Equal(2, D.SelectMtd(new TrialState(n, x, r, 2, -1, 18)));
+        // 0/9, 1/6, 0/3 DLTs; 2/9, 2/6, 0/3 responders. Observed: dose 2 (60 * 2.05/6.1 + 40 (1 - 0.1216) = 55.3 against 53.2).
+        // Unimodal pulls dose 2's estimate down to 0.311 (dose 3's 0/3 weighs in): utilities 54.90, 53.79, 40.08: dose 1.
+        n = [9, 6, 3]; x = [0, 1, 0]; r = [2, 2, 0];
+        Assert.Equal(1, observed.SelectMtd(new TrialState(n, x, r, 2, -1, 18)));
+        Assert.Equal(0, D.SelectMtd(new TrialState(n, x, r, 2, -1, 18)));
     }
 
     [Fact]
@@ -74,6 +129,9 @@ public class Boin12Tests
         var b = Assert.IsType<Boin12>(r.Design);
         Assert.True(b.ReadsResponses);
         Assert.Equal((60.0, 40.0, 6, 9, 0.95, 0.90, 30), (b.U11, b.U00, b.NStar, b.NExplore, b.CutoffEli, b.CutoffEliE, b.MaxN));
+        Assert.Equal(Boin12FinalEfficacy.Unimodal, b.FinalEfficacy);
+        var o = DesignCatalog.Default.Get("boin12").Create(new DesignContext(3, 0.3), new OptionValues().With("final_efficacy", "observed")).Design;
+        Assert.Equal(Boin12FinalEfficacy.Observed, Assert.IsType<Boin12>(o).FinalEfficacy);
         var ex = Assert.Throws<DesignOptionException>(() => DesignCatalog.Default.Get("boin12").Create(new DesignContext(3, 0.3), new OptionValues().With("u00", 30.0)));
         Assert.Contains("u11 + u00 must be 100", ex.Message);
         // The trial-level rules pass ReadsResponses through.

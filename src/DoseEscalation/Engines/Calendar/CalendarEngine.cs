@@ -24,6 +24,7 @@ public static class CalendarEngine
         options.Validate();
         timeline.Validate();
         Check(design, scenario, timeline);
+        if (design.ReadsResponses) return Response.ResponseCalendar.Run(design, scenario, target, timeline, options);
         var total = Simulate(design, scenario, target, timeline, options);
         return Result(design, scenario, target, timeline, options, total);
     }
@@ -52,6 +53,8 @@ public static class CalendarEngine
     /// </summary>
     internal static CalendarTally Simulate(IDesign design, Scenario scenario, double target, Timeline timeline, MonteCarloOptions options)
     {
+        if (design.ReadsResponses)
+            throw new ArgumentException($"design {design.Name} reads responses: its calendar results come from CalendarEngine.Run (responders counted per trial), which does not give shard counters yet");
         int mtd = scenario.TrueMtdLevel(target);
         bool efficacy = scenario.Response is not null;
         var thresholds = scenario.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
@@ -87,8 +90,6 @@ public static class CalendarEngine
     {
         if (scenario.DoseCount != design.DoseCount)
             throw new ArgumentException($"scenario '{scenario.Name}' has {scenario.DoseCount} doses but the design has {design.DoseCount}");
-        if (design.ReadsResponses)
-            throw new ArgumentException($"design {design.Name} reads responses, which the calendar engine does not draw yet; run it without --calendar");
         if (design is not IPendingDesign && Designs.Rules.DesignRule.Unwrap(design).Base is IPendingDesign)
             throw new ArgumentException($"design {design.Name} reads pending patients on the calendar; trial-level rules around it ({string.Join(", ", Designs.Rules.DesignRule.Unwrap(design).Rules.Select(r => r.GetType().Name))}) are not supported there yet");
         if (design is not IBackfillDesign && Designs.Rules.DesignRule.Unwrap(design).Base is IBackfillDesign)
@@ -118,6 +119,7 @@ public static class CalendarEngine
     /// <summary>One trial's calendar times, for tests: (duration, time to decision, selected level) of trial <paramref name="trial"/> of batch 0.</summary>
     internal static (double Duration, double Decision, int Selected) RunOne(IDesign design, Scenario scenario, Timeline timeline, ulong seed, int trial)
     {
+        if (design.ReadsResponses) return Response.ResponseCalendar.RunOne(design, scenario, timeline, seed, trial);
         var thresholds = scenario.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
         var worker = new CalendarWorker(design, thresholds, timeline);
         var draws = new StreamDraws(seed, 0, timeline.NonEvaluableRate, CalendarWorker.DrawsTreated(timeline), CalendarWorker.NeedsResponses(design, timeline) ? ResponsesFor(design, scenario) : null);

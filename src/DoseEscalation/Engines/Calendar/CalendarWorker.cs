@@ -245,7 +245,8 @@ internal sealed class CalendarWorker
             x += dlt ? 1 : 0;
             bool responds = _countResponses && draws.Response(d.Level, dlt);
             if (responds) _responses[d.Level]++;
-            cohortEnd = Math.Max(cohortEnd, infusion + _t.DltWindowDays);
+            // A design that reads responses (BOIN12) also waits for the response read (docs/calendar.md).
+            cohortEnd = Math.Max(cohortEnd, infusion + (_design.ReadsResponses ? Math.Max(_t.DltWindowDays, _t.ResponseDays) : _t.DltWindowDays));
             if (_t.ResponseDays > 0) responseEnd = Math.Max(responseEnd, infusion + _t.ResponseDays);
             if (_backfill is not null)
             {

@@ -10,7 +10,10 @@ namespace DoseEscalation.Engines.Response;
 /// response uniform v_i from a second stream (response iff v_i &lt; P(response | DLT status, d)),
 /// which together give each dose's four (DLT, response) cells. Designs that read responses see the
 /// responders; every design's responders are counted, and P(select the OBD) and the utility of the
-/// selected dose are paired against the first design.
+/// selected dose are paired against the first design. With a timeline (<c>compare --calendar</c>)
+/// every design runs on the per-patient calendar engine with the same arrivals and treated-patient
+/// times too (<see cref="Calendar.TrialStreams"/>, as <see cref="ComparisonEngine"/>'s calendar
+/// comparison), and durations are paired against the first design.
 /// </summary>
 public static class ResponseComparison
 {
@@ -18,14 +21,16 @@ public static class ResponseComparison
     public const ulong ResponseStreamKey = 0x9E37_79B9_7F4A_7C15;
 
     public static ScenarioComparison Run(IReadOnlyList<IDesign> designs, Scenario scenario, double target, MonteCarloOptions options, int benchmarkPatients,
-        CorrectSelection? correctSelection = null)
+        CorrectSelection? correctSelection = null, Calendar.Timeline? timeline = null)
     {
         options.Validate();
+        timeline?.Validate();
         if (designs.Count == 0) throw new ArgumentException("no designs to compare");
         foreach (var d in designs) ResourceGuard.Design(d);
         foreach (var d in designs)
             if (d.DoseCount != scenario.DoseCount)
                 throw new ArgumentException($"scenario '{scenario.Name}' has {scenario.DoseCount} doses but design {d.Name} has {d.DoseCount}");
+        if (timeline is not null) foreach (var d in designs) Calendar.CalendarEngine.Check(d, scenario, timeline);
         if (!scenario.HasResponse) throw new ArgumentException($"scenario '{scenario.Name}' has no response probabilities, which design {designs.First(d => d.ReadsResponses).Name} reads");
         int k = scenario.DoseCount;
         int mtd = scenario.TrueMtdLevel(target);
@@ -46,18 +51,19 @@ public static class ResponseComparison
         int obd = DoseOptimisationSummary.TrueObd(scenario, target, scenario.Utility);
         var graphs = designs.Select(d =>
         {
-            if (d.ReadsResponses) return null;
+            if (d.ReadsResponses || timeline is not null) return null;
             try { return StateGraph.For(d, options.MaxStates); }
             catch (StateSpaceTooLargeException) { return null; }
         }).ToArray();
-        var setup = new Setup(designs, graphs, thresholds, respGivenDlt, respGivenNone, mtd, correct, obd, utility, patientsPerTrial, target, benchmarkPatients);
+        var setup = new Setup(designs, graphs, thresholds, respGivenDlt, respGivenNone, mtd, correct, obd, utility, patientsPerTrial, target, benchmarkPatients,
+            timeline ?? Calendar.Timeline.Instant, timeline is not null);
         var total = new Worker(setup);
         MonteCarloEngine.RunBatches(options, () => new Worker(setup),
             (Worker w, long batch, int count) =>
             {
                 var rng = Xoshiro256StarStar.ForStream(options.Seed, (ulong)batch);
                 var resp = Xoshiro256StarStar.ForStream(options.Seed ^ ResponseStreamKey, (ulong)batch);
-                w.Run(ref rng, ref resp, count);
+                w.Run(ref rng, ref resp, Calendar.TrialStreams.TimeSeed(options.Seed, batch), count);
             },
             w => { lock (total) total.Add(w); });
 
@@ -78,11 +84,18 @@ public static class ResponseComparison
             double p = (double)total.BenchmarkCorrect / trials;
             benchmark = new(p, Math.Sqrt(p * (1 - p) / trials));
         }
-        return new ScenarioComparison(scenario, rows, benchmark, benchmarkPatients);
+        Calendar.CalendarComparison? calendar = null;
+        if (timeline is not null)
+        {
+            var results = designs.Select((d, j) => Calendar.CalendarEngine.Result(d, scenario, target, timeline, options, total.Times![j]) with { Oc = rows[j].Oc }).ToList();
+            var paired = designs.Select((_, j) => total.DurationDiff![j].Duration(trials, (double)total.Shorter![j] / trials)).ToList();
+            calendar = new Calendar.CalendarComparison(results, paired);
+        }
+        return new ScenarioComparison(scenario, rows, benchmark, benchmarkPatients) { Calendar = calendar };
     }
 
     private sealed record Setup(IReadOnlyList<IDesign> Designs, StateGraph?[] Graphs, ulong[] Dlt, ulong[] RespGivenDlt, ulong[] RespGivenNone,
-        int Mtd, bool[] Correct, int Obd, double[] Utility, int PatientsPerTrial, double Target, int BenchmarkPatients);
+        int Mtd, bool[] Correct, int Obd, double[] Utility, int PatientsPerTrial, double Target, int BenchmarkPatients, Calendar.Timeline Timeline, bool OnCalendar);
 
     private sealed class Worker
     {
@@ -91,8 +104,13 @@ public static class ResponseComparison
 
         public readonly ResponseTally<long>[] Tallies;
         public readonly PairedSums[] PcsDiff, AboveDiff, ObdDiff, UtilityDiff;
+        /// <summary>On the calendar: each design's times, its paired duration differences (ticks) and trials it finished first.</summary>
+        public readonly Calendar.CalendarTally[]? Times;
+        public readonly PairedSums[]? DurationDiff;
+        public readonly long[]? Shorter;
         public long BenchmarkCorrect;
         private readonly Setup _s;
+        private readonly bool _drawTreated;
         private readonly ulong[] _tolerances, _responseDraws;
         private readonly long[] _utilityScaled;
         private readonly Calendar.CalendarWorker[] _workers;
@@ -101,8 +119,15 @@ public static class ResponseComparison
         {
             _s = s;
             // Every design's responders are counted (the paired efficacy differences need them), not only those that read them.
-            _workers = s.Designs.Select(d => new Calendar.CalendarWorker(d, s.Dlt, Calendar.Timeline.Instant, countResponses: true)).ToArray();
+            _workers = s.Designs.Select(d => new Calendar.CalendarWorker(d, s.Dlt, s.Timeline, countResponses: true)).ToArray();
+            _drawTreated = Calendar.CalendarWorker.DrawsTreated(s.Timeline);
             int k = s.Dlt.Length;
+            if (s.OnCalendar)
+            {
+                Times = s.Designs.Select(d => new Calendar.CalendarTally(k, d.MaxPatients, s.Mtd)).ToArray();
+                DurationDiff = new PairedSums[s.Designs.Count];
+                Shorter = new long[s.Designs.Count];
+            }
             Tallies = s.Designs.Select(d => new ResponseTally<long>(k, d.MaxPatients, s.Mtd)).ToArray();
             PcsDiff = new PairedSums[s.Designs.Count];
             AboveDiff = new PairedSums[s.Designs.Count];
@@ -120,11 +145,12 @@ public static class ResponseComparison
                 Tallies[j].Add(o.Tallies[j]);
                 PcsDiff[j].Add(o.PcsDiff[j]); AboveDiff[j].Add(o.AboveDiff[j]);
                 ObdDiff[j].Add(o.ObdDiff[j]); UtilityDiff[j].Add(o.UtilityDiff[j]);
+                if (Times is not null) { Times[j].Add(o.Times![j]); DurationDiff![j].Add(o.DurationDiff![j]); Shorter![j] += o.Shorter![j]; }
             }
             BenchmarkCorrect += o.BenchmarkCorrect;
         }
 
-        public void Run(ref Xoshiro256StarStar rng, ref Xoshiro256StarStar resp, int trials)
+        public void Run(ref Xoshiro256StarStar rng, ref Xoshiro256StarStar resp, ulong timeSeed, int trials)
         {
             int k = _s.Dlt.Length;
             Span<int> patients = stackalloc int[k], dlts = stackalloc int[k], responses = stackalloc int[k];
@@ -132,12 +158,13 @@ public static class ResponseComparison
             {
                 for (int i = 0; i < _tolerances.Length; i++) _tolerances[i] = rng.Next53();
                 for (int i = 0; i < _responseDraws.Length; i++) _responseDraws[i] = resp.Next53();
-                long correct0 = 0, above0 = 0, obd0 = 0, utility0 = 0;
+                long correct0 = 0, above0 = 0, obd0 = 0, utility0 = 0, ticks0 = 0;
                 for (int j = 0; j < _s.Designs.Count; j++)
                 {
+                    Calendar.TrialOutcome outcome = default;
                     int selected = _s.Graphs[j] is { } graph
                         ? WalkOne(graph, patients, dlts, responses)
-                        : RunOne(j, patients, dlts, responses);
+                        : (outcome = RunOne(j, timeSeed, t, patients, dlts, responses)).Selected;
                     Tallies[j].Record(selected, patients, dlts, responses, 1);
                     long correct = _s.Correct[selected + 1] ? 1 : 0;
                     int n = 0, above = 0;
@@ -150,6 +177,14 @@ public static class ResponseComparison
                     AboveDiff[j].Record(share - above0);
                     ObdDiff[j].Record(isObd - obd0);
                     UtilityDiff[j].Record(u - utility0);
+                    if (Times is not null)
+                    {
+                        Times[j].Record(outcome, _workers[j]);
+                        long ticks = Calendar.CalendarTally.Ticks(outcome.Duration);
+                        if (j == 0) ticks0 = ticks;
+                        DurationDiff![j].Record(ticks - ticks0);
+                        if (ticks < ticks0) Shorter![j]++;
+                    }
                 }
                 if (_s.BenchmarkPatients > 0 && _s.Correct[Benchmark() + 1]) BenchmarkCorrect++;
             }
@@ -179,16 +214,25 @@ public static class ResponseComparison
             return graph.SelectedLevel(node);
         }
 
-        // One trial of a design that asks Decide: the per-patient engine on this trial's tolerances and response uniforms.
-        private int RunOne(int j, Span<int> patients, Span<int> dlts, Span<int> responses)
+        // One trial of a design that asks Decide: the per-patient engine on this trial's tolerances and response uniforms (and, on the calendar, its times).
+        private Calendar.TrialOutcome RunOne(int j, ulong timeSeed, int trial, Span<int> patients, Span<int> dlts, Span<int> responses)
         {
-            var draws = new Calendar.ToleranceResponseDraws(_tolerances, _responseDraws, _s.RespGivenDlt, _s.RespGivenNone);
             var worker = _workers[j];
-            var trial = worker.RunTrial(ref draws, 0, 0);
+            Calendar.TrialOutcome outcome;
+            if (_s.OnCalendar)
+            {
+                var draws = new ToleranceResponseTimeDraws(_tolerances, _responseDraws, _s.RespGivenDlt, _s.RespGivenNone, timeSeed, _s.Timeline.NonEvaluableRate, _drawTreated);
+                outcome = worker.RunTrial(ref draws, timeSeed, trial);
+            }
+            else
+            {
+                var draws = new Calendar.ToleranceResponseDraws(_tolerances, _responseDraws, _s.RespGivenDlt, _s.RespGivenNone);
+                outcome = worker.RunTrial(ref draws, 0, 0);
+            }
             worker.Patients.CopyTo(patients);
             worker.Dlts.CopyTo(dlts);
             worker.Responses.CopyTo(responses);
-            return trial.Selected;
+            return outcome;
         }
 
         // The nonparametric optimal benchmark, as ComparisonEngine's.
