@@ -92,12 +92,15 @@ public static class BenchCommand
         var table = new TextTable("design", "doses", "max N", "compiled graph", "per-patient", "calendar");
         foreach (var (doses, maxN, dlt) in new[] { (3, 18, new[] { 0.10, 0.25, 0.40 }), (5, 30, new[] { 0.05, 0.10, 0.20, 0.30, 0.45 }) })
         {
-            var scenario = new Scenario($"{doses} doses", dlt);
+            var toxicity = new Scenario($"{doses} doses", dlt);
+            // Response probabilities only for the designs that read them or open backfill doses on them.
+            var withResponse = toxicity with { Response = dlt.Select(p => Math.Min(0.9, 0.1 + p)).ToArray() };
             foreach (var descriptor in catalog.Designs)
             {
                 var values = descriptor.AllOptions.Any(op => op.Key == "max_n")
                     ? Designs.Configuration.OptionValues.Empty.With("max_n", maxN) : Designs.Configuration.OptionValues.Empty;
                 var d = descriptor.Create(new Designs.Configuration.DesignContext(doses, 0.3), values).Design;
+                var scenario = d.ReadsResponses || Designs.Rules.DesignRule.Unwrap(d).Base is Engines.Calendar.IBackfillDesign ? withResponse : toxicity;
                 MonteCarloOptions Mc(long n, SimulationMethod m) => new() { Trials = n, Seed = 2, Threads = 1, Method = m };
                 string graph = method != SimulationMethod.TrialLoop && Fits(d) ? Rate(Timed(n => MonteCarloEngine.Run(d, scenario, 0.3, Mc(n, SimulationMethod.CompiledGraph)), o.Trials)) : "n/a";
                 string loop = Rate(Timed(n => MonteCarloEngine.Run(d, scenario, 0.3, Mc(n, SimulationMethod.TrialLoop)), o.Trials));
