@@ -30,7 +30,7 @@ public static class CompareCommand
         }
         var designs = inputs.Designs.Select(d => d.Design).ToList();
         // The benchmark sees as many patients as the largest design may treat.
-        int benchmarkN = designs.Max(d => d.MaxPatients);
+        int benchmarkN = ComparisonEngine.BenchmarkPatients(designs);
         var options = new MonteCarloOptions { Trials = trials, Seed = o.Seed ?? file.Seed, Threads = o.Threads };
         if (o.Sharding.BatchSize is { } batchSize) options = options with { BatchSize = batchSize };
         List<ScenarioComparison> results;

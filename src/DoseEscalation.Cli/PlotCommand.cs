@@ -289,7 +289,7 @@ public static class PlotCommand
             catch (DesignOptionException ex) { throw new CliInputException($"--designs {designs}: {ex.Message}"); }
         }).ToList();
         var list = setups.Select(d => d.Design).ToList();
-        int benchmarkN = list.Max(d => d.MaxPatients);
+        int benchmarkN = ComparisonEngine.BenchmarkPatients(list);
         var options = new MonteCarloOptions { Trials = trials, Seed = seed ?? file.Seed };
         List<ScenarioComparison> scenarios;
         try { scenarios = file.Scenarios.Select(s => CompareCommand.Labelled(ComparisonEngine.Run(list, s, file.Target, options, benchmarkN, file.CorrectSelection, timeline), setups)).ToList(); }

@@ -152,6 +152,7 @@ public sealed class Backfill : IBackfillDesign, Rules.IMtdSelector
     public int MaxPatients => EscalationMaxN + DoseCount * Cap;
     public bool ReadsLastCohort => false;
     public bool OpensOnResponse => RequireResponse;
+    public int EscalationMaxPatients => EscalationMaxN;
 
     public string Describe() =>
         "backfill on " + (ThreePlusThree ? "the 3+3 form of " : "")

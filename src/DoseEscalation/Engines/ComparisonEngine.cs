@@ -98,6 +98,14 @@ public static class ComparisonEngine
         };
     }
 
+    /// <summary>
+    /// The benchmark's sample size for <paramref name="designs"/>: the largest maximum sample size,
+    /// counting a backfill design's escalation cohorts only (its backfill patients are extra
+    /// information the benchmark's fixed design does not stand for).
+    /// </summary>
+    public static int BenchmarkPatients(IEnumerable<IDesign> designs) =>
+        designs.Max(d => Designs.Rules.DesignRule.Unwrap(d).Base is Calendar.IBackfillDesign b ? b.EscalationMaxPatients : d.MaxPatients);
+
     /// <summary>The comparison from the counters of every batch of the run (as <see cref="Count"/> gives them, summed).</summary>
     public static ScenarioComparison Finish(ComparisonCounts total, IReadOnlyList<IDesign> designs, Scenario scenario, double target, MonteCarloOptions options, int benchmarkPatients,
         CorrectSelection? correctSelection = null, Calendar.Timeline? timeline = null)

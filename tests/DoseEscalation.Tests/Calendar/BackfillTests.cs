@@ -190,6 +190,15 @@ public class BackfillTests
     }
 
     [Fact]
+    public void The_benchmark_of_a_comparison_counts_a_backfill_designs_escalation_patients()
+    {
+        // bf-boin may treat 30 + 4 x 12 patients, but its escalation (what the benchmark stands for) has 30.
+        Assert.Equal(78, BfBoin().MaxPatients);
+        Assert.Equal(30, ComparisonEngine.BenchmarkPatients([BfBoin(), new Boin(4, 0.25, 3, 24)]));
+        Assert.Equal(36, ComparisonEngine.BenchmarkPatients([BfBoin(), new Boin(4, 0.25, 3, 36)]));
+    }
+
+    [Fact]
     public void The_shipped_example_compares_bf_boin_with_boin_on_the_calendar()
     {
         string file = Path.Combine(Repo.Root, "docs", "examples", "bf-boin-zhao2024.yaml");

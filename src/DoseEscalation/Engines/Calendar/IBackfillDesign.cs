@@ -14,6 +14,9 @@ namespace DoseEscalation.Engines.Calendar;
 /// </remarks>
 public interface IBackfillDesign : IDesign
 {
+    /// <summary>The most patients in escalation cohorts (backfill patients come on top of them, up to <see cref="IDesign.MaxPatients"/>).</summary>
+    int EscalationMaxPatients { get; }
+
     /// <summary>True when a dose opens for backfill only once a response has been read there (the engine then draws responses).</summary>
     bool OpensOnResponse { get; }
 
