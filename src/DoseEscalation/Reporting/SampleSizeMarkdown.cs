@@ -17,7 +17,8 @@ public static class SampleSizeMarkdown
         bool mc = a.Engine != "exact";
         string P(Estimate e) => mc ? Formatting.PercentWithSe(e) : Formatting.Percent(e.Value);
         string M(Estimate e) => mc ? Formatting.MeanWithSe(e, 1) : Formatting.Round(e.Value, 1);
-        static string Cell(string s) => s.Replace("|", "\\|");
+        // Names come from the scenario file: inert in Markdown (no raw HTML, links or images) and in a table cell.
+        static string Cell(string s) => MarkdownText.Escape(s).Replace("|", "\\|");
 
         w.WriteLine($"## Statistical considerations: {Cell(report.TrialName)}");
         w.WriteLine();
@@ -28,7 +29,7 @@ public static class SampleSizeMarkdown
         foreach (var d in doses) w.WriteLine($"| {Cell(d.Label)} | {Cell(d.Dose ?? "-")} |");
         w.WriteLine();
         var rules = report.DesignRules();
-        w.WriteLine(string.Join(" ", rules)
+        w.WriteLine(MarkdownText.Escape(string.Join(" ", rules))
             + (report.Trial.DltWindowDays is { } days ? $" DLTs are assessed over {days} days after the first dose." : ""));
         w.WriteLine();
 
@@ -56,7 +57,7 @@ public static class SampleSizeMarkdown
                 + $" | {P(r.Selection[0])} | {M(r.MeanEvaluable)} | {M(r.MeanEnrolled)} | {M(r.ExpectedDlts)} | {P(r.CorrectSelection)} | {P(r.SelectAboveMtd)} | {P(r.AnyPatientAboveMtd)} |");
         w.WriteLine();
         w.WriteLine("Mean evaluable patients per dose level: " + string.Join("; ", a.Results.Select(r =>
-            $"'{r.Scenario.Name}' " + string.Join(", ", Enumerable.Range(0, doses.Count).Select(d => $"{doses[d].Label} {M(r.MeanPatients[d])}")))) + ".");
+            $"'{MarkdownText.Escape(r.Scenario.Name)}' " + string.Join(", ", Enumerable.Range(0, doses.Count).Select(d => $"{MarkdownText.Escape(doses[d].Label)} {M(r.MeanPatients[d])}")))) + ".");
         w.WriteLine();
 
         w.WriteLine("### Sample size");
@@ -77,9 +78,9 @@ public static class SampleSizeMarkdown
         w.WriteLine();
         w.WriteLine("The columns median to 95% give the smallest enrolled N that covers that share of trials in each scenario.");
         w.WriteLine();
-        w.WriteLine("**Sample size.** " + report.Statement());
+        w.WriteLine("**Sample size.** " + MarkdownText.Escape(report.Statement()));
         w.WriteLine();
-        w.WriteLine("**Justification.** " + Justification(report));
+        w.WriteLine("**Justification.** " + MarkdownText.Escape(Justification(report)));
         w.WriteLine();
 
         if (a.Results.Any(r => r.ExpectedResponders is not null))

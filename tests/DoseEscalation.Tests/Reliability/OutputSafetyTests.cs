@@ -187,6 +187,12 @@ public class OutputSafetyTests
             Assert.DoesNotMatch(@"(?<!\\)" + System.Text.RegularExpressions.Regex.Escape(tag), text);
         Assert.Contains("\\<script>", text);
         Assert.Contains("## Sample size", text);
+        // samplesize's own Markdown escapes the same names.
+        var ss = Run("samplesize", yaml, "--format", "md", "--quiet");
+        Assert.Equal(0, ss.Code);
+        foreach (var tag in new[] { "<script", "</script", "<img", "<svg", "<iframe" })
+            Assert.DoesNotMatch(@"(?<!\\)" + System.Text.RegularExpressions.Regex.Escape(tag), ss.Out);
+        Assert.Contains("\\<script>", ss.Out);
     }
 
     [Fact]
