@@ -290,17 +290,17 @@ internal sealed class CompiledWalk
     {
         var s = Vector512.Create((long)_root);
         int done = 0;
-        bool walked = RegisterPhase1(ref rng, ref s, trials, ref done, counters.Tail);
+        bool walked = RegisterPhase1(ref rng, ref s, trials, ref done, counters);
         FinishRegisterWalk(ref rng, s, trials, done, walked, counters.Tail);
     }
 
     /// <summary>Rounds of one batch until fewer than 16 of its trials remain to be ended; true if any round ran.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // the hot loop: JIT fully optimised once
-    private bool RegisterPhase1(ref XoshiroLanes512 rng, ref Vector512<long> state, int trials, ref int doneRef, long[] terminalCounts)
+    private unsafe bool RegisterPhase1(ref XoshiroLanes512 rng, ref Vector512<long> state, int trials, ref int doneRef, WalkCounters counters)
     {
         const int L = XoshiroLaneSeeds.Lanes;
         ref Vector512<long> t = ref Unsafe.As<long, Vector512<long>>(ref _registerTables![_registerTableStart]);
-        ref long tail = ref MemoryMarshal.GetArrayDataReference(terminalCounts);
+        byte* tail = counters.StridedBase;
         Span<long> ended = stackalloc long[FlushRounds * L + L];
         ref long e0 = ref MemoryMarshal.GetReference(ended);
         var s = state;
@@ -314,7 +314,7 @@ internal sealed class CompiledWalk
             int rounds = Math.Min(FlushRounds, SafeRounds(trials - done));
             for (int r = 0; r < rounds; r++)
                 RegisterRound(ref t, ref s, ref g0, ref g1, ref g2, ref g3, ref e0, ref count, ref done);
-            Flush(ref tail, ref e0, count);
+            Flush(tail, ref e0, count);
         }
         (rng.S0, rng.S1, rng.S2, rng.S3) = (g0, g1, g2, g3);
         state = s;
@@ -329,11 +329,11 @@ internal sealed class CompiledWalk
     /// <see cref="RunRegisterTables512"/>; when one batch stops, the other continues alone.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // the hot loop: JIT fully optimised once
-    private void RunRegisterTablesPair512(ref XoshiroLanes512 rngA, int trialsA, ref XoshiroLanes512 rngB, int trialsB, WalkCounters counters)
+    private unsafe void RunRegisterTablesPair512(ref XoshiroLanes512 rngA, int trialsA, ref XoshiroLanes512 rngB, int trialsB, WalkCounters counters)
     {
         const int L = XoshiroLaneSeeds.Lanes;
         ref Vector512<long> t = ref Unsafe.As<long, Vector512<long>>(ref _registerTables![_registerTableStart]);
-        ref long tail = ref MemoryMarshal.GetArrayDataReference(counters.Tail);
+        byte* tail = counters.StridedBase;
         Span<long> ended = stackalloc long[2 * (FlushRounds * L + L)];
         ref long ea = ref MemoryMarshal.GetReference(ended);
         ref long eb = ref Unsafe.Add(ref ea, FlushRounds * L + L);
@@ -357,16 +357,16 @@ internal sealed class CompiledWalk
                 RegisterRound(t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, lastSlot, ref sa, ref a0, ref a1, ref a2, ref a3, ref ea, ref countA, ref doneA);
                 RegisterRound(t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, lastSlot, ref sb, ref b0, ref b1, ref b2, ref b3, ref eb, ref countB, ref doneB);
             }
-            Flush(ref tail, ref ea, countA);
-            Flush(ref tail, ref eb, countB);
+            Flush(tail, ref ea, countA);
+            Flush(tail, ref eb, countB);
         }
         (rngA.S0, rngA.S1, rngA.S2, rngA.S3) = (a0, a1, a2, a3);
         (rngB.S0, rngB.S1, rngB.S2, rngB.S3) = (b0, b1, b2, b3);
         // Fresh copies for the by-ref calls: a local whose address is taken lives in memory, and the
         // loop's states and budgets must stay in registers.
         (var stateA, var stateB, int endedA, int endedB) = (sa, sb, doneA, doneB);
-        bool walkedA = RegisterPhase1(ref rngA, ref stateA, trialsA, ref endedA, counters.Tail) || walked;
-        bool walkedB = RegisterPhase1(ref rngB, ref stateB, trialsB, ref endedB, counters.Tail) || walked;
+        bool walkedA = RegisterPhase1(ref rngA, ref stateA, trialsA, ref endedA, counters) || walked;
+        bool walkedB = RegisterPhase1(ref rngB, ref stateB, trialsB, ref endedB, counters) || walked;
         FinishRegisterWalk(ref rngA, stateA, trialsA, endedA, walkedA, counters.Tail);
         FinishRegisterWalk(ref rngB, stateB, trialsB, endedB, walkedB, counters.Tail);
     }
@@ -420,11 +420,17 @@ internal sealed class CompiledWalk
         done += ends;
     }
 
-    /// <summary>Adds the buffered ended trials (encoded terminal states) to the terminal counts.</summary>
+    /// <summary>
+    /// Adds the buffered ended trials (encoded terminal states) to the terminal counts, in the
+    /// layout of <see cref="WalkCounters.StridedBase"/>: an encoded state is its counter's byte
+    /// offset, so an ended trial costs a load and an increment (no shift, no subtraction).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // a short loop; keeps the caller's refs
-    private static void Flush(ref long tail, ref long ended, int count)
+    private static unsafe void Flush(byte* stridedBase, ref long ended, int count)
     {
-        for (int i = 0; i < count; i++) Unsafe.Add(ref tail, (nint)((Unsafe.Add(ref ended, i) >> 4) - 1))++;
+        ref long end = ref Unsafe.Add(ref ended, count);
+        for (ref long e = ref ended; Unsafe.IsAddressLessThan(ref e, ref end); e = ref Unsafe.Add(ref e, 1))
+            (*(long*)(stridedBase + e))++;
     }
 
     private void FinishRegisterWalk(ref XoshiroLanes512 rng, Vector512<long> s, int trials, int done, bool walked, long[] terminalCounts)
@@ -595,10 +601,22 @@ internal sealed class WalkCounters(int nodeCount, int firstTerminal, int termina
     internal readonly long[] Visits = new long[Pad + Xoshiro256StarStarX8.Lanes * nodeCount + Pad];
     internal readonly long[] Tail = new long[terminalCount];
 
+    /// <summary>
+    /// The register walk's terminal counts (see <c>CompiledWalk.EncodeRegisterState</c>): terminal t's
+    /// counter is the long at byte (t + 1) * 16 + 15 from <see cref="StridedBase"/>, that is at
+    /// index Pad + 2 (t + 1), so the encoded state (t + 1) * 16 + 15 is the counter's byte offset.
+    /// </summary>
+    /// <remarks>Pinned, so the flush can address it through a raw pointer: one increment with a base-plus-index operand.</remarks>
+    internal readonly long[] Strided = GC.AllocateArray<long>(Pad + 2 * (terminalCount + 1) + Pad, pinned: true);
+
+    /// <summary>15 bytes before <see cref="Strided"/>[Pad]: inside the array (Pad longs of padding), never read itself.</summary>
+    internal unsafe byte* StridedBase => (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(Strided)) + Pad * sizeof(long) - 15;
+
     /// <summary>Trials ended in each terminal node (index = node - first terminal).</summary>
     public long[] TerminalCounts()
     {
         var counts = (long[])Tail.Clone();
+        for (int t = 0; t < counts.Length; t++) counts[t] += Strided[Pad + 2 * (t + 1)];
         for (int j = 0; j < Xoshiro256StarStarX8.Lanes; j++)
             for (int t = firstTerminal; t < nodeCount; t++) counts[t - firstTerminal] += Visits[Pad + j * nodeCount + t];
         return counts;
