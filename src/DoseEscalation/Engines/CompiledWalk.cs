@@ -310,11 +310,12 @@ internal sealed class CompiledWalk
         while (trials - done >= 2 * L)
         {
             walked = true;
-            int count = 0;
+            nint count = 0;
             int rounds = Math.Min(FlushRounds, SafeRounds(trials - done));
             for (int r = 0; r < rounds; r++)
-                RegisterRound(ref t, ref s, ref g0, ref g1, ref g2, ref g3, ref e0, ref count, ref done);
+                RegisterRound(ref t, ref s, ref g0, ref g1, ref g2, ref g3, ref e0, ref count);
             Flush(tail, ref e0, count);
+            done += (int)count;
         }
         (rng.S0, rng.S1, rng.S2, rng.S3) = (g0, g1, g2, g3);
         state = s;
@@ -350,15 +351,17 @@ internal sealed class CompiledWalk
         while (trialsA - doneA >= 2 * L && trialsB - doneB >= 2 * L)
         {
             walked = true;
-            int countA = 0, countB = 0;
+            nint countA = 0, countB = 0;
             int rounds = Math.Min(FlushRounds, Math.Min(SafeRounds(trialsA - doneA), SafeRounds(trialsB - doneB)));
             for (int r = 0; r < rounds; r++)
             {
-                RegisterRound(t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, lastSlot, ref sa, ref a0, ref a1, ref a2, ref a3, ref ea, ref countA, ref doneA);
-                RegisterRound(t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, lastSlot, ref sb, ref b0, ref b1, ref b2, ref b3, ref eb, ref countB, ref doneB);
+                RegisterRound(t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, lastSlot, ref sa, ref a0, ref a1, ref a2, ref a3, ref ea, ref countA);
+                RegisterRound(t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, lastSlot, ref sb, ref b0, ref b1, ref b2, ref b3, ref eb, ref countB);
             }
             Flush(tail, ref ea, countA);
             Flush(tail, ref eb, countB);
+            doneA += (int)countA;
+            doneB += (int)countB;
         }
         (rngA.S0, rngA.S1, rngA.S2, rngA.S3) = (a0, a1, a2, a3);
         (rngB.S0, rngB.S1, rngB.S2, rngB.S3) = (b0, b1, b2, b3);
@@ -383,7 +386,7 @@ internal sealed class CompiledWalk
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // the loop body; its refs are the caller's locals and must stay registers
     private static void RegisterRound(ref Vector512<long> t, ref Vector512<long> s,
         ref Vector512<ulong> g0, ref Vector512<ulong> g1, ref Vector512<ulong> g2, ref Vector512<ulong> g3,
-        ref long ended, ref int count, ref int done)
+        ref long ended, ref nint count)
     {
         var u = (XoshiroLanes512.Step(ref g0, ref g1, ref g2, ref g3) >>> 11).AsInt64();
         var idx = s;
@@ -393,18 +396,17 @@ internal sealed class CompiledWalk
         next = Vector512.ConditionalSelect(Vector512.GreaterThan(u, Lookup(ref t, 2, idx)), Lookup(ref t, 6, idx), next);
         s = next;
         var terminal = Vector512.GreaterThan(next, Vector512.Create((long)RegisterTableSlots - 1));
-        int ends = BitOperations.PopCount(terminal.ExtractMostSignificantBits());
+        nint ends = (nint)Popcnt.X64.PopCount(terminal.ExtractMostSignificantBits()); // 64-bit: no sign extension before the add
         Unsafe.As<long, Vector512<long>>(ref Unsafe.Add(ref ended, count)) = Avx512F.Compress(Vector512<long>.Zero, terminal, next);
         count += ends;
-        done += ends;
     }
 
-    /// <summary><see cref="RegisterRound(ref Vector512{long}, ref Vector512{long}, ref Vector512{ulong}, ref Vector512{ulong}, ref Vector512{ulong}, ref Vector512{ulong}, ref long, ref int, ref int)"/> with the table halves passed as values (t0, t1 = column 0, ...) and the last slot's number (15) as a vector.</summary>
+    /// <summary><see cref="RegisterRound(ref Vector512{long}, ref Vector512{long}, ref Vector512{ulong}, ref Vector512{ulong}, ref Vector512{ulong}, ref Vector512{ulong}, ref long, ref nint)"/> with the table halves passed as values (t0, t1 = column 0, ...) and the last slot's number (15) as a vector.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // the loop body; its refs are the caller's locals and must stay registers
     private static void RegisterRound(Vector512<long> t0, Vector512<long> t1, Vector512<long> t2, Vector512<long> t3, Vector512<long> t4, Vector512<long> t5, Vector512<long> t6,
         Vector512<long> t7, Vector512<long> t8, Vector512<long> t9, Vector512<long> t10, Vector512<long> t11, Vector512<long> t12, Vector512<long> t13,
         Vector512<long> lastSlot, ref Vector512<long> s, ref Vector512<ulong> g0, ref Vector512<ulong> g1, ref Vector512<ulong> g2, ref Vector512<ulong> g3,
-        ref long ended, ref int count, ref int done)
+        ref long ended, ref nint count)
     {
         var u = (XoshiroLanes512.Step(ref g0, ref g1, ref g2, ref g3) >>> 11).AsInt64();
         var idx = s;
@@ -414,10 +416,9 @@ internal sealed class CompiledWalk
         next = Vector512.ConditionalSelect(Vector512.GreaterThan(u, Avx512F.PermuteVar8x64x2(t4, idx, t5)), Avx512F.PermuteVar8x64x2(t12, idx, t13), next);
         s = next;
         var terminal = Vector512.GreaterThan(next, lastSlot);
-        int ends = BitOperations.PopCount(terminal.ExtractMostSignificantBits());
+        nint ends = (nint)Popcnt.X64.PopCount(terminal.ExtractMostSignificantBits()); // 64-bit: no sign extension before the add
         Unsafe.As<long, Vector512<long>>(ref Unsafe.Add(ref ended, count)) = Avx512F.Compress(Vector512<long>.Zero, terminal, next);
         count += ends;
-        done += ends;
     }
 
     /// <summary>
@@ -426,7 +427,7 @@ internal sealed class CompiledWalk
     /// offset, so an ended trial costs a load and an increment (no shift, no subtraction).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // a short loop; keeps the caller's refs
-    private static unsafe void Flush(byte* stridedBase, ref long ended, int count)
+    private static unsafe void Flush(byte* stridedBase, ref long ended, nint count)
     {
         ref long end = ref Unsafe.Add(ref ended, count);
         for (ref long e = ref ended; Unsafe.IsAddressLessThan(ref e, ref end); e = ref Unsafe.Add(ref e, 1))
