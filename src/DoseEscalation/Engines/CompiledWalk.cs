@@ -429,9 +429,15 @@ internal sealed class CompiledWalk
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // a short loop; keeps the caller's refs
     private static unsafe void Flush(byte* stridedBase, ref long ended, nint count)
     {
-        ref long end = ref Unsafe.Add(ref ended, count);
-        for (ref long e = ref ended; Unsafe.IsAddressLessThan(ref e, ref end); e = ref Unsafe.Add(ref e, 1))
-            (*(long*)(stridedBase + e))++;
+        // Two ended trials an iteration (both loaded, then both counted: right when they are equal too).
+        ref long end = ref Unsafe.Add(ref ended, count & ~(nint)1);
+        for (ref long e = ref ended; Unsafe.IsAddressLessThan(ref e, ref end); e = ref Unsafe.Add(ref e, 2))
+        {
+            long a = e, b = Unsafe.Add(ref e, 1);
+            (*(long*)(stridedBase + a))++;
+            (*(long*)(stridedBase + b))++;
+        }
+        if ((count & 1) != 0) (*(long*)(stridedBase + Unsafe.Add(ref ended, count - 1)))++;
     }
 
     private void FinishRegisterWalk(ref XoshiroLanes512 rng, Vector512<long> s, int trials, int done, bool walked, long[] terminalCounts)
