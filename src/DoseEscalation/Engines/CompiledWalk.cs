@@ -290,17 +290,17 @@ internal sealed class CompiledWalk
     {
         var s = Vector512.Create((long)_root);
         int done = 0;
-        bool walked = RegisterPhase1(ref rng, ref s, trials, ref done, counters.Tail);
+        bool walked = RegisterPhase1(ref rng, ref s, trials, ref done, counters);
         FinishRegisterWalk(ref rng, s, trials, done, walked, counters.Tail);
     }
 
     /// <summary>Rounds of one batch until fewer than 16 of its trials remain to be ended; true if any round ran.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // the hot loop: JIT fully optimised once
-    private bool RegisterPhase1(ref XoshiroLanes512 rng, ref Vector512<long> state, int trials, ref int doneRef, long[] terminalCounts)
+    private unsafe bool RegisterPhase1(ref XoshiroLanes512 rng, ref Vector512<long> state, int trials, ref int doneRef, WalkCounters counters)
     {
         const int L = XoshiroLaneSeeds.Lanes;
         ref Vector512<long> t = ref Unsafe.As<long, Vector512<long>>(ref _registerTables![_registerTableStart]);
-        ref long tail = ref MemoryMarshal.GetArrayDataReference(terminalCounts);
+        byte* tail = counters.StridedBase;
         Span<long> ended = stackalloc long[FlushRounds * L + L];
         ref long e0 = ref MemoryMarshal.GetReference(ended);
         var s = state;
@@ -310,11 +310,12 @@ internal sealed class CompiledWalk
         while (trials - done >= 2 * L)
         {
             walked = true;
-            int count = 0;
+            nint count = 0;
             int rounds = Math.Min(FlushRounds, SafeRounds(trials - done));
             for (int r = 0; r < rounds; r++)
-                RegisterRound(ref t, ref s, ref g0, ref g1, ref g2, ref g3, ref e0, ref count, ref done);
-            Flush(ref tail, ref e0, count);
+                RegisterRound(ref t, ref s, ref g0, ref g1, ref g2, ref g3, ref e0, ref count);
+            Flush(tail, ref e0, count);
+            done += (int)count;
         }
         (rng.S0, rng.S1, rng.S2, rng.S3) = (g0, g1, g2, g3);
         state = s;
@@ -329,11 +330,11 @@ internal sealed class CompiledWalk
     /// <see cref="RunRegisterTables512"/>; when one batch stops, the other continues alone.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // the hot loop: JIT fully optimised once
-    private void RunRegisterTablesPair512(ref XoshiroLanes512 rngA, int trialsA, ref XoshiroLanes512 rngB, int trialsB, WalkCounters counters)
+    private unsafe void RunRegisterTablesPair512(ref XoshiroLanes512 rngA, int trialsA, ref XoshiroLanes512 rngB, int trialsB, WalkCounters counters)
     {
         const int L = XoshiroLaneSeeds.Lanes;
         ref Vector512<long> t = ref Unsafe.As<long, Vector512<long>>(ref _registerTables![_registerTableStart]);
-        ref long tail = ref MemoryMarshal.GetArrayDataReference(counters.Tail);
+        byte* tail = counters.StridedBase;
         Span<long> ended = stackalloc long[2 * (FlushRounds * L + L)];
         ref long ea = ref MemoryMarshal.GetReference(ended);
         ref long eb = ref Unsafe.Add(ref ea, FlushRounds * L + L);
@@ -350,23 +351,25 @@ internal sealed class CompiledWalk
         while (trialsA - doneA >= 2 * L && trialsB - doneB >= 2 * L)
         {
             walked = true;
-            int countA = 0, countB = 0;
+            nint countA = 0, countB = 0;
             int rounds = Math.Min(FlushRounds, Math.Min(SafeRounds(trialsA - doneA), SafeRounds(trialsB - doneB)));
             for (int r = 0; r < rounds; r++)
             {
-                RegisterRound(t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, lastSlot, ref sa, ref a0, ref a1, ref a2, ref a3, ref ea, ref countA, ref doneA);
-                RegisterRound(t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, lastSlot, ref sb, ref b0, ref b1, ref b2, ref b3, ref eb, ref countB, ref doneB);
+                RegisterRound(t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, lastSlot, ref sa, ref a0, ref a1, ref a2, ref a3, ref ea, ref countA);
+                RegisterRound(t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, lastSlot, ref sb, ref b0, ref b1, ref b2, ref b3, ref eb, ref countB);
             }
-            Flush(ref tail, ref ea, countA);
-            Flush(ref tail, ref eb, countB);
+            Flush(tail, ref ea, countA);
+            Flush(tail, ref eb, countB);
+            doneA += (int)countA;
+            doneB += (int)countB;
         }
         (rngA.S0, rngA.S1, rngA.S2, rngA.S3) = (a0, a1, a2, a3);
         (rngB.S0, rngB.S1, rngB.S2, rngB.S3) = (b0, b1, b2, b3);
         // Fresh copies for the by-ref calls: a local whose address is taken lives in memory, and the
         // loop's states and budgets must stay in registers.
         (var stateA, var stateB, int endedA, int endedB) = (sa, sb, doneA, doneB);
-        bool walkedA = RegisterPhase1(ref rngA, ref stateA, trialsA, ref endedA, counters.Tail) || walked;
-        bool walkedB = RegisterPhase1(ref rngB, ref stateB, trialsB, ref endedB, counters.Tail) || walked;
+        bool walkedA = RegisterPhase1(ref rngA, ref stateA, trialsA, ref endedA, counters) || walked;
+        bool walkedB = RegisterPhase1(ref rngB, ref stateB, trialsB, ref endedB, counters) || walked;
         FinishRegisterWalk(ref rngA, stateA, trialsA, endedA, walkedA, counters.Tail);
         FinishRegisterWalk(ref rngB, stateB, trialsB, endedB, walkedB, counters.Tail);
     }
@@ -383,7 +386,7 @@ internal sealed class CompiledWalk
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // the loop body; its refs are the caller's locals and must stay registers
     private static void RegisterRound(ref Vector512<long> t, ref Vector512<long> s,
         ref Vector512<ulong> g0, ref Vector512<ulong> g1, ref Vector512<ulong> g2, ref Vector512<ulong> g3,
-        ref long ended, ref int count, ref int done)
+        ref long ended, ref nint count)
     {
         var u = (XoshiroLanes512.Step(ref g0, ref g1, ref g2, ref g3) >>> 11).AsInt64();
         var idx = s;
@@ -393,18 +396,17 @@ internal sealed class CompiledWalk
         next = Vector512.ConditionalSelect(Vector512.GreaterThan(u, Lookup(ref t, 2, idx)), Lookup(ref t, 6, idx), next);
         s = next;
         var terminal = Vector512.GreaterThan(next, Vector512.Create((long)RegisterTableSlots - 1));
-        int ends = BitOperations.PopCount(terminal.ExtractMostSignificantBits());
+        nint ends = (nint)Popcnt.X64.PopCount(terminal.ExtractMostSignificantBits()); // 64-bit: no sign extension before the add
         Unsafe.As<long, Vector512<long>>(ref Unsafe.Add(ref ended, count)) = Avx512F.Compress(Vector512<long>.Zero, terminal, next);
         count += ends;
-        done += ends;
     }
 
-    /// <summary><see cref="RegisterRound(ref Vector512{long}, ref Vector512{long}, ref Vector512{ulong}, ref Vector512{ulong}, ref Vector512{ulong}, ref Vector512{ulong}, ref long, ref int, ref int)"/> with the table halves passed as values (t0, t1 = column 0, ...) and the last slot's number (15) as a vector.</summary>
+    /// <summary><see cref="RegisterRound(ref Vector512{long}, ref Vector512{long}, ref Vector512{ulong}, ref Vector512{ulong}, ref Vector512{ulong}, ref Vector512{ulong}, ref long, ref nint)"/> with the table halves passed as values (t0, t1 = column 0, ...) and the last slot's number (15) as a vector.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // the loop body; its refs are the caller's locals and must stay registers
     private static void RegisterRound(Vector512<long> t0, Vector512<long> t1, Vector512<long> t2, Vector512<long> t3, Vector512<long> t4, Vector512<long> t5, Vector512<long> t6,
         Vector512<long> t7, Vector512<long> t8, Vector512<long> t9, Vector512<long> t10, Vector512<long> t11, Vector512<long> t12, Vector512<long> t13,
         Vector512<long> lastSlot, ref Vector512<long> s, ref Vector512<ulong> g0, ref Vector512<ulong> g1, ref Vector512<ulong> g2, ref Vector512<ulong> g3,
-        ref long ended, ref int count, ref int done)
+        ref long ended, ref nint count)
     {
         var u = (XoshiroLanes512.Step(ref g0, ref g1, ref g2, ref g3) >>> 11).AsInt64();
         var idx = s;
@@ -414,17 +416,28 @@ internal sealed class CompiledWalk
         next = Vector512.ConditionalSelect(Vector512.GreaterThan(u, Avx512F.PermuteVar8x64x2(t4, idx, t5)), Avx512F.PermuteVar8x64x2(t12, idx, t13), next);
         s = next;
         var terminal = Vector512.GreaterThan(next, lastSlot);
-        int ends = BitOperations.PopCount(terminal.ExtractMostSignificantBits());
+        nint ends = (nint)Popcnt.X64.PopCount(terminal.ExtractMostSignificantBits()); // 64-bit: no sign extension before the add
         Unsafe.As<long, Vector512<long>>(ref Unsafe.Add(ref ended, count)) = Avx512F.Compress(Vector512<long>.Zero, terminal, next);
         count += ends;
-        done += ends;
     }
 
-    /// <summary>Adds the buffered ended trials (encoded terminal states) to the terminal counts.</summary>
+    /// <summary>
+    /// Adds the buffered ended trials (encoded terminal states) to the terminal counts, in the
+    /// layout of <see cref="WalkCounters.StridedBase"/>: an encoded state is its counter's byte
+    /// offset, so an ended trial costs a load and an increment (no shift, no subtraction).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // a short loop; keeps the caller's refs
-    private static void Flush(ref long tail, ref long ended, int count)
+    private static unsafe void Flush(byte* stridedBase, ref long ended, nint count)
     {
-        for (int i = 0; i < count; i++) Unsafe.Add(ref tail, (nint)((Unsafe.Add(ref ended, i) >> 4) - 1))++;
+        // Two ended trials an iteration (both loaded, then both counted: right when they are equal too).
+        ref long end = ref Unsafe.Add(ref ended, count & ~(nint)1);
+        for (ref long e = ref ended; Unsafe.IsAddressLessThan(ref e, ref end); e = ref Unsafe.Add(ref e, 2))
+        {
+            long a = e, b = Unsafe.Add(ref e, 1);
+            (*(long*)(stridedBase + a))++;
+            (*(long*)(stridedBase + b))++;
+        }
+        if ((count & 1) != 0) (*(long*)(stridedBase + Unsafe.Add(ref ended, count - 1)))++;
     }
 
     private void FinishRegisterWalk(ref XoshiroLanes512 rng, Vector512<long> s, int trials, int done, bool walked, long[] terminalCounts)
@@ -595,10 +608,22 @@ internal sealed class WalkCounters(int nodeCount, int firstTerminal, int termina
     internal readonly long[] Visits = new long[Pad + Xoshiro256StarStarX8.Lanes * nodeCount + Pad];
     internal readonly long[] Tail = new long[terminalCount];
 
+    /// <summary>
+    /// The register walk's terminal counts (see <c>CompiledWalk.EncodeRegisterState</c>): terminal t's
+    /// counter is the long at byte (t + 1) * 16 + 15 from <see cref="StridedBase"/>, that is at
+    /// index Pad + 2 (t + 1), so the encoded state (t + 1) * 16 + 15 is the counter's byte offset.
+    /// </summary>
+    /// <remarks>Pinned, so the flush can address it through a raw pointer: one increment with a base-plus-index operand.</remarks>
+    internal readonly long[] Strided = GC.AllocateArray<long>(Pad + 2 * (terminalCount + 1) + Pad, pinned: true);
+
+    /// <summary>15 bytes before <see cref="Strided"/>[Pad]: inside the array (Pad longs of padding), never read itself.</summary>
+    internal unsafe byte* StridedBase => (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(Strided)) + Pad * sizeof(long) - 15;
+
     /// <summary>Trials ended in each terminal node (index = node - first terminal).</summary>
     public long[] TerminalCounts()
     {
         var counts = (long[])Tail.Clone();
+        for (int t = 0; t < counts.Length; t++) counts[t] += Strided[Pad + 2 * (t + 1)];
         for (int j = 0; j < Xoshiro256StarStarX8.Lanes; j++)
             for (int t = firstTerminal; t < nodeCount; t++) counts[t - firstTerminal] += Visits[Pad + j * nodeCount + t];
         return counts;

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Checks that a build of the CLI (e.g. the NativeAOT binary of deploy/native/publish.sh) prints the
+# same bytes as the reference build (the framework-dependent JIT build, as `dotnet pack` ships it)
+# for the same inputs and seeds: simulate, exact and compare (JSON, CSV, table) on every file in
+# scenarios/, the standard case on every SIMD path and thread count, the sweep grids in CSV and
+# Parquet, reports (less the footer line naming the build's commit, the time and the command line)
+# and charts.
+#
+#   deploy/native/check-identical.sh REFERENCE_COMMAND CANDIDATE_COMMAND
+#   e.g. deploy/native/check-identical.sh "dotnet out/jit/dose-escalation.dll" out/native/dose-escalation
+#
+# With CHECK_ENV_PATHS=1 the reference also runs with the runtime's SIMD switches
+# (DOTNET_EnableAVX512=0, DOTNET_EnableAVX2=0, DOTNET_EnableHWIntrinsic=0) against the candidate's
+# --simd path of the same width. Exits non-zero at the first difference, naming the command.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+read -r -a ref <<<"${1:?usage: check-identical.sh REFERENCE_COMMAND CANDIDATE_COMMAND}"
+read -r -a cand <<<"${2:?usage: check-identical.sh REFERENCE_COMMAND CANDIDATE_COMMAND}"
+work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
+checked=0
+
+# same ARGS...: runs both with ARGS (a literal OUT in ARGS becomes each build's own empty folder)
+# and compares what they printed and the folders' files.
+same() {
+  local a=() b=() x
+  for x in "$@"; do a+=("${x//OUT/$work/ref}"); b+=("${x//OUT/$work/cand}"); done
+  rm -rf "$work/ref" "$work/cand" "$work/ref.txt" "$work/cand.txt"; mkdir "$work/ref" "$work/cand"
+  "${ref[@]}" "${a[@]}" >"$work/ref.txt" 2>&1 || true
+  "${cand[@]}" "${b[@]}" >"$work/cand.txt" 2>&1 || true
+  # the outputs themselves (files or folders) and what each printed, paths made alike
+  sed -i "s#$work/ref#OUT#g" "$work/ref.txt"; sed -i "s#$work/cand#OUT#g" "$work/cand.txt"
+  # a report's reproducibility footer names the build's commit, the time and the command line
+  find "$work/ref" "$work/cand" -name '*.md' -exec sed -i '/; created [0-9-]* [0-9:]* UTC; command: /d' {} +
+  if ! cmp -s "$work/ref.txt" "$work/cand.txt" || ! diff -r -q "$work/ref" "$work/cand" >/dev/null; then
+    echo "DIFFERENT: $*" >&2
+    diff "$work/ref.txt" "$work/cand.txt" | head -20 >&2 || true
+    diff -r -q "$work/ref" "$work/cand" >&2 || true
+    exit 1
+  fi
+  checked=$((checked + 1))
+}
+
+std=(--dlt 0.10,0.25,0.40 --deescalate false --expand-top-dose false --seed 2)
+for f in scenarios/*.yaml; do
+  for fmt in json csv table; do
+    same simulate "$f" --trials 300000 --seed 11 --threads 1 --format "$fmt" --quiet
+    same exact "$f" --format "$fmt" --quiet
+    same compare "$f" --trials 50000 --seed 11 --format "$fmt" --quiet
+  done
+  same simulate "$f" --trials 300000 --seed 11 --threads 2 --format json --quiet
+  same compare "$f" --trials 50000 --seed 11 --threads 2 --format json --quiet
+  same compare "$f" --trials 20000 --seed 11 --calendar --format json --quiet
+  same simulate "$f" --trials 100000 --seed 11 --calendar --format json --quiet
+  same table "$f"
+  same samplesize "$f" --quiet
+  same report "$f" --trials 20000 --seed 3 --format md --out OUT/report.md
+  same plot "$f" --trials 20000 --seed 3 --format svg --out OUT/plots
+done
+for path in auto vector512 vector256 vector128 scalar; do
+  for t in 1 2; do same simulate "${std[@]}" --trials 2000000 --threads "$t" --simd "$path" --format json --quiet; done
+done
+for d in boin mtpi2 keyboard i3+3 crm a+b; do
+  same simulate --design "$d" --dlt 0.05,0.12,0.25,0.40,0.55 --trials 200000 --seed 5 --format json --quiet
+  same exact --design "$d" --dlt 0.05,0.12,0.25,0.40,0.55 --format json --quiet
+done
+for g in deploy/slurm/ci-grid.yaml deploy/slurm/ci-calendar-grid.yaml; do
+  same sweep "$g" --out OUT/sweep.csv --quiet
+  same sweep "$g" --out OUT/sweep.parquet --quiet
+done
+same plot --dlt 0.05,0.10,0.20 --charts selection --out OUT/png
+
+if [ "${CHECK_ENV_PATHS:-0}" = 1 ]; then
+  # The reference on each narrower path through the runtime's switches, the candidate through --simd.
+  for pair in DOTNET_EnableAVX512=0:vector256 DOTNET_EnableAVX2=0:vector128 DOTNET_EnableHWIntrinsic=0:scalar; do
+    env_var="${pair%%:*}"; path="${pair##*:}"
+    for t in 1 2; do
+      rm -rf "$work/ref" "$work/cand"
+      env "$env_var" "${ref[@]}" simulate "${std[@]}" --trials 2000000 --threads "$t" --format json --quiet >"$work/ref.txt"
+      "${cand[@]}" simulate "${std[@]}" --trials 2000000 --threads "$t" --simd "$path" --format json --quiet >"$work/cand.txt"
+      cmp -s "$work/ref.txt" "$work/cand.txt" || { echo "DIFFERENT: $env_var reference against --simd $path, $t thread(s)" >&2; exit 1; }
+      checked=$((checked + 1))
+    done
+  done
+fi
+echo "identical: $checked commands"
