@@ -94,6 +94,7 @@ public static class CalendarEngine
             throw new ArgumentException($"design {design.Name} reads pending patients on the calendar; trial-level rules around it ({string.Join(", ", Designs.Rules.DesignRule.Unwrap(design).Rules.Select(r => r.GetType().Name))}) are not supported there yet");
         if (design is not IBackfillDesign && Designs.Rules.DesignRule.Unwrap(design).Base is IBackfillDesign)
             throw new ArgumentException($"design {design.Name} backfills on the calendar; trial-level rules around it ({string.Join(", ", Designs.Rules.DesignRule.Unwrap(design).Rules.Select(r => r.GetType().Name))}) are not supported there yet");
+        if (!design.ReadsResponses && CalendarWorker.NeedsResponses(design, timeline)) ResponsesFor(design, scenario); // a backfill design opening doses on responses needs them
         if (design is IPendingDesign && timeline.SentinelDays > 0)
             throw new ArgumentException($"sentinel_days = {timeline.SentinelDays}: design {design.Name} enrols one patient at a time on its own rule; staggering applies only to cohort designs");
     }
