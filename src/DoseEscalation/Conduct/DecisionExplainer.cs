@@ -17,15 +17,61 @@ public sealed record DecisionReason(string Text, IReadOnlyList<RuleQuantity> Qua
 /// </summary>
 public static class DecisionExplainer
 {
-    public static DecisionReason Explain(IDesign design, in TrialState state, Decision decision) => design switch
+    public static DecisionReason Explain(IDesign design, in TrialState state, Decision decision)
+    {
+        // A design inside trial-level rules: explain the inner rule where the rules left its decision alone.
+        var (inner, rules) = Designs.Rules.DesignRule.Unwrap(design);
+        if (!ReferenceEquals(inner, design))
+        {
+            if (!state.IsStart && inner.Decide(state) != decision)
+                return new DecisionReason($"a trial-level rule ({string.Join(", ", rules.Select(r => r.GetType().Name))}) overrode the design's own decision: {Verb(decision)}", []);
+            design = inner;
+        }
+        return ExplainBase(design, state, decision);
+    }
+
+    private static DecisionReason ExplainBase(IDesign design, in TrialState state, Decision decision) => design switch
     {
         _ when state.IsStart => new DecisionReason(
             $"no patients yet, so the design's start: {Verb(decision)}", []),
         IntervalDesign d => Interval(d, state, decision),
         AplusB d => AplusB(d, state, decision),
         Crm d => Crm(d, state, decision),
+        Boin12 d => Boin12(d, state, decision),
         _ => new DecisionReason($"the design decides: {Verb(decision)}", []),
     };
+
+    // BOIN12: the current dose's DLT rate against BOIN's boundaries, each dose's admissibility and
+    // desirability (the utility score the design ranks the candidates d - 1, d, d + 1 by).
+    private static DecisionReason Boin12(Boin12 d, in TrialState s, Decision decision)
+    {
+        var q = new List<RuleQuantity>
+        {
+            new("lambda_e", "escalation boundary on the DLT rate (lambda_e)", d.LambdaE),
+            new("lambda_d", "de-escalation boundary on the DLT rate (lambda_d)", d.LambdaD),
+        };
+        int level = s.CurrentLevel, n = s.Patients[level], x = s.Dlts[level], r = s.Responses[level];
+        q.Add(new("patients_at_dose", $"patients at dose {level + 1}", n));
+        q.Add(new("dlts_at_dose", $"DLTs at dose {level + 1}", x));
+        q.Add(new("responses_at_dose", $"responses at dose {level + 1}", r));
+        Span<bool> eliminated = stackalloc bool[d.DoseCount];
+        d.Eliminated(s, eliminated);
+        var scores = new List<string>();
+        for (int j = Math.Max(0, level - 1); j <= Math.Min(d.DoseCount - 1, level + 1); j++)
+        {
+            if (eliminated[j]) { scores.Add($"dose {j + 1} eliminated"); continue; }
+            double score = d.Desirability(s.Patients[j], s.Dlts[j], s.Responses[j]);
+            q.Add(new($"desirability_dose_{j + 1}", $"desirability of dose {j + 1}", score));
+            scores.Add($"dose {j + 1} {F(score)}");
+        }
+        string observed = $"dose {level + 1}: {Dlts(x)} and {r} response{(r == 1 ? "" : "s")} in {n} (DLT rate {F((double)x / n)}; lambda_e {F(d.LambdaE)}, lambda_d {F(d.LambdaD)})";
+        string why = decision.IsStop
+            ? (decision.Level == Decision.NoDose ? "no admissible dose is left" : "the trial stops; the OBD is the admissible dose with the highest estimated utility")
+            : (double)x / n >= d.LambdaD || eliminated[level]
+                ? "the DLT rate calls for de-escalation, to the highest admissible dose below"
+                : $"desirability (the posterior probability that the dose's utility beats the benchmark {F(d.BenchmarkUtility)}): {string.Join(", ", scores)}";
+        return new($"{observed}; {why}: {Verb(decision)}", q);
+    }
 
     /// <summary>"treat 3 at dose 2", "stop and select dose 2", "stop with no dose selected".</summary>
     public static string Verb(Decision d) => d.Kind == DecisionKind.Treat

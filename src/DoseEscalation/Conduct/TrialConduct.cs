@@ -28,6 +28,8 @@ public sealed record DoseSummary(int Level, int Patients, int Dlts)
     public bool Eliminated { get; init; }
     /// <summary>CRM: the posterior of this dose's DLT probability.</summary>
     public CrmDoseEstimate? Crm { get; init; }
+    /// <summary>Responders at this dose, for a design that reads responses (BOIN12); null otherwise.</summary>
+    public int? Responses { get; init; }
 }
 
 /// <summary>One outcome path of the next cohorts: each cohort's dose, size and DLTs, its probability under the scenario, and the decision after it.</summary>
@@ -89,7 +91,16 @@ public static class TrialConduct
             throw new ArgumentOutOfRangeException(nameof(options), options.CredibleLevel, "credible level must be in (0, 1)");
         var fit = design is Crm crm ? crm.Fit(replay.Patients, replay.Dlts, options.CredibleLevel) : null;
         for (int d = 0; d < doses.Length; d++)
-            doses[d] = new DoseSummary(d, replay.Patients[d], replay.Dlts[d]) { Eliminated = d >= eliminated, Crm = fit?.Doses[d] };
+            doses[d] = new DoseSummary(d, replay.Patients[d], replay.Dlts[d])
+            {
+                Eliminated = d >= eliminated, Crm = fit?.Doses[d], Responses = design.ReadsResponses ? replay.Responses[d] : null,
+            };
+        if (design is Boin12 b12 && !state.IsStart)
+        {
+            Span<bool> out12 = stackalloc bool[design.DoseCount];
+            b12.Eliminated(state, out12);
+            for (int d = 0; d < doses.Length; d++) doses[d] = doses[d] with { Eliminated = out12[d] };
+        }
 
         var notes = new List<string>();
         if (replay.Deviations.Count > 0)
@@ -99,7 +110,10 @@ public static class TrialConduct
         if (data.HasTimeToEvent)
             notes.Add("days_followed and dlt_day were read but not used: this design counts each patient's DLT outcome as complete (no time-to-event design is implemented)");
 
-        var pathways = replay.Stopped ? [] : Pathways(design, replay, options.Scenario, options.CohortsAhead);
+        // A cohort's outcomes are DLTs and responses for a design that reads responses: its pathways are not listed.
+        if (design.ReadsResponses && !replay.Stopped)
+            notes.Add($"pathways are not listed for {design.Name}: its next decisions depend on responses as well as DLTs");
+        var pathways = replay.Stopped || design.ReadsResponses ? [] : Pathways(design, replay, options.Scenario, options.CohortsAhead);
         FinalMtd? final = replay.Stopped || options.Final ? Final(design, replay, reason, options.Final && !replay.Stopped, options.Target) : null;
         return new ConductResult(design, replay, decision, reason, doses, pathways, options.Scenario, final, notes)
         {
@@ -114,6 +128,7 @@ public static class TrialConduct
         {
             IntervalDesign i => i.Target,
             Crm c => c.Target,
+            Boin12 b => b.Target,
             _ => optionTarget ?? 0.30,
         };
         var estimates = SelectMtdEstimates.Compute(target, replay.Patients, replay.Dlts);
@@ -131,6 +146,7 @@ public static class TrialConduct
                 _ when state.IsStart => (Decision.NoDose, "no patients: nothing to select"),
                 IntervalDesign i => (i.SelectMtd(state), "isotonic estimate closest to the target among doses not eliminated (select.mtd)"),
                 Crm c => (c.Fit(replay.Patients, replay.Dlts).Recommended, "dose whose DLT probability at the posterior mean is closest to the target (dfcrm)"),
+                Boin12 b => (b.SelectMtd(state), "the OBD: the admissible dose with the highest estimated utility (isotonic DLT rates, unimodal response rates), BOIN12's selection"),
                 AplusB ab => (HighestPassed(ab, state), "highest dose that passed the A+B rule, below any dose found too toxic"),
                 _ => (Decision.NoDose, "this design has no selection rule before it stops"),
             };

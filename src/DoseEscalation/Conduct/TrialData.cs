@@ -23,6 +23,11 @@ public sealed record PatientOutcome(string Id, int Level, bool Dlt)
     public double? DaysFollowed { get; init; }
     /// <summary>Day of the DLT (&gt;= 0, at most <see cref="DaysFollowed"/>); only when <see cref="Dlt"/>.</summary>
     public double? DltDay { get; init; }
+    /// <summary>Whether the patient responded (for designs that read responses, such as BOIN12); null when the data does not say.</summary>
+    public bool? Response { get; init; }
+
+    /// <summary>The patient's outcome letter: N (neither), T (DLT), E (response), B (both); E and B only when a response is recorded.</summary>
+    public char Letter => Dlt ? (Response == true ? 'B' : 'T') : (Response == true ? 'E' : 'N');
 }
 
 /// <summary>A cohort as the data gives it: patients treated together at one dose.</summary>
@@ -30,9 +35,11 @@ public sealed record ObservedCohort(int Level, IReadOnlyList<PatientOutcome> Pat
 {
     public int Size => Patients.Count;
     public int Dlts => Patients.Count(p => p.Dlt);
+    /// <summary>Responders in the cohort (patients whose response is recorded as yes).</summary>
+    public int Responses => Patients.Count(p => p.Response == true);
 
-    /// <summary>The cohort in outcome notation, e.g. "2NTN".</summary>
-    public string Notation => (Level + 1).ToString(CultureInfo.InvariantCulture) + string.Concat(Patients.Select(p => p.Dlt ? 'T' : 'N'));
+    /// <summary>The cohort in outcome notation, e.g. "2NTN" (with responses, "2NEB").</summary>
+    public string Notation => (Level + 1).ToString(CultureInfo.InvariantCulture) + string.Concat(Patients.Select(p => p.Letter));
 
     /// <summary>"patient 7" or "patients 7-9" (the identifiers of the first and last patient).</summary>
     public string PatientRange => Patients.Count == 1 ? $"patient {Patients[0].Id}" : $"patients {Patients[0].Id}-{Patients[^1].Id}";
@@ -48,6 +55,9 @@ public sealed record TrialData(IReadOnlyList<PatientOutcome> Patients, IReadOnly
 {
     /// <summary>No patients yet: the design's first decision.</summary>
     public static TrialData Empty { get; } = new([], []);
+
+    /// <summary>True if every patient's response is recorded (E/B letters in notation, or a response column).</summary>
+    public bool HasResponses => Patients.All(p => p.Response is not null);
 
     /// <summary>True if any patient carries days followed or a DLT day.</summary>
     public bool HasTimeToEvent => Patients.Any(p => p.DaysFollowed is not null || p.DltDay is not null);
@@ -65,8 +75,9 @@ public sealed record TrialData(IReadOnlyList<PatientOutcome> Patients, IReadOnly
 
     /// <summary>
     /// Outcome notation (as the escalation R package): cohorts separated by white space, each a dose
-    /// number followed by one letter per patient, N (no DLT) or T (DLT): "1NNN 2NTN 2NNT". Patients
-    /// are numbered 1, 2, ... in order.
+    /// number followed by one letter per patient, N (no DLT) or T (DLT): "1NNN 2NTN 2NNT"; for the
+    /// phase I/II designs also E (a response, no DLT) and B (both), as escalation writes them, and
+    /// then N and T mean no response. Patients are numbered 1, 2, ... in order.
     /// </summary>
     public static TrialData ParseNotation(string text, int doseCount)
     {
@@ -82,16 +93,16 @@ public sealed record TrialData(IReadOnlyList<PatientOutcome> Patients, IReadOnly
             int i = 0;
             while (i < token.Length && char.IsAsciiDigit(token[i])) i++;
             if (i == 0) throw new TrialDataException($"{where}: expected a dose number then N or T per patient, e.g. 2NNT");
-            if (i == token.Length) throw new TrialDataException($"{where}: no patients after dose {token}; write N (no DLT) or T (DLT) per patient, e.g. {token}NNN");
+            if (i == token.Length) throw new TrialDataException($"{where}: no patients after dose {token}; write N (no DLT) or T (DLT) per patient (E, B with a response), e.g. {token}NNN");
             int dose = ParseDose(token[..i], doseCount, $"{where} (patient {patients.Count + 1})");
             var members = new List<PatientOutcome>();
             for (int j = i; j < token.Length; j++)
             {
                 string id = (patients.Count + 1).ToString(CultureInfo.InvariantCulture);
                 char ch = char.ToUpperInvariant(token[j]);
-                if (ch is not ('N' or 'T'))
-                    throw new TrialDataException($"{where}: patient {id} has '{token[j]}'; expected N (no DLT) or T (DLT)");
-                var p = new PatientOutcome(id, dose - 1, ch == 'T');
+                if (ch is not ('N' or 'T' or 'E' or 'B'))
+                    throw new TrialDataException($"{where}: patient {id} has '{token[j]}'; expected N (no DLT) or T (DLT), or E (response) or B (DLT and response)");
+                var p = new PatientOutcome(id, dose - 1, ch is 'T' or 'B') { Response = ch is 'E' or 'B' };
                 patients.Add(p);
                 members.Add(p);
             }
@@ -100,13 +111,14 @@ public sealed record TrialData(IReadOnlyList<PatientOutcome> Patients, IReadOnly
         return new TrialData(patients, cohorts);
     }
 
-    private static readonly string[] Known = ["patient", "dose", "dlt", "days_followed", "dlt_day", "cohort"];
+    private static readonly string[] Known = ["patient", "dose", "dlt", "days_followed", "dlt_day", "cohort", "response"];
 
     /// <summary>
     /// A patient table, comma- or tab-separated, with a header naming its columns: <c>patient</c>,
     /// <c>dose</c> (1..K) and <c>dlt</c> (1/0, yes/no, true/false, T/N) are required;
-    /// <c>days_followed</c> and <c>dlt_day</c> (time-to-event) and <c>cohort</c> (any label; patients
-    /// sharing it, consecutively, form one cohort) are optional. Rows are in order of treatment.
+    /// <c>days_followed</c> and <c>dlt_day</c> (time-to-event), <c>cohort</c> (any label; patients
+    /// sharing it, consecutively, form one cohort) and <c>response</c> (as <c>dlt</c>; for designs that
+    /// read responses) are optional. Rows are in order of treatment.
     /// Blank lines and lines starting with # are skipped.
     /// </summary>
     public static TrialData ParseTable(string text, int doseCount)
@@ -149,7 +161,8 @@ public sealed record TrialData(IReadOnlyList<PatientOutcome> Patients, IReadOnly
             if (dltDay is not null && !dlt) throw new TrialDataException($"{who}: dlt_day {cells[dd]} given, but dlt is {cells[column["dlt"]]}");
             if (dltDay is { } day && followed is { } days && day > days)
                 throw new TrialDataException($"{who}: dlt_day {cells[dd]} is after days_followed {cells[f]}");
-            patients.Add(new PatientOutcome(id, dose - 1, dlt) { DaysFollowed = followed, DltDay = dltDay });
+            bool? response = column.TryGetValue("response", out int rc) ? ParseYesNo(cells[rc], who, "response") : null;
+            patients.Add(new PatientOutcome(id, dose - 1, dlt) { DaysFollowed = followed, DltDay = dltDay, Response = response });
             if (column.TryGetValue("cohort", out int co))
             {
                 if (cells[co].Length == 0) throw new TrialDataException($"{who}: the cohort label is empty");
@@ -183,11 +196,13 @@ public sealed record TrialData(IReadOnlyList<PatientOutcome> Patients, IReadOnly
         return dose;
     }
 
-    private static bool ParseDlt(string text, string who) => text.ToLowerInvariant() switch
+    private static bool ParseDlt(string text, string who) => ParseYesNo(text, who, "dlt");
+
+    private static bool ParseYesNo(string text, string who, string name) => text.ToLowerInvariant() switch
     {
         "1" or "yes" or "y" or "true" or "t" => true,
         "0" or "no" or "n" or "false" or "f" => false,
-        _ => throw new TrialDataException($"{who}: dlt '{text}' is not 1/0, yes/no, true/false or T/N"),
+        _ => throw new TrialDataException($"{who}: {name} '{text}' is not 1/0, yes/no, true/false or T/N"),
     };
 
     private static double? ParseDays(string text, string who, string name)

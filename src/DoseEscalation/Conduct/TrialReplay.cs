@@ -29,6 +29,7 @@ public sealed class TrialReplay
 {
     private readonly int[] _patients;
     private readonly int[] _dlts;
+    private readonly int[] _responses;
 
     public IDesign Design { get; }
     public TrialData Data { get; }
@@ -46,16 +47,20 @@ public sealed class TrialReplay
     public int TotalPatients { get; }
     public ReadOnlySpan<int> Patients => _patients;
     public ReadOnlySpan<int> Dlts => _dlts;
-    /// <summary>The counts after the last complete cohort, as the design sees them.</summary>
-    public TrialState State => new(_patients, _dlts, CurrentLevel, LastCohortDlts, TotalPatients);
+    /// <summary>Responders per dose (zeros when the data records no responses).</summary>
+    public ReadOnlySpan<int> Responses => _responses;
+    /// <summary>The counts after the last complete cohort, as the design sees them (responders too, for a design that reads them).</summary>
+    public TrialState State => Design.ReadsResponses
+        ? new(_patients, _dlts, _responses, CurrentLevel, LastCohortDlts, TotalPatients)
+        : new(_patients, _dlts, CurrentLevel, LastCohortDlts, TotalPatients);
     /// <summary>True if the design has stopped the trial (and no cohort is in progress).</summary>
     public bool Stopped => Next.IsStop && Pending.Count == 0;
 
     private TrialReplay(IDesign design, TrialData data, List<ReplayStep> steps, List<Deviation> deviations,
-        List<PatientOutcome> pending, Decision next, int[] patients, int[] dlts, int level, int last, int total)
+        List<PatientOutcome> pending, Decision next, int[] patients, int[] dlts, int[] responses, int level, int last, int total)
     {
         (Design, Data, Steps, Deviations, Pending, Next) = (design, data, steps, deviations, pending, next);
-        (_patients, _dlts, CurrentLevel, LastCohortDlts, TotalPatients) = (patients, dlts, level, last, total);
+        (_patients, _dlts, _responses, CurrentLevel, LastCohortDlts, TotalPatients) = (patients, dlts, responses, level, last, total);
     }
 
     /// <summary>
@@ -74,8 +79,12 @@ public sealed class TrialReplay
         foreach (var p in data.Patients)
             if (p.Level < 0 || p.Level >= k)
                 throw new TrialDataException($"patient {p.Id}: unknown dose {p.Level + 1}; the design has doses 1..{k}");
+        // A design that reads responses needs each patient's (E/B letters, or a response column).
+        if (design.ReadsResponses && data.Patients.FirstOrDefault(p => p.Response is null) is { } missing)
+            throw new TrialDataException($"patient {missing.Id}: no response recorded; design {design.Name} reads responses (give a response column, 1/0, or E and B letters in the notation)");
         var patients = new int[k];
         var dlts = new int[k];
+        var responses = new int[k];
         int level = 0, last = -1, total = 0;
         var steps = new List<ReplayStep>();
         var deviations = new List<Deviation>();
@@ -84,7 +93,7 @@ public sealed class TrialReplay
         int index = 0, cohortIndex = 0;
         while (true)
         {
-            Decision advised = Ask(design, patients, dlts, level, last, total);
+            Decision advised = Ask(design, patients, dlts, responses, level, last, total);
             ObservedCohort? cohort;
             bool isLast;
             if (cohorts is not null)
@@ -120,16 +129,22 @@ public sealed class TrialReplay
             total += cohort.Size;
             patients[level] += cohort.Size;
             dlts[level] += last;
+            responses[level] += cohort.Responses;
         }
 
         TrialReplay Done(Decision next) =>
-            new(design, data, steps, deviations, pending, next, patients, dlts, level, last, total);
+            new(design, data, steps, deviations, pending, next, patients, dlts, responses, level, last, total);
     }
 
     // The design's decision on counts that deviations may have taken outside its own state space.
-    private static Decision Ask(IDesign design, int[] patients, int[] dlts, int level, int last, int total)
+    private static Decision Ask(IDesign design, int[] patients, int[] dlts, int[] responses, int level, int last, int total)
     {
-        try { return design.Decide(new TrialState(patients, dlts, level, last, total)); }
+        try
+        {
+            return design.ReadsResponses
+                ? design.Decide(new TrialState(patients, dlts, responses, level, last, total))
+                : design.Decide(new TrialState(patients, dlts, level, last, total));
+        }
         catch (Exception ex) when (ex is IndexOutOfRangeException or ArgumentOutOfRangeException)
         {
             throw new TrialDataException(total > design.MaxPatients

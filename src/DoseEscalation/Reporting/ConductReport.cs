@@ -89,7 +89,8 @@ public static class ConductReport
         bool crm = r.Doses.Any(d => d.Crm is not null);
         bool interval = r.Doses.Any(d => d.Eliminated);
         int width = Math.Max(4, info.DoseLabels.Count == 0 ? 4 : r.Doses.Max(d => Label(info, d.Level).Split(':')[0].Length));
-        string header = $"  {"dose".PadRight(width)}  patients  DLTs   rate" + (interval ? "  eliminated" : "")
+        bool responses = r.Doses.Any(d => d.Responses is not null);
+        string header = $"  {"dose".PadRight(width)}  patients  DLTs   rate" + (responses ? "  responses" : "") + (interval ? "  eliminated" : "")
             + (crm ? $"  P(DLT) at mean  posterior mean  {F(100 * r.CredibleLevel)}% interval" : "");
         w.WriteLine(header);
         w.WriteLine("  " + new string('-', header.Length - 2));
@@ -97,6 +98,7 @@ public static class ConductReport
         {
             string rate = d.ObservedRate is { } x ? x.ToString("0.00", Inv) : "-";
             string line = $"  {Label(info, d.Level).Split(':')[0].PadRight(width)}  {d.Patients,8}  {d.Dlts,4}  {rate,5}";
+            if (responses) line += $"  {d.Responses,9}";
             if (interval) line += $"  {(d.Eliminated ? "yes" : ""),10}";
             if (d.Crm is { } c) line += $"  {c.PlugIn.ToString("0.000", Inv),14}  {c.Mean.ToString("0.000", Inv),14}  [{c.Lower.ToString("0.000", Inv)}, {c.Upper.ToString("0.000", Inv)}]";
             w.WriteLine(line);
@@ -121,7 +123,7 @@ public static class ConductReport
         if (r.Final is { } f)
         {
             w.WriteLine();
-            w.WriteLine($"Final MTD: {(f.SelectedLevel == Decision.NoDose ? "none selected" : $"dose {f.SelectedLevel + 1} ({Label(info, f.SelectedLevel)})")}");
+            w.WriteLine($"Final {(r.Design.ReadsResponses ? "OBD" : "MTD")}: {(f.SelectedLevel == Decision.NoDose ? "none selected" : $"dose {f.SelectedLevel + 1} ({Label(info, f.SelectedLevel)})")}");
             w.WriteLine($"Reason: {f.Reason}");
             w.WriteLine($"Selection: {f.Rule}");
             w.WriteLine($"Isotonic estimates, as BOIN's select.mtd reports them (target {F(f.Target)}):");
@@ -140,10 +142,12 @@ public static class ConductReport
         w.WriteLine($"**Why:** {r.Reason.Text}.");
         w.WriteLine();
         bool crm = r.Doses.Any(d => d.Crm is not null);
-        w.WriteLine("| dose | patients | DLTs | rate |" + (crm ? $" P(DLT) at posterior mean | posterior mean | {F(100 * r.CredibleLevel)}% interval |" : ""));
-        w.WriteLine("|---|---:|---:|---:|" + (crm ? "---:|---:|---|" : ""));
+        bool responders = r.Doses.Any(d => d.Responses is not null);
+        w.WriteLine("| dose | patients | DLTs | rate |" + (responders ? " responses |" : "") + (crm ? $" P(DLT) at posterior mean | posterior mean | {F(100 * r.CredibleLevel)}% interval |" : ""));
+        w.WriteLine("|---|---:|---:|---:|" + (responders ? "---:|" : "") + (crm ? "---:|---:|---|" : ""));
         foreach (var d in r.Doses)
             w.WriteLine($"| {Label(info, d.Level)}{(d.Eliminated ? " (eliminated)" : "")} | {d.Patients} | {d.Dlts} | {(d.ObservedRate is { } x ? x.ToString("0.00", Inv) : "-")} |"
+                + (d.Responses is { } resp ? $" {resp} |" : "")
                 + (d.Crm is { } c ? $" {c.PlugIn.ToString("0.000", Inv)} | {c.Mean.ToString("0.000", Inv)} | {c.Lower.ToString("0.000", Inv)} to {c.Upper.ToString("0.000", Inv)} |" : ""));
         if (r.Reason.Quantities.Count > 0)
         {
@@ -164,7 +168,7 @@ public static class ConductReport
         if (r.Final is { } f)
         {
             w.WriteLine();
-            w.WriteLine($"**Final:** {(f.SelectedLevel == Decision.NoDose ? "no MTD selected" : $"the MTD is dose {f.SelectedLevel + 1} ({Label(info, f.SelectedLevel)})")}. {f.Reason}. Selection rule: {f.Rule}.");
+            w.WriteLine($"**Final:** {(f.SelectedLevel == Decision.NoDose ? (r.Design.ReadsResponses ? "no OBD selected" : "no MTD selected") : $"the {(r.Design.ReadsResponses ? "OBD" : "MTD")} is dose {f.SelectedLevel + 1} ({Label(info, f.SelectedLevel)})")}. {f.Reason}. Selection rule: {f.Rule}.");
             w.WriteLine();
             w.WriteLine($"| dose | isotonic estimate | 95% credible interval | P(DLT rate > {F(f.Target)}) |");
             w.WriteLine("|---|---:|---|---:|");
@@ -231,6 +235,7 @@ public static class ConductReport
             w.WriteNumber("dose", d.Level + 1);
             w.WriteNumber("patients", d.Patients);
             w.WriteNumber("dlts", d.Dlts);
+            if (d.Responses is { } resp) w.WriteNumber("responses", resp);
             if (d.ObservedRate is { } x) w.WriteNumber("observed_rate", x); else w.WriteNull("observed_rate");
             w.WriteBoolean("eliminated", d.Eliminated);
             if (d.Crm is { } c)

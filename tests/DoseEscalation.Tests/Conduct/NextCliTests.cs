@@ -33,7 +33,7 @@ public class NextCliTests
         {
             ("1NNN 4NNN", "dose-escalation: error: --data: cohort 2 '4NNN' (patient 4): unknown dose 4; the design has doses 1..3"),
             ("1NNN 3NNN", "dose-escalation: error: --data: patients 4-6: dose 3 skips untried dose 2 (the design chose dose 2); --allow-deviations accepts it"),
-            ("1NNN 2NXN", "dose-escalation: error: --data: cohort 2 '2NXN': patient 5 has 'X'; expected N (no DLT) or T (DLT)"),
+            ("1NNN 2NXN", "dose-escalation: error: --data: cohort 2 '2NXN': patient 5 has 'X'; expected N (no DLT) or T (DLT), or E (response) or B (DLT and response)"),
             ("1TTT 1NNN", "dose-escalation: error: --data: patients 4-6: treated at dose 1 after the design had stopped (stop, no dose selected) after 3 patients; --allow-deviations accepts it"),
             ("no-such-file.csv", "dose-escalation: error: --data no-such-file.csv: no such file, and not outcome notation like \"1NNN 2NTN\""),
         })

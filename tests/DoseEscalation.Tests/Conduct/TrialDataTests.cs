@@ -19,9 +19,9 @@ public class TrialDataTests
 
     [Theory]
     [InlineData("1NNN 4NNN", 3, "cohort 2 '4NNN' (patient 4): unknown dose 4; the design has doses 1..3")]
-    [InlineData("1NNN 2NXN", 3, "cohort 2 '2NXN': patient 5 has 'X'; expected N (no DLT) or T (DLT)")]
+    [InlineData("1NNN 2NXN", 3, "cohort 2 '2NXN': patient 5 has 'X'; expected N (no DLT) or T (DLT), or E (response) or B (DLT and response)")]
     [InlineData("NNN", 3, "cohort 1 'NNN': expected a dose number then N or T per patient, e.g. 2NNT")]
-    [InlineData("1NNN 2", 3, "cohort 2 '2': no patients after dose 2; write N (no DLT) or T (DLT) per patient, e.g. 2NNN")]
+    [InlineData("1NNN 2", 3, "cohort 2 '2': no patients after dose 2; write N (no DLT) or T (DLT) per patient (E, B with a response), e.g. 2NNN")]
     [InlineData("0NNN", 3, "cohort 1 '0NNN' (patient 1): unknown dose 0; the design has doses 1..3")]
     public void Malformed_notation_is_one_line_naming_the_patient(string text, int doses, string message)
     {
@@ -60,7 +60,7 @@ public class TrialDataTests
     [InlineData("patient,dose,dlt\nP1,1,maybe\n", "patient P1 (line 2): dlt 'maybe' is not 1/0, yes/no, true/false or T/N")]
     [InlineData("patient,dose,dlt\nP1,1,0\nP1,1,0\n", "patient P1 (line 3): patient P1 appears twice")]
     [InlineData("patient,dose,dlt\nP1,1\n", "patient P1 (line 2): 2 fields, but the header has 3")]
-    [InlineData("patient,dose,grade\nP1,1,3\n", "line 1: unknown column 'grade'; expected patient, dose, dlt, days_followed, dlt_day, cohort")]
+    [InlineData("patient,dose,grade\nP1,1,3\n", "line 1: unknown column 'grade'; expected patient, dose, dlt, days_followed, dlt_day, cohort, response")]
     [InlineData("patient,dose\nP1,1\n", "line 1: the header has no 'dlt' column (need patient, dose, dlt)")]
     [InlineData("patient,dose,dlt,days_followed,dlt_day\nP1,1,1,10,12\n", "patient P1 (line 2): dlt_day 12 is after days_followed 10")]
     [InlineData("patient,dose,dlt,dlt_day\nP1,1,0,12\n", "patient P1 (line 2): dlt_day 12 given, but dlt is 0")]

@@ -115,12 +115,34 @@ public class Boin12CliTests : IDisposable
     }
 
     [Fact]
-    public void Next_refuses_boin12_in_one_line()
+    public void Next_reads_responses_and_explains_boin12s_ranking()
     {
-        // next reads DLTs from the trial data, not responses; BOIN12 needs both.
-        var (code, output, err) = Run("next", File(WithResponse), "--design", "boin12", "--data", "1NNN");
+        // escalation's phase I/II notation: N neither, T DLT, E response, B both.
+        var (code, output, err) = Run("next", File(WithResponse), "--design", "boin12", "--data", "1NEN 2ENB", "--format", "json");
+        Assert.True(code == 0, err);
+        using var json = System.Text.Json.JsonDocument.Parse(output);
+        var root = json.RootElement;
+        var perDose = root.GetProperty("per_dose");
+        Assert.Equal(1, perDose[0].GetProperty("responses").GetInt32());
+        Assert.Equal(2, perDose[1].GetProperty("responses").GetInt32());
+        // Dose 2: 1 DLT, 2 responses in 3: x = (40 x 2 + 60 x 2) / 100 = 2, Beta(3, 2);
+        // desirability 1 - (4 t^3 - 3 t^4) at t = 0.715 (the benchmark 71.5) = 0.32194.
+        double t = 0.715, expected = 1 - (4 * Math.Pow(t, 3) - 3 * Math.Pow(t, 4));
+        Assert.Equal(expected, root.GetProperty("quantities").GetProperty("desirability_dose_2").GetDouble(), 12);
+        // The design's own decision on these counts, with the responses.
+        var design = DoseEscalation.Tests.Designs.Build.Design("boin12", 3, 0.3, ("max_n", 12), ("target_e", 0.25));
+        var decision = design.Decide(new TrialState([3, 3, 0], [0, 1, 0], [1, 2, 0], 1, 1, 6));
+        Assert.Equal(decision.Level + 1, root.GetProperty("decision").GetProperty("dose").GetInt32());
+    }
+
+    [Fact]
+    public void Next_refuses_boin12_data_without_responses_in_one_line()
+    {
+        string csv = Path.Combine(_dir, "no-response.csv");
+        System.IO.File.WriteAllText(csv, "patient,dose,dlt\n1,1,0\n2,1,0\n3,1,0\n");
+        var (code, output, err) = Run("next", File(WithResponse), "--design", "boin12", "--data", csv);
         Assert.Equal(1, code);
-        Assert.Contains("next does not read responses yet", err);
+        Assert.Contains("patient 1: no response recorded", err);
         Assert.Single(err.Trim().Split('\n'));
         Assert.Equal("", output);
     }
