@@ -122,13 +122,8 @@ public static class ComparisonEngine
         }
         // The benchmark always selects a dose, so it has no P(correct) when no dose is correct.
         Estimate? benchmark = benchmarkPatients > 0 && correct.Skip(1).Any(c => c) ? Proportion(total.BenchmarkCorrect, trials) : null;
-        Calendar.CalendarComparison? calendar = null;
-        if (timeline is not null)
-        {
-            var results = designs.Select((d, j) => Calendar.CalendarEngine.Result(d, scenario, target, timeline, options, total.Times![j]) with { Oc = rows[j].Oc }).ToList();
-            var paired = designs.Select((_, j) => total.DurationDifference![j].Duration(trials, (double)total.Shorter![j] / trials)).ToList();
-            calendar = new Calendar.CalendarComparison(results, paired);
-        }
+        var calendar = timeline is null ? null
+            : Calendar.CalendarComparison.From(designs, scenario, target, timeline, options, total.Times!, total.DurationDifference!, total.Shorter!, rows.Select(r => r.Oc).ToList());
         return new ScenarioComparison(scenario, rows, benchmark, benchmarkPatients) { Calendar = calendar };
     }
 

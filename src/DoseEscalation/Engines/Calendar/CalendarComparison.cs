@@ -7,7 +7,22 @@ namespace DoseEscalation.Engines.Calendar;
 public sealed record PairedDuration(double MeanDifference, double Se, double ShareShorter);
 
 /// <summary>Several designs on one scenario and timeline with common random numbers, and their paired duration differences.</summary>
-public sealed record CalendarComparison(IReadOnlyList<CalendarResult> Results, IReadOnlyList<PairedDuration> AgainstFirst);
+public sealed record CalendarComparison(IReadOnlyList<CalendarResult> Results, IReadOnlyList<PairedDuration> AgainstFirst)
+{
+    /// <summary>
+    /// The comparison from a comparison run's calendar counters: each design's times, its paired
+    /// duration sums against the first design and the trials it finished first, with each design's
+    /// operating characteristics as the comparison computed them.
+    /// </summary>
+    internal static CalendarComparison From(IReadOnlyList<IDesign> designs, Scenario scenario, double target, Timeline timeline, MonteCarloOptions options,
+        CalendarTally[] times, PairedSums[] durationDifference, long[] shorter, IReadOnlyList<OperatingCharacteristics> ocs)
+    {
+        long trials = options.Trials;
+        var results = designs.Select((d, j) => CalendarEngine.Result(d, scenario, target, timeline, options, times[j]) with { Oc = ocs[j] }).ToList();
+        var paired = designs.Select((_, j) => durationDifference[j].Duration(trials, (double)shorter[j] / trials)).ToList();
+        return new CalendarComparison(results, paired);
+    }
+}
 
 /// <summary>
 /// Runs several designs on the same simulated trials (<see cref="ComparisonEngine"/> with a

@@ -84,13 +84,8 @@ public static class ResponseComparison
             double p = (double)total.BenchmarkCorrect / trials;
             benchmark = new(p, Math.Sqrt(p * (1 - p) / trials));
         }
-        Calendar.CalendarComparison? calendar = null;
-        if (timeline is not null)
-        {
-            var results = designs.Select((d, j) => Calendar.CalendarEngine.Result(d, scenario, target, timeline, options, total.Times![j]) with { Oc = rows[j].Oc }).ToList();
-            var paired = designs.Select((_, j) => total.DurationDiff![j].Duration(trials, (double)total.Shorter![j] / trials)).ToList();
-            calendar = new Calendar.CalendarComparison(results, paired);
-        }
+        var calendar = timeline is null ? null
+            : Calendar.CalendarComparison.From(designs, scenario, target, timeline, options, total.Times!, total.DurationDiff!, total.Shorter!, rows.Select(r => r.Oc).ToList());
         return new ScenarioComparison(scenario, rows, benchmark, benchmarkPatients) { Calendar = calendar };
     }
 
