@@ -223,14 +223,7 @@ public static class ComparisonEngine
                     if (j == 0) { correct0 = correct; above0 = share; }
                     PcsDiff[j].Record(correct - correct0);
                     AboveDiff[j].Record(share - above0);
-                    if (Times is not null)
-                    {
-                        Times[j].Record(outcome, _workers[j]);
-                        long ticks = Calendar.CalendarTally.Ticks(outcome.Duration);
-                        if (j == 0) ticks0 = ticks;
-                        DurationDiff![j].Record(ticks - ticks0);
-                        if (ticks < ticks0) Shorter![j]++;
-                    }
+                    if (Times is not null) Calendar.CalendarTally.RecordPaired(Times, DurationDiff!, Shorter!, j, outcome, _workers[j], ref ticks0);
                 }
                 if (_s.BenchmarkPatients > 0 && _s.Correct[Benchmark(_s.Thresholds, _s.BenchmarkPatients, _s.Target) + 1]) BenchmarkCorrect++;
             }

@@ -29,6 +29,21 @@ public sealed class CalendarTally
         Backfilled += trial.Backfilled;
     }
 
+    /// <summary>
+    /// Design <paramref name="j"/>'s trial in a calendar comparison: its times, and its duration against
+    /// the first design's (<paramref name="ticks0"/>, set when j is 0) as paired sums and a count of
+    /// trials it finished first.
+    /// </summary>
+    internal static void RecordPaired(CalendarTally[] times, PairedSums[] durationDifference, long[] shorter, int j,
+        in TrialOutcome outcome, CalendarWorker worker, ref long ticks0)
+    {
+        times[j].Record(outcome, worker);
+        long ticks = Ticks(outcome.Duration);
+        if (j == 0) ticks0 = ticks;
+        durationDifference[j].Record(ticks - ticks0);
+        if (ticks < ticks0) shorter[j]++;
+    }
+
     public void RecordTimes(double duration, double decision)
     {
         Add(duration, DurationDays, ref DurationTicks, ref DurationSq);
