@@ -196,45 +196,27 @@ public class Boin12Tests
         var scenario = new Scenario("flat", [0.1, 0.25, 0.45]) { Response = [0.4, 0.4, 0.4] };
         int checkedStates = 0;
         // Every reachable state, by a forward walk over all (DLT, responder) outcomes.
-        var frontier = new List<(int[] N, int[] X, int[] R, int Level)> { (new int[3], new int[3], new int[3], 0) };
-        var seen = new HashSet<string>();
-        while (frontier.Count > 0)
+        Walk(d12, (n, x, r, level, dec) =>
         {
-            var next = new List<(int[] N, int[] X, int[] R, int Level)>();
-            foreach (var (n, x, r, level) in frontier)
+            if (n.Sum() == 0) return;
+            checkedStates++;
+            int nd = n[level], xd = x[level];
+            bool eliminated = d12.ToxicityEliminates(nd, xd);
+            bool anyBelowEliminated = Enumerable.Range(0, level).Any(j => d12.ToxicityEliminates(n[j], x[j]));
+            Assert.False(anyBelowEliminated); // never treated above an eliminated dose
+            if (n.Sum() < 18 && (xd >= boin.DeescalationBoundary(nd) || eliminated))
             {
-                var dec = d12.Decide(new TrialState(n, x, r, level, -1, n.Sum()));
-                if (n.Sum() > 0)
-                {
-                    checkedStates++;
-                    int nd = n[level], xd = x[level];
-                    bool eliminated = d12.ToxicityEliminates(nd, xd);
-                    bool anyBelowEliminated = Enumerable.Range(0, level).Any(j => d12.ToxicityEliminates(n[j], x[j]));
-                    Assert.False(anyBelowEliminated); // never treated above an eliminated dose
-                    if (n.Sum() < 18 && (xd >= boin.DeescalationBoundary(nd) || eliminated))
-                    {
-                        if (level == 0 && eliminated) Assert.Equal(Decision.StopNoDose, dec);
-                        else Assert.Equal(Decision.Treat(Math.Max(level - 1, 0), 3), dec);
-                    }
-                    else if (!dec.IsStop)
-                    {
-                        Assert.InRange(dec.Level, level - 1, level + 1);
-                        bool boinStays = xd > boin.EscalationBoundary(nd);
-                        if (boinStays && nd >= d12.NStar && dec.Level > level)
-                            Assert.True(nd >= d12.NExplore && n[dec.Level] == 0, "escalation past a BOIN 'stay' only by dose exploration");
-                    }
-                }
-                if (dec.IsStop) continue;
-                for (int a = 0; a <= dec.CohortSize; a++)
-                    for (int b = 0; b <= dec.CohortSize; b++)
-                    {
-                        var n2 = (int[])n.Clone(); var x2 = (int[])x.Clone(); var r2 = (int[])r.Clone();
-                        n2[dec.Level] += dec.CohortSize; x2[dec.Level] += a; r2[dec.Level] += b;
-                        if (seen.Add(string.Join(",", n2.Concat(x2).Concat(r2).Append(dec.Level)))) next.Add((n2, x2, r2, dec.Level));
-                    }
+                if (level == 0 && eliminated) Assert.Equal(Decision.StopNoDose, dec);
+                else Assert.Equal(Decision.Treat(Math.Max(level - 1, 0), 3), dec);
             }
-            frontier = next;
-        }
+            else if (!dec.IsStop)
+            {
+                Assert.InRange(dec.Level, level - 1, level + 1);
+                bool boinStays = xd > boin.EscalationBoundary(nd);
+                if (boinStays && nd >= d12.NStar && dec.Level > level)
+                    Assert.True(nd >= d12.NExplore && n[dec.Level] == 0, "escalation past a BOIN 'stay' only by dose exploration");
+            }
+        });
         Assert.True(checkedStates > 1000, $"{checkedStates} states");
         // And the exact engine walks the same space under the flat scenario.
         Assert.Equal(1, ExactEngine.Run(d12, scenario, 0.3).TotalProbability, 12);
