@@ -58,22 +58,9 @@ public static class ComparisonEngine
     public static ComparisonCounts Count(IReadOnlyList<IDesign> designs, Scenario scenario, double target, MonteCarloOptions options, int benchmarkPatients,
         CorrectSelection? correctSelection = null, Calendar.Timeline? timeline = null)
     {
-        options.Validate();
-        timeline?.Validate();
-        if (designs.Count == 0) throw new ArgumentException("no designs to compare");
         if (designs.Any(d => d.ReadsResponses))
             throw new ArgumentException($"design {designs.First(d => d.ReadsResponses).Name} reads responses: its comparison is ResponseComparison.Run (through ComparisonEngine.Run), which does not give shard counters yet");
-        foreach (var d in designs) ResourceGuard.Design(d);
-        foreach (var d in designs)
-            if (d.DoseCount != scenario.DoseCount)
-                throw new ArgumentException($"scenario '{scenario.Name}' has {scenario.DoseCount} doses but design {d.Name} has {d.DoseCount}");
-        int k = scenario.DoseCount;
-        int mtd = scenario.TrueMtdLevel(target);
-        var rule = correctSelection ?? CorrectSelection.HighestAtOrBelowTarget;
-        bool[] correct = rule.CorrectOutcomes(scenario, target);
-        int patientsPerTrial = Math.Max(designs.Max(d => d.MaxPatients), benchmarkPatients);
-        var thresholds = scenario.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
-        if (timeline is not null) foreach (var d in designs) Calendar.CalendarEngine.Check(d, scenario, timeline);
+        var (k, mtd, correct, patientsPerTrial, thresholds) = Prepare(designs, scenario, target, options, benchmarkPatients, correctSelection, timeline);
         var setup = new Setup(designs, thresholds, timeline ?? Calendar.Timeline.Instant, timeline is not null,
             designs.Any(d => Calendar.CalendarWorker.NeedsResponses(d, timeline ?? Calendar.Timeline.Instant)) ? Calendar.CalendarEngine.ResponsesFor(designs.First(d => Calendar.CalendarWorker.NeedsResponses(d, timeline ?? Calendar.Timeline.Instant)), scenario) : null,
             k, mtd, correct, patientsPerTrial, target, benchmarkPatients);
@@ -105,6 +92,27 @@ public static class ComparisonEngine
     /// </summary>
     public static int BenchmarkPatients(IEnumerable<IDesign> designs) =>
         designs.Max(d => Designs.Rules.DesignRule.Unwrap(d).Base is Calendar.IBackfillDesign b ? b.EscalationMaxPatients : d.MaxPatients);
+
+    /// <summary>
+    /// What both comparison engines check and derive before they run: the options and timeline are
+    /// valid, every design fits the scenario (and the calendar), the true MTD, the outcomes counted
+    /// correct, the patients each trial draws for, and the DLT thresholds per dose.
+    /// </summary>
+    internal static (int DoseCount, int Mtd, bool[] Correct, int PatientsPerTrial, ulong[] Thresholds) Prepare(IReadOnlyList<IDesign> designs, Scenario scenario,
+        double target, MonteCarloOptions options, int benchmarkPatients, CorrectSelection? correctSelection, Calendar.Timeline? timeline)
+    {
+        options.Validate();
+        timeline?.Validate();
+        if (designs.Count == 0) throw new ArgumentException("no designs to compare");
+        foreach (var d in designs) ResourceGuard.Design(d);
+        foreach (var d in designs)
+            if (d.DoseCount != scenario.DoseCount)
+                throw new ArgumentException($"scenario '{scenario.Name}' has {scenario.DoseCount} doses but design {d.Name} has {d.DoseCount}");
+        if (timeline is not null) foreach (var d in designs) Calendar.CalendarEngine.Check(d, scenario, timeline);
+        var rule = correctSelection ?? CorrectSelection.HighestAtOrBelowTarget;
+        return (scenario.DoseCount, scenario.TrueMtdLevel(target), rule.CorrectOutcomes(scenario, target),
+            Math.Max(designs.Max(d => d.MaxPatients), benchmarkPatients), scenario.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray());
+    }
 
     /// <summary>The comparison from the counters of every batch of the run (as <see cref="Count"/> gives them, summed).</summary>
     public static ScenarioComparison Finish(ComparisonCounts total, IReadOnlyList<IDesign> designs, Scenario scenario, double target, MonteCarloOptions options, int benchmarkPatients,

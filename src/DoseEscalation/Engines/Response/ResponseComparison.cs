@@ -23,21 +23,8 @@ public static class ResponseComparison
     public static ScenarioComparison Run(IReadOnlyList<IDesign> designs, Scenario scenario, double target, MonteCarloOptions options, int benchmarkPatients,
         CorrectSelection? correctSelection = null, Calendar.Timeline? timeline = null)
     {
-        options.Validate();
-        timeline?.Validate();
-        if (designs.Count == 0) throw new ArgumentException("no designs to compare");
-        foreach (var d in designs) ResourceGuard.Design(d);
-        foreach (var d in designs)
-            if (d.DoseCount != scenario.DoseCount)
-                throw new ArgumentException($"scenario '{scenario.Name}' has {scenario.DoseCount} doses but design {d.Name} has {d.DoseCount}");
-        if (timeline is not null) foreach (var d in designs) Calendar.CalendarEngine.Check(d, scenario, timeline);
+        var (k, mtd, correct, patientsPerTrial, thresholds) = ComparisonEngine.Prepare(designs, scenario, target, options, benchmarkPatients, correctSelection, timeline);
         if (!scenario.HasResponse) throw new ArgumentException($"scenario '{scenario.Name}' has no response probabilities, which design {designs.First(d => d.ReadsResponses).Name} reads");
-        int k = scenario.DoseCount;
-        int mtd = scenario.TrueMtdLevel(target);
-        var rule = correctSelection ?? CorrectSelection.HighestAtOrBelowTarget;
-        bool[] correct = rule.CorrectOutcomes(scenario, target);
-        int patientsPerTrial = Math.Max(designs.Max(d => d.MaxPatients), benchmarkPatients);
-        var thresholds = scenario.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
         // P(response | DLT) and P(response | no DLT) per dose, as thresholds on the response uniform.
         var respGivenDlt = new ulong[k];
         var respGivenNone = new ulong[k];
@@ -71,7 +58,7 @@ public static class ResponseComparison
         var rows = new List<DesignComparison>();
         for (int j = 0; j < designs.Count; j++)
         {
-            var oc = total.Tallies[j].ToResult(designs[j], scenario, target, "monte-carlo", trials, options.Seed).WithCorrectSelection(rule);
+            var oc = total.Tallies[j].ToResult(designs[j], scenario, target, "monte-carlo", trials, options.Seed).WithCorrectSelection(correctSelection ?? CorrectSelection.HighestAtOrBelowTarget);
             rows.Add(new DesignComparison(oc, total.PcsDiff[j].Estimate(trials), total.AboveDiff[j].Estimate(trials, scale: 1.0 / Worker.Scale))
             {
                 SelectObdDifference = total.ObdDiff[j].Estimate(trials),
