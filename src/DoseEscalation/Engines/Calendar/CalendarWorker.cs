@@ -39,6 +39,9 @@ internal sealed class CalendarWorker
     private readonly ulong[] _thresholds;
     private readonly Timeline _t;
     private readonly double _neDays, _meanGap, _invShape;
+    // Days from infusion until a cohort member counts as observed: the DLT window, or for a design
+    // that reads responses (BOIN12) the later of the window and the response read (docs/calendar.md).
+    private readonly double _observedDays;
     private readonly bool _limits, _poisson, _instant, _countResponses, _useQueue;
 
     private readonly int[] _patients, _dlts, _responses, _pendingCount;
@@ -77,6 +80,7 @@ internal sealed class CalendarWorker
         _meanGap = timeline.MeanGapDays;
         _poisson = timeline.Accrual == AccrualKind.Poisson;
         _invShape = 1 / timeline.DltTimeShape;
+        _observedDays = design.ReadsResponses ? Math.Max(timeline.DltWindowDays, timeline.ResponseDays) : timeline.DltWindowDays;
         _limits = timeline.HasWaitingLimit;
         _instant = IsInstant(timeline);
         _countResponses = countResponses || NeedsResponses(design, timeline);
@@ -245,8 +249,7 @@ internal sealed class CalendarWorker
             x += dlt ? 1 : 0;
             bool responds = _countResponses && draws.Response(d.Level, dlt);
             if (responds) _responses[d.Level]++;
-            // A design that reads responses (BOIN12) also waits for the response read (docs/calendar.md).
-            cohortEnd = Math.Max(cohortEnd, infusion + (_design.ReadsResponses ? Math.Max(_t.DltWindowDays, _t.ResponseDays) : _t.DltWindowDays));
+            cohortEnd = Math.Max(cohortEnd, infusion + _observedDays);
             if (_t.ResponseDays > 0) responseEnd = Math.Max(responseEnd, infusion + _t.ResponseDays);
             if (_backfill is not null)
             {
