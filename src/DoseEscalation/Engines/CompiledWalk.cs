@@ -267,12 +267,14 @@ internal sealed class CompiledWalk
 
     /// <summary>
     /// A lane's state in the register walk: a non-terminal node is its number (&lt; 15); terminal node
-    /// t is (t - first + 1) * 16 + 15, so it is &gt;= 16 and its low four bits, all a permute reads,
-    /// select slot 15, the root. No clamp is needed on the loop's critical path.
+    /// t is (t - first + 1) * 64 + 15, so it is &gt;= 16 and its low four bits, all a permute reads,
+    /// select slot 15, the root. No clamp is needed on the loop's critical path. The factor 64 is
+    /// the byte stride of a terminal's <see cref="WalkCounters.CounterCopies"/> counters (one per
+    /// lane), so the encoded state plus the lane's base is its counter's address (<see cref="WalkCounters.Strided"/>).
     /// </summary>
-    private long EncodeRegisterState(int node) => node < _firstTerminal ? node : ((long)(node - _firstTerminal + 1) << 4) | 15;
+    private long EncodeRegisterState(int node) => node < _firstTerminal ? node : ((long)(node - _firstTerminal + 1) << 6) | 15;
 
-    private int DecodeRegisterState(long state) => state < RegisterTableSlots ? (int)state : (int)(state >> 4) - 1 + _firstTerminal;
+    private int DecodeRegisterState(long state) => state < RegisterTableSlots ? (int)state : (int)(state >> 6) - 1 + _firstTerminal;
 
     /// <summary>Rounds between flushes of the ended-trials buffer into the terminal counts.</summary>
     private const int FlushRounds = 64;
@@ -300,7 +302,7 @@ internal sealed class CompiledWalk
     {
         const int L = XoshiroLaneSeeds.Lanes;
         ref Vector512<long> t = ref Unsafe.As<long, Vector512<long>>(ref _registerTables![_registerTableStart]);
-        byte* tail = counters.StridedBase;
+        var counterBase = LaneCounterBases(counters);
         Span<long> ended = stackalloc long[FlushRounds * L + L];
         ref long e0 = ref MemoryMarshal.GetReference(ended);
         var s = state;
@@ -313,8 +315,8 @@ internal sealed class CompiledWalk
             nint count = 0;
             int rounds = Math.Min(FlushRounds, SafeRounds(trials - done));
             for (int r = 0; r < rounds; r++)
-                RegisterRound(ref t, ref s, ref g0, ref g1, ref g2, ref g3, ref e0, ref count);
-            Flush(tail, ref e0, count);
+                RegisterRound(ref t, counterBase, ref s, ref g0, ref g1, ref g2, ref g3, ref e0, ref count);
+            Flush((long*)Unsafe.AsPointer(ref e0), count);
             done += (int)count;
         }
         (rng.S0, rng.S1, rng.S2, rng.S3) = (g0, g1, g2, g3);
@@ -334,7 +336,7 @@ internal sealed class CompiledWalk
     {
         const int L = XoshiroLaneSeeds.Lanes;
         ref Vector512<long> t = ref Unsafe.As<long, Vector512<long>>(ref _registerTables![_registerTableStart]);
-        byte* tail = counters.StridedBase;
+        var counterBase = LaneCounterBases(counters);
         Span<long> ended = stackalloc long[2 * (FlushRounds * L + L)];
         ref long ea = ref MemoryMarshal.GetReference(ended);
         ref long eb = ref Unsafe.Add(ref ea, FlushRounds * L + L);
@@ -355,11 +357,11 @@ internal sealed class CompiledWalk
             int rounds = Math.Min(FlushRounds, Math.Min(SafeRounds(trialsA - doneA), SafeRounds(trialsB - doneB)));
             for (int r = 0; r < rounds; r++)
             {
-                RegisterRound(t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, lastSlot, ref sa, ref a0, ref a1, ref a2, ref a3, ref ea, ref countA);
-                RegisterRound(t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, lastSlot, ref sb, ref b0, ref b1, ref b2, ref b3, ref eb, ref countB);
+                RegisterRound(t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, lastSlot, counterBase, ref sa, ref a0, ref a1, ref a2, ref a3, ref ea, ref countA);
+                RegisterRound(t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, lastSlot, counterBase, ref sb, ref b0, ref b1, ref b2, ref b3, ref eb, ref countB);
             }
-            Flush(tail, ref ea, countA);
-            Flush(tail, ref eb, countB);
+            Flush((long*)Unsafe.AsPointer(ref ea), countA);
+            Flush((long*)Unsafe.AsPointer(ref eb), countB);
             doneA += (int)countA;
             doneB += (int)countB;
         }
@@ -384,7 +386,7 @@ internal sealed class CompiledWalk
 
     /// <summary>One round of eight lanes: draw, look up, choose the next states, buffer the lanes that ended a trial.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // the loop body; its refs are the caller's locals and must stay registers
-    private static void RegisterRound(ref Vector512<long> t, ref Vector512<long> s,
+    private static void RegisterRound(ref Vector512<long> t, Vector512<long> counterBase, ref Vector512<long> s,
         ref Vector512<ulong> g0, ref Vector512<ulong> g1, ref Vector512<ulong> g2, ref Vector512<ulong> g3,
         ref long ended, ref nint count)
     {
@@ -397,15 +399,15 @@ internal sealed class CompiledWalk
         s = next;
         var terminal = Vector512.GreaterThan(next, Vector512.Create((long)RegisterTableSlots - 1));
         nint ends = (nint)Popcnt.X64.PopCount(terminal.ExtractMostSignificantBits()); // 64-bit: no sign extension before the add
-        Unsafe.As<long, Vector512<long>>(ref Unsafe.Add(ref ended, count)) = Avx512F.Compress(Vector512<long>.Zero, terminal, next);
+        Unsafe.As<long, Vector512<long>>(ref Unsafe.Add(ref ended, count)) = Avx512F.Compress(Vector512<long>.Zero, terminal, next + counterBase);
         count += ends;
     }
 
-    /// <summary><see cref="RegisterRound(ref Vector512{long}, ref Vector512{long}, ref Vector512{ulong}, ref Vector512{ulong}, ref Vector512{ulong}, ref Vector512{ulong}, ref long, ref nint)"/> with the table halves passed as values (t0, t1 = column 0, ...) and the last slot's number (15) as a vector.</summary>
+    /// <summary><see cref="RegisterRound(ref Vector512{long}, Vector512{long}, ref Vector512{long}, ref Vector512{ulong}, ref Vector512{ulong}, ref Vector512{ulong}, ref Vector512{ulong}, ref long, ref nint)"/> with the table halves passed as values (t0, t1 = column 0, ...) and the last slot's number (15) as a vector.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // the loop body; its refs are the caller's locals and must stay registers
     private static void RegisterRound(Vector512<long> t0, Vector512<long> t1, Vector512<long> t2, Vector512<long> t3, Vector512<long> t4, Vector512<long> t5, Vector512<long> t6,
         Vector512<long> t7, Vector512<long> t8, Vector512<long> t9, Vector512<long> t10, Vector512<long> t11, Vector512<long> t12, Vector512<long> t13,
-        Vector512<long> lastSlot, ref Vector512<long> s, ref Vector512<ulong> g0, ref Vector512<ulong> g1, ref Vector512<ulong> g2, ref Vector512<ulong> g3,
+        Vector512<long> lastSlot, Vector512<long> counterBase, ref Vector512<long> s, ref Vector512<ulong> g0, ref Vector512<ulong> g1, ref Vector512<ulong> g2, ref Vector512<ulong> g3,
         ref long ended, ref nint count)
     {
         var u = (XoshiroLanes512.Step(ref g0, ref g1, ref g2, ref g3) >>> 11).AsInt64();
@@ -417,28 +419,36 @@ internal sealed class CompiledWalk
         s = next;
         var terminal = Vector512.GreaterThan(next, lastSlot);
         nint ends = (nint)Popcnt.X64.PopCount(terminal.ExtractMostSignificantBits()); // 64-bit: no sign extension before the add
-        Unsafe.As<long, Vector512<long>>(ref Unsafe.Add(ref ended, count)) = Avx512F.Compress(Vector512<long>.Zero, terminal, next);
+        Unsafe.As<long, Vector512<long>>(ref Unsafe.Add(ref ended, count)) = Avx512F.Compress(Vector512<long>.Zero, terminal, next + counterBase);
         count += ends;
     }
 
     /// <summary>
     /// Adds the buffered ended trials (encoded terminal states) to the terminal counts, in the
-    /// layout of <see cref="WalkCounters.StridedBase"/>: an encoded state is its counter's byte
-    /// offset, so an ended trial costs a load and an increment (no shift, no subtraction).
+    /// layout of <see cref="WalkCounters.StridedBase"/>: an encoded state is its first counter's byte
+    /// offset, so an ended trial costs a load and an increment (no shift, no subtraction). Four
+    /// ended trials an iteration, each into its own copy of the counters: two equal neighbours
+    /// (common: a few terminal states take most trials) would otherwise chain one increment on
+    /// the other through memory, and that chain, not the loads, set the flush's speed.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] // a short loop; keeps the caller's refs
-    private static unsafe void Flush(byte* stridedBase, ref long ended, nint count)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // a call would make the loop's vector registers caller-saved, spilled through the loop
+    private static unsafe void Flush(long* ended, nint count)
     {
-        // Two ended trials an iteration (both loaded, then both counted: right when they are equal too).
-        ref long end = ref Unsafe.Add(ref ended, count & ~(nint)1);
-        for (ref long e = ref ended; Unsafe.IsAddressLessThan(ref e, ref end); e = ref Unsafe.Add(ref e, 2))
+        long* end = ended + (count & ~(nint)3);
+        for (long* e = ended; e < end; e += 4)
         {
-            long a = e, b = Unsafe.Add(ref e, 1);
-            (*(long*)(stridedBase + a))++;
-            (*(long*)(stridedBase + b))++;
+            long* a = (long*)e[0], b = (long*)e[1], c = (long*)e[2], d = (long*)e[3];
+            (*a)++;
+            (*b)++;
+            (*c)++;
+            (*d)++;
         }
-        if ((count & 1) != 0) (*(long*)(stridedBase + Unsafe.Add(ref ended, count - 1)))++;
+        for (long* e = end; e < ended + count; e++) (*(long*)*e)++;
     }
+
+    /// <summary>Per lane j, the address its ended trials count from: <see cref="WalkCounters.StridedBase"/> + 8j (lane j's copy of the counters).</summary>
+    private static unsafe Vector512<long> LaneCounterBases(WalkCounters counters) =>
+        Vector512.Create((long)counters.StridedBase) + Vector512.Create(0L, 8, 16, 24, 32, 40, 48, 56);
 
     private void FinishRegisterWalk(ref XoshiroLanes512 rng, Vector512<long> s, int trials, int done, bool walked, long[] terminalCounts)
     {
@@ -608,13 +618,17 @@ internal sealed class WalkCounters(int nodeCount, int firstTerminal, int termina
     internal readonly long[] Visits = new long[Pad + Xoshiro256StarStarX8.Lanes * nodeCount + Pad];
     internal readonly long[] Tail = new long[terminalCount];
 
+    /// <summary>Copies of each terminal counter in <see cref="Strided"/>, one per lane of the register walk (see <c>CompiledWalk.Flush</c>).</summary>
+    internal const int CounterCopies = 8;
+
     /// <summary>
-    /// The register walk's terminal counts (see <c>CompiledWalk.EncodeRegisterState</c>): terminal t's
-    /// counter is the long at byte (t + 1) * 16 + 15 from <see cref="StridedBase"/>, that is at
-    /// index Pad + 2 (t + 1), so the encoded state (t + 1) * 16 + 15 is the counter's byte offset.
+    /// The register walk's terminal counts (see <c>CompiledWalk.EncodeRegisterState</c>): lane j's
+    /// copy of terminal t's counter is the long at byte (t + 1) * 64 + 15 + 8j from
+    /// <see cref="StridedBase"/>, that is at index Pad + 8 (t + 1) + j, so the encoded state
+    /// (t + 1) * 64 + 15 plus the lane's base is its counter's address.
     /// </summary>
-    /// <remarks>Pinned, so the flush can address it through a raw pointer: one increment with a base-plus-index operand.</remarks>
-    internal readonly long[] Strided = GC.AllocateArray<long>(Pad + 2 * (terminalCount + 1) + Pad, pinned: true);
+    /// <remarks>Pinned, so the walk can keep the counters' addresses in a vector.</remarks>
+    internal readonly long[] Strided = GC.AllocateArray<long>(Pad + CounterCopies * (terminalCount + 1) + Pad, pinned: true);
 
     /// <summary>15 bytes before <see cref="Strided"/>[Pad]: inside the array (Pad longs of padding), never read itself.</summary>
     internal unsafe byte* StridedBase => (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(Strided)) + Pad * sizeof(long) - 15;
@@ -623,7 +637,8 @@ internal sealed class WalkCounters(int nodeCount, int firstTerminal, int termina
     public long[] TerminalCounts()
     {
         var counts = (long[])Tail.Clone();
-        for (int t = 0; t < counts.Length; t++) counts[t] += Strided[Pad + 2 * (t + 1)];
+        for (int t = 0; t < counts.Length; t++)
+            for (int c = 0; c < CounterCopies; c++) counts[t] += Strided[Pad + CounterCopies * (t + 1) + c];
         for (int j = 0; j < Xoshiro256StarStarX8.Lanes; j++)
             for (int t = firstTerminal; t < nodeCount; t++) counts[t - firstTerminal] += Visits[Pad + j * nodeCount + t];
         return counts;
