@@ -11,10 +11,15 @@ namespace DoseEscalation.Cli;
 /// </summary>
 public static class BenchCommand
 {
-    public static int Run(BenchOptions o, TextWriter stdout, Designs.Configuration.DesignCatalog catalog)
+    public static int Run(BenchOptions o, TextWriter stdout, Designs.Configuration.DesignCatalog catalog, Func<VersusC.Command> self)
     {
         ResourceGuard.Trials(o.Trials, "--trials");
         var dlt = RunInputs.ParseProbabilities(o.Dlt, "--dlt");
+        if (o.VersusC is null && (o.CTrials is not null || o.Pairs is not null))
+            throw new CliInputException($"{(o.CTrials is not null ? "--c-trials" : "--pairs")} applies only with --vs-c PROGRAM");
+        long cTrials = o.CTrials ?? 1_000_000_000L;
+        ResourceGuard.Trials(cTrials, "--c-trials");
+        VersusC.Check(o.VersusC, dlt); // before the in-process measurements, which take minutes
         var method = o.Method switch
         {
             "graph" => SimulationMethod.CompiledGraph,
@@ -72,6 +77,7 @@ public static class BenchCommand
             }
         }
         if (o.Designs) PerDesign(o, stdout, catalog, method);
+        if (o.VersusC is { } c) VersusC.Run(self(), c, dlt, cTrials, o.Pairs ?? 7, stdout);
         return Cli.Ok;
     }
 

@@ -223,12 +223,20 @@ public static class Cli
         var bDlt = Flags.Text("--dlt", "True DLT probabilities of the standard scenario (default 0.10,0.25,0.40).", "P1,P2,...");
         var bMethod = Flags.Choice("--method", "graph (compiled state graph), loop (general trial loop) or auto", "graph", "loop", "auto");
         var bDesigns = Flags.Switch("--designs", "Also measure every design on a 5-dose scenario (1 thread).");
-        foreach (var op in new Option[] { bTrials, bDlt, bMethod, bDesigns }) bench.Options.Add(op);
-        Verb(bench, pr => BenchCommand.Run(new BenchOptions
+        var bVsC = Flags.Text("--vs-c", "Also time this program against the reference C program (benchmarks/c/threeplusthree, built with make -C benchmarks/c) as whole processes, in turn, and print the ratio of their CPU times.", "PROGRAM");
+        var bCTrials = Flags.Long("--c-trials", "Trials per run of the comparison with C (default 1,000,000,000).", 1);
+        var bPairs = Flags.Int("--pairs", "Runs of each program per thread count in the comparison with C (default 7).", 1);
+        foreach (var op in new Option[] { bTrials, bDlt, bMethod, bDesigns, bVsC, bCTrials, bPairs }) bench.Options.Add(op);
+        Verb(bench, pr =>
         {
-            Trials = pr.Given(bTrials) ?? 200_000_000L, Dlt = pr.Given(bDlt) ?? "0.10,0.25,0.40",
-            Method = pr.Given(bMethod) ?? "graph", Designs = pr.Given(bDesigns) ?? false,
-        }, stdout, catalog));
+            var o = new BenchOptions
+            {
+                Trials = pr.Given(bTrials) ?? 200_000_000L, Dlt = pr.Given(bDlt) ?? "0.10,0.25,0.40",
+                Method = pr.Given(bMethod) ?? "graph", Designs = pr.Given(bDesigns) ?? false,
+                VersusC = pr.Given(bVsC), CTrials = pr.Given(bCTrials), Pairs = pr.Given(bPairs),
+            };
+            return BenchCommand.Run(o, stdout, catalog, VersusC.Self);
+        });
 
         var sweep = new Command("sweep", "A grid of designs x scenarios (listed, every monotone curve on a probability grid, or pseudo-uniform random curves) x sample sizes x cohort sizes x calendar settings (timelines:, run on the calendar engine), one tidy row per cell in CSV or Parquet; resumable, shardable. See the sweep guide.");
         var sweepGrid = new Argument<string>("GRID") { Description = "The sweep grid (YAML; see the sweep guide)." };

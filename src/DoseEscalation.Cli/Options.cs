@@ -68,6 +68,12 @@ public sealed class BenchOptions
     public string Dlt { get; set; } = "0.10,0.25,0.40";
     public string Method { get; set; } = "graph";
     public bool Designs { get; set; }
+    /// <summary>--vs-c: the reference C program to time this program against; null = no comparison.</summary>
+    public string? VersusC { get; set; }
+    /// <summary>--c-trials (only with --vs-c; default 10^9).</summary>
+    public long? CTrials { get; set; }
+    /// <summary>--pairs (only with --vs-c; default 7).</summary>
+    public int? Pairs { get; set; }
 }
 
 public sealed class CompareOptions : InputOptions

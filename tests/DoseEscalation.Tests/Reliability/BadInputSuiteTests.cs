@@ -239,6 +239,10 @@ public class BadInputSuiteTests
         Add("bench trials-past-max", new("bench", ["--trials", "9223372036854775807"], "9223372036854775807", ["--trials", "100000"]));
         Add("bench dlt", new("bench", ["--dlt", "0.1,zz", "--trials", "1000"], "zz", ["--dlt", "0.1,0.2", "--trials", "100000"]));
         Add("bench method", new("bench", ["--method", "turbo", "--trials", "1000"], "turbo", ["--method", "loop", "--trials", "100000"]));
+        Add("bench vs-c missing", new("bench", ["--vs-c", "/nonexistent/threeplusthree", "--trials", "1000"], "/nonexistent/threeplusthree", ["--trials", "100000"]));
+        Add("bench vs-c doses", new("bench", ["--vs-c", "/bin/sh", "--dlt", "0.1,0.2", "--trials", "1000"], "--dlt", ["--dlt", "0.1,0.2", "--trials", "100000"]));
+        Add("bench pairs-without-vs-c", new("bench", ["--pairs", "3", "--trials", "1000"], "--pairs", ["--trials", "100000"]));
+        Add("bench c-trials-without-vs-c", new("bench", ["--c-trials", "1000", "--trials", "1000"], "--c-trials", ["--trials", "100000"]));
         const string grid = "doses: 3\ntrials: 200\nbatch_size: 100\ndesigns: [3+3, boin]\nscenarios:\n  - name: a\n    dlt: [0.05, 0.2, 0.4]\nsample_sizes: [9, 12]\n";
         Add("sweep option-value", new("sweep", ["{FILE}"], "designs[1].options.extrasafe", ["{FILE}"], grid.Replace("designs: [3+3, boin]", "designs:\n  - 3+3\n  - name: boin\n    options: { extrasafe: maybe }"), grid));
         Add("sweep dlt-count", new("sweep", ["{FILE}"], "scenarios[0].dlt", ["{FILE}"], grid.Replace("[0.05, 0.2, 0.4]", "[0.05, 0.2]"), grid));

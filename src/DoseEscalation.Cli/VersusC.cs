@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace DoseEscalation.Cli;
+
+/// <summary>
+/// <c>bench --vs-c PROGRAM</c>: this program against the reference C program
+/// (benchmarks/c/threeplusthree) on the standard case, as whole processes. The two run in turn
+/// (this, C, this, C, ...) so that a drift in the machine's speed moves both alike, and the ratio
+/// is taken pair by pair: C CPU seconds over this program's, so 1 means as fast as the C and 0.9
+/// means 10% more CPU time. CPU time (user + system) is the operating system's accounting of each
+/// finished child (getrusage), which a neighbour's load on a shared machine disturbs far less than
+/// the wall clock.
+/// </summary>
+public static class VersusC
+{
+    /// <summary>A command to start: the program and the arguments that come before ours.</summary>
+    public sealed record Command(string Program, IReadOnlyList<string> Prefix)
+    {
+        public override string ToString() => string.Join(' ', new[] { Program }.Concat(Prefix));
+    }
+
+    /// <summary>This program as a command: the native or apphost executable, or <c>dotnet</c> with the entry assembly.</summary>
+    public static Command Self()
+    {
+        string process = Environment.ProcessPath ?? throw new CliInputException("bench --vs-c: cannot tell this program's path");
+        // Under `dotnet dose-escalation.dll` the process is the dotnet host and the first argument the
+        // entry assembly; an apphost (the tool) or a native build is the process itself.
+        bool host = Path.GetFileNameWithoutExtension(process).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
+        return host ? new Command(process, [Environment.GetCommandLineArgs()[0]]) : new Command(process, []);
+    }
+
+    /// <summary>Refuses, in one line, a comparison that cannot run (before any measurement).</summary>
+    public static void Check(string? cProgram, IReadOnlyList<double> dlt)
+    {
+        if (cProgram is null) return;
+        if (!OperatingSystem.IsLinux())
+            throw new CliInputException("--vs-c: the CPU-time accounting it uses (getrusage of finished children) is read on Linux only");
+        if (dlt.Count != 3)
+            throw new CliInputException($"--vs-c: the reference C program runs 3 doses, but --dlt has {dlt.Count}");
+        if (!File.Exists(cProgram))
+            throw new CliInputException($"--vs-c {cProgram}: no such program (build it with: make -C benchmarks/c)");
+    }
+
+    public static void Run(Command self, string cProgram, IReadOnlyList<double> dlt, long trials, int pairs, TextWriter stdout)
+    {
+        Check(cProgram, dlt);
+        string c = Path.GetFullPath(cProgram);
+        string p = string.Join(',', dlt.Select(x => x.ToString("R", CultureInfo.InvariantCulture)));
+        string n = trials.ToString(CultureInfo.InvariantCulture);
+        string build = System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported
+            ? "JIT build; the native build of deploy/native/publish.sh starts about 0.2 s of CPU sooner" : "native build";
+        stdout.WriteLine($"Against the C program {cProgram}: whole processes, {trials:N0} trials of 3+3 escalation-only, DLT {p}, run in turn, {pairs} pairs;");
+        stdout.WriteLine($"  this program: {self} ({build})");
+        stdout.WriteLine("  CPU s = user + system of the finished process (median, range); ratio = C CPU s / this program's, pair by pair (median, range):");
+        string? selection = null;
+        foreach (int threads in new[] { 1, Environment.ProcessorCount }.Distinct())
+        {
+            string t = threads.ToString(CultureInfo.InvariantCulture);
+            var ours = new List<double>();
+            var theirs = new List<double>();
+            var ratios = new List<double>();
+            for (int i = 0; i < pairs; i++)
+            {
+                double a = CpuSeconds(self, ["simulate", "--dlt", p, "--deescalate", "false", "--expand-top-dose", "false",
+                    "--trials", n, "--threads", t, "--seed", "2", "--quiet"], out _);
+                double b = CpuSeconds(new Command(c, []), [n, t, "2", p], out string output);
+                selection ??= output.Split('\n').FirstOrDefault(l => l.StartsWith("selection:", StringComparison.Ordinal))?.Trim();
+                ours.Add(a);
+                theirs.Add(b);
+                ratios.Add(b / a);
+            }
+            stdout.WriteLine($"  {threads} thread{(threads > 1 ? "s" : " ")}: this {Summary(ours, "0.00")} s, C {Summary(theirs, "0.00")} s, ratio {Summary(ratios, "0.000")}");
+        }
+        if (selection is not null) stdout.WriteLine($"  C's {selection} (the same design: compare with P(select) above, to the Monte Carlo error)");
+    }
+
+    private static string Summary(List<double> values, string format)
+    {
+        var sorted = values.Order().ToList();
+        double median = sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+        string F(double x) => x.ToString(format, CultureInfo.InvariantCulture);
+        return $"{F(median)} ({F(sorted[0])}-{F(sorted[^1])})";
+    }
+
+    /// <summary>Runs the command to its end; its CPU seconds from the change in this process's finished-children accounting.</summary>
+    private static double CpuSeconds(Command command, IReadOnlyList<string> args, out string output)
+    {
+        var start = new ProcessStartInfo(command.Program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in command.Prefix.Concat(args)) start.ArgumentList.Add(a);
+        double before = ChildrenCpuSeconds();
+        Process process;
+        try { process = Process.Start(start) ?? throw new CliInputException($"bench --vs-c: could not start {command}"); }
+        catch (System.ComponentModel.Win32Exception e) { throw new CliInputException($"bench --vs-c: could not start {command}: {e.Message}"); }
+        using (process)
+        {
+            var stderr = process.StandardError.ReadToEndAsync();
+            output = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+            {
+                string why = stderr.Result.Split('\n').FirstOrDefault(l => l.Trim().Length > 0)?.Trim() ?? "";
+                throw new CliInputException($"bench --vs-c: {command} {string.Join(' ', args)} exited with code {process.ExitCode}{(why.Length > 0 ? ": " + why : "")}");
+            }
+        }
+        return ChildrenCpuSeconds() - before;
+    }
+
+    /// <summary>struct rusage of Linux (x86-64 and ARM64): two timevals, then fourteen longs.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct ResourceUsage
+    {
+        public long UserSeconds, UserMicroseconds, SystemSeconds, SystemMicroseconds;
+        public long MaxRss, Ixrss, Idrss, Isrss, MinFlt, MajFlt, NSwap, InBlock, OuBlock, MsgSnd, MsgRcv, NSignals, NvCsw, NivCsw;
+    }
+
+    private const int RusageChildren = -1;
+
+    [DllImport("libc", EntryPoint = "getrusage", SetLastError = true)]
+    private static extern int GetResourceUsage(int who, out ResourceUsage usage);
+
+    private static double ChildrenCpuSeconds()
+    {
+        if (GetResourceUsage(RusageChildren, out var u) != 0)
+            throw new CliInputException($"bench --vs-c: getrusage failed (errno {Marshal.GetLastPInvokeError()})");
+        return u.UserSeconds + u.UserMicroseconds / 1e6 + u.SystemSeconds + u.SystemMicroseconds / 1e6;
+    }
+}
