@@ -111,9 +111,6 @@ public static partial class NextCommand
                 ?? throw new CliInputException($"--scenario {name}: no such scenario; {file.Path} has {string.Join(", ", file.Scenarios.Select(s => s.Name))}");
         }
         else if (o.Dlt is not null) scenario = file.Scenarios[0];
-        // Its state counts escalation patients apart from backfill ones, which the patient records do not say.
-        if (Designs.Rules.DesignRule.Unwrap(inputs.Design).Base is Engines.Calendar.IBackfillDesign)
-            throw new CliInputException($"--design {inputs.Resolved.Label}: next does not take backfill designs yet (the patient records do not say which patients were backfilled); ask next with --design boin for the escalation decision");
         var (text, dataName) = ReadData(o.Data, stdin);
         Commands.Warn(inputs, o, stderr);
         // The patient records carry outcomes, not follow-up times: every recorded patient counts as having completed the window.

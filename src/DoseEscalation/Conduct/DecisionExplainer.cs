@@ -38,8 +38,36 @@ public static class DecisionExplainer
         AplusB d => AplusB(d, state, decision),
         Crm d => Crm(d, state, decision),
         Boin12 d => Boin12(d, state, decision),
+        Backfill d => Backfilled(d, state, decision),
         _ => new DecisionReason($"the design decides: {Verb(decision)}", []),
     };
+
+    // A backfill design: BOIN's own rule where no lower dose's data (backfilled patients included)
+    // disagree with the current dose's; otherwise the decision on the data pooled from the
+    // conflicting dose up to the current one (docs/designs/bf-boin.md).
+    private static DecisionReason Backfilled(Backfill d, in TrialState s, Decision decision)
+    {
+        int conflict = d.ConflictingDose(s);
+        if (d.StaysOn1In3(s) && conflict < 0)
+            return new DecisionReason($"1 DLT in 3 at dose {s.CurrentLevel + 1}: the 3+3 form stays ({Verb(decision)})", []);
+        if (conflict < 0)
+        {
+            var inner = Interval(d.Escalation, s, decision);
+            return inner with { Text = $"no lower dose's data disagree with dose {s.CurrentLevel + 1}'s, so {d.Escalation.Name}'s rule on the counts with backfilled patients: {inner.Text}" };
+        }
+        int n = 0, x = 0;
+        for (int j = conflict; j <= s.CurrentLevel; j++) { n += s.Patients[j]; x += s.Dlts[j]; }
+        var e = d.Escalation;
+        var q = new List<RuleQuantity>
+        {
+            new("conflicting_dose", "highest lower dose whose data disagree with the current dose's", conflict + 1),
+            new("pooled_patients", $"patients pooled over doses {conflict + 1}-{s.CurrentLevel + 1}", n),
+            new("pooled_dlts", $"DLTs pooled over doses {conflict + 1}-{s.CurrentLevel + 1}", x),
+            new("pooled_rate", "pooled DLT rate", n > 0 ? (double)x / n : 0),
+        };
+        return new DecisionReason(
+            $"dose {conflict + 1}'s data disagree with dose {s.CurrentLevel + 1}'s, so the decision is on doses {conflict + 1}-{s.CurrentLevel + 1} pooled: {x} DLT(s) in {n} ({e.ActionAt(n, x).ToString().ToLowerInvariant()} by {e.Name}'s boundaries): {Verb(decision)}", q);
+    }
 
     // BOIN12: the current dose's DLT rate against BOIN's boundaries, each dose's admissibility and
     // desirability (the utility score the design ranks the candidates d - 1, d, d + 1 by).

@@ -42,6 +42,17 @@ public sealed record Pathway(IReadOnlyList<(int Level, int Patients, int Dlts)> 
 /// <summary>The selected MTD at the end of the trial, the reason, and the select.mtd estimates per dose.</summary>
 public sealed record FinalMtd(int SelectedLevel, string Reason, string Rule, double Target, IReadOnlyList<IsotonicDoseEstimate> Estimates);
 
+/// <summary>One dose below the escalation dose, for a backfill design: its counts and whether it takes backfill patients.</summary>
+public sealed record BackfillDose(int Level, int Treated, int Known, int KnownDlts, int Responses, BackfillDoseStatus Status);
+
+/// <summary>
+/// Where a backfill design treats a patient who can be enrolled now (<see cref="Level"/>; -1: no
+/// dose is open, the patient waits for the next cohort), while the escalation cohort at
+/// <see cref="EscalationLevel"/> is observed, from today's data. <see cref="Enrolling"/>: that
+/// cohort is still being enrolled, so patients join it instead.
+/// </summary>
+public sealed record BackfillAdvice(int EscalationLevel, bool Observed, bool Enrolling, int Level, IReadOnlyList<BackfillDose> Doses);
+
 /// <summary>Everything <see cref="TrialConduct.Next"/> found.</summary>
 public sealed record ConductResult(
     IDesign Design,
@@ -55,6 +66,8 @@ public sealed record ConductResult(
     IReadOnlyList<string> Notes)
 {
     public bool DeviationsOccurred => Replay.Deviations.Count > 0;
+    /// <summary>For a backfill design (bf-boin, bf-3+3): where a patient who can be enrolled now goes; null for other designs or once the trial stops.</summary>
+    public BackfillAdvice? Backfill { get; init; }
     /// <summary>Level of the CRM's per-dose credible intervals.</summary>
     public double CredibleLevel { get; init; } = 0.90;
 }
@@ -105,20 +118,59 @@ public static class TrialConduct
         var notes = new List<string>();
         if (replay.Deviations.Count > 0)
             notes.Add($"deviations occurred: {replay.Deviations.Count} cohort(s) differ from what the design asked for; the counts follow the data");
-        if (replay.Pending.Count > 0)
+        if (replay.Pending.Count > 0 && replay.Remaining > 0)
             notes.Add($"a cohort is in progress: {replay.Pending.Count} of {decision.CohortSize} treated at dose {decision.Level + 1} ({replay.Pending.Count(p => p.Dlt)} with a DLT so far); {replay.Remaining} more before the design decides again");
+        else if (replay.Pending.Count > 0)
+            notes.Add($"the cohort at dose {decision.Level + 1} is in its DLT window: {replay.Pending.Count(p => p.Pending)} of its {replay.Pending.Count} patients pending ({replay.Pending.Count(p => p.Dlt)} with a DLT so far); the design decides when their outcomes are known");
+        if (data.HasBackfill || data.HasPending)
+            notes.Add($"{data.Patients.Count(p => p.Backfill)} backfilled and {data.Patients.Count(p => p.Pending)} pending patients: a backfilled patient's known outcome counts in every escalation decision after its row; pending patients count once their outcome is known");
         if (data.HasTimeToEvent)
             notes.Add("days_followed and dlt_day were read but not used: this design counts each patient's DLT outcome as complete (no time-to-event design is implemented)");
 
         // A cohort's outcomes are DLTs and responses for a design that reads responses: its pathways are not listed.
         if (design.ReadsResponses && !replay.Stopped)
             notes.Add($"pathways are not listed for {design.Name}: its next decisions depend on responses as well as DLTs");
-        var pathways = replay.Stopped || design.ReadsResponses ? [] : Pathways(design, replay, options.Scenario, options.CohortsAhead);
+        var backfill = Designs.Rules.DesignRule.Unwrap(design).Base as Backfill;
+        if (backfill is not null && !replay.Stopped)
+            notes.Add($"pathways are not listed for {design.Name}: its next decisions depend on the backfilled patients' outcomes too");
+        bool noPathways = replay.Stopped || design.ReadsResponses || backfill is not null || replay.Remaining == 0 && replay.Pending.Count > 0;
+        var pathways = noPathways ? [] : Pathways(design, replay, options.Scenario, options.CohortsAhead);
         FinalMtd? final = replay.Stopped || options.Final ? Final(design, replay, reason, options.Final && !replay.Stopped, options.Target) : null;
         return new ConductResult(design, replay, decision, reason, doses, pathways, options.Scenario, final, notes)
         {
             CredibleLevel = options.CredibleLevel,
+            Backfill = backfill is null || replay.Stopped ? null : Backfilling(backfill, data, replay),
         };
+    }
+
+    /// <summary>
+    /// Where a patient who can be enrolled now goes, by the design's backfill rule on today's data:
+    /// every patient whose outcome is known (a DLT, or a window completed), escalation and backfill
+    /// alike, with the responses read so far; while the escalation cohort in progress is observed,
+    /// or, when the design has just decided, while the next cohort is.
+    /// </summary>
+    private static BackfillAdvice Backfilling(Backfill design, TrialData data, TrialReplay replay)
+    {
+        int k = design.DoseCount;
+        var treated = new int[k];
+        var known = new int[k];
+        var knownDlts = new int[k];
+        var responses = new int[k];
+        foreach (var p in data.Patients)
+        {
+            treated[p.Level]++;
+            if (!p.Pending) known[p.Level]++;
+            if (p.Dlt) knownDlts[p.Level]++;
+            if (p.Response == true) responses[p.Level]++;
+        }
+        bool observed = replay.Pending.Count > 0;
+        bool enrolling = observed && replay.Remaining > 0;
+        int escalation = replay.Next.Level;
+        var state = new TrialState(known, knownDlts, escalation, -1, replay.TotalPatients);
+        var statuses = design.Statuses(state, treated, responses, escalation);
+        var doses = statuses.Select((status, b) => new BackfillDose(b, treated[b], known[b], knownDlts[b], responses[b], status)).ToList();
+        int level = enrolling ? -1 : design.BackfillLevel(state, treated, responses, escalation);
+        return new BackfillAdvice(escalation, observed, enrolling, level, doses);
     }
 
     private static FinalMtd Final(IDesign design, TrialReplay replay, DecisionReason reason, bool early, double? optionTarget)

@@ -23,8 +23,12 @@ public sealed record PatientOutcome(string Id, int Level, bool Dlt)
     public double? DaysFollowed { get; init; }
     /// <summary>Day of the DLT (&gt;= 0, at most <see cref="DaysFollowed"/>); only when <see cref="Dlt"/>.</summary>
     public double? DltDay { get; init; }
-    /// <summary>Whether the patient responded (for designs that read responses, such as BOIN12); null when the data does not say.</summary>
+    /// <summary>Whether the patient responded (for designs that read responses, such as BOIN12); null when the data does not say (or the response is not read yet).</summary>
     public bool? Response { get; init; }
+    /// <summary>True when the patient is still in the DLT window with no DLT so far (<c>dlt</c> given as <c>pending</c>); <see cref="Dlt"/> is then false.</summary>
+    public bool Pending { get; init; }
+    /// <summary>True for a patient treated by backfill (a <c>backfill</c> column), not in an escalation cohort.</summary>
+    public bool Backfill { get; init; }
 
     /// <summary>The patient's outcome letter: N (neither), T (DLT), E (response), B (both); E and B only when a response is recorded.</summary>
     public char Letter => Dlt ? (Response == true ? 'B' : 'T') : (Response == true ? 'E' : 'N');
@@ -58,6 +62,12 @@ public sealed record TrialData(IReadOnlyList<PatientOutcome> Patients, IReadOnly
 
     /// <summary>True if every patient's response is recorded (E/B letters in notation, or a response column).</summary>
     public bool HasResponses => Patients.All(p => p.Response is not null);
+
+    /// <summary>True if any patient's DLT outcome is pending (still in the window, no DLT so far).</summary>
+    public bool HasPending => Patients.Any(p => p.Pending);
+
+    /// <summary>True if any patient was treated by backfill.</summary>
+    public bool HasBackfill => Patients.Any(p => p.Backfill);
 
     /// <summary>True if any patient carries days followed or a DLT day.</summary>
     public bool HasTimeToEvent => Patients.Any(p => p.DaysFollowed is not null || p.DltDay is not null);
@@ -111,14 +121,17 @@ public sealed record TrialData(IReadOnlyList<PatientOutcome> Patients, IReadOnly
         return new TrialData(patients, cohorts);
     }
 
-    private static readonly string[] Known = ["patient", "dose", "dlt", "days_followed", "dlt_day", "cohort", "response"];
+    private static readonly string[] Known = ["patient", "dose", "dlt", "days_followed", "dlt_day", "cohort", "response", "backfill"];
 
     /// <summary>
     /// A patient table, comma- or tab-separated, with a header naming its columns: <c>patient</c>,
     /// <c>dose</c> (1..K) and <c>dlt</c> (1/0, yes/no, true/false, T/N) are required;
     /// <c>days_followed</c> and <c>dlt_day</c> (time-to-event), <c>cohort</c> (any label; patients
     /// sharing it, consecutively, form one cohort) and <c>response</c> (as <c>dlt</c>; for designs that
-    /// read responses) are optional. Rows are in order of treatment.
+    /// read responses; empty or <c>pending</c> when not read yet) and <c>backfill</c> (yes/no: treated by
+    /// backfill, for backfill designs) are optional; <c>dlt</c> may be <c>pending</c> for a patient
+    /// still in the DLT window with no DLT so far (read by backfill designs). Rows are in order of
+    /// treatment.
     /// Blank lines and lines starting with # are skipped.
     /// </summary>
     public static TrialData ParseTable(string text, int doseCount)
@@ -155,14 +168,18 @@ public sealed record TrialData(IReadOnlyList<PatientOutcome> Patients, IReadOnly
             if (id.Length == 0) throw new TrialDataException($"{who}: the patient identifier is empty");
             if (!ids.Add(id)) throw new TrialDataException($"{who}: patient {id} appears twice");
             int dose = ParseDose(cells[column["dose"]], doseCount, who);
-            bool dlt = ParseDlt(cells[column["dlt"]], who);
+            bool pending = cells[column["dlt"]].Equals("pending", StringComparison.OrdinalIgnoreCase);
+            bool dlt = !pending && ParseDlt(cells[column["dlt"]], who);
             double? followed = column.TryGetValue("days_followed", out int f) ? ParseDays(cells[f], who, "days_followed") : null;
             double? dltDay = column.TryGetValue("dlt_day", out int dd) ? ParseDays(cells[dd], who, "dlt_day") : null;
             if (dltDay is not null && !dlt) throw new TrialDataException($"{who}: dlt_day {cells[dd]} given, but dlt is {cells[column["dlt"]]}");
             if (dltDay is { } day && followed is { } days && day > days)
                 throw new TrialDataException($"{who}: dlt_day {cells[dd]} is after days_followed {cells[f]}");
-            bool? response = column.TryGetValue("response", out int rc) ? ParseYesNo(cells[rc], who, "response") : null;
-            patients.Add(new PatientOutcome(id, dose - 1, dlt) { DaysFollowed = followed, DltDay = dltDay, Response = response });
+            if (pending && (followed is not null || dltDay is not null))
+                throw new TrialDataException($"{who}: dlt is pending and days are given; give one or the other (days_followed for time-to-event designs)");
+            bool? response = column.TryGetValue("response", out int rc) && !IsPending(cells[rc]) ? ParseYesNo(cells[rc], who, "response") : null;
+            bool backfill = column.TryGetValue("backfill", out int bc) && ParseYesNo(cells[bc], who, "backfill");
+            patients.Add(new PatientOutcome(id, dose - 1, dlt) { DaysFollowed = followed, DltDay = dltDay, Response = response, Pending = pending, Backfill = backfill });
             if (column.TryGetValue("cohort", out int co))
             {
                 if (cells[co].Length == 0) throw new TrialDataException($"{who}: the cohort label is empty");
@@ -196,7 +213,15 @@ public sealed record TrialData(IReadOnlyList<PatientOutcome> Patients, IReadOnly
         return dose;
     }
 
-    private static bool ParseDlt(string text, string who) => ParseYesNo(text, who, "dlt");
+    private static bool ParseDlt(string text, string who) => text.ToLowerInvariant() switch
+    {
+        "1" or "yes" or "y" or "true" or "t" => true,
+        "0" or "no" or "n" or "false" or "f" => false,
+        _ => throw new TrialDataException($"{who}: dlt '{text}' is not 1/0, yes/no, true/false, T/N or pending"),
+    };
+
+    /// <summary>A response not read yet: "pending" or an empty cell.</summary>
+    private static bool IsPending(string text) => text.Length == 0 || text.Equals("pending", StringComparison.OrdinalIgnoreCase);
 
     private static bool ParseYesNo(string text, string who, string name) => text.ToLowerInvariant() switch
     {

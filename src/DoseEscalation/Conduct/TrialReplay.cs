@@ -82,6 +82,11 @@ public sealed class TrialReplay
         // A design that reads responses needs each patient's (E/B letters, or a response column).
         if (design.ReadsResponses && data.Patients.FirstOrDefault(p => p.Response is null) is { } missing)
             throw new TrialDataException($"patient {missing.Id}: no response recorded; design {design.Name} reads responses (give a response column, 1/0, or E and B letters in the notation)");
+        bool backfills = Designs.Rules.DesignRule.Unwrap(design).Base is Engines.Calendar.IBackfillDesign;
+        if (!backfills && data.Patients.FirstOrDefault(p => p.Backfill) is { } b)
+            throw new TrialDataException($"patient {b.Id}: backfill is yes, but design {design.Name} does not backfill (bf-boin and bf-3+3 do)");
+        if (!backfills && data.Patients.FirstOrDefault(p => p.Pending) is { } q)
+            throw new TrialDataException($"patient {q.Id}: dlt is pending; design {design.Name} decides on complete DLT outcomes (backfill designs read pending patients)");
         var patients = new int[k];
         var dlts = new int[k];
         var responses = new int[k];
@@ -89,10 +94,22 @@ public sealed class TrialReplay
         var steps = new List<ReplayStep>();
         var deviations = new List<Deviation>();
         var pending = new List<PatientOutcome>();
-        var cohorts = data.Cohorts;
+
+        // A backfill design's escalation cohorts are the patients not backfilled; a backfilled
+        // patient's known outcome counts in every decision after its row (docs/conduct.md).
+        var rows = new Dictionary<PatientOutcome, int>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < data.Patients.Count; i++) rows[data.Patients[i]] = i;
+        var backfilled = data.Patients.Where(p => p.Backfill).ToList();
+        int folded = 0;
+        var escalating = data.Patients.Where(p => !p.Backfill).ToList();
+        var cohorts = data.Cohorts is null ? null : EscalationCohorts(data.Cohorts);
         int index = 0, cohortIndex = 0;
         while (true)
         {
+            int nextRow = cohorts is not null
+                ? (cohortIndex < cohorts.Count ? rows[cohorts[cohortIndex].Patients[0]] : int.MaxValue)
+                : (index < escalating.Count ? rows[escalating[index]] : int.MaxValue);
+            Fold(nextRow, level);
             Decision advised = Ask(design, patients, dlts, responses, level, last, total);
             ObservedCohort? cohort;
             bool isLast;
@@ -104,19 +121,32 @@ public sealed class TrialReplay
             }
             else
             {
-                if (index == data.Patients.Count) return Done(advised);
+                if (index == escalating.Count) return Done(advised);
                 int want = advised.IsStop ? design.MaxCohortSize : advised.CohortSize;
                 int end = index;
-                while (end < data.Patients.Count && end - index < want && data.Patients[end].Level == data.Patients[index].Level) end++;
-                cohort = new ObservedCohort(data.Patients[index].Level, data.Patients.Skip(index).Take(end - index).ToList());
+                while (end < escalating.Count && end - index < want && escalating[end].Level == escalating[index].Level) end++;
+                cohort = new ObservedCohort(escalating[index].Level, escalating.Skip(index).Take(end - index).ToList());
                 index = end;
-                isLast = index == data.Patients.Count;
+                isLast = index == escalating.Count;
             }
 
             if (isLast && !advised.IsStop && cohort.Level == advised.Level && cohort.Size < advised.CohortSize)
             {
                 pending.AddRange(cohort.Patients);
+                Fold(int.MaxValue, cohort.Level);
                 return Done(advised);
+            }
+            // A cohort some of whose DLT windows are still open (backfill designs): the design decides once they close.
+            if (cohort.Patients.FirstOrDefault(p => p.Pending) is { } open)
+            {
+                if (!isLast)
+                    throw new TrialDataException($"patient {open.Id}: dlt is pending, but escalation cohorts were treated after it (the design decides on its cohort's outcomes first)");
+                if (!advised.IsStop && cohort.Level == advised.Level && cohort.Size <= advised.CohortSize)
+                {
+                    pending.AddRange(cohort.Patients);
+                    Fold(int.MaxValue, cohort.Level);
+                    return Done(advised);
+                }
             }
 
             var found = Check(design, advised, cohort, patients, total);
@@ -134,6 +164,40 @@ public sealed class TrialReplay
 
         TrialReplay Done(Decision next) =>
             new(design, data, steps, deviations, pending, next, patients, dlts, responses, level, last, total);
+
+        // Adds the backfilled patients listed before row `beforeRow` to the counts (those with a known
+        // outcome; responders whatever the DLT), checking each was treated below the escalation dose then.
+        void Fold(int beforeRow, int escalationLevel)
+        {
+            for (; folded < backfilled.Count && rows[backfilled[folded]] < beforeRow; folded++)
+            {
+                var p = backfilled[folded];
+                if (steps.Count == 0 && pending.Count == 0)
+                    throw new TrialDataException($"patient {p.Id}: backfilled before any escalation cohort (backfill treats patients below a cohort's dose while it is observed)");
+                if (p.Level >= escalationLevel)
+                    throw new TrialDataException($"patient {p.Id}: backfilled at dose {p.Level + 1}, but the escalation cohort then was at dose {escalationLevel + 1} (backfill is below it)");
+                if (!p.Pending)
+                {
+                    patients[p.Level]++;
+                    if (p.Dlt) dlts[p.Level]++;
+                }
+                if (p.Response == true) responses[p.Level]++;
+            }
+        }
+    }
+
+    /// <summary>The cohorts of a cohort column without their backfilled patients (a cohort may not mix the two).</summary>
+    private static List<ObservedCohort> EscalationCohorts(IReadOnlyList<ObservedCohort> cohorts)
+    {
+        var kept = new List<ObservedCohort>();
+        foreach (var c in cohorts)
+        {
+            if (c.Patients.All(p => p.Backfill)) continue;
+            if (c.Patients.FirstOrDefault(p => p.Backfill) is { } b)
+                throw new TrialDataException($"patient {b.Id}: backfilled, but in escalation cohort with {c.Patients.First(p => !p.Backfill).Id} (give backfilled patients their own cohort label, or none)");
+            kept.Add(c);
+        }
+        return kept;
     }
 
     // The design's decision on counts that deviations may have taken outside its own state space.

@@ -182,16 +182,8 @@ public sealed class Backfill : IBackfillDesign, Rules.IMtdSelector
         if (s.IsStart) return Decision.Treat(Escalation.StartLevel, Math.Min(Escalation.CohortSize, left));
         if (left <= 0) return Select(s);
         int d = s.CurrentLevel;
-        bool stayOn1In3 = ThreePlusThree && s.Patients[d] == 3 && s.Dlts[d] == 1;
-        Verdict here = stayOn1In3 ? Verdict.Stay : At(s.Patients[d], s.Dlts[d]);
-
-        // The highest lower dose whose own data disagree with the current dose's.
-        int conflict = -1;
-        for (int b = d - 1; b >= 0 && conflict < 0; b--)
-        {
-            Verdict v = At(s.Patients[b], s.Dlts[b]);
-            if (here == Verdict.Escalate ? v != Verdict.Escalate : v is Verdict.Deescalate or Verdict.Eliminate) conflict = b;
-        }
+        bool stayOn1In3 = StaysOn1In3(s);
+        int conflict = ConflictingDose(s);
         if (conflict < 0 && !stayOn1In3) return Cut(Escalation.Decide(s), left);
 
         int eliminated = Escalation.LowestEliminated(s);
@@ -235,6 +227,22 @@ public sealed class Backfill : IBackfillDesign, Rules.IMtdSelector
         return Decision.Treat(next, Math.Min(Escalation.CohortSize, left));
     }
 
+    /// <summary>The 3+3 form's stay at 1 DLT in 3 at the current dose (where BOIN would de-escalate).</summary>
+    public bool StaysOn1In3(in TrialState s) => ThreePlusThree && s.Patients[s.CurrentLevel] == 3 && s.Dlts[s.CurrentLevel] == 1;
+
+    /// <summary>The highest dose below the current one whose own data disagree with the current dose's (-1: none), the start of the pooled decision.</summary>
+    public int ConflictingDose(in TrialState s)
+    {
+        int d = s.CurrentLevel;
+        Verdict here = StaysOn1In3(s) ? Verdict.Stay : At(s.Patients[d], s.Dlts[d]);
+        for (int b = d - 1; b >= 0; b--)
+        {
+            Verdict v = At(s.Patients[b], s.Dlts[b]);
+            if (here == Verdict.Escalate ? v != Verdict.Escalate : v is Verdict.Deescalate or Verdict.Eliminate) return b;
+        }
+        return -1;
+    }
+
     private static Decision Cut(Decision d, int left) => d.IsStop ? d : Decision.Treat(d.Level, Math.Min(d.CohortSize, left));
 
     private Decision Select(in TrialState s)
@@ -248,12 +256,7 @@ public sealed class Backfill : IBackfillDesign, Rules.IMtdSelector
         int open = -1;
         for (int b = 0; b < escalationLevel; b++)
         {
-            // Safe: its own data, or its data pooled with the next dose's, below the de-escalation boundary.
-            int n = known.Patients[b], y = known.Dlts[b];
-            int n2 = n + known.Patients[b + 1], y2 = y + known.Dlts[b + 1];
-            bool safe = Escalation.ActionAt(Math.Max(1, n), y) != IntervalAction.Deescalate
-                || Escalation.ActionAt(Math.Max(1, n2), y2) != IntervalAction.Deescalate;
-            if (!safe) break; // the lowest unsafe dose closes every dose above it
+            if (!Safe(known, b)) break; // the lowest unsafe dose closes every dose above it
             if (treated[b] < Cap && (!RequireResponse || responsesRead[b] > 0))
             {
                 if (Assignment == BackfillAssignment.Lowest) return b;
@@ -262,4 +265,47 @@ public sealed class Backfill : IBackfillDesign, Rules.IMtdSelector
         }
         return open;
     }
+
+    /// <summary>Safe: its own known data, or its data pooled with the next dose's, below the de-escalation boundary.</summary>
+    private bool Safe(in TrialState known, int b)
+    {
+        int n = known.Patients[b], y = known.Dlts[b];
+        int n2 = n + known.Patients[b + 1], y2 = y + known.Dlts[b + 1];
+        return Escalation.ActionAt(Math.Max(1, n), y) != IntervalAction.Deescalate
+            || Escalation.ActionAt(Math.Max(1, n2), y2) != IntervalAction.Deescalate;
+    }
+
+    /// <summary>
+    /// Why each dose below <paramref name="escalationLevel"/> is open or closed for backfill, by the
+    /// rule of <see cref="BackfillLevel"/> (which picks the highest, or lowest, open dose among these).
+    /// </summary>
+    public BackfillDoseStatus[] Statuses(in TrialState known, ReadOnlySpan<int> treated, ReadOnlySpan<int> responsesRead, int escalationLevel)
+    {
+        var statuses = new BackfillDoseStatus[Math.Max(0, escalationLevel)];
+        bool closed = false;
+        for (int b = 0; b < statuses.Length; b++)
+        {
+            if (!closed && !Safe(known, b)) { statuses[b] = BackfillDoseStatus.Unsafe; closed = true; continue; }
+            statuses[b] = closed ? BackfillDoseStatus.AboveUnsafe
+                : treated[b] >= Cap ? BackfillDoseStatus.Full
+                : RequireResponse && responsesRead[b] == 0 ? BackfillDoseStatus.NoResponse
+                : BackfillDoseStatus.Open;
+        }
+        return statuses;
+    }
+}
+
+/// <summary>Whether a dose below the escalation dose takes backfill patients, and if not, why.</summary>
+public enum BackfillDoseStatus : byte
+{
+    /// <summary>Open: safe, under the cap and (when required) a response has been read.</summary>
+    Open,
+    /// <summary>No response read there yet.</summary>
+    NoResponse,
+    /// <summary>The cap of patients treated there is reached.</summary>
+    Full,
+    /// <summary>Its known data, alone and pooled with the next dose's, are at or above the de-escalation boundary.</summary>
+    Unsafe,
+    /// <summary>Above a dose that is not safe.</summary>
+    AboveUnsafe,
 }

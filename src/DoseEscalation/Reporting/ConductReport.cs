@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using DoseEscalation.Conduct;
+using DoseEscalation.Designs;
 
 namespace DoseEscalation.Reporting;
 
@@ -42,14 +43,51 @@ public static class ConductReport
         var steps = r.Replay.Steps;
         string cohorts = steps.Count == 0 ? "no patients yet" : string.Join(" ", steps.Select(s => s.Cohort.Notation));
         string pending = r.Replay.Pending.Count == 0 ? ""
-            : $" + in progress {r.Replay.Next.Level + 1}{string.Concat(r.Replay.Pending.Select(p => p.Dlt ? 'T' : 'N'))}";
-        int n = r.Replay.TotalPatients + r.Replay.Pending.Count;
-        return $"{n} {(n == 1 ? "patient" : "patients")}, {steps.Count} complete {(steps.Count == 1 ? "cohort" : "cohorts")}: {cohorts}{pending}";
+            : $" + in progress {r.Replay.Next.Level + 1}{string.Concat(r.Replay.Pending.Select(Letter))}";
+        var backfilled = r.Replay.Data.Patients.Where(p => p.Backfill).ToList();
+        string backfill = backfilled.Count == 0 ? ""
+            : " + backfilled " + string.Join(" ", backfilled.Select(p => $"{p.Level + 1}{Letter(p)}"));
+        int n = r.Replay.TotalPatients + r.Replay.Pending.Count + backfilled.Count;
+        return $"{n} {(n == 1 ? "patient" : "patients")}, {steps.Count} complete {(steps.Count == 1 ? "cohort" : "cohorts")}: {cohorts}{pending}{backfill}";
     }
+
+    /// <summary>A patient's outcome letter, '?' while the DLT window is open (the response letters only where responses are read).</summary>
+    private static char Letter(PatientOutcome p) => p.Pending ? '?' : p.Response is null ? (p.Dlt ? 'T' : 'N') : p.Letter;
+
+    /// <summary>The backfill rule's answer in words (null when the design does not backfill).</summary>
+    private static string? BackfillLine(ConductResult r, ConductReportInfo info)
+    {
+        if (r.Backfill is not { } b) return null;
+        string cohort = b.Observed ? $"the cohort at dose {b.EscalationLevel + 1}" : $"the next cohort (dose {b.EscalationLevel + 1})";
+        if (b.Enrolling) return $"none yet: patients who can be enrolled now join {cohort} ({r.Replay.Remaining} more); backfill opens while it is observed";
+        return b.Level >= 0
+            ? $"a patient who can be enrolled while {cohort} is observed goes to dose {b.Level + 1} ({Label(info, b.Level)}), on today's data"
+            : $"no dose is open while {cohort} is observed, on today's data: a patient who can be enrolled waits for the next cohort";
+    }
+
+    private static string Status(BackfillDoseStatus s) => s switch
+    {
+        BackfillDoseStatus.Open => "open",
+        BackfillDoseStatus.NoResponse => "closed: no response read yet",
+        BackfillDoseStatus.Full => "closed: cap reached",
+        BackfillDoseStatus.Unsafe => "closed: DLT data at or above the de-escalation boundary (alone and pooled with the next dose)",
+        _ => "closed: above a dose that is not safe",
+    };
+
+    private static string StatusCode(BackfillDoseStatus s) => s switch
+    {
+        BackfillDoseStatus.Open => "open",
+        BackfillDoseStatus.NoResponse => "no_response",
+        BackfillDoseStatus.Full => "cap_reached",
+        BackfillDoseStatus.Unsafe => "unsafe",
+        _ => "above_unsafe",
+    };
 
     private static string DecisionLine(ConductResult r, ConductReportInfo info)
     {
         var d = r.Decision;
+        if (r.Replay.Pending.Count > 0 && r.Replay.Remaining == 0)
+            return $"wait: the cohort at dose {d.Level + 1} ({Label(info, d.Level)}) is in its DLT window; the design decides when its outcomes are known";
         if (r.Replay.Pending.Count > 0)
             return $"complete the cohort: treat {r.Replay.Remaining} more at dose {d.Level + 1} ({Label(info, d.Level)})";
         return d.Kind == DecisionKind.Treat ? $"treat the next {d.CohortSize} at dose {d.Level + 1} ({Label(info, d.Level)})"
@@ -84,6 +122,7 @@ public static class ConductReport
         w.WriteLine();
         w.WriteLine($"Next: {DecisionLine(r, info)}");
         w.WriteLine($"Why: {r.Reason.Text}");
+        if (BackfillLine(r, info) is { } bl) w.WriteLine($"Backfill: {bl}");
         w.WriteLine();
 
         bool crm = r.Doses.Any(d => d.Crm is not null);
@@ -102,6 +141,14 @@ public static class ConductReport
             if (interval) line += $"  {(d.Eliminated ? "yes" : ""),10}";
             if (d.Crm is { } c) line += $"  {c.PlugIn.ToString("0.000", Inv),14}  {c.Mean.ToString("0.000", Inv),14}  [{c.Lower.ToString("0.000", Inv)}, {c.Upper.ToString("0.000", Inv)}]";
             w.WriteLine(line);
+        }
+        if (r.Backfill is { Doses.Count: > 0 } bf)
+        {
+            w.WriteLine();
+            w.WriteLine($"Doses below {bf.EscalationLevel + 1} for backfill (known: DLT outcome known; responses read):");
+            w.WriteLine($"  {"dose".PadRight(width)}  treated  known  DLTs  responses  backfill");
+            foreach (var d in bf.Doses)
+                w.WriteLine($"  {Label(info, d.Level).Split(':')[0].PadRight(width)}  {d.Treated,7}  {d.Known,5}  {d.KnownDlts,4}  {d.Responses,9}  {Status(d.Status)}");
         }
         if (r.Reason.Quantities.Count > 0)
         {
@@ -139,7 +186,8 @@ public static class ConductReport
         foreach (var dv in r.Replay.Deviations) w.WriteLine($"\n> Deviation: {dv.Message}");
         w.WriteLine();
         w.WriteLine($"**Next:** {DecisionLine(r, info)}.  ");
-        w.WriteLine($"**Why:** {r.Reason.Text}.");
+        w.WriteLine($"**Why:** {r.Reason.Text}.{(BackfillLine(r, info) is { } bl ? "  " : "")}");
+        if (BackfillLine(r, info) is { } line) w.WriteLine($"**Backfill:** {line}.");
         w.WriteLine();
         bool crm = r.Doses.Any(d => d.Crm is not null);
         bool responders = r.Doses.Any(d => d.Responses is not null);
@@ -149,6 +197,14 @@ public static class ConductReport
             w.WriteLine($"| {Label(info, d.Level)}{(d.Eliminated ? " (eliminated)" : "")} | {d.Patients} | {d.Dlts} | {(d.ObservedRate is { } x ? x.ToString("0.00", Inv) : "-")} |"
                 + (d.Responses is { } resp ? $" {resp} |" : "")
                 + (d.Crm is { } c ? $" {c.PlugIn.ToString("0.000", Inv)} | {c.Mean.ToString("0.000", Inv)} | {c.Lower.ToString("0.000", Inv)} to {c.Upper.ToString("0.000", Inv)} |" : ""));
+        if (r.Backfill is { Doses.Count: > 0 } bf)
+        {
+            w.WriteLine();
+            w.WriteLine($"| dose below {bf.EscalationLevel + 1} | treated | known | DLTs | responses | backfill |");
+            w.WriteLine("|---|---:|---:|---:|---:|---|");
+            foreach (var d in bf.Doses)
+                w.WriteLine($"| {Label(info, d.Level)} | {d.Treated} | {d.Known} | {d.KnownDlts} | {d.Responses} | {Status(d.Status)} |");
+        }
         if (r.Reason.Quantities.Count > 0)
         {
             w.WriteLine();
@@ -206,6 +262,20 @@ public static class ConductReport
         }
         w.WriteEndArray();
         w.WriteNumber("pending_patients", r.Replay.Pending.Count);
+        if (r.Replay.Data.HasBackfill || r.Backfill is not null)
+        {
+            w.WriteStartArray("backfilled");
+            foreach (var p in r.Replay.Data.Patients.Where(p => p.Backfill))
+            {
+                w.WriteStartObject();
+                w.WriteString("patient", p.Id);
+                w.WriteNumber("dose", p.Level + 1);
+                w.WriteString("dlt", p.Pending ? "pending" : p.Dlt ? "yes" : "no");
+                if (p.Response is { } resp) w.WriteBoolean("response", resp); else w.WriteNull("response");
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
         w.WriteBoolean("deviations_occurred", r.DeviationsOccurred);
         w.WriteStartArray("deviations");
         foreach (var dv in r.Replay.Deviations)
@@ -284,6 +354,29 @@ public static class ConductReport
             w.WriteEndObject();
         }
         else w.WriteNull("final");
+        if (r.Backfill is { } b)
+        {
+            w.WriteStartObject("backfill");
+            w.WriteNumber("escalation_dose", b.EscalationLevel + 1);
+            w.WriteBoolean("cohort_observed", b.Observed);
+            w.WriteBoolean("cohort_enrolling", b.Enrolling);
+            if (b.Level >= 0) w.WriteNumber("dose", b.Level + 1); else w.WriteNull("dose");
+            w.WriteString("advice", BackfillLine(r, info));
+            w.WriteStartArray("per_dose");
+            foreach (var d in b.Doses)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("dose", d.Level + 1);
+                w.WriteNumber("treated", d.Treated);
+                w.WriteNumber("known", d.Known);
+                w.WriteNumber("dlts", d.KnownDlts);
+                w.WriteNumber("responses", d.Responses);
+                w.WriteString("status", StatusCode(d.Status));
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
         w.WriteStartArray("notes");
         foreach (var n in r.Notes) w.WriteStringValue(n);
         w.WriteEndArray();

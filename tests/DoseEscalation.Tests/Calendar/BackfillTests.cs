@@ -173,9 +173,6 @@ public class BackfillTests
     [Fact]
     public void The_cli_refuses_what_it_cannot_do_with_backfill_in_one_line()
     {
-        string csv = Path.Combine(Repo.Root, "docs", "examples", "nct05008536-patients.csv");
-        var next = Reliability.CliHarness.Run("next", "--dlt", "0.1,0.2,0.3", "--design", "bf-boin", "--data", csv);
-        Reliability.CliHarness.AssertBadInput(next, "bf-boin");
         // Opening doses on responses needs response probabilities.
         string file = Path.Combine(Repo.Root, "scenarios", "crb401-bcma-car-t.yaml");
         var noResponse = Reliability.CliHarness.Run("simulate", file, "--design", "bf-boin", "--calendar", "--trials", "100");

@@ -86,7 +86,7 @@ public class NextCliTests
         {
             (code, output, err) = Run(null, "next", "--data", path);
             Assert.Equal(1, code);
-            Assert.Equal($"dose-escalation: error: {path}: patient 103 (line 4): dlt 'maybe' is not 1/0, yes/no, true/false or T/N\n", err);
+            Assert.Equal($"dose-escalation: error: {path}: patient 103 (line 4): dlt 'maybe' is not 1/0, yes/no, true/false, T/N or pending\n", err);
         }
         finally { File.Delete(path); }
     }
