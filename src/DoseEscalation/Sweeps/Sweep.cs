@@ -44,6 +44,10 @@ public static class Sweep
                 catch (DesignOptionException ex) { throw new ScenarioFileException(grid.Path, $"designs ({config.EffectiveLabel})", null, null, ex.Message); }
                 if (!seen.Add(resolved.Summary())) continue; // a setting this design does not take
                 ResourceGuard.Design(resolved.Design);
+                // A design that reads responses (BOIN12) needs every scenario's response probabilities.
+                if (resolved.Design.ReadsResponses && grid.Scenarios.FirstOrDefault(s => !s.Scenario.HasResponse) is { } without)
+                    throw new ScenarioFileException(grid.Path, $"designs ({config.EffectiveLabel})", null, without.Scenario.Name,
+                        $"design {resolved.Design.Name} reads responses, but scenario '{without.Scenario.Name}' ({without.Source}) has no response probabilities: give each listed scenario response: [...] (generated curves have none)");
                 int? maxN = resolved.Options["max_n"] as int?;
                 int? cohort = resolved.Options["cohort_size"] as int? ?? (resolved.Descriptor.Intrinsic.TryGetValue("cohort_size", out var own) ? own as int? : null);
                 if (grid.Timelines.Count == 0)
@@ -57,9 +61,6 @@ public static class Sweep
                     try
                     {
                         CalendarEngine.Check(resolved.Design, grid.Scenarios[0].Scenario, timeline.Timeline);
-                        // Cells are counted by CalendarEngine.Simulate, whose tallies do not count responders yet.
-                        if (resolved.Design.ReadsResponses)
-                            throw new ArgumentException($"design {resolved.Design.Name} reads responses; a sweep's calendar cells do not count responders yet (simulate --calendar and compare --calendar run it)");
                     }
                     catch (ArgumentException ex)
                     {
@@ -80,13 +81,18 @@ public static class Sweep
     };
 
     /// <summary>The integer counters of one cell.</summary>
-    public static OcTally<long> Count(SweepCell cell, SweepGrid grid, MonteCarloOptions options) =>
-        MonteCarloEngine.Count(cell.Design.Design, cell.Scenario.Scenario, grid.Target, options);
+    public static OcTally<long> Count(SweepCell cell, SweepGrid grid, MonteCarloOptions options) => cell.Design.Design.ReadsResponses
+        ? Engines.Response.ResponseEngine.Count(cell.Design.Design, cell.Scenario.Scenario, grid.Target, options).Oc // the table reports selections, not responders
+        : MonteCarloEngine.Count(cell.Design.Design, cell.Scenario.Scenario, grid.Target, options);
 
     /// <summary>The integer counters of one calendar cell (<see cref="SweepCell.Timeline"/> set): the calendar engine with the grid's trials, seed and batch size.</summary>
-    public static CalendarTally CountCalendar(SweepCell cell, SweepGrid grid, MonteCarloOptions options) =>
-        CalendarEngine.Simulate(cell.Design.Design, cell.Scenario.Scenario, grid.Target,
-            (cell.Timeline ?? throw new ArgumentException($"cell {cell.Index} has no timeline")).Timeline, options);
+    public static CalendarTally CountCalendar(SweepCell cell, SweepGrid grid, MonteCarloOptions options)
+    {
+        var timeline = (cell.Timeline ?? throw new ArgumentException($"cell {cell.Index} has no timeline")).Timeline;
+        return cell.Design.Design.ReadsResponses
+            ? Engines.Response.ResponseCalendar.Count(cell.Design.Design, cell.Scenario.Scenario, grid.Target, timeline, options).Times
+            : CalendarEngine.Simulate(cell.Design.Design, cell.Scenario.Scenario, grid.Target, timeline, options);
+    }
 
     /// <summary>A calendar cell's result from its counters: operating characteristics (scored as the grid says) and times.</summary>
     public static CalendarResult CalendarResult(SweepCell cell, SweepGrid grid, CalendarTally tally, MonteCarloOptions options)

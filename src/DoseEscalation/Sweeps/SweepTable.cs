@@ -26,11 +26,25 @@ public static class SweepTable
         "decision_mean", "decision_sd", "decision_median", "decision_p10", "decision_p90",
         "enrolled_mean", "non_evaluable_mean", "lost_mean", "waited_mean", "wait_days_mean"];
 
+    /// <summary>
+    /// The dose-optimisation columns, last, when a scenario of the grid has response probabilities:
+    /// the true OBD (utility, docs/designs/boin12.md), P(select it) and the true utility of the
+    /// selected dose, each with its Monte Carlo error; empty (null) in rows whose scenario has none.
+    /// </summary>
+    public static readonly IReadOnlyList<string> EfficacyStats = ["true_obd", "p_select_obd", "p_select_obd_se", "utility_selected", "utility_selected_se"];
+
     /// <summary>The column names, in order.</summary>
-    public static IReadOnlyList<string> Columns(int doses, bool calendar = false) =>
+    public static IReadOnlyList<string> Columns(int doses, bool calendar = false, bool efficacy = false) =>
         [.. Ints[..1], .. Text, .. Ints[1..], .. calendar ? new[] { "timeline" } : [], .. Longs, "seed", .. Stats,
          .. Enumerable.Range(1, doses).Select(d => $"selection_{d}"), .. Enumerable.Range(1, doses).Select(d => $"mean_patients_{d}"),
-         .. calendar ? CalendarStats : []];
+         .. calendar ? CalendarStats : [], .. efficacy ? EfficacyStats : []];
+
+    private static bool HasEfficacy(IReadOnlyList<(SweepCell Cell, OperatingCharacteristics Oc)> rows) => rows.Any(r => r.Oc.DoseOptimisation is not null);
+
+    /// <summary>True OBD (1-based; null when no dose is acceptable or the scenario has no responses) and the four estimates.</summary>
+    private static (int? Obd, double?[] Values) EfficacyValues(OperatingCharacteristics oc) => oc.DoseOptimisation is { } o
+        ? (o.ObdLevel >= 0 ? o.ObdLevel + 1 : null, [o.SelectObd.Value, o.SelectObd.Se, o.UtilityOfSelected.Value, o.UtilityOfSelected.Se])
+        : (null, [null, null, null, null]);
 
     private static double[] CalendarValues(CalendarResult r) =>
         [r.Duration.Mean, r.Duration.Sd, r.Duration.Median, r.Duration.P10, r.Duration.P90,
@@ -51,16 +65,19 @@ public static class SweepTable
     /// <summary>The rows as CSV; <paramref name="calendar"/> (one result per row, in order) adds the calendar columns.</summary>
     public static void WriteCsv(IReadOnlyList<(SweepCell Cell, OperatingCharacteristics Oc)> rows, int doses, TextWriter w, IReadOnlyList<CalendarResult>? calendar = null)
     {
-        var csv = new CsvTable(w, [.. Columns(doses, calendar is not null)]);
+        bool efficacy = HasEfficacy(rows);
+        var csv = new CsvTable(w, [.. Columns(doses, calendar is not null, efficacy)]);
         for (int i = 0; i < rows.Count; i++)
         {
             var (cell, oc) = rows[i];
             var r = new Row(cell, oc);
             var ints = r.IntValues.Select(v => v?.ToString(CultureInfo.InvariantCulture));
+            var (obd, values) = EfficacyValues(oc);
             csv.Row([cell.Index.ToString(CultureInfo.InvariantCulture), .. r.Texts, .. ints, .. calendar is null ? [] : new[] { cell.Timeline?.Name },
                 oc.Trials.ToString(CultureInfo.InvariantCulture), oc.Seed?.ToString(CultureInfo.InvariantCulture),
                 .. r.StatValues.Select(R), .. oc.Selection.Skip(1).Select(e => R(e.Value)), .. oc.MeanPatients.Select(e => R(e.Value)),
-                .. calendar is null ? [] : CalendarValues(calendar[i]).Select(R)]);
+                .. calendar is null ? [] : CalendarValues(calendar[i]).Select(R),
+                .. efficacy ? [obd?.ToString(CultureInfo.InvariantCulture), .. values.Select(v => v is { } x ? R(x) : null)] : Array.Empty<string?>()]);
         }
     }
 
@@ -81,9 +98,13 @@ public static class SweepTable
         var patients = Enumerable.Range(1, doses).Select(d => new DataField<double>($"mean_patients_{d}")).ToArray();
         var timeline = new DataField<string>("timeline");
         var times = CalendarStats.Select(n => new DataField<double>(n)).ToArray();
+        bool efficacy = HasEfficacy(rows);
+        var obd = new DataField<int?>("true_obd");
+        var obdStats = EfficacyStats.Skip(1).Select(n => new DataField<double?>(n)).ToArray();
+        Field[] tail = efficacy ? [obd, .. obdStats] : [];
         var schema = calendar is null
-            ? new ParquetSchema([cell, .. texts, .. ints, trials, seed, .. stats, .. selection, .. patients])
-            : new ParquetSchema([cell, .. texts, .. ints, timeline, trials, seed, .. stats, .. selection, .. patients, .. times]);
+            ? new ParquetSchema([cell, .. texts, .. ints, trials, seed, .. stats, .. selection, .. patients, .. tail])
+            : new ParquetSchema([cell, .. texts, .. ints, timeline, trials, seed, .. stats, .. selection, .. patients, .. times, .. tail]);
         await using var writer = await ParquetWriter.CreateAsync(schema, stream);
         using var group = writer.CreateRowGroup();
         await group.WriteAsync<int>(cell, rows.Select(r => r.Cell.Index).ToArray());
@@ -99,6 +120,12 @@ public static class SweepTable
         {
             var values = calendar.Select(CalendarValues).ToList();
             for (int i = 0; i < times.Length; i++) await group.WriteAsync<double>(times[i], values.Select(v => v[i]).ToArray());
+        }
+        if (efficacy)
+        {
+            var values = rows.Select(r => EfficacyValues(r.Oc)).ToList();
+            await group.WriteAsync<int>(obd, values.Select(v => v.Obd).ToArray());
+            for (int i = 0; i < obdStats.Length; i++) await group.WriteAsync<double>(obdStats[i], values.Select(v => v.Values[i]).ToArray());
         }
     }
 }

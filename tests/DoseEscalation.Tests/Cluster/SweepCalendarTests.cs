@@ -211,12 +211,11 @@ public class SweepCalendarTests
         Assert.Contains("timelines[1] = slow", line);
         Assert.Contains("design 'rolling-six'", line);
         Assert.Contains("sentinel_days = 2", line);
-        // BOIN12 runs on the calendar (simulate/compare --calendar) but a sweep's calendar cells do not count responders yet.
+        // BOIN12 reads responses: a scenario without them is named, before any cell runs (SweepResponseTests runs it).
         File.WriteAllText(file, Grid.Replace("  - 3+3\n", "  - boin12\n"));
         line = Bad();
-        Assert.Contains("timelines[0] = fast", line);
-        Assert.Contains("design 'boin12'", line);
-        Assert.Contains("reads responses; a sweep's calendar cells do not count responders yet", line);
+        Assert.Contains("designs (boin12)", line);
+        Assert.Contains("design boin12 reads responses, but scenario 'middle' (listed) has no response probabilities", line);
         Assert.Equal(["grid.yaml"], Directory.EnumerateFileSystemEntries(dir).Select(Path.GetFileName));
     }
 }

@@ -21,6 +21,17 @@ internal static class ResponseCalendar
     /// <summary>The calendar result of <paramref name="design"/> (which reads responses) on <paramref name="scenario"/> (which must have response probabilities).</summary>
     public static CalendarResult Run(IDesign design, Scenario scenario, double target, Timeline timeline, MonteCarloOptions options)
     {
+        var (times, responses) = Count(design, scenario, target, timeline, options);
+        var oc = responses.ToResult(design, scenario, target, "monte-carlo (calendar)", options.Trials, options.Seed);
+        return CalendarEngine.Result(design, scenario, target, timeline, options, times) with { Oc = oc };
+    }
+
+    /// <summary>
+    /// The counters of <see cref="Run"/> over the options' batch range: the calendar tally (times,
+    /// and the toxicity counts in its <see cref="CalendarTally.Oc"/>) and the responders.
+    /// </summary>
+    public static (CalendarTally Times, ResponseTally<long> Responses) Count(IDesign design, Scenario scenario, double target, Timeline timeline, MonteCarloOptions options)
+    {
         ResourceGuard.Design(design);
         if (!scenario.HasResponse)
             throw new ArgumentException($"design {design.Name} reads responses: scenario '{scenario.Name}' needs response probabilities (response: or cells:)");
@@ -45,8 +56,7 @@ internal static class ResponseCalendar
                 }
             },
             local => { lock (times) { times.Add(local.Times); responses.Add(local.Responses); } }));
-        var oc = responses.ToResult(design, scenario, target, "monte-carlo (calendar)", options.Trials, options.Seed);
-        return CalendarEngine.Result(design, scenario, target, timeline, options, times) with { Oc = oc };
+        return (times, responses);
     }
 
     /// <summary>One trial's calendar times, for tests: (duration, time to decision, selected level) of trial <paramref name="trial"/> of batch 0.</summary>

@@ -12,7 +12,11 @@ namespace DoseEscalation.Engines.Response;
 public static class ResponseEngine
 {
     /// <summary>Monte Carlo: batches as <see cref="MonteCarloEngine"/> (batch b draws from its own stream seeded by (seed, b)), one uniform per patient.</summary>
-    public static OperatingCharacteristics MonteCarlo(IDesign design, Scenario scenario, double target, MonteCarloOptions options)
+    public static OperatingCharacteristics MonteCarlo(IDesign design, Scenario scenario, double target, MonteCarloOptions options) =>
+        Count(design, scenario, target, options).ToResult(design, scenario, target, "monte-carlo", options.Trials, options.Seed);
+
+    /// <summary>The counters of <see cref="MonteCarlo"/> over the options' batch range (those of disjoint ranges add up to the whole run's).</summary>
+    public static ResponseTally<long> Count(IDesign design, Scenario scenario, double target, MonteCarloOptions options)
     {
         options.Validate();
         ResourceGuard.Design(design);
@@ -34,7 +38,7 @@ public static class ResponseEngine
                 }
             },
             local => { lock (total) total.Add(local.Tally); }));
-        return total.ToResult(design, scenario, target, "monte-carlo", options.Trials, options.Seed);
+        return total;
     }
 
     /// <summary>
