@@ -16,7 +16,27 @@ internal static class CalendarCommand
         List<CalendarResult> results;
         try
         {
-            if (shard is not null || o.Sharding.Merged is not null)
+            if ((shard is not null || o.Sharding.Merged is not null) && inputs.Design.ReadsResponses)
+            {
+                // A design that reads responses: the calendar tally and the responders, side by side.
+                var merged = ShardCommand.ShardOrMerge("simulate", o, o.Sharding, shard, ShardCommand.RunJson("simulate", inputs, o, options, "calendar"),
+                    options, file.Scenarios.Count, interactive && !o.Quiet,
+                    (i, range) => CalendarEngine.CountWithResponses(inputs.Design, file.Scenarios[i], file.Target, timeline, range),
+                    (w, c) =>
+                    {
+                        w.WriteStartObject();
+                        w.WritePropertyName("times");
+                        Sharding.CounterJson.WriteCalendarTally(w, c.Times);
+                        w.WritePropertyName("responses");
+                        Sharding.CounterJson.WriteResponseTally(w, c.Responses);
+                        w.WriteEndObject();
+                    },
+                    (m, i) => CalendarEngine.FinishWithResponses(inputs.Design, file.Scenarios[i], file.Target, timeline, options,
+                        ShardCommand.CalendarTally(m, i, "times"), ShardCommand.ResponseTally(m, i, "responses")));
+                if (merged is null) return Cli.Ok;
+                results = merged;
+            }
+            else if (shard is not null || o.Sharding.Merged is not null)
             {
                 // Shards write the calendar tallies' integer counters; merge sums them into the whole run's results.
                 var merged = ShardCommand.ShardOrMerge("simulate", o, o.Sharding, shard, ShardCommand.RunJson("simulate", inputs, o, options, "calendar"),

@@ -51,6 +51,17 @@ public static class Commands
     private static int ShardedSimulate(SimulateOptions o, RunInputs inputs, MonteCarloOptions options, Sharding.Shard? shard, Action<ResultSet, Stream> writer, TextWriter stdout, bool interactive)
     {
         var file = inputs.File;
+        if (inputs.Design.ReadsResponses)
+        {
+            // The response engine's counters: the toxicity tally and the responders.
+            var withResponses = ShardCommand.ShardOrMerge("simulate", o, o.Sharding, shard, ShardCommand.RunJson("simulate", inputs, o, options, o.Method),
+                options, file.Scenarios.Count, interactive && !o.Quiet,
+                (i, range) => Engines.Response.ResponseEngine.Count(inputs.Design, file.Scenarios[i], file.Target, range),
+                Sharding.CounterJson.WriteResponseTally,
+                (m, i) => ShardCommand.ResponseTally(m, i).ToResult(inputs.Design, file.Scenarios[i], file.Target, "monte-carlo", options.Trials, options.Seed));
+            if (withResponses is not null) Emit(Set(inputs, "monte-carlo", options.Trials, options.Seed, withResponses), writer, o.Out, stdout);
+            return Cli.Ok;
+        }
         var ocs = ShardCommand.ShardOrMerge("simulate", o, o.Sharding, shard, ShardCommand.RunJson("simulate", inputs, o, options, o.Method),
             options, file.Scenarios.Count, interactive && !o.Quiet,
             (i, range) => MonteCarloEngine.Count(inputs.Design, file.Scenarios[i], file.Target, range),

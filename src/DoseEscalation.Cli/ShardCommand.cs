@@ -268,13 +268,31 @@ internal static class ShardCommand
         return total!;
     }
 
+    /// <summary>Scenario <paramref name="i"/>'s response tally (a design that reads responses), summed over the parts.</summary>
+    public static Engines.Response.ResponseTally<long> ResponseTally(MergedParts m, int i, string name = "")
+    {
+        Engines.Response.ResponseTally<long>? total = null;
+        foreach (var e in Entries(m, i))
+        {
+            var t = Read(() => CounterJson.ReadResponseTally(name.Length == 0 ? e : e.GetProperty(name)));
+            if (total is null) total = t;
+            else
+            {
+                if (t.Oc.DoseCount != total.Oc.DoseCount || t.Oc.MaxPatients != total.Oc.MaxPatients || t.Oc.TrueMtdLevel != total.Oc.TrueMtdLevel)
+                    throw new CliInputException($"the parts' counters of scenario {i + 1} have different shapes");
+                total.Add(t);
+            }
+        }
+        return total!;
+    }
+
     /// <summary>Scenario <paramref name="i"/>'s calendar tally (simulate --calendar), summed over the parts.</summary>
-    public static Engines.Calendar.CalendarTally CalendarTally(MergedParts m, int i)
+    public static Engines.Calendar.CalendarTally CalendarTally(MergedParts m, int i, string name = "")
     {
         Engines.Calendar.CalendarTally? total = null;
         foreach (var e in Entries(m, i))
         {
-            var t = Read(() => CounterJson.ReadCalendarTally(e));
+            var t = Read(() => CounterJson.ReadCalendarTally(name.Length == 0 ? e : e.GetProperty(name)));
             if (total is null) total = t;
             else
             {

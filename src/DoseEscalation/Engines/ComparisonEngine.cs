@@ -59,7 +59,7 @@ public static class ComparisonEngine
         CorrectSelection? correctSelection = null, Calendar.Timeline? timeline = null)
     {
         if (designs.Any(d => d.ReadsResponses))
-            throw new ArgumentException($"design {designs.First(d => d.ReadsResponses).Name} reads responses: its comparison is ResponseComparison.Run (through ComparisonEngine.Run), which does not give shard counters yet");
+            throw new ArgumentException($"design {designs.First(d => d.ReadsResponses).Name} reads responses: a comparison with it cannot be split into shards yet (its counters pair responders across designs); run the comparison whole");
         var (k, mtd, correct, patientsPerTrial, thresholds) = Prepare(designs, scenario, target, options, benchmarkPatients, correctSelection, timeline);
         var setup = new Setup(designs, thresholds, timeline ?? Calendar.Timeline.Instant, timeline is not null,
             designs.Any(d => Calendar.CalendarWorker.NeedsResponses(d, timeline ?? Calendar.Timeline.Instant)) ? Calendar.CalendarEngine.ResponsesFor(designs.First(d => Calendar.CalendarWorker.NeedsResponses(d, timeline ?? Calendar.Timeline.Instant)), scenario) : null,

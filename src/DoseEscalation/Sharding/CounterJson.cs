@@ -47,6 +47,36 @@ public static class CounterJson
     }
 
     /// <summary>
+    /// A response tally (designs that read responses): its <see cref="OcTally{T}"/> (<c>oc</c>) and the
+    /// responders' sums, squares and the distribution of responders at the selected dose.
+    /// </summary>
+    public static void WriteResponseTally(Utf8JsonWriter w, Engines.Response.ResponseTally<long> t)
+    {
+        w.WriteStartObject();
+        w.WritePropertyName("oc");
+        WriteTally(w, t.Oc);
+        Array(w, "responders_sum", t.RespondersSum); Array(w, "responders_sq", t.RespondersSq);
+        w.WriteNumber("total_sum", t.TotalSum); w.WriteNumber("total_sq", t.TotalSq);
+        w.WriteNumber("at_selected_sum", t.AtSelectedSum); w.WriteNumber("at_selected_sq", t.AtSelectedSq);
+        Array(w, "at_selected_distribution", t.AtSelectedDistribution);
+        w.WriteEndObject();
+    }
+
+    /// <summary>A response tally as written by <see cref="WriteResponseTally"/>; a wrong shape is a <see cref="FormatException"/>.</summary>
+    public static Engines.Response.ResponseTally<long> ReadResponseTally(JsonElement e)
+    {
+        var oc = ReadTally(e.GetProperty("oc"));
+        if (oc.SelectedPatients is not null) throw new FormatException("a response tally's oc has no efficacy counters");
+        var t = new Engines.Response.ResponseTally<long>(oc.DoseCount, oc.MaxPatients, oc.TrueMtdLevel);
+        t.Oc.Add(oc);
+        Fill(e, "responders_sum", t.RespondersSum); Fill(e, "responders_sq", t.RespondersSq);
+        t.TotalSum = e.GetProperty("total_sum").GetInt64(); t.TotalSq = e.GetProperty("total_sq").GetInt64();
+        t.AtSelectedSum = e.GetProperty("at_selected_sum").GetInt64(); t.AtSelectedSq = e.GetProperty("at_selected_sq").GetInt64();
+        Fill(e, "at_selected_distribution", t.AtSelectedDistribution);
+        return t;
+    }
+
+    /// <summary>
     /// A calendar tally: its <see cref="OcTally{T}"/> (<c>oc</c>), the day histograms as their
     /// non-zero stretch (<c>first</c> day and <c>counts</c> from there to the last non-zero day),
     /// the tick sums, the <see cref="Int128"/> squares as decimal strings and the patient counters.

@@ -18,22 +18,50 @@ public class ShardMergeProcessTests
     private static readonly string[] CompareCalendar = ["compare", "--calendar", "--designs", "3+3,rolling-six,tite-boin", "--trials", "1300", "--batch-size", "100", "--seed", "15"];
     private static readonly string[] Compare = ["compare", "--dlt", "0.05,0.10,0.20,0.35", "--designs", "3+3,boin,crm", "--max-n", "12", "--trials", "1300", "--batch-size", "100", "--seed", "13"];
 
+    // BOIN12 (reads responses): the response engine's counters, responders included; on the calendar, both tallies.
+    private const string Boin12Yaml = """
+        trial:
+          name: BOIN12 shards
+        doses: [DL1, DL2, DL3]
+        design:
+          name: boin12
+        target: 0.30
+        scenarios:
+          - name: rising
+            dlt: [0.05, 0.15, 0.35]
+            response: [0.2, 0.45, 0.5]
+          - name: flat
+            dlt: [0.05, 0.1, 0.2]
+            response: [0.3, 0.3, 0.3]
+        timeline:
+          accrual_rate_per_month: 3
+          dlt_window_days: 28
+          response_days: 56
+        """;
+    private static readonly string[] Boin12 = ["simulate", "b12.yaml", "--trials", "1300", "--batch-size", "100", "--seed", "16"];
+
     public static TheoryData<string, int> Runs() => new()
     {
         { "simulate", 1 }, { "simulate", 2 }, { "simulate", 3 }, { "simulate", 7 },
         { "loop", 3 },
+        { "boin12", 3 }, { "boin12-calendar", 2 },
         { "calendar", 2 }, { "calendar", 3 },
         { "compare-calendar", 2 }, { "compare-calendar", 3 },
         { "compare", 1 }, { "compare", 2 }, { "compare", 3 }, { "compare", 7 },
     };
 
-    private static string[] Args(string run) => run switch { "simulate" => Simulate, "loop" => SimulateLoop, "calendar" => Calendar, "compare-calendar" => CompareCalendar, _ => Compare };
+    private static string[] Args(string run) => run switch
+    {
+        "simulate" => Simulate, "loop" => SimulateLoop, "calendar" => Calendar, "compare-calendar" => CompareCalendar,
+        "boin12" => Boin12, "boin12-calendar" => [.. Boin12, "--calendar"], _ => Compare,
+    };
 
     [Theory]
     [MemberData(nameof(Runs))]
     public void Merged_shards_are_byte_identical_to_the_single_run(string run, int n)
     {
         string dir = CliHarness.TempDir();
+        File.WriteAllText(Path.Combine(dir, "b12.yaml"), Boin12Yaml);
         string[] args = Args(run);
         var parts = new List<string>();
         for (int i = 0; i < n; i++)

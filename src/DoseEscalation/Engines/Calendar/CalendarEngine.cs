@@ -46,6 +46,21 @@ public static class CalendarEngine
     public static CalendarResult Finish(IDesign design, Scenario scenario, double target, Timeline timeline, MonteCarloOptions options, CalendarTally total) =>
         Result(design, scenario, target, timeline, options, total);
 
+    /// <summary><see cref="Count"/> for a design that reads responses: the calendar tally and the responders over the options' batch range.</summary>
+    public static (CalendarTally Times, Response.ResponseTally<long> Responses) CountWithResponses(IDesign design, Scenario scenario, double target,
+        Timeline timeline, MonteCarloOptions options)
+    {
+        options.Validate();
+        timeline.Validate();
+        Check(design, scenario, timeline);
+        return Response.ResponseCalendar.Count(design, scenario, target, timeline, options);
+    }
+
+    /// <summary><see cref="Finish"/> for a design that reads responses, from the summed counters of <see cref="CountWithResponses"/>.</summary>
+    public static CalendarResult FinishWithResponses(IDesign design, Scenario scenario, double target, Timeline timeline, MonteCarloOptions options,
+        CalendarTally times, Response.ResponseTally<long> responses) =>
+        Response.ResponseCalendar.Finish(design, scenario, target, timeline, options, times, responses);
+
     /// <summary>
     /// The per-patient simulation behind <see cref="Run"/> and the Monte Carlo trial loop: batches of
     /// trials on <see cref="CalendarWorker"/>s with the trial loop's random-number layout

@@ -22,6 +22,13 @@ internal static class ResponseCalendar
     public static CalendarResult Run(IDesign design, Scenario scenario, double target, Timeline timeline, MonteCarloOptions options)
     {
         var (times, responses) = Count(design, scenario, target, timeline, options);
+        return Finish(design, scenario, target, timeline, options, times, responses);
+    }
+
+    /// <summary>The calendar result from the counters of every batch of the run (as <see cref="Count"/> gives them, summed).</summary>
+    public static CalendarResult Finish(IDesign design, Scenario scenario, double target, Timeline timeline, MonteCarloOptions options,
+        CalendarTally times, ResponseTally<long> responses)
+    {
         var oc = responses.ToResult(design, scenario, target, "monte-carlo (calendar)", options.Trials, options.Seed);
         return CalendarEngine.Result(design, scenario, target, timeline, options, times) with { Oc = oc };
     }
