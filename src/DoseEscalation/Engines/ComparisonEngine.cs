@@ -44,9 +44,7 @@ public static class ComparisonEngine
         options.Validate();
         if (!options.IsWholeRun)
             throw new ArgumentException($"batches {options.FirstBatch}..{options.EndBatch - 1} are a shard of the run; Count gives a shard's counters, Run needs every batch");
-        // Designs that read responses need each patient's response too: their comparison draws them beside the same DLT tolerances.
-        if (designs.Any(d => d.ReadsResponses))
-            return Response.ResponseComparison.Run(designs, scenario, target, options, benchmarkPatients, correctSelection, timeline);
+        // Designs that read responses need each patient's response too: their comparison (Count) draws them beside the same DLT tolerances.
         return Finish(Count(designs, scenario, target, options, benchmarkPatients, correctSelection, timeline), designs, scenario, target, options, benchmarkPatients, correctSelection, timeline);
     }
 
@@ -58,8 +56,9 @@ public static class ComparisonEngine
     public static ComparisonCounts Count(IReadOnlyList<IDesign> designs, Scenario scenario, double target, MonteCarloOptions options, int benchmarkPatients,
         CorrectSelection? correctSelection = null, Calendar.Timeline? timeline = null)
     {
+        // Designs that read responses: the response comparison's counters (responders included).
         if (designs.Any(d => d.ReadsResponses))
-            throw new ArgumentException($"design {designs.First(d => d.ReadsResponses).Name} reads responses: a comparison with it cannot be split into shards yet (its counters pair responders across designs); run the comparison whole");
+            return Response.ResponseComparison.Count(designs, scenario, target, options, benchmarkPatients, correctSelection, timeline);
         var (k, mtd, correct, patientsPerTrial, thresholds) = Prepare(designs, scenario, target, options, benchmarkPatients, correctSelection, timeline);
         var setup = new Setup(designs, thresholds, timeline ?? Calendar.Timeline.Instant, timeline is not null,
             designs.Any(d => Calendar.CalendarWorker.NeedsResponses(d, timeline ?? Calendar.Timeline.Instant)) ? Calendar.CalendarEngine.ResponsesFor(designs.First(d => Calendar.CalendarWorker.NeedsResponses(d, timeline ?? Calendar.Timeline.Instant)), scenario) : null,
@@ -118,6 +117,8 @@ public static class ComparisonEngine
     public static ScenarioComparison Finish(ComparisonCounts total, IReadOnlyList<IDesign> designs, Scenario scenario, double target, MonteCarloOptions options, int benchmarkPatients,
         CorrectSelection? correctSelection = null, Calendar.Timeline? timeline = null)
     {
+        if (total.Responses is not null)
+            return Response.ResponseComparison.Finish(total, designs, scenario, target, options, benchmarkPatients, correctSelection, timeline);
         var rule = correctSelection ?? CorrectSelection.HighestAtOrBelowTarget;
         bool[] correct = rule.CorrectOutcomes(scenario, target);
         long trials = options.Trials;

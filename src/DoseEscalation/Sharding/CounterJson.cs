@@ -143,8 +143,19 @@ public static class CounterJson
         for (int j = 0; j < c.Tallies.Length; j++)
         {
             w.WriteStartObject();
-            w.WritePropertyName("tally");
-            WriteTally(w, c.Tallies[j]);
+            if (c.Responses is not null)
+            {
+                // With a design that reads responses: the responders' tally (its oc is the design's tally) and the paired efficacy differences.
+                w.WritePropertyName("responses");
+                WriteResponseTally(w, c.Responses[j]);
+                Paired(w, "select_obd_difference", c.ObdDifference![j]);
+                Paired(w, "utility_difference", c.UtilityDifference![j]);
+            }
+            else
+            {
+                w.WritePropertyName("tally");
+                WriteTally(w, c.Tallies[j]);
+            }
             Paired(w, "correct_selection_difference", c.CorrectSelectionDifference[j]);
             Paired(w, "share_above_difference", c.ShareAboveDifference[j]);
             if (c.Times is not null)
@@ -165,8 +176,10 @@ public static class CounterJson
     {
         var designs = e.GetProperty("designs").EnumerateArray().ToList();
         bool calendar = designs.Count > 0 && designs[0].TryGetProperty("calendar", out _);
+        bool responders = designs.Count > 0 && designs[0].TryGetProperty("responses", out _);
+        var responses = responders ? designs.Select(d => ReadResponseTally(d.GetProperty("responses"))).ToArray() : null;
         return new ComparisonCounts(
-            designs.Select(d => ReadTally(d.GetProperty("tally"))).ToArray(),
+            responses?.Select(r => r.Oc).ToArray() ?? designs.Select(d => ReadTally(d.GetProperty("tally"))).ToArray(),
             designs.Select(d => Paired(d.GetProperty("correct_selection_difference"))).ToArray(),
             designs.Select(d => Paired(d.GetProperty("share_above_difference"))).ToArray(),
             e.GetProperty("benchmark_correct").GetInt64())
@@ -174,6 +187,9 @@ public static class CounterJson
             Times = calendar ? designs.Select(d => ReadCalendarTally(d.GetProperty("calendar"))).ToArray() : null,
             DurationDifference = calendar ? designs.Select(d => Paired(d.GetProperty("duration_difference"))).ToArray() : null,
             Shorter = calendar ? designs.Select(d => d.GetProperty("shorter").GetInt64()).ToArray() : null,
+            Responses = responses,
+            ObdDifference = responders ? designs.Select(d => Paired(d.GetProperty("select_obd_difference"))).ToArray() : null,
+            UtilityDifference = responders ? designs.Select(d => Paired(d.GetProperty("utility_difference"))).ToArray() : null,
         };
     }
 

@@ -44,7 +44,7 @@ public class ShardMergeProcessTests
     {
         { "simulate", 1 }, { "simulate", 2 }, { "simulate", 3 }, { "simulate", 7 },
         { "loop", 3 },
-        { "boin12", 3 }, { "boin12-calendar", 2 },
+        { "boin12", 3 }, { "boin12-calendar", 2 }, { "boin12-compare", 3 }, { "boin12-compare-calendar", 2 },
         { "calendar", 2 }, { "calendar", 3 },
         { "compare-calendar", 2 }, { "compare-calendar", 3 },
         { "compare", 1 }, { "compare", 2 }, { "compare", 3 }, { "compare", 7 },
@@ -53,7 +53,9 @@ public class ShardMergeProcessTests
     private static string[] Args(string run) => run switch
     {
         "simulate" => Simulate, "loop" => SimulateLoop, "calendar" => Calendar, "compare-calendar" => CompareCalendar,
-        "boin12" => Boin12, "boin12-calendar" => [.. Boin12, "--calendar"], _ => Compare,
+        "boin12" => Boin12, "boin12-calendar" => [.. Boin12, "--calendar"],
+        "boin12-compare" => ["compare", .. Boin12[1..], "--designs", "boin12,boin,3+3"],
+        "boin12-compare-calendar" => ["compare", .. Boin12[1..], "--designs", "boin12,3+3", "--calendar"], _ => Compare,
     };
 
     [Theory]

@@ -21,6 +21,11 @@ public static class ResponseComparison
     public const ulong ResponseStreamKey = 0x9E37_79B9_7F4A_7C15;
 
     public static ScenarioComparison Run(IReadOnlyList<IDesign> designs, Scenario scenario, double target, MonteCarloOptions options, int benchmarkPatients,
+        CorrectSelection? correctSelection = null, Calendar.Timeline? timeline = null) =>
+        Finish(Count(designs, scenario, target, options, benchmarkPatients, correctSelection, timeline), designs, scenario, target, options, benchmarkPatients, correctSelection, timeline);
+
+    /// <summary>The counters of <see cref="Run"/> over the options' batch range (with <see cref="ComparisonCounts.Responses"/>): those of disjoint ranges add up to the whole run's.</summary>
+    public static ComparisonCounts Count(IReadOnlyList<IDesign> designs, Scenario scenario, double target, MonteCarloOptions options, int benchmarkPatients,
         CorrectSelection? correctSelection = null, Calendar.Timeline? timeline = null)
     {
         var (k, mtd, correct, patientsPerTrial, thresholds) = ComparisonEngine.Prepare(designs, scenario, target, options, benchmarkPatients, correctSelection, timeline);
@@ -53,16 +58,29 @@ public static class ResponseComparison
                 w.Run(ref rng, ref resp, Calendar.TrialStreams.TimeSeed(options.Seed, batch), count);
             },
             w => { lock (total) total.Add(w); });
+        return new ComparisonCounts(total.Tallies.Select(t => t.Oc).ToArray(), total.PcsDiff, total.AboveDiff, total.BenchmarkCorrect)
+        {
+            Responses = total.Tallies, ObdDifference = total.ObdDiff, UtilityDifference = total.UtilityDiff,
+            Times = total.Times, DurationDifference = total.DurationDiff, Shorter = total.Shorter,
+        };
+    }
 
+    /// <summary>The comparison from the counters of every batch of the run (as <see cref="Count"/> gives them, summed).</summary>
+    public static ScenarioComparison Finish(ComparisonCounts total, IReadOnlyList<IDesign> designs, Scenario scenario, double target, MonteCarloOptions options,
+        int benchmarkPatients, CorrectSelection? correctSelection = null, Calendar.Timeline? timeline = null)
+    {
+        var responses = total.Responses ?? throw new ArgumentException("the counters have no responders: they are not a comparison with a design that reads responses");
+        var rule = correctSelection ?? CorrectSelection.HighestAtOrBelowTarget;
+        bool[] correct = rule.CorrectOutcomes(scenario, target);
         long trials = options.Trials;
         var rows = new List<DesignComparison>();
         for (int j = 0; j < designs.Count; j++)
         {
-            var oc = total.Tallies[j].ToResult(designs[j], scenario, target, "monte-carlo", trials, options.Seed).WithCorrectSelection(correctSelection ?? CorrectSelection.HighestAtOrBelowTarget);
-            rows.Add(new DesignComparison(oc, total.PcsDiff[j].Estimate(trials), total.AboveDiff[j].Estimate(trials, scale: 1.0 / Worker.Scale))
+            var oc = responses[j].ToResult(designs[j], scenario, target, "monte-carlo", trials, options.Seed).WithCorrectSelection(rule);
+            rows.Add(new DesignComparison(oc, total.CorrectSelectionDifference[j].Estimate(trials), total.ShareAboveDifference[j].Estimate(trials, scale: 1.0 / Worker.Scale))
             {
-                SelectObdDifference = total.ObdDiff[j].Estimate(trials),
-                UtilityDifference = total.UtilityDiff[j].Estimate(trials, scale: 1.0 / Worker.Scale),
+                SelectObdDifference = total.ObdDifference![j].Estimate(trials),
+                UtilityDifference = total.UtilityDifference![j].Estimate(trials, scale: 1.0 / Worker.Scale),
             });
         }
         Estimate? benchmark = null;
@@ -72,7 +90,7 @@ public static class ResponseComparison
             benchmark = new(p, Math.Sqrt(p * (1 - p) / trials));
         }
         var calendar = timeline is null ? null
-            : Calendar.CalendarComparison.From(designs, scenario, target, timeline, options, total.Times!, total.DurationDiff!, total.Shorter!, rows.Select(r => r.Oc).ToList());
+            : Calendar.CalendarComparison.From(designs, scenario, target, timeline, options, total.Times!, total.DurationDifference!, total.Shorter!, rows.Select(r => r.Oc).ToList());
         return new ScenarioComparison(scenario, rows, benchmark, benchmarkPatients) { Calendar = calendar };
     }
 
