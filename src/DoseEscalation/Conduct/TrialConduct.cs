@@ -181,6 +181,7 @@ public static class TrialConduct
             IntervalDesign i => i.Target,
             Crm c => c.Target,
             Boin12 b => b.Target,
+            Backfill bf => bf.Escalation.Target,
             _ => optionTarget ?? 0.30,
         };
         var estimates = SelectMtdEstimates.Compute(target, replay.Patients, replay.Dlts);
@@ -199,6 +200,7 @@ public static class TrialConduct
                 IntervalDesign i => (i.SelectMtd(state), "isotonic estimate closest to the target among doses not eliminated (select.mtd)"),
                 Crm c => (c.Fit(replay.Patients, replay.Dlts).Recommended, "dose whose DLT probability at the posterior mean is closest to the target (dfcrm)"),
                 Boin12 b => (b.SelectMtd(state), "the OBD: the admissible dose with the highest estimated utility (isotonic DLT rates, unimodal response rates), BOIN12's selection"),
+                Backfill bf => (bf.SelectMtd(state), "isotonic estimate closest to the target among doses not eliminated (select.mtd), on every known outcome, backfilled patients included"),
                 AplusB ab => (HighestPassed(ab, state), "highest dose that passed the A+B rule, below any dose found too toxic"),
                 _ => (Decision.NoDose, "this design has no selection rule before it stops"),
             };

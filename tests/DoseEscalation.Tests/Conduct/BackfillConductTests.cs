@@ -39,6 +39,11 @@ public class BackfillConductTests
         Assert.Equal([BackfillDoseStatus.Open, BackfillDoseStatus.Open], b.Doses.Select(d => d.Status));
         Assert.Equal(7, b.Doses[1].Treated);
         Assert.Equal(6, b.Doses[1].Known);
+        // --final: BOIN's select.mtd on every known outcome: (x + 0.05)/(n + 0.1) = 0.012, 0.172, 0.350; dose 3 is closest to 0.3.
+        var final = TrialConduct.Next(design, data, new ConductOptions { Final = true }).Final!;
+        Assert.Equal(2, final.SelectedLevel);
+        Assert.Equal(0.3, final.Target);
+        Assert.Equal(design.Escalation.SelectMtd(new TrialState([4, 6, 3, 0], [0, 1, 1, 0], 2, 1, 12)), final.SelectedLevel);
     }
 
     [Fact]
