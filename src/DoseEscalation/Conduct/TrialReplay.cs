@@ -147,6 +147,10 @@ public sealed class TrialReplay
                     Fold(int.MaxValue, cohort.Level);
                     return Done(advised);
                 }
+                // A deviating cohort is counted as the data gives it, which a pending outcome does not.
+                var deviation = Check(design, advised, cohort, patients, total);
+                if (!allowDeviations) throw new DeviationException(deviation[0]);
+                throw new TrialDataException($"patient {open.Id}: dlt is pending in a cohort that deviates from the design ({deviation[0].Message}); give its outcomes to replay it");
             }
 
             var found = Check(design, advised, cohort, patients, total);

@@ -238,6 +238,17 @@ public class BackfillConductTests
     }
 
     [Fact]
+    public void A_cohort_with_pending_outcomes_at_a_dose_the_design_did_not_choose_is_refused_even_with_deviations_allowed()
+    {
+        // 0/3 at dose 1 escalates; the next cohort went to dose 3 with outcomes pending.
+        var data = TrialData.Parse(Table("1,1,no,yes,no", "2,1,no,no,no", "3,1,no,no,no", "4,3,no,,no", "5,3,pending,,no", "6,3,pending,,no"), 4);
+        var e = Assert.Throws<DeviationException>(() => TrialConduct.Next(BfBoin(), data));
+        Assert.Contains("the design chose dose 2", e.Message);
+        var allowed = Assert.ThrowsAny<TrialDataException>(() => TrialConduct.Next(BfBoin(), data, new ConductOptions { AllowDeviations = true }));
+        Assert.Contains("patient 5: dlt is pending in a cohort that deviates from the design", allowed.Message);
+    }
+
+    [Fact]
     public void Other_designs_refuse_backfilled_and_pending_patients_in_one_line()
     {
         var boin = Build.Design("boin", 4, 0.3);
