@@ -53,7 +53,7 @@ public static class DecisionExplainer
         if (conflict < 0)
         {
             var inner = Interval(d.Escalation, s, decision);
-            return inner with { Text = $"no lower dose's data disagree with dose {s.CurrentLevel + 1}'s, so {d.Escalation.Name}'s rule on the counts with backfilled patients: {inner.Text}" };
+            return inner with { Text = $"no lower dose's data disagree with dose {s.CurrentLevel + 1}'s, so {d.Escalation.Name.ToUpperInvariant()}'s rule on the counts with backfilled patients: {inner.Text}" };
         }
         int n = 0, x = 0;
         for (int j = conflict; j <= s.CurrentLevel; j++) { n += s.Patients[j]; x += s.Dlts[j]; }
@@ -66,7 +66,7 @@ public static class DecisionExplainer
             new("pooled_rate", "pooled DLT rate", n > 0 ? (double)x / n : 0),
         };
         return new DecisionReason(
-            $"dose {conflict + 1}'s data disagree with dose {s.CurrentLevel + 1}'s, so the decision is on doses {conflict + 1}-{s.CurrentLevel + 1} pooled: {x} DLT(s) in {n} ({e.ActionAt(n, x).ToString().ToLowerInvariant()} by {e.Name}'s boundaries): {Verb(decision)}", q);
+            $"dose {conflict + 1}'s data disagree with dose {s.CurrentLevel + 1}'s, so the decision is on doses {conflict + 1}-{s.CurrentLevel + 1} pooled: {x} DLT(s) in {n} ({e.ActionAt(n, x).ToString().ToLowerInvariant()} by {e.Name.ToUpperInvariant()}'s boundaries): {Verb(decision)}", q);
     }
 
     // BOIN12: the current dose's DLT rate against BOIN's boundaries, each dose's admissibility and
