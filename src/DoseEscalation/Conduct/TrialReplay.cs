@@ -130,23 +130,19 @@ public sealed class TrialReplay
                 isLast = index == escalating.Count;
             }
 
-            if (isLast && !advised.IsStop && cohort.Level == advised.Level && cohort.Size < advised.CohortSize)
+            // In progress: a last cohort at the chosen dose not yet full, or (backfill designs) full with DLT windows still open.
+            var open = cohort.Patients.FirstOrDefault(p => p.Pending);
+            if (open is not null && !isLast)
+                throw new TrialDataException($"patient {open.Id}: dlt is pending, but escalation cohorts were treated after it (the design decides on its cohort's outcomes first)");
+            if (isLast && !advised.IsStop && cohort.Level == advised.Level
+                && (cohort.Size < advised.CohortSize || open is not null && cohort.Size == advised.CohortSize))
             {
                 pending.AddRange(cohort.Patients);
                 Fold(int.MaxValue, cohort.Level);
                 return Done(advised);
             }
-            // A cohort some of whose DLT windows are still open (backfill designs): the design decides once they close.
-            if (cohort.Patients.FirstOrDefault(p => p.Pending) is { } open)
+            if (open is not null)
             {
-                if (!isLast)
-                    throw new TrialDataException($"patient {open.Id}: dlt is pending, but escalation cohorts were treated after it (the design decides on its cohort's outcomes first)");
-                if (!advised.IsStop && cohort.Level == advised.Level && cohort.Size <= advised.CohortSize)
-                {
-                    pending.AddRange(cohort.Patients);
-                    Fold(int.MaxValue, cohort.Level);
-                    return Done(advised);
-                }
                 // A deviating cohort is counted as the data gives it, which a pending outcome does not.
                 var deviation = Check(design, advised, cohort, patients, total);
                 if (!allowDeviations) throw new DeviationException(deviation[0]);

@@ -114,7 +114,7 @@ public static class MonteCarloEngine
         options.Validate();
         ResourceGuard.Design(design);
         if (design.ReadsResponses)
-            throw new ArgumentException($"design {design.Name} reads responses: its results come from the response engine (MonteCarloEngine.Run), which does not give shard counters yet");
+            throw new ArgumentException($"design {design.Name} reads responses: its shard counters, responders included, come from ResponseEngine.Count");
         if (scenario.DoseCount != design.DoseCount)
             throw new ArgumentException($"scenario '{scenario.Name}' has {scenario.DoseCount} doses but the design has {design.DoseCount}");
         // The per-patient engine with nothing taking time: the cohort loop, DLTs drawn from the batch's stream.

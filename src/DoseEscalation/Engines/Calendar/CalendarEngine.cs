@@ -69,7 +69,7 @@ public static class CalendarEngine
     internal static CalendarTally Simulate(IDesign design, Scenario scenario, double target, Timeline timeline, MonteCarloOptions options)
     {
         if (design.ReadsResponses)
-            throw new ArgumentException($"design {design.Name} reads responses: its calendar results come from CalendarEngine.Run (responders counted per trial), which does not give shard counters yet");
+            throw new ArgumentException($"design {design.Name} reads responses: its calendar shard counters, responders included, come from CountWithResponses");
         int mtd = scenario.TrueMtdLevel(target);
         bool efficacy = scenario.Response is not null;
         var thresholds = scenario.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
