@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using DoseEscalation.Application;
 using DoseEscalation.Designs.Configuration;
-using DoseEscalation.Engines;
+using DoseEscalation.Reporting;
 using DoseEscalation.Scenarios;
 
 namespace DoseEscalation.Cli;
@@ -39,6 +40,8 @@ public static class Cli
             command.SetAction(pr => code = Guard(stderr, () => run(pr)));
             root.Subcommands.Add(command);
         }
+        // What every run gets: the catalog, messages on standard error, progress when drawn.
+        Verbs Front(bool quiet) => new(catalog, stdout, stderr, interactive && !quiet, quiet);
 
         var sim = new Command("simulate", "Monte Carlo operating characteristics of a design over toxicity scenarios.");
         var simIn = new InputFlags(sim, catalog, multi: false, formats: ["table", "csv", "json"]);
@@ -52,46 +55,47 @@ public static class Cli
         var simShard = new ShardFlags(sim);
         Verb(sim, pr =>
         {
-            var o = simIn.Bind(pr, new SimulateOptions());
+            var output = simIn.Output(pr);
             simRun.Bind(pr, out var trials, out var seed, out int threads);
-            (o.Trials, o.Seed, o.Threads) = (trials, seed, threads);
-            o.Method = pr.Given(simMethod) ?? "auto";
-            o.Engine = pr.Given(simEngine) ?? "monte-carlo";
-            o.Simd = pr.Given(simd) switch
+            bool exactEngine = pr.Given(simEngine) == "exact";
+            bool calendar = pr.Given(simCalendar) ?? false;
+            if (exactEngine && pr.GetResult(simd) is not null) throw new UsageException("--simd applies to Monte Carlo only, not with --engine exact");
+            if (calendar && exactEngine) throw new UsageException("--calendar is a Monte Carlo simulation, not with --engine exact");
+            if (calendar && pr.GetResult(simMethod) is not null) throw new UsageException("--method does not apply with --calendar (the calendar engine simulates each patient)");
+            if (exactEngine && pr.GetResult(simMethod) is not null) throw new UsageException("--method applies to Monte Carlo only, not with --engine exact");
+            var sharding = simShard.Bind(pr, args, merged);
+            if (exactEngine && (sharding.Shard is not null || sharding.BatchSize is not null))
+                throw new UsageException("--shard and --batch-size apply to Monte Carlo only, not with --engine exact");
+            var request = new SimulateRequest
             {
-                "scalar" => SimdPath.Scalar,
-                "vector128" => SimdPath.Vector128,
-                "vector256" => SimdPath.Vector256,
-                "vector512" => SimdPath.Vector512,
-                _ => SimdPath.Auto,
+                Input = simIn.Input(pr), Trials = trials, Seed = seed, Threads = threads,
+                Method = pr.Given(simMethod) switch { "graph" => SimulationMethod.CompiledGraph, "loop" => SimulationMethod.TrialLoop, _ => null },
+                Engine = exactEngine ? EngineChoice.Exact : EngineChoice.MonteCarlo,
+                Simd = pr.Given(simd) switch
+                {
+                    "scalar" => SimdPath.Scalar, "vector128" => SimdPath.Vector128, "vector256" => SimdPath.Vector256, "vector512" => SimdPath.Vector512,
+                    _ => null,
+                },
+                Calendar = calendar, Sharding = sharding,
             };
-            if (!SimdPaths.IsAccelerated(o.Simd)) throw new CliInputException($"--simd {pr.Given(simd)}: this CPU does not accelerate it (accelerated here: {string.Join(", ", SimdPaths.Accelerated.Select(p => p.ToString().ToLowerInvariant()))})");
-            if (o.Engine == "exact" && pr.GetResult(simd) is not null) throw new UsageException("--simd applies to Monte Carlo only, not with --engine exact");
-            o.Calendar = pr.Given(simCalendar) ?? false;
-            if (o.Calendar && o.Engine == "exact") throw new UsageException("--calendar is a Monte Carlo simulation, not with --engine exact");
-            if (o.Calendar && pr.GetResult(simMethod) is not null) throw new UsageException("--method does not apply with --calendar (the calendar engine simulates each patient)");
-            if (o.Engine == "exact" && pr.GetResult(simMethod) is not null) throw new UsageException("--method applies to Monte Carlo only, not with --engine exact");
-            o.Sharding = simShard.Bind(pr, args, merged);
-            if (o.Sharding.Shard is not null || o.Sharding.BatchSize is not null)
-            {
-                if (o.Engine == "exact") throw new UsageException("--shard and --batch-size apply to Monte Carlo only, not with --engine exact");
-            }
-            OutputFile.Check(o); // an unusable --out fails before any work
-            return Commands.Simulate(o, stdout, stderr, interactive, catalog);
+            output.Check(request.Input.File); // an unusable --out fails before any work
+            var front = Front(output.Quiet);
+            return front.Write(front.Run(ctx => Runs.Simulate(request, ctx, output.Out is not null)), output);
         });
 
         var exact = new Command("exact", "Exact operating characteristics by enumerating every trial state (no simulation error).");
         var exIn = new InputFlags(exact, catalog, multi: false, formats: ["table", "csv", "json"]);
         var paths = Flags.Int("--paths", "List every distinct outcome path of the first N cohorts with its probability, instead of the OCs.", 1);
-        var maxStates = Flags.Int("--max-states", $"Give up (and suggest simulate) past this many distinct trial states (default {StateGraph.DefaultMaxStates:N0}).", 1);
+        var maxStates = Flags.Int("--max-states", $"Give up (and suggest simulate) past this many distinct trial states (default {EngineRule.DefaultMaxStates:N0}).", 1);
         exact.Options.Add(paths); exact.Options.Add(maxStates);
         Verb(exact, pr =>
         {
-            var o = exIn.Bind(pr, new ExactOptions());
-            o.Paths = pr.Given(paths);
-            o.MaxStates = pr.Given(maxStates) ?? StateGraph.DefaultMaxStates;
-            OutputFile.Check(o); // an unusable --out fails before any work
-            return Commands.Exact(o, stdout, stderr, catalog);
+            var output = exIn.Output(pr);
+            var request = new ExactRequest { Input = exIn.Input(pr), Paths = pr.Given(paths), MaxStates = pr.Given(maxStates) ?? EngineRule.DefaultMaxStates };
+            output.Check(request.Input.File);
+            if (request.Paths is not null && output.Format is not ("table" or "csv")) throw new InputException($"--format {output.Format}: --paths writes table or csv");
+            var front = Front(output.Quiet);
+            return front.Write(front.Run(ctx => Runs.Exact(request, ctx)), output);
         });
 
         var compare = new Command("compare", "Several designs on every scenario, side by side, with the same simulated patients (common random numbers), with paired differences and the benchmark.");
@@ -103,25 +107,36 @@ public static class Cli
         var cmpShard = new ShardFlags(compare);
         Verb(compare, pr =>
         {
-            var o = cmpIn.Bind(pr, new CompareOptions());
-            o.Designs = cmpIn.DesignsValue(pr);
+            var output = cmpIn.Output(pr);
             cmpRun.Bind(pr, out var trials, out var seed, out int threads);
-            (o.Trials, o.Seed, o.Threads) = (trials, seed, threads);
             string? chartDir = pr.Given(cmpDurationCharts);
-            o.Sharding = cmpShard.Bind(pr, args, merged);
-            if (pr.Given(cmpCalendar) == true) return CalendarCommand.Compare(o, chartDir, stdout, stderr, interactive, catalog);
-            if (chartDir is not null) throw new UsageException("--duration-charts needs --calendar");
-            OutputFile.Check(o); // an unusable --out fails before any work
-            return CompareCommand.Compare(o, stdout, stderr, interactive, catalog);
+            var request = new CompareRequest
+            {
+                Input = cmpIn.Input(pr), Designs = cmpIn.DesignsValue(pr), Trials = trials, Seed = seed, Threads = threads,
+                Calendar = pr.Given(cmpCalendar) == true, DurationCharts = chartDir is not null, Sharding = cmpShard.Bind(pr, args, merged),
+            };
+            if (!request.Calendar) output.Check(request.Input.File); // an unusable --out fails before any work
+            var front = Front(output.Quiet);
+            var result = front.Run(ctx => Runs.Compare(request, ctx, output.Out is not null));
+            if (chartDir is not null && File.Exists(chartDir)) throw new InputException($"--duration-charts {chartDir}: is a file; the charts are written into a folder");
+            // Everything is drawn before anything is written: a failure leaves no partial output.
+            var charts = result is CalendarComparisonResult c ? c.DurationCharts.Select(f => (f.Name + ".svg", Bytes: f.Figure.Encode(new ChartFileOptions { Format = ChartFormat.Svg }))).ToList() : [];
+            front.Write(result, output);
+            if (chartDir is not null)
+                // The set of charts is written all or nothing.
+                OutputFile.Cli(() => AtomicOutput.WriteFolder(chartDir, charts.Select(x => (x.Item1, (Action<Stream>)(st => st.Write(x.Bytes)))).ToList(), request.Input.File));
+            return Ok;
         });
 
         var table = new Command("table", "A design's decision table: for n patients at the current dose, the DLT counts that escalate, stay, de-escalate, eliminate.");
         var tabIn = new InputFlags(table, catalog, multi: false, formats: ["table", "csv", "md"], scenarios: false);
         Verb(table, pr =>
         {
-            var o = tabIn.Bind(pr, new TableOptions());
-            OutputFile.Check(o);
-            return CompareCommand.Table(o, stdout, catalog);
+            var output = tabIn.Output(pr);
+            var request = new TableRequest { Input = tabIn.Input(pr) };
+            output.Check(request.Input.File);
+            var front = Front(output.Quiet);
+            return front.Write(Runs.Table(request, front.Context(null)), output);
         });
 
         var next = new Command("next", "During the trial: the design's next decision from the observed data, with its reason, what each outcome of the next cohort would do, and the final MTD.");
@@ -136,14 +151,18 @@ public static class Cli
         foreach (var op in new Option[] { data, final, deviations, scenarioName, ahead }) next.Options.Add(op);
         Verb(next, pr =>
         {
-            var o = nextIn.Bind(pr, new NextOptions());
-            o.Data = pr.GetValue(data)!;
-            (o.Final, o.AllowDeviations) = (pr.Given(final) ?? false, pr.Given(deviations) ?? false);
-            o.Scenario = pr.Given(scenarioName);
-            o.CohortsAhead = pr.Given(ahead) ?? 1;
-            if (o.CorrectSelection is not null || o.CorrectWindow is not null) throw new UsageException("--correct-selection applies to operating characteristics, not to next");
-            OutputFile.Check(o); // an unusable --out fails before any work
-            return NextCommand.Run(o, stdout, stderr, stdin ?? Console.In, catalog);
+            var output = nextIn.Output(pr);
+            var input = nextIn.Input(pr);
+            if (input.CorrectSelection is not null || input.CorrectWindow is not null) throw new UsageException("--correct-selection applies to operating characteristics, not to next");
+            output.Check(input.File, pr.GetValue(data)); // an unusable --out fails before any work, and never replaces the data
+            var (text, dataName) = NextCommand.ReadData(pr.GetValue(data)!, stdin ?? Console.In);
+            var request = new Application.NextRequest
+            {
+                Input = input, Data = text, DataName = dataName, Final = pr.Given(final) ?? false, AllowDeviations = pr.Given(deviations) ?? false,
+                Scenario = pr.Given(scenarioName), CohortsAhead = pr.Given(ahead) ?? 1,
+            };
+            var front = Front(output.Quiet);
+            return NextCommand.Run(() => front.Write(Runs.Next(request, front.Context(null)), output), dataName, stderr);
         });
 
         var ss = new Command("samplesize", "Sample size for a protocol: evaluable and enrolled N with non-evaluable replacement and expansion, toxicity, efficacy.");
@@ -159,43 +178,46 @@ public static class Cli
         foreach (var op in new Option[] { planned, coverage, nonEval, expansion, minResp, ssStates }) ss.Options.Add(op);
         Verb(ss, pr =>
         {
-            var o = ssIn.Bind(pr, new SampleSizeOptions());
-            (o.N, o.Coverage, o.NonEvaluable, o.Expansion, o.MinResponses) = (pr.Given(planned), pr.Given(coverage), pr.Given(nonEval), pr.Given(expansion), pr.Given(minResp));
+            var output = ssIn.Output(pr);
             ssRun.Bind(pr, out var trials, out var seed, out int threads);
-            (o.Trials, o.Seed, o.Threads) = (trials, seed, threads);
-            o.MaxStates = pr.Given(ssStates) ?? StateGraph.DefaultMaxStates;
-            OutputFile.Check(o); // an unusable --out fails before any work
-            return SampleSizeCommand.Run(o, stdout, stderr, catalog);
+            var request = new SampleSizeRequest
+            {
+                Input = ssIn.Input(pr), PlannedN = pr.Given(planned), Coverage = pr.Given(coverage), NonEvaluable = pr.Given(nonEval), Expansion = pr.Given(expansion),
+                MinResponses = pr.Given(minResp), Trials = trials, Seed = seed, Threads = threads, MaxStates = pr.Given(ssStates) ?? EngineRule.DefaultMaxStates,
+            };
+            output.Check(request.Input.File); // an unusable --out fails before any work
+            var front = Front(output.Quiet);
+            return front.Write(front.Run(ctx => Runs.SampleSize(request, ctx)), output);
         });
 
         var plot = new Command("plot", "Charts of a design's operating characteristics (PNG, SVG or PDF) into a folder: selection, allocation, sample size, OC curve, design comparison.");
         var plotIn = new InputFlags(plot, catalog, multi: false, formats: ["png", "svg", "pdf"], outDoc: "Folder to write the charts into, one file per chart (required).", defaultFormat: "table");
         var dpi = Flags.Int("--dpi", "Resolution of PNG charts in dots per inch, 48 to 1200 (default 300); recorded in the file.", 1);
-        var charts = Flags.Text("--charts", $"Charts to draw, comma-separated (default: all of {string.Join(",", PlotCommand.ChartNames)}).", "LIST");
+        var charts = Flags.Text("--charts", $"Charts to draw, comma-separated (default: all of {string.Join(",", Charts.Names)}).", "LIST");
         var plotEngine = Flags.Choice("--engine", "Engine: exact where the design allows (auto), exact, or monte-carlo", "auto", "exact", "monte-carlo");
         var plotTrials = Flags.Long("--trials", "Monte Carlo trials per scenario (default: the file's; 100,000 for the comparison).", 1);
         var plotSeed = Flags.Seed("Random seed (default: the file's).");
         var markN = Flags.Int("--mark-n", "Sample size to mark on the sample-size chart with its P(N <= n) (default: the file's planned_n).", 1);
-        var plotDesigns = Flags.Text("--designs", "Designs of the comparison chart, comma-separated (default 3+3,boin,mtpi2,keyboard,i3+3,crm).", "LIST");
+        var plotDesigns = Flags.Text("--designs", $"Designs of the comparison chart, comma-separated (default {string.Join(",", EngineRule.DefaultComparison)}).", "LIST");
         var gallery = Flags.Text("--gallery", "Write the chart gallery of the documentation into this folder instead (fixed inputs; no other option may be given).", "DIR");
         foreach (var op in new Option[] { charts, plotEngine, plotTrials, plotSeed, markN, plotDesigns, dpi, gallery }) plot.Options.Add(op);
         Verb(plot, pr =>
         {
-            var o = plotIn.Bind(pr, new PlotOptions());
-            o.Charts = pr.Given(charts) ?? o.Charts;
-            o.Engine = pr.Given(plotEngine) ?? "auto";
-            (o.Trials, o.Seed, o.MarkN) = (pr.Given(plotTrials), pr.Given(plotSeed), pr.Given(markN));
-            o.Designs = pr.Given(plotDesigns) ?? o.Designs;
-            o.Gallery = pr.Given(gallery);
-            o.Dpi = pr.Given(dpi);
-            if (o.Gallery is not null)
+            var output = plotIn.Output(pr);
+            var request = new ChartsRequest
+            {
+                Input = plotIn.Input(pr), Charts = pr.Given(charts), Engine = Engine(pr.Given(plotEngine)), Trials = pr.Given(plotTrials), Seed = pr.Given(plotSeed),
+                MarkN = pr.Given(markN), Designs = pr.Given(plotDesigns),
+            };
+            string? galleryDir = pr.Given(gallery);
+            if (galleryDir is not null)
             {
                 var others = pr.CommandResult.Children.OfType<OptionResult>().Where(r => r.Option != gallery).Select(r => r.Option.Name).ToList();
-                if (others.Count > 0 || o.File is not null) throw new UsageException($"--gallery draws fixed inputs; it takes no other option ({string.Join(", ", others.DefaultIfEmpty("FILE"))} given)");
+                if (others.Count > 0 || request.Input.File is not null) throw new UsageException($"--gallery draws fixed inputs; it takes no other option ({string.Join(", ", others.DefaultIfEmpty("FILE"))} given)");
             }
-            if (o.Engine == "exact" && o.Trials is not null) throw new UsageException("--trials applies to Monte Carlo only, not with --engine exact");
-            OutputFile.Check(o); // an unusable --out fails before any work
-            return PlotCommand.Plot(o, stdout, stderr, interactive, catalog);
+            if (request.Engine == EngineChoice.Exact && request.Trials is not null) throw new UsageException("--trials applies to Monte Carlo only, not with --engine exact");
+            OutputFile.Check(galleryDir ?? output.Out, galleryDir is null ? request.Input.File : null, folder: true); // an unusable --out fails before any work
+            return PlotCommand.Plot(request, output, pr.Given(dpi), galleryDir, Front(output.Quiet));
         });
 
         var report = new Command("report", "One self-contained HTML page, a Word document (docx) or Markdown with SVGs beside it: inputs, design rules, results, all charts, reproducibility footer.");
@@ -204,18 +226,19 @@ public static class Cli
         var repTrials = Flags.Long("--trials", "Monte Carlo trials per scenario (default: the file's).", 1);
         var repSeed = Flags.Seed("Random seed (default: the file's).");
         var repMark = Flags.Int("--mark-n", "Sample size to mark on the sample-size charts (default: the file's planned_n).", 1);
-        var repDesigns = Flags.Text("--designs", "Designs of the comparison section, comma-separated (default 3+3,boin,mtpi2,keyboard,i3+3,crm).", "LIST");
-        var repCmpTrials = Flags.Long("--compare-trials", "Trials per scenario of the comparison section (default 20,000).", 1);
+        var repDesigns = Flags.Text("--designs", $"Designs of the comparison section, comma-separated (default {string.Join(",", EngineRule.DefaultComparison)}).", "LIST");
+        var repCmpTrials = Flags.Long("--compare-trials", $"Trials per scenario of the comparison section (default {EngineRule.DefaultReportCompareTrials:N0}).", 1);
         foreach (var op in new Option[] { repEngine, repTrials, repSeed, repMark, repDesigns, repCmpTrials }) report.Options.Add(op);
         Verb(report, pr =>
         {
-            var o = repIn.Bind(pr, new ReportOptions());
-            o.Engine = pr.Given(repEngine) ?? "auto";
-            (o.Trials, o.Seed, o.MarkN) = (pr.Given(repTrials), pr.Given(repSeed), pr.Given(repMark));
-            o.Designs = pr.Given(repDesigns) ?? o.Designs;
-            o.CompareTrials = pr.Given(repCmpTrials) ?? o.CompareTrials;
-            OutputFile.Check(o); // an unusable --out fails before any work
-            return PlotCommand.Report(o, stdout, stderr, interactive, "dose-escalation " + string.Join(' ', args), catalog);
+            var output = repIn.Output(pr);
+            var request = new ChartsRequest
+            {
+                Input = repIn.Input(pr), Engine = Engine(pr.Given(repEngine)), Trials = pr.Given(repTrials), Seed = pr.Given(repSeed), MarkN = pr.Given(repMark),
+                Designs = pr.Given(repDesigns), CompareTrials = pr.Given(repCmpTrials),
+            };
+            output.Check(request.Input.File); // an unusable --out fails before any work
+            return PlotCommand.Report(request, output, "dose-escalation " + string.Join(' ', args), Front(output.Quiet));
         });
 
         var bench = new Command("bench", "Measure Monte Carlo throughput (trials/second) on this machine, on 1 thread and on all cores.");
@@ -227,16 +250,8 @@ public static class Cli
         var bCTrials = Flags.Long("--c-trials", "Trials per run of the comparison with C (default 1,000,000,000).", 1);
         var bPairs = Flags.Int("--pairs", "Runs of each program per thread count in the comparison with C (default 7).", 1);
         foreach (var op in new Option[] { bTrials, bDlt, bMethod, bDesigns, bVsC, bCTrials, bPairs }) bench.Options.Add(op);
-        Verb(bench, pr =>
-        {
-            var o = new BenchOptions
-            {
-                Trials = pr.Given(bTrials) ?? 200_000_000L, Dlt = pr.Given(bDlt) ?? "0.10,0.25,0.40",
-                Method = pr.Given(bMethod) ?? "graph", Designs = pr.Given(bDesigns) ?? false,
-                VersusC = pr.Given(bVsC), CTrials = pr.Given(bCTrials), Pairs = pr.Given(bPairs),
-            };
-            return BenchCommand.Run(o, stdout, catalog, VersusC.Self);
-        });
+        Verb(bench, pr => BenchCommand.Run(pr.Given(bTrials) ?? 200_000_000L, pr.Given(bDlt) ?? "0.10,0.25,0.40", pr.Given(bMethod) ?? "graph", pr.Given(bDesigns) ?? false,
+            pr.Given(bVsC), pr.Given(bCTrials), pr.Given(bPairs), stdout, catalog, VersusC.Self));
 
         var sweep = new Command("sweep", "A grid of designs x scenarios (listed, every monotone curve on a probability grid, or pseudo-uniform random curves) x sample sizes x cohort sizes x calendar settings (timelines:, run on the calendar engine), one tidy row per cell in CSV or Parquet; resumable, shardable. See the sweep guide.");
         var sweepGrid = new Argument<string>("GRID") { Description = "The sweep grid (YAML; see the sweep guide)." };
@@ -250,20 +265,42 @@ public static class Cli
         var sweepShard = new ShardFlags(sweep, withBatchSize: false);
         Verb(sweep, pr =>
         {
-            var o = new SweepOptions
+            string? outPath = pr.Given(sweepOut), formatGiven = pr.Given(sweepFormat), state = pr.Given(sweepState);
+            var request = new SweepRequest
             {
-                Grid = pr.GetValue(sweepGrid)!, Format = pr.Given(sweepFormat), Out = pr.Given(sweepOut), State = pr.Given(sweepState),
-                Threads = pr.Given(sweepThreads) ?? 0, Quiet = pr.Given(sweepQuiet) ?? false, Sharding = sweepShard.Bind(pr, args, merged),
+                Grid = pr.GetValue(sweepGrid)!, State = state ?? (outPath is { } o ? o + ".cells" : null), StateGiven = state is not null,
+                Threads = pr.Given(sweepThreads) ?? 0, Sharding = sweepShard.Bind(pr, args, merged),
             };
-            return SweepCommand.Run(o, stdout, stderr, interactive, catalog);
+            string format = formatGiven ?? (outPath is { } p && p.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) ? "parquet" : "csv");
+            if (request.Sharding.Shard is null && format == "parquet" && outPath is null) throw new UsageException("--format parquet writes a binary file: give --out FILE");
+            if (request.Sharding.Shard is not null && outPath is null) throw new UsageException("--shard writes a partial result: give --out FILE (merge adds the parts into the output)");
+            if (request.Sharding.Shard is not null && formatGiven is not null) throw new UsageException("--format applies to the merged output: give it to merge, not to a shard");
+            OutputFile.Check(outPath, request.Grid);
+            var front = Front(pr.Given(sweepQuiet) ?? false);
+            var result = front.Run(ctx => SweepRuns.Run(request, ctx, outPath is not null, formatGiven is not null));
+            front.Write(result, new OutputSettings(format, outPath, false));
+            if (request.Sharding.Merged is null) SweepRuns.Finish(request.State);
+            return Ok;
         });
 
         var merge = new Command("merge", "Add the partial results of the shards of one run (simulate, compare or sweep with --shard I/N) into the output the unsharded run writes, byte for byte; refuses parts of another run, and a missing or repeated shard.");
         var mergeParts = new Argument<string[]>("PARTS") { Arity = ArgumentArity.OneOrMore, Description = "The partial results (JSON) the shards wrote with --out, in any order." };
-        var mergeFormat = Flags.Choice("--format", "Output format, as the verb that wrote the parts takes (simulate and compare: table, csv or json; sweep: csv or parquet; default: the verb's)", "table", "csv", "json", "parquet");
+        var mergeFormat = Flags.Choice("--format", "Output format, as the verb that wrote the parts takes (simulate and compare: table, csv or json; sweep: csv or parquet; default: the --out extension, else the verb's)", "table", "csv", "json", "parquet");
         var mergeOut = Flags.Text("--out", "Write the merged output to this file (atomically) instead of standard output; nothing is written when a part is refused.", "PATH");
         merge.Arguments.Add(mergeParts); merge.Options.Add(mergeFormat); merge.Options.Add(mergeOut);
-        Verb(merge, pr => ShardCommand.Merge(pr.GetValue(mergeParts) ?? [], pr.Given(mergeFormat), pr.Given(mergeOut), stdout, stderr, catalog));
+        Verb(merge, pr =>
+        {
+            var parts = pr.GetValue(mergeParts) ?? [];
+            string? outPath = pr.Given(mergeOut);
+            foreach (var p in parts) OutputFile.Check(outPath, p);
+            var input = Shards.Read(parts);
+            var replay = new List<string> { input.Verb };
+            replay.AddRange(input.Arguments);
+            if (pr.Given(mergeFormat) is { } format) replay.AddRange(["--format", format]);
+            if (outPath is not null) replay.AddRange(["--out", outPath]);
+            replay.Add("--quiet");
+            return Run([.. replay], stdout, stderr, interactive: false, catalog, stdin: null, input.Parts);
+        });
 
         System.Diagnostics.Debug.Assert(root.Subcommands.Select(c => c.Name).SequenceEqual(VerbNames));
         var result = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
@@ -282,6 +319,13 @@ public static class Cli
         return exit != 0 ? exit : code;
     }
 
+    private static EngineChoice Engine(string? given) => given switch
+    {
+        "exact" => EngineChoice.Exact,
+        "monte-carlo" => EngineChoice.MonteCarlo,
+        _ => EngineChoice.Auto,
+    };
+
     /// <summary>Runs a verb, turning input errors into one line and an exit code.</summary>
     private static int Guard(TextWriter stderr, Func<int> run)
     {
@@ -291,7 +335,7 @@ public static class Cli
             stderr.WriteLine($"dose-escalation: error: {ex.Message}");
             return Usage;
         }
-        catch (Exception ex) when (ex is CliInputException or ScenarioFileException or DesignOptionException or StateSpaceTooLargeException or OptionValueException or ResourceLimitException)
+        catch (Exception ex) when (ex is InputException or ScenarioFileException or DesignOptionException or OptionValueException or ResourceLimitException)
         {
             stderr.WriteLine($"dose-escalation: error: {ex.Message}");
             return BadInput;
@@ -433,22 +477,22 @@ internal sealed class InputFlags
 
     public string? DesignsValue(ParseResult pr) => pr.Given(_design);
 
-    public T Bind<T>(ParseResult pr, T o) where T : InputOptions
+    /// <summary>The run's inputs as given.</summary>
+    public TrialInput Input(ParseResult pr) => new()
     {
-        o.File = pr.GetValue(_file);
-        o.Dlt = _dlt is null ? null : pr.Given(_dlt);
-        if (_designFlags is not null) o.Design = pr.Given(_design);
-        o.DesignFlags = _designFlags?.Bind(pr) ?? OptionValues.Empty;
-        o.Common = _common.Bind(pr);
-        o.Target = pr.Given(_target);
-        o.Set = pr.Given(_set) ?? [];
-        o.CorrectSelection = pr.Given(_correct);
-        o.CorrectWindow = pr.Given(_window);
-        o.Format = pr.Given(_format) ?? _defaultFormat;
-        o.Out = pr.Given(_out);
-        o.Quiet = pr.Given(_quiet) ?? false;
-        return o;
-    }
+        File = pr.GetValue(_file),
+        Dlt = _dlt is null ? null : pr.Given(_dlt),
+        Design = _designFlags is not null ? pr.Given(_design) : null,
+        DesignOptions = _designFlags?.Bind(pr) ?? OptionValues.Empty,
+        Common = _common.Bind(pr),
+        Target = pr.Given(_target),
+        Set = pr.Given(_set) ?? [],
+        CorrectSelection = pr.Given(_correct),
+        CorrectWindow = pr.Given(_window),
+    };
+
+    /// <summary>--format (or the verb's default), --out and --quiet.</summary>
+    public OutputSettings Output(ParseResult pr) => new(pr.Given(_format) ?? _defaultFormat, pr.Given(_out), pr.Given(_quiet) ?? false);
 }
 
 /// <summary>--trials, --seed and --threads.</summary>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using DoseEscalation.Application;
 using DoseEscalation.Designs.Configuration;
 
 namespace DoseEscalation.Cli;
@@ -147,6 +148,3 @@ internal sealed class DesignFlags
         return values;
     }
 }
-
-/// <summary>A command line that cannot be run as written (exit code 2).</summary>
-public sealed class UsageException(string message) : Exception(message);

@@ -1,3 +1,4 @@
+using DoseEscalation.Application;
 using Spectre.Console;
 
 namespace DoseEscalation.Cli;
@@ -5,10 +6,13 @@ namespace DoseEscalation.Cli;
 /// <summary>A progress bar on standard error, drawn only when it is a terminal and not silenced.</summary>
 public static class Progress
 {
-    /// <summary>Runs <paramref name="work"/>, which reports the units done so far through its argument.</summary>
-    public static T Run<T>(bool show, long total, string label, Func<Action<long>, T> work)
+    /// <summary>Phases shorter than this many units are not drawn (they end before a bar would help).</summary>
+    private const long Smallest = 2_000_000;
+
+    /// <summary>Runs <paramref name="work"/>, giving it a reporter that draws each phase as a bar (or none when not shown).</summary>
+    public static T Run<T>(bool show, Func<IProgress<RunProgress>?, T> work)
     {
-        if (!show || total < 2_000_000) return work(_ => { });
+        if (!show) return work(null);
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         T result = default!;
         console.Progress()
@@ -16,10 +20,24 @@ public static class Progress
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
-                var task = ctx.AddTask(label, maxValue: total);
+                var tasks = new Dictionary<string, ProgressTask>();
                 object gate = new();
-                result = work(done => { lock (gate) task.Value = Math.Max(task.Value, done); });
+                result = work(new Reporter(p =>
+                {
+                    if (p.Total < Smallest) return;
+                    lock (gate)
+                    {
+                        if (!tasks.TryGetValue(p.Label, out var task)) tasks[p.Label] = task = ctx.AddTask(p.Label, maxValue: p.Total);
+                        task.Value = Math.Max(task.Value, p.Done);
+                    }
+                }));
             });
         return result;
+    }
+
+    // Synchronous: Progress<T> would post to a thread-pool context and draw late.
+    private sealed class Reporter(Action<RunProgress> report) : IProgress<RunProgress>
+    {
+        public void Report(RunProgress value) => report(value);
     }
 }

@@ -1,3 +1,4 @@
+using DoseEscalation.Application;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -24,7 +25,7 @@ public static class VersusC
     /// <summary>This program as a command: the native or apphost executable, or <c>dotnet</c> with the entry assembly.</summary>
     public static Command Self()
     {
-        string process = Environment.ProcessPath ?? throw new CliInputException("bench --vs-c: cannot tell this program's path");
+        string process = Environment.ProcessPath ?? throw new InputException("bench --vs-c: cannot tell this program's path");
         // Under `dotnet dose-escalation.dll` the process is the dotnet host and the first argument the
         // entry assembly; an apphost (the tool) or a native build is the process itself.
         bool host = Path.GetFileNameWithoutExtension(process).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
@@ -36,11 +37,11 @@ public static class VersusC
     {
         if (cProgram is null) return;
         if (!OperatingSystem.IsLinux())
-            throw new CliInputException("--vs-c: the CPU-time accounting it uses (getrusage of finished children) is read on Linux only");
+            throw new InputException("--vs-c: the CPU-time accounting it uses (getrusage of finished children) is read on Linux only");
         if (dlt.Count != 3)
-            throw new CliInputException($"--vs-c: the reference C program runs 3 doses, but --dlt has {dlt.Count}");
+            throw new InputException($"--vs-c: the reference C program runs 3 doses, but --dlt has {dlt.Count}");
         if (!File.Exists(cProgram))
-            throw new CliInputException($"--vs-c {cProgram}: no such program (build it with: make -C benchmarks/c)");
+            throw new InputException($"--vs-c {cProgram}: no such program (build it with: make -C benchmarks/c)");
     }
 
     public static void Run(Command self, string cProgram, IReadOnlyList<double> dlt, long trials, int pairs, TextWriter stdout)
@@ -91,8 +92,8 @@ public static class VersusC
         foreach (var a in command.Prefix.Concat(args)) start.ArgumentList.Add(a);
         double before = ChildrenCpuSeconds();
         Process process;
-        try { process = Process.Start(start) ?? throw new CliInputException($"bench --vs-c: could not start {command}"); }
-        catch (System.ComponentModel.Win32Exception e) { throw new CliInputException($"bench --vs-c: could not start {command}: {e.Message}"); }
+        try { process = Process.Start(start) ?? throw new InputException($"bench --vs-c: could not start {command}"); }
+        catch (System.ComponentModel.Win32Exception e) { throw new InputException($"bench --vs-c: could not start {command}: {e.Message}"); }
         using (process)
         {
             var stderr = process.StandardError.ReadToEndAsync();
@@ -101,7 +102,7 @@ public static class VersusC
             if (process.ExitCode != 0)
             {
                 string why = stderr.Result.Split('\n').FirstOrDefault(l => l.Trim().Length > 0)?.Trim() ?? "";
-                throw new CliInputException($"bench --vs-c: {command} {string.Join(' ', args)} exited with code {process.ExitCode}{(why.Length > 0 ? ": " + why : "")}");
+                throw new InputException($"bench --vs-c: {command} {string.Join(' ', args)} exited with code {process.ExitCode}{(why.Length > 0 ? ": " + why : "")}");
             }
         }
         return ChildrenCpuSeconds() - before;
@@ -123,7 +124,7 @@ public static class VersusC
     private static double ChildrenCpuSeconds()
     {
         if (GetResourceUsage(RusageChildren, out var u) != 0)
-            throw new CliInputException($"bench --vs-c: getrusage failed (errno {Marshal.GetLastPInvokeError()})");
+            throw new InputException($"bench --vs-c: getrusage failed (errno {Marshal.GetLastPInvokeError()})");
         return u.UserSeconds + u.UserMicroseconds / 1e6 + u.SystemSeconds + u.SystemMicroseconds / 1e6;
     }
 }

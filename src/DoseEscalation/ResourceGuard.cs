@@ -3,7 +3,7 @@ using System.Globalization;
 namespace DoseEscalation;
 
 /// <summary>A run that would exceed one of the documented limits of <see cref="ResourceGuard"/>; the message names the input.</summary>
-public sealed class ResourceLimitException(string message) : Exception(message);
+public class ResourceLimitException(string message) : Exception(message);
 
 /// <summary>
 /// The documented maxima of a run (docs/reliability.md), each checked before any work starts, so a

@@ -89,7 +89,7 @@ public static class MonteCarloEngine
             {
                 long[] counts = local.TerminalCounts();
                 lock (histogram) for (int i = 0; i < counts.Length; i++) histogram[i] += counts[i];
-            });
+            }, options.Cancellation);
 
         var tally = new OcTally<long>(graph.DoseCount, graph.Design.MaxPatients, scenario.TrueMtdLevel(target), scenario.Response is not null);
         for (int i = 0; i < histogram.Length; i++)
@@ -143,15 +143,15 @@ public static class MonteCarloEngine
                 body(local, batch, count);
                 if (options.Progress is { } progress) progress(Interlocked.Add(ref done, count));
             },
-            merge);
+            merge, options.Cancellation);
     }
 
     /// <summary>Units 0..<paramref name="units"/>-1 on up to <paramref name="threads"/> workers, each with its own local state, merged once per worker.</summary>
-    private static void RunParallel<TLocal>(long units, int threads, Func<TLocal> localInit, Action<TLocal, long> body, Action<TLocal> merge)
+    private static void RunParallel<TLocal>(long units, int threads, Func<TLocal> localInit, Action<TLocal, long> body, Action<TLocal> merge, CancellationToken cancellation)
     {
         try
         {
-            Parallel.For(0L, units, new ParallelOptions { MaxDegreeOfParallelism = threads },
+            Parallel.For(0L, units, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellation },
                 localInit,
                 (unit, _, local) => { body(local, unit); return local; },
                 merge);

@@ -1,16 +1,5 @@
 namespace DoseEscalation.Engines;
 
-/// <summary>How the Monte Carlo engine runs a trial.</summary>
-public enum SimulationMethod
-{
-    /// <summary>The compiled state-graph walk when the design's state space fits, else the trial loop.</summary>
-    Auto,
-    /// <summary>Walk the compiled state graph: one uniform per cohort, table lookups only.</summary>
-    CompiledGraph,
-    /// <summary>Ask the design at every cohort and draw each patient's DLT separately.</summary>
-    TrialLoop,
-}
-
 /// <summary>Settings of a Monte Carlo run.</summary>
 public sealed record MonteCarloOptions
 {
@@ -29,6 +18,8 @@ public sealed record MonteCarloOptions
     public SimdPath Simd { get; init; } = SimdPath.Auto;
     /// <summary>Called with the number of trials finished so far (from worker threads).</summary>
     public Action<long>? Progress { get; init; }
+    /// <summary>Stops the run between batches (an <see cref="OperationCanceledException"/>); results are all or nothing.</summary>
+    public CancellationToken Cancellation { get; init; }
     /// <summary>
     /// First batch to run (0-based). With <see cref="BatchCount"/> it makes a run a shard: any
     /// range of batches counts the same trials wherever it runs, so shards' integer counters add

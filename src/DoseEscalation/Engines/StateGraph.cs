@@ -2,7 +2,7 @@
 namespace DoseEscalation.Engines;
 
 /// <summary>Thrown when a design's reachable state space exceeds the configured limit.</summary>
-public sealed class StateSpaceTooLargeException(string message) : Exception(message);
+public sealed class StateSpaceTooLargeException(string message) : ResourceLimitException(message);
 
 /// <summary>Thrown when a design breaks its contract (e.g. does not stop by its maximum N).</summary>
 public sealed class DesignContractException(string message) : Exception(message);

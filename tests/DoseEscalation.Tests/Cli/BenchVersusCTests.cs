@@ -59,7 +59,7 @@ public class BenchVersusCTests
         string dir = Reliability.CliHarness.TempDir();
         string self = Script(dir, "self", "exit 0");
         string c = Script(dir, "c", "echo 'threeplusthree: too many states' >&2\nexit 4");
-        var e = Assert.Throws<CliInputException>(() => VersusC.Run(new VersusC.Command(self, []), c, [0.1, 0.25, 0.4], 1000, 1, new StringWriter()));
+        var e = Assert.Throws<DoseEscalation.Application.InputException>(() => VersusC.Run(new VersusC.Command(self, []), c, [0.1, 0.25, 0.4], 1000, 1, new StringWriter()));
         Assert.Contains(c, e.Message);
         Assert.Contains("exited with code 4: threeplusthree: too many states", e.Message);
         Assert.DoesNotContain("\n", e.Message);

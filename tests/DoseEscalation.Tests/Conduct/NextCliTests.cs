@@ -117,20 +117,13 @@ public class NextCliTests
     [Fact]
     public void The_request_api_runs_without_the_command_line_parser()
     {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = NextCommand.Run(new NextRequest
-        {
-            Design = Design.Boin(doses: 4, target: 0.25),
-            DoseLabels = ["10 mg", "20 mg", "40 mg", "80 mg"],
-            Target = 0.25,
-            Data = "1NNN 2NNN 3NTN 2NNN",
-            Final = true,
-            Format = ConductFormat.Md,
-        }, o, e);
-        Assert.True(code == 0, e.ToString());
-        Assert.Contains("**Next:** treat the next 3 at dose 3 (40 mg).", o.ToString());
+        var result = DoseEscalation.Application.Runs.Conduct(Design.Boin(doses: 4, target: 0.25), [], ["10 mg", "20 mg", "40 mg", "80 mg"], 0.25, null,
+            new DoseEscalation.Application.NextRequest { Data = "1NNN 2NNN 3NTN 2NNN", Final = true }, null);
+        using var stream = new MemoryStream();
+        result.Write("md", stream);
+        string md = System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        Assert.Contains("**Next:** treat the next 3 at dose 3 (40 mg).", md);
         // select.mtd at target 0.25: 1/3 at 40 mg gives 1.05/3.1, Beta(1.05, 2.05) quantiles, P(p > 0.25) = 0.575 (mpmath).
-        Assert.Contains("| 40 mg | 0.34 | (0.01,0.84) | 0.58 |", o.ToString());
+        Assert.Contains("| 40 mg | 0.34 | (0.01,0.84) | 0.58 |", md);
     }
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using DoseEscalation.Designs.Configuration;
 using DoseEscalation.Scenarios;
 
-namespace DoseEscalation.Cli;
+namespace DoseEscalation.Application;
 
 /// <summary>
 /// The validated inputs of a run: the scenario file with command-line overrides applied, and the
@@ -17,7 +17,7 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
     public IReadOnlyList<string> Notes { get; init; } = [];
 
     /// <summary>The file (or --dlt, or the built-in default) with --dlt, --target and correct-selection flags applied.</summary>
-    public static ScenarioFile LoadFile(InputOptions o, DesignCatalog catalog)
+    public static ScenarioFile LoadFile(TrialInput o, DesignCatalog catalog)
     {
         ScenarioFile file = o.File is { } path ? (o.FileText is { } text ? ScenarioFileReader.Parse(text, path, catalog) : ScenarioFileReader.Load(path, catalog))
             : o.Dlt is not null ? CommandLineFile(ParseDoses(o.Dlt))
@@ -26,25 +26,25 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
         {
             var dlt = ParseDoses(o.Dlt);
             if (dlt.Count != file.Doses.Count)
-                throw new CliInputException($"--dlt {o.Dlt}: has {dlt.Count} probabilities but {file.Path} has {file.Doses.Count} dose levels");
+                throw new InputException($"--dlt {o.Dlt}: has {dlt.Count} probabilities but {file.Path} has {file.Doses.Count} dose levels");
             file = file with { Scenarios = [new Scenario("command-line", dlt)] };
         }
         if (o.Target is { } target) file = file with { Target = target };
         if (o.Common.Has("start_dose") && o.Common.Int("start_dose") > file.Doses.Count)
-            throw new CliInputException($"--start-dose {o.Common.Int("start_dose")}: must be one of the dose levels 1..{file.Doses.Count}");
+            throw new InputException($"--start-dose {o.Common.Int("start_dose")}: must be one of the dose levels 1..{file.Doses.Count}");
         return file with { Common = Merge(file.Common, o.Common), CorrectSelection = Correct(o, file.CorrectSelection) };
     }
 
     /// <summary>One design: --design (a label of the file's designs, or a name), with the design flags and --set applied.</summary>
-    public static RunInputs Resolve(InputOptions o, DesignCatalog catalog)
+    public static RunInputs Resolve(TrialInput o, DesignCatalog catalog)
     {
         var file = LoadFile(o, catalog);
         DesignConfig config;
         if (o.Design is { } wanted)
-            config = Pick(file, wanted, catalog, "--design") ?? throw new CliInputException($"--design {wanted}: unknown design '{wanted}' (the file's: {string.Join(", ", file.Designs.Select(d => d.EffectiveLabel))}; known designs: {string.Join(", ", catalog.Names)})");
+            config = Pick(file, wanted, catalog, "--design") ?? throw new InputException($"--design {wanted}: unknown design '{wanted}' (the file's: {string.Join(", ", file.Designs.Select(d => d.EffectiveLabel))}; known designs: {string.Join(", ", catalog.Names)})");
         else if (file.Designs.Count == 1) config = file.Designs[0];
-        else throw new CliInputException($"{file.Path} has {file.Designs.Count} designs ({string.Join(", ", file.Designs.Select(d => d.EffectiveLabel))}): choose one with --design LABEL, or run compare");
-        foreach (var key in o.DesignFlags.Keys) config = config.With(key, o.DesignFlags[key]);
+        else throw new InputException($"{file.Path} has {file.Designs.Count} designs ({string.Join(", ", file.Designs.Select(d => d.EffectiveLabel))}): choose one with --design LABEL, or run compare");
+        foreach (var key in o.DesignOptions.Keys) config = config.With(key, o.DesignOptions[key]);
         var configs = ApplySets(o.Set, [config], catalog);
         var notes = new List<string>();
         var resolved = Build(configs, file, catalog, notes, single: true);
@@ -53,16 +53,16 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
     }
 
     /// <summary>Several designs for compare: --designs (labels or names) or the file's designs, with --set applied to each by label.</summary>
-    public static RunInputs ResolveMany(InputOptions o, string? designs, IReadOnlyList<string> whenOne, DesignCatalog catalog)
+    public static RunInputs ResolveMany(TrialInput o, string? designs, IReadOnlyList<string> whenOne, DesignCatalog catalog)
     {
         var file = LoadFile(o, catalog);
         List<DesignConfig> configs;
         if (designs is not null)
         {
             var items = designs.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-            if (items.Length == 0) throw new CliInputException($"--designs {designs}: name at least one design");
+            if (items.Length == 0) throw new InputException($"--designs {designs}: name at least one design");
             configs = items.Select(item => Pick(file, item, catalog, "--designs")
-                ?? throw new CliInputException($"--designs {designs}: unknown design '{item}': neither a label of the file's designs ({string.Join(", ", file.Designs.Select(d => d.EffectiveLabel))}) nor a design name ({string.Join(", ", catalog.Names)})")).ToList();
+                ?? throw new InputException($"--designs {designs}: unknown design '{item}': neither a label of the file's designs ({string.Join(", ", file.Designs.Select(d => d.EffectiveLabel))}) nor a design name ({string.Join(", ", catalog.Names)})")).ToList();
         }
         else
         {
@@ -73,7 +73,7 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
         }
         var labels = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var c in configs)
-            if (!labels.Add(c.EffectiveLabel)) throw new CliInputException($"--designs {designs}: '{c.EffectiveLabel}' is listed twice");
+            if (!labels.Add(c.EffectiveLabel)) throw new InputException($"--designs {designs}: '{c.EffectiveLabel}' is listed twice");
         configs = ApplySets(o.Set, configs, catalog);
         var notes = new List<string>();
         var built = Build(configs, file, catalog, notes, single: false);
@@ -86,7 +86,7 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
     {
         if (designs.FirstOrDefault(d => d.Design.ReadsResponses) is not { } reader) return;
         if (file.Scenarios.FirstOrDefault(s => !s.HasResponse) is { } missing)
-            throw new CliInputException($"{file.Path}: scenario '{missing.Name}' has no response probabilities, which design '{reader.Label}' reads (give response: [...] or cells: [...])");
+            throw new InputException($"{file.Path}: scenario '{missing.Name}' has no response probabilities, which design '{reader.Label}' reads (give response: [...] or cells: [...])");
     }
 
     // A label of the file's designs, else the one file design of that name, else a new design of that name.
@@ -96,33 +96,38 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
         if (file.Designs.FirstOrDefault(d => string.Equals(d.EffectiveLabel, w, StringComparison.OrdinalIgnoreCase)) is { } byLabel) return byLabel;
         var byName = file.Designs.Where(d => string.Equals(d.Name, w, StringComparison.OrdinalIgnoreCase)).ToList();
         if (byName.Count == 1) return byName[0];
-        if (byName.Count > 1) throw new CliInputException($"{flag} {wanted}: the file has {byName.Count} '{w}' designs ({string.Join(", ", byName.Select(d => d.EffectiveLabel))}); name one by its label");
+        if (byName.Count > 1) throw new InputException($"{flag} {wanted}: the file has {byName.Count} '{w}' designs ({string.Join(", ", byName.Select(d => d.EffectiveLabel))}); name one by its label");
         return catalog.Find(w) is { } d ? new DesignConfig(d.Name) : null;
     }
 
     // --set LABEL.OPTION=VALUE: the label (or name) picks the design; the value is parsed by the option's own type.
     private static List<DesignConfig> ApplySets(IReadOnlyList<string> sets, List<DesignConfig> configs, DesignCatalog catalog)
     {
+        var given = new Dictionary<(int, string), string>();
         foreach (var set in sets)
         {
             int eq = set.IndexOf('=');
             int dot = eq < 0 ? -1 : set.LastIndexOf('.', eq);
             if (eq < 0 || dot <= 0 || dot == eq - 1)
-                throw new CliInputException($"--set {set}: expected LABEL.OPTION=VALUE, e.g. crm.skeleton=0.05,0.1,0.2");
+                throw new InputException($"--set {set}: expected LABEL.OPTION=VALUE, e.g. crm.skeleton=0.05,0.1,0.2");
             string label = set[..dot].Trim(), key = set[(dot + 1)..eq].Trim().Replace('-', '_'), text = set[(eq + 1)..];
             int i = configs.FindIndex(c => string.Equals(c.EffectiveLabel, label, StringComparison.OrdinalIgnoreCase));
             if (i < 0)
             {
                 var byName = configs.Select((c, j) => (c, j)).Where(p => string.Equals(p.c.Name, label, StringComparison.OrdinalIgnoreCase)).ToList();
                 if (byName.Count != 1)
-                    throw new CliInputException($"--set {set}: no design labelled '{label}' in this run (labels: {string.Join(", ", configs.Select(c => c.EffectiveLabel))})");
+                    throw new InputException($"--set {set}: no design labelled '{label}' in this run (labels: {string.Join(", ", configs.Select(c => c.EffectiveLabel))})");
                 i = byName[0].j;
             }
             var descriptor = catalog.Get(configs[i].Name);
             var option = descriptor.Option(key)
-                ?? throw new CliInputException($"--set {set}: design '{descriptor.Name}' takes no option '{key}' (it takes: {string.Join(", ", descriptor.AllOptions.Select(o => o.Key))})");
+                ?? throw new InputException($"--set {set}: design '{descriptor.Name}' takes no option '{key}' (it takes: {string.Join(", ", descriptor.AllOptions.Select(o => o.Key))})");
+            // Two values for one option: neither wins silently.
+            if (given.TryGetValue((i, key), out var earlier))
+                throw new InputException($"--set {set}: {configs[i].EffectiveLabel}.{key} is already set by --set {earlier}; give it once");
+            given[(i, key)] = set;
             try { configs[i] = configs[i].With(key, option.Parse(text)); }
-            catch (OptionValueException ex) { throw new CliInputException($"--set {set}: {ex.Message}"); }
+            catch (OptionValueException ex) { throw new InputException($"--set {set}: {ex.Message}"); }
         }
         return configs;
     }
@@ -138,17 +143,17 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
                 list.Add(DesignSetup.Resolve(catalog, c, file.Common, file.Doses.Count, file.Target, (key, value) =>
                 {
                     string problem = $"{key} {DesignOption.Format(value)} does not apply to design '{c.EffectiveLabel}' ({c.Name} does not take {key})";
-                    if (single) throw new CliInputException(problem);
+                    if (single) throw new InputException(problem);
                     notes.Add(problem);
                     unused.Add(key);
                 }));
             }
-            catch (DesignOptionException ex) { throw new CliInputException(ex.Message); }
+            catch (DesignOptionException ex) { throw new InputException(ex.Message); }
         }
         // A common setting no design takes was not used at all: that is an error, not a note.
         foreach (var key in file.Common.Keys)
             if (file.Common.Has(key) && unused.Count(u => u == key) == list.Count)
-                throw new CliInputException($"{key} = {DesignOption.Format(file.Common[key])}: {(single ? "the design" : "no design in this run")} ({string.Join(", ", list.Select(d => d.Name))}) takes {key}");
+                throw new InputException($"{key} = {DesignOption.Format(file.Common[key])}: {(single ? "the design" : "no design in this run")} ({string.Join(", ", list.Select(d => d.Name))}) takes {key}");
         return list;
     }
 
@@ -159,7 +164,7 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
         return merged;
     }
 
-    private static CorrectSelection Correct(InputOptions o, CorrectSelection fromFile)
+    private static CorrectSelection Correct(TrialInput o, CorrectSelection fromFile)
     {
         if (o.CorrectSelection is null)
         {
@@ -176,7 +181,7 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
         if (o.CorrectWindow is null)
             return fromFile.Rule == CorrectSelectionRule.Window ? fromFile : throw new UsageException("--correct-selection window needs --correct-window D1,D2");
         var w = ParseNumbers(o.CorrectWindow, "--correct-window");
-        if (w.Count != 2 || w.Any(v => v < 0 || v >= 1)) throw new CliInputException($"--correct-window {o.CorrectWindow}: expected two numbers D1,D2 in [0, 1)");
+        if (w.Count != 2 || w.Any(v => v < 0 || v >= 1)) throw new InputException($"--correct-window {o.CorrectWindow}: expected two numbers D1,D2 in [0, 1)");
         return CorrectSelection.Window(w[0], w[1]);
     }
 
@@ -202,7 +207,7 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
         foreach (var part in text.Split(',', StringSplitOptions.TrimEntries))
         {
             if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v))
-                throw new CliInputException($"{option} {text}: '{part}' is not a number");
+                throw new InputException($"{option} {text}: '{part}' is not a number");
             values.Add(v);
         }
         return values;
@@ -212,7 +217,7 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
     {
         var values = ParseNumbers(text, option);
         foreach (var v in values)
-            if (v < 0 || v > 1) throw new CliInputException($"{option} {text}: {v.ToString(CultureInfo.InvariantCulture)} is not a probability in [0, 1]");
+            if (v < 0 || v > 1) throw new InputException($"{option} {text}: {v.ToString(CultureInfo.InvariantCulture)} is not a probability in [0, 1]");
         return values;
     }
 }

@@ -1,0 +1,174 @@
+using System.Text;
+using DoseEscalation.Conduct;
+using DoseEscalation.Designs;
+using DoseEscalation.Engines;
+using DoseEscalation.Engines.Calendar;
+using DoseEscalation.Reporting;
+using DoseEscalation.Scenarios;
+using DoseEscalation.Sharding;
+
+namespace DoseEscalation.Application;
+
+/// <summary>
+/// A run's typed result. Every front end writes it through <see cref="Write"/> in one of the formats
+/// the verb offers, so the CLI, a web page and a library user get the same bytes for the same inputs.
+/// </summary>
+public interface IRunResult
+{
+    /// <summary>Writes the result; <paramref name="format"/> is one of the verb's formats (table, csv, json, md).</summary>
+    /// <exception cref="InputException">A format this result is not written in.</exception>
+    void Write(string format, Stream stream);
+}
+
+internal static class Text
+{
+    /// <summary>UTF-8 without a byte-order mark, "\n" line ends, the stream left open.</summary>
+    public static void Write(Stream s, Action<TextWriter> write)
+    {
+        using var w = new StreamWriter(s, new UTF8Encoding(false), leaveOpen: true) { NewLine = "\n" };
+        write(w);
+    }
+
+    public static InputException UnknownFormat(string format, string expected) => new($"--format {format}: expected {expected}");
+}
+
+/// <summary>Operating characteristics of one design over the scenarios (simulate, exact).</summary>
+public sealed record OcResult(ResultSet Set) : IRunResult
+{
+    public void Write(string format, Stream stream)
+    {
+        switch (format)
+        {
+            case "table": Text.Write(stream, w => ConsoleReport.Write(Set, w)); break;
+            case "csv": Text.Write(stream, w => CsvReport.Write(Set, w)); break;
+            case "json": JsonReport.Write(Set, stream); break;
+            default: throw Text.UnknownFormat(format, "table, csv or json");
+        }
+    }
+}
+
+/// <summary>Operating characteristics in calendar time (simulate --calendar): the OCs and each scenario's durations.</summary>
+public sealed record CalendarOcResult(ResultSet Set, IReadOnlyList<CalendarResult> Calendar) : IRunResult
+{
+    public void Write(string format, Stream stream)
+    {
+        switch (format)
+        {
+            case "table": Text.Write(stream, w => CalendarReport.WriteTable(Set, Calendar, w)); break;
+            case "csv": Text.Write(stream, w => CalendarReport.WriteCsv(Set, Calendar, w)); break;
+            case "json": CalendarReport.WriteJson(Set, Calendar, stream); break;
+            default: throw Text.UnknownFormat(format, "table, csv or json");
+        }
+    }
+}
+
+/// <summary>The dose-transition pathways of the first cohorts, with their probabilities under each scenario (exact --paths).</summary>
+public sealed record PathsResult(ScenarioFile File, IDesign Design, int Cohorts, IReadOnlyList<(Scenario Scenario, IReadOnlyList<DosePath> Paths)> Scenarios) : IRunResult
+{
+    public void Write(string format, Stream stream)
+    {
+        if (format is not ("table" or "csv")) throw new InputException($"--format {format}: --paths writes table or csv");
+        Text.Write(stream, w => PathReport.Write(Design, Cohorts, Scenarios, format, w));
+    }
+}
+
+/// <summary>Several designs on the same simulated patients, with paired differences (compare).</summary>
+public sealed record ComparisonResult(ComparisonSet Set) : IRunResult
+{
+    public void Write(string format, Stream stream)
+    {
+        switch (format)
+        {
+            case "table": Text.Write(stream, w => ComparisonReport.WriteTable(Set, w)); break;
+            case "csv": Text.Write(stream, w => ComparisonReport.WriteCsv(Set, w)); break;
+            case "json": ComparisonReport.WriteJson(Set, stream); break;
+            default: throw Text.UnknownFormat(format, "table, csv or json");
+        }
+    }
+}
+
+/// <summary>Several designs in calendar time (compare --calendar), with each scenario's duration chart when asked for.</summary>
+public sealed record CalendarComparisonResult(string TrialName, long Trials, ulong Seed, IReadOnlyList<CalendarReport.ComparisonScenario> Scenarios,
+    IReadOnlyList<Designs.Configuration.ResolvedDesign> Setups) : IRunResult
+{
+    /// <summary>duration-SCENARIO and its chart, one per scenario (empty unless asked for).</summary>
+    public IReadOnlyList<(string Name, Figure Figure)> DurationCharts { get; init; } = [];
+
+    public void Write(string format, Stream stream)
+    {
+        switch (format)
+        {
+            case "table": Text.Write(stream, w => CalendarReport.WriteComparisonTable(TrialName, Trials, Seed, Scenarios, w)); break;
+            case "csv": Text.Write(stream, w => CalendarReport.WriteComparisonCsv(Scenarios, Trials, Seed, w)); break;
+            case "json": CalendarReport.WriteComparisonJson(TrialName, Trials, Seed, Scenarios, stream, Setups); break;
+            default: throw Text.UnknownFormat(format, "table, csv or json");
+        }
+    }
+}
+
+/// <summary>A design's decision table (table).</summary>
+public sealed record TableResult(IDesign Design, double Target, DecisionTable Table) : IRunResult
+{
+    public void Write(string format, Stream stream) => Text.Write(stream, w =>
+    {
+        switch (format)
+        {
+            case "csv":
+                var csv = new CsvTable(w, "n", "escalate_if_dlt_at_most", "deescalate_if_dlt_at_least", "eliminate_if_dlt_at_least");
+                foreach (var r in Table.Rows)
+                    csv.Row(r.Patients.ToString(System.Globalization.CultureInfo.InvariantCulture), Cell(r.EscalateAtMost), Cell(r.DeescalateAtLeast), Cell(r.EliminateAtLeast));
+                break;
+            case "md":
+                w.WriteLine($"Decision table: {Design.Describe()}, target {Formatting.Percent(Target, 0)}. {Table.Note}");
+                w.WriteLine();
+                w.Write(Table.RenderMarkdown());
+                break;
+            case "table":
+                w.WriteLine($"{Design.Describe()}; target {Formatting.Percent(Target, 0)}");
+                w.WriteLine(Table.Note);
+                w.WriteLine();
+                w.Write(Table.Render());
+                break;
+            default: throw Text.UnknownFormat(format, "table, csv or md");
+        }
+    });
+
+    private static string Cell(int? v) => v is { } i ? Formatting.Int(i) : "NA";
+}
+
+/// <summary>The sample-size analysis (samplesize).</summary>
+public sealed record SampleSizeAnalysisResult(SampleSizeReport Report) : IRunResult
+{
+    public void Write(string format, Stream stream)
+    {
+        switch (format)
+        {
+            case "table": Text.Write(stream, w => SampleSizeTable.Write(Report, w)); break;
+            case "md" or "markdown": Text.Write(stream, w => SampleSizeMarkdown.Write(Report, w)); break;
+            case "json": SampleSizeJson.Write(Report, stream); break;
+            default: throw Text.UnknownFormat(format, "table, md or json");
+        }
+    }
+}
+
+/// <summary>The design's next decision from the trial's data, with its reason, pathways and final MTD (next).</summary>
+public sealed record NextResult(ConductResult Conduct, ConductReportInfo Info) : IRunResult
+{
+    public void Write(string format, Stream stream)
+    {
+        var f = format switch
+        {
+            "table" => ConductFormat.Table,
+            "md" => ConductFormat.Md,
+            "json" => ConductFormat.Json,
+            _ => throw Text.UnknownFormat(format, "table, md or json"),
+        };
+        ConductReport.Write(Conduct, Info, f, stream);
+    }
+}
+
+/// <summary>What a shard computed: the part merge adds up (JSON whatever the format; a shard takes no --format).</summary>
+public sealed record PartResult(PartialResult Part) : IRunResult
+{
+    public void Write(string format, Stream stream) => Part.Write(stream);
+}
