@@ -34,4 +34,32 @@ public class ArchitectureTests
         Assert.DoesNotContain("Spectre.Console", refs);
         Assert.DoesNotContain("CommandLine", refs);
     }
+
+    /// <summary>
+    /// The CLI only maps flags to the application layer (DoseEscalation.Application): no file of it
+    /// names the Engines namespace or any type in it, so a web page or R package standing on the
+    /// same layer gets the same runs.
+    /// </summary>
+    [Fact]
+    public void The_command_line_names_no_engine_type()
+    {
+        var engineTypes = typeof(IDesign).Assembly.GetTypes()
+            .Where(t => t.Namespace is { } ns && ns.StartsWith("DoseEscalation.Engines", StringComparison.Ordinal) && !t.IsNested && !t.Name.Contains('<'))
+            .Select(t => t.Name.Split('`')[0]).Distinct().ToList();
+        Assert.Contains("MonteCarloEngine", engineTypes);
+        Assert.Contains("StateGraph", engineTypes);
+        var forbidden = new Regex(@"\bEngines\b|\b(" + string.Join("|", engineTypes.Select(Regex.Escape)) + @")\b");
+        var cli = Directory.GetFiles(Path.Combine(Repo.Root, "src", "DoseEscalation.Cli"), "*.cs", SearchOption.AllDirectories);
+        Assert.NotEmpty(cli);
+        foreach (var path in cli)
+        {
+            var lines = File.ReadAllLines(path);
+            for (int i = 0; i < lines.Length; i++)
+            {
+                string code = lines[i].Split("//")[0];
+                var m = forbidden.Match(code);
+                Assert.False(m.Success, $"{Path.GetRelativePath(Repo.Root, path)}:{i + 1} names {m.Value}: {lines[i].Trim()}");
+            }
+        }
+    }
 }
