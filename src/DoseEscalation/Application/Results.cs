@@ -35,6 +35,9 @@ internal static class Text
 /// <summary>Operating characteristics of one design over the scenarios (simulate, exact).</summary>
 public sealed record OcResult(ResultSet Set) : IRunResult
 {
+    /// <summary>One result per scenario, in the file's order.</summary>
+    public IReadOnlyList<OperatingCharacteristics> Results => Set.Results;
+
     public void Write(string format, Stream stream)
     {
         switch (format)
@@ -50,6 +53,9 @@ public sealed record OcResult(ResultSet Set) : IRunResult
 /// <summary>Operating characteristics in calendar time (simulate --calendar): the OCs and each scenario's durations.</summary>
 public sealed record CalendarOcResult(ResultSet Set, IReadOnlyList<CalendarResult> Calendar) : IRunResult
 {
+    /// <summary>One result per scenario, in the file's order.</summary>
+    public IReadOnlyList<OperatingCharacteristics> Results => Set.Results;
+
     public void Write(string format, Stream stream)
     {
         switch (format)

@@ -19,10 +19,10 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
     /// <summary>The file (or --dlt, or the built-in default) with --dlt, --target and correct-selection flags applied.</summary>
     public static ScenarioFile LoadFile(TrialInput o, DesignCatalog catalog)
     {
-        ScenarioFile file = o.File is { } path ? (o.FileText is { } text ? ScenarioFileReader.Parse(text, path, catalog) : ScenarioFileReader.Load(path, catalog))
+        ScenarioFile file = o.Loaded is { } loaded ? loaded : o.File is { } path ? (o.FileText is { } text ? ScenarioFileReader.Parse(text, path, catalog) : ScenarioFileReader.Load(path, catalog))
             : o.Dlt is not null ? CommandLineFile(ParseDoses(o.Dlt))
             : BuiltInScenarios.Default();
-        if (o.File is not null && o.Dlt is not null)
+        if ((o.File is not null || o.Loaded is not null) && o.Dlt is not null)
         {
             var dlt = ParseDoses(o.Dlt);
             if (dlt.Count != file.Doses.Count)

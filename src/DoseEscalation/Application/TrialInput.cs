@@ -11,6 +11,8 @@ public sealed record TrialInput
 {
     /// <summary>Scenario file path; null for <see cref="Dlt"/> or the built-in NCT05008536 scenarios.</summary>
     public string? File { get; init; }
+    /// <summary>A scenario file already loaded or built in code (used instead of <see cref="File"/>).</summary>
+    public Scenarios.ScenarioFile? Loaded { get; init; }
     /// <summary>The text of <see cref="File"/> when it was already read (a shard hashes what it parses; merge parses the text its parts carry).</summary>
     public string? FileText { get; init; }
     /// <summary>True DLT probabilities per dose, comma-separated; replaces the file's scenarios.</summary>

@@ -32,7 +32,7 @@ public sealed record ScenarioComparison(Scenario Scenario, IReadOnlyList<DesignC
 /// treated-patient times too (<see cref="Calendar.ToleranceDraws"/>); without one, a design whose
 /// state graph fits walks it (time plays no role, so the compiled walk is the fast path).
 /// </summary>
-public static class ComparisonEngine
+internal static class ComparisonEngine
 {
     /// <summary>
     /// Compares <paramref name="designs"/> on <paramref name="scenario"/>; the benchmark sees

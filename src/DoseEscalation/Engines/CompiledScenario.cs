@@ -6,7 +6,7 @@ namespace DoseEscalation.Engines;
 /// A scenario compiled for the hot loop: probabilities become integer thresholds on a 53-bit
 /// uniform, so a Bernoulli draw or a cohort's whole binomial outcome is one draw and a few compares.
 /// </summary>
-public static class CompiledScenario
+internal static class CompiledScenario
 {
     /// <summary>2^53: a 53-bit uniform u is in [0, 2^53).</summary>
     public const ulong One = 1UL << 53;

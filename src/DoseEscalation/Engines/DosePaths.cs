@@ -14,7 +14,7 @@ public sealed record DosePath(IReadOnlyList<(int Level, int Patients, int Dlts)>
 /// cohort outcomes up to a number of cohorts, with its exact probability under a scenario and the
 /// decision that follows it.
 /// </summary>
-public static class DosePaths
+internal static class DosePaths
 {
     public static IReadOnlyList<DosePath> Enumerate(StateGraph graph, Scenario scenario, int cohorts, int maxPaths = 100_000)
     {

@@ -7,7 +7,7 @@ namespace DoseEscalation.Engines;
 /// <see cref="StateGraph"/>, each cohort branching on its binomial outcome; terminal states add
 /// their probability to the result. Cost grows with the number of distinct states, not paths.
 /// </summary>
-public static class ExactEngine
+internal static class ExactEngine
 {
     /// <summary>Exact OCs of <paramref name="design"/> under <paramref name="scenario"/>.</summary>
     /// <exception cref="StateSpaceTooLargeException">More than <paramref name="maxStates"/> distinct states.</exception>

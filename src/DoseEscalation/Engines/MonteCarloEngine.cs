@@ -7,7 +7,7 @@ namespace DoseEscalation.Engines;
 /// xoshiro256** stream seeded from (seed, b); every counter is an integer, so the totals are
 /// bit-identical whatever the thread count or the order batches finish in.
 /// </summary>
-public static class MonteCarloEngine
+internal static class MonteCarloEngine
 {
     public static OperatingCharacteristics Run(IDesign design, Scenario scenario, double target, MonteCarloOptions options)
     {

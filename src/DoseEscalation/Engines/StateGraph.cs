@@ -17,7 +17,7 @@ public sealed class DesignContractException(string message) : Exception(message)
 /// Nodes are numbered so that every edge goes from a lower to a higher total N (a topological
 /// order) and all terminal nodes come last: node &gt;= <see cref="FirstTerminal"/> is terminal.
 /// </remarks>
-public sealed class StateGraph
+internal sealed class StateGraph
 {
     /// <summary>Default limit on distinct states; past it, use the Monte Carlo trial loop.</summary>
     public const int DefaultMaxStates = 2_000_000;

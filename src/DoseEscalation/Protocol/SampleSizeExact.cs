@@ -15,7 +15,7 @@ public static class SampleSizeExact
     /// <summary>The NegBin tail is cut where its remaining mass drops below this; the mass cut is reported.</summary>
     public const double TailCut = 1e-15;
 
-    public static SampleSizeResult Run(StateGraph graph, Scenario scenario, double target, SampleSizeModel model)
+    internal static SampleSizeResult Run(StateGraph graph, Scenario scenario, double target, SampleSizeModel model)
     {
         ArgumentNullException.ThrowIfNull(graph);
         model.Validate();

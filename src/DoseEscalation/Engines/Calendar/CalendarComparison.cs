@@ -31,7 +31,7 @@ public sealed record CalendarComparison(IReadOnlyList<CalendarResult> Results, I
 /// duration are paired, and each design's toxicity results are those of <c>compare</c> without
 /// the calendar.
 /// </summary>
-public static class CalendarCompare
+internal static class CalendarCompare
 {
     public static CalendarComparison Run(IReadOnlyList<IDesign> designs, Scenario scenario, double target, Timeline timeline, MonteCarloOptions options,
         CorrectSelection? correctSelection = null)

@@ -17,7 +17,7 @@ namespace DoseEscalation.Engines.Calendar;
 /// arrival and k-th treated patient of trial t have the same times under every timeline and design
 /// (common random numbers).
 /// </remarks>
-public static class CalendarEngine
+internal static class CalendarEngine
 {
     public static CalendarResult Run(IDesign design, Scenario scenario, double target, Timeline timeline, MonteCarloOptions options)
     {

@@ -15,7 +15,7 @@ namespace DoseEscalation.Engines.Response;
 /// times too (<see cref="Calendar.TrialStreams"/>, as <see cref="ComparisonEngine"/>'s calendar
 /// comparison), and durations are paired against the first design.
 /// </summary>
-public static class ResponseComparison
+internal static class ResponseComparison
 {
     /// <summary>The stream of the response uniforms of batch b: (seed XOR this, b), apart from the DLT stream (seed, b).</summary>
     public const ulong ResponseStreamKey = 0x9E37_79B9_7F4A_7C15;

@@ -9,7 +9,7 @@ namespace DoseEscalation.Engines.Response;
 /// branching on its (DLTs, responders) outcome, multinomial over the four cells. The scenario must
 /// have response probabilities (<see cref="Scenario.HasResponse"/>).
 /// </summary>
-public static class ResponseEngine
+internal static class ResponseEngine
 {
     /// <summary>Monte Carlo: batches as <see cref="MonteCarloEngine"/> (batch b draws from its own stream seeded by (seed, b)), one uniform per patient.</summary>
     public static OperatingCharacteristics MonteCarlo(IDesign design, Scenario scenario, double target, MonteCarloOptions options) =>
