@@ -55,7 +55,7 @@ public static class Cli
         var simShard = new ShardFlags(sim);
         Verb(sim, pr =>
         {
-            var output = simIn.Output(pr);
+            var output = simIn.Output(pr, simShard.IsShard(pr));
             simRun.Bind(pr, out var trials, out var seed, out int threads);
             bool exactEngine = pr.Given(simEngine) == "exact";
             bool calendar = pr.Given(simCalendar) ?? false;
@@ -107,7 +107,7 @@ public static class Cli
         var cmpShard = new ShardFlags(compare);
         Verb(compare, pr =>
         {
-            var output = cmpIn.Output(pr);
+            var output = cmpIn.Output(pr, cmpShard.IsShard(pr));
             cmpRun.Bind(pr, out var trials, out var seed, out int threads);
             string? chartDir = pr.Given(cmpDurationCharts);
             var request = new CompareRequest
@@ -443,6 +443,7 @@ internal sealed class InputFlags
     private readonly Option<string?> _out;
     private readonly Option<bool?> _quiet = Flags.Switch("--quiet", "No progress display and no warnings on standard error.");
     private readonly string _defaultFormat;
+    private readonly string[] _formats;
 
     /// <param name="defaultFormat">The value when --format is not given (default: the first format); "table" lets the verb decide (report: the --out extension).</param>
     public InputFlags(Command command, DesignCatalog catalog, bool multi, string[] formats, bool scenarios = true, string? outDoc = null, string? defaultFormat = null)
@@ -468,7 +469,8 @@ internal sealed class InputFlags
         command.Options.Add(_set);
         if (scenarios) { command.Options.Add(_correct); command.Options.Add(_window); }
         _defaultFormat = defaultFormat ?? formats[0];
-        _format = Flags.Choice("--format", $"Output format (default {(defaultFormat == "table" && formats.Contains("docx") ? "from the --out extension, else html" : formats[0])})", formats);
+        _formats = formats;
+        _format = Flags.Choice("--format", $"Output format (default {(defaultFormat == "table" && formats.Contains("docx") ? "from the --out extension, else html" : defaultFormat is null && formats[0] == "table" ? "the format the --out file's extension names (" + string.Join(" or ", formats.Skip(1)) + "), else table" : formats[0])})", formats);
         _out = Flags.Text("--out", outDoc ?? "Write the output to this file (atomically) instead of standard output.", "PATH");
         command.Options.Add(_format);
         command.Options.Add(_out);
@@ -492,7 +494,29 @@ internal sealed class InputFlags
     };
 
     /// <summary>--format (or the verb's default), --out and --quiet.</summary>
-    public OutputSettings Output(ParseResult pr) => new(pr.Given(_format) ?? _defaultFormat, pr.Given(_out), pr.Given(_quiet) ?? false);
+    /// <param name="pr">The parsed command line.</param>
+    /// <param name="part">A shard's run: --out is its partial result (JSON), whatever its name.</param>
+    public OutputSettings Output(ParseResult pr, bool part = false)
+    {
+        string? given = pr.Given(_format), outPath = pr.Given(_out);
+        if (part) return new(given ?? _defaultFormat, outPath, pr.Given(_quiet) ?? false);
+        // A file's extension names its format (x.csv is CSV), as report and sweep read theirs; plot and report decide their own.
+        string? named = _defaultFormat == "table" && _formats.Contains("table") && outPath is not null ? FormatOfExtension(outPath) : null;
+        if (named is not null && !_formats.Contains(named)) named = null;
+        if (given is not null && named is not null && given != named)
+            throw new InputException($"--out {outPath}: the extension says {named} but --format is {given}");
+        return new(given ?? named ?? _defaultFormat, outPath, pr.Given(_quiet) ?? false);
+    }
+
+    /// <summary>The format a file name's extension names (csv, json, md, parquet), or null.</summary>
+    public static string? FormatOfExtension(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".csv" => "csv",
+        ".json" => "json",
+        ".md" or ".markdown" => "md",
+        ".parquet" => "parquet",
+        _ => null,
+    };
 }
 
 /// <summary>--trials, --seed and --threads.</summary>

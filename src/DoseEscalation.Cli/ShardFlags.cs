@@ -21,6 +21,9 @@ internal sealed class ShardFlags
         command.Options.Add(_batch);
     }
 
+    /// <summary>Whether --shard was given (the run writes a part).</summary>
+    public bool IsShard(ParseResult pr) => pr.GetResult(_shard) is not null;
+
     public ShardSettings Bind(ParseResult pr, string[] commandLine, MergedParts? merged)
     {
         var s = new ShardSettings { Shard = pr.Given(_shard), ShardCount = pr.Given(_count), BatchSize = _batch is null ? null : pr.Given(_batch), CommandLine = commandLine, Merged = merged };

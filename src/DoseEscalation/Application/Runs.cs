@@ -147,7 +147,7 @@ public static class Runs
         if (r.DurationCharts) throw new UsageException("--duration-charts needs --calendar");
         var shard = Shards.Resolve(r.Sharding, hasOut);
         var input = Shards.ReadInput(r.Input, r.Sharding);
-        var inputs = RunInputs.ResolveMany(input, r.Designs, DefaultComparators, ctx.Catalog);
+        var inputs = RunInputs.ResolveMany(input, r.Designs, EngineRule.DefaultComparison, ctx.Catalog);
         var file = inputs.File;
         long trials = r.Trials ?? EngineRule.DefaultCompareTrials;
         ResourceGuard.Trials(trials, "--trials");
@@ -177,16 +177,13 @@ public static class Runs
         });
     }
 
-    /// <summary>The designs compare adds to a file that has only one.</summary>
-    internal static readonly string[] DefaultComparators = ["3+3", "boin", "mtpi2", "keyboard", "i3+3"];
-
     /// <summary>compare --calendar: the designs on the same simulated patients in calendar time.</summary>
     private static IRunResult CompareCalendar(CompareRequest r, RunContext ctx, bool hasOut)
     {
         var shard = Shards.Resolve(r.Sharding, hasOut);
         if (shard is not null && r.DurationCharts) throw new UsageException("--duration-charts draws a whole run, not a shard");
         var input = Shards.ReadInput(r.Input, r.Sharding);
-        var inputs = RunInputs.ResolveMany(input, r.Designs, DefaultComparators, ctx.Catalog);
+        var inputs = RunInputs.ResolveMany(input, r.Designs, EngineRule.DefaultComparison, ctx.Catalog);
         var file = inputs.File;
         var timeline = file.Timeline
             ?? throw new InputException($"--calendar: {file.Path} has no timeline: block (accrual, DLT window; see docs/calendar.md)");
