@@ -9,12 +9,12 @@ namespace DoseEscalation.Application;
 /// <summary>What merge hands the replayed run: the first part (inputs) and the counters of every part.</summary>
 public sealed class MergedParts
 {
-    internal MergedParts(PartialResult first, IReadOnlyList<IReadOnlyList<JsonElement>> counters) => (First, Counters) = (first, counters);
+    internal MergedParts(PartialResult first, IReadOnlyList<IReadOnlyList<(string Path, JsonElement Counters)>> counters) => (First, Counters) = (first, counters);
 
     /// <summary>The first part in range order: its inputs are every part's.</summary>
     public PartialResult First { get; }
-    /// <summary>Per scenario (or per sweep cell), the counters of every part that has it, in range order.</summary>
-    internal IReadOnlyList<IReadOnlyList<JsonElement>> Counters { get; }
+    /// <summary>Per scenario (or per sweep cell), the counters of every part that has it, in range order, with the part's path.</summary>
+    internal IReadOnlyList<IReadOnlyList<(string Path, JsonElement Counters)>> Counters { get; }
 }
 
 /// <summary>The parts of one run, checked and ready to replay: the verb and arguments they recorded, and their counters.</summary>
@@ -126,7 +126,7 @@ public static class Shards
         if (s.Merged is { } merged)
         {
             CheckReplay(merged, runJson);
-            return new(Enumerable.Range(0, scenarios).Select(i => finish(Sum(merged, i, counters), i)).ToList(), null);
+            return new(Enumerable.Range(0, scenarios).Select(i => finish(Sum(merged, i, counters, options.Trials), i)).ToList(), null);
         }
         var range = Range(options, shard!) with { Cancellation = context.Cancellation };
         long trials = range.RangeTrials;
@@ -193,29 +193,29 @@ public static class Shards
     }
 
     // Every part has one counters entry per scenario; entry i of the merge lists the parts' entries i.
-    private static List<List<JsonElement>> ByScenario(IReadOnlyList<(string Path, PartialResult Part)> parts)
+    private static List<List<(string, JsonElement)>> ByScenario(IReadOnlyList<(string Path, PartialResult Part)> parts)
     {
-        List<List<JsonElement>>? lists = null;
+        List<List<(string, JsonElement)>>? lists = null;
         foreach (var (path, part) in parts)
         {
             var entries = Entries(path, part);
             if (lists is not null && entries.Count != lists.Count)
                 throw new PartialFileException($"{path}: counters of {entries.Count} scenarios, not {lists.Count}");
-            lists ??= entries.Select(_ => new List<JsonElement>()).ToList();
-            for (int i = 0; i < entries.Count; i++) lists[i].Add(entries[i]);
+            lists ??= entries.Select(_ => new List<(string, JsonElement)>()).ToList();
+            for (int i = 0; i < entries.Count; i++) lists[i].Add((path, entries[i]));
         }
         return lists ?? [];
     }
 
     // A sweep part holds whole cells: entry c of the merge is cell c's counters, from the part that has it.
-    private static List<List<JsonElement>> SweepParts(IReadOnlyList<(string Path, PartialResult Part)> parts)
+    private static List<List<(string, JsonElement)>> SweepParts(IReadOnlyList<(string Path, PartialResult Part)> parts)
     {
-        var cells = new List<List<JsonElement>>();
+        var cells = new List<List<(string, JsonElement)>>();
         foreach (var (path, part) in parts)
         {
             var entries = Entries(path, part);
             if (entries.Count != part.Count) throw new PartialFileException($"{path}: {entries.Count} cells of counters for cells {part.First}..{part.First + part.Count - 1}");
-            cells.AddRange(entries.Select(e => new List<JsonElement> { e }));
+            cells.AddRange(entries.Select(e => new List<(string, JsonElement)> { (path, e) }));
         }
         return cells;
     }
@@ -227,27 +227,30 @@ public static class Shards
         return doc.RootElement.EnumerateArray().Select(e => e.Clone()).ToList();
     }
 
-    /// <summary>Scenario <paramref name="i"/>'s counters, summed over the parts.</summary>
-    internal static T Sum<T>(MergedParts m, int i, Counters<T> counters)
+    /// <summary>Scenario <paramref name="i"/>'s counters, summed over the parts; they must count the run's <paramref name="trials"/>.</summary>
+    internal static T Sum<T>(MergedParts m, int i, Counters<T> counters, long trials)
     {
         if (i >= m.Counters.Count) throw new InputException($"the parts hold counters of {m.Counters.Count} scenarios; the run has more");
         T total = default!;
         bool first = true;
-        foreach (var e in m.Counters[i])
+        foreach (var (path, e) in m.Counters[i])
         {
-            var c = Read(() => counters.Read(e));
+            var c = Read(path, $"scenario {i + 1}", () => counters.Read(e));
             if (first) (total, first) = (c, false);
-            else if (!counters.TryAdd(total, c)) throw new InputException($"the parts' counters of scenario {i + 1} have different shapes");
+            else if (!counters.TryAdd(total, c)) throw new InputException($"{path}: the counters of scenario {i + 1} have another shape than the other parts'");
         }
+        long counted = counters.Trials(total);
+        if (counted != trials) throw new InputException($"the parts' counters of scenario {i + 1} count {counted:N0} trials, not the run's {trials:N0} (a part was edited or damaged)");
         return total;
     }
 
-    internal static T Read<T>(Func<T> read)
+    /// <summary>Reads counters, naming the part and what they belong to when they are damaged.</summary>
+    internal static T Read<T>(string path, string what, Func<T> read)
     {
         try { return read(); }
-        catch (Exception ex) when (ex is FormatException or InvalidOperationException or KeyNotFoundException or ArgumentException)
+        catch (Exception ex) when (ex is FormatException or InvalidOperationException or KeyNotFoundException or ArgumentException or OverflowException or IndexOutOfRangeException)
         {
-            throw new InputException($"damaged counters in the parts ({ex.Message.Split('\n')[0]})");
+            throw new InputException($"{path}: damaged counters of {what} ({ex.Message.Split('\n')[0]})");
         }
     }
 }

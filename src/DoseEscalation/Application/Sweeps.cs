@@ -60,11 +60,8 @@ public static class SweepRuns
             if (merged.Counters.Count != cells.Count) throw new InputException($"the parts hold {merged.Counters.Count} cells; the grid has {cells.Count}");
             for (int i = 0; i < cells.Count; i++)
             {
-                try { (tallies[i], times[i]) = ReadCounters(merged.Counters[i][0], cells[i]); }
-                catch (Exception ex) when (ex is FormatException or InvalidOperationException or KeyNotFoundException or OverflowException or ArgumentNullException)
-                {
-                    throw new InputException($"damaged counters of cell {i} in the parts ({ex.Message.Split('\n')[0]})");
-                }
+                var (path, counters) = merged.Counters[i][0];
+                (tallies[i], times[i]) = Shards.Read(path, $"cell {i}", () => ReadCounters(counters, cells[i], grid.Trials));
             }
             return Result(grid, cells, tallies!, times, options);
         }
@@ -81,7 +78,7 @@ public static class SweepRuns
         var todo = new List<int>();
         for (long i = first; i < first + count; i++)
         {
-            if (state is not null && LoadCell(state, (int)i, cells[(int)i], runHash) is { } done) (tallies[i], times[i]) = done;
+            if (state is not null && LoadCell(state, (int)i, cells[(int)i], runHash, grid.Trials) is { } done) (tallies[i], times[i]) = done;
             else todo.Add((int)i);
         }
         ctx.Track(shard is null ? "Sweeping" : $"Shard {shard}", todo.Count * grid.Trials, report =>
@@ -140,11 +137,13 @@ public static class SweepRuns
         else Counters<CalendarTally>.Calendar.Write(w, time);
     }
 
-    private static (OcTally<long>, CalendarTally?) ReadCounters(JsonElement e, SweepCell cell)
+    /// <summary>A cell's counters as written; they must count the grid's trials.</summary>
+    private static (OcTally<long>, CalendarTally?) ReadCounters(JsonElement e, SweepCell cell, long trials)
     {
-        if (cell.Timeline is null) return (Counters<OcTally<long>>.Tally.Read(e), null);
-        var time = Counters<CalendarTally>.Calendar.Read(e);
-        return (time.Oc, time);
+        var time = cell.Timeline is null ? null : Counters<CalendarTally>.Calendar.Read(e);
+        var tally = time?.Oc ?? Counters<OcTally<long>>.Tally.Read(e);
+        if (tally.Weight != trials) throw new FormatException($"they count {tally.Weight:N0} trials, not the grid's {trials:N0}");
+        return (tally, time);
     }
 
     /// <summary>The resolved inputs of a sweep, as the <c>run</c> object of its parts and state files.</summary>
@@ -194,12 +193,14 @@ public static class SweepRuns
             w.WriteStartObject();
             w.WriteString("run_sha256", runHash);
             w.WriteString("cell", Sweep.Key(cell));
+            string counters = PartialResult.Json(c => WriteCounters(c, tally, time));
+            w.WriteString("tally_sha256", PartialResult.Sha256(counters));
             w.WritePropertyName("tally");
-            WriteCounters(w, tally, time);
+            w.WriteRawValue(counters);
             w.WriteEndObject();
         }));
 
-    private static (OcTally<long>, CalendarTally?)? LoadCell(string state, int i, SweepCell cell, string runHash)
+    private static (OcTally<long>, CalendarTally?)? LoadCell(string state, int i, SweepCell cell, string runHash, long trials)
     {
         string file = CellFile(state, i);
         if (!File.Exists(file)) return null;
@@ -211,9 +212,13 @@ public static class SweepRuns
                 throw new InputException($"{file}: a finished cell of another sweep (other grid, options or tool version); remove {state} to start afresh");
             if (root.GetProperty("cell").GetString() != Sweep.Key(cell))
                 throw new InputException($"{file}: holds cell '{root.GetProperty("cell").GetString()}', not '{Sweep.Key(cell)}'; remove {state} to start afresh");
-            return ReadCounters(root.GetProperty("tally"), cell);
+            var tally = root.GetProperty("tally");
+            // The digest catches an edited cell whose counters still add up.
+            if (root.GetProperty("tally_sha256").GetString() != PartialResult.Sha256(PartialResult.Canonical(tally)))
+                throw new FormatException("its counters do not match their tally_sha256 (edited or damaged)");
+            return ReadCounters(tally, cell, trials);
         }
-        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or KeyNotFoundException or OverflowException or ArgumentNullException)
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or KeyNotFoundException or OverflowException or ArgumentException or IndexOutOfRangeException)
         {
             throw new InputException($"{file}: damaged state file ({ex.Message.Split('\n')[0]}); remove it to run that cell again");
         }

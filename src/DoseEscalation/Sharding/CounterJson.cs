@@ -33,7 +33,11 @@ public static class CounterJson
     public static OcTally<long> ReadTally(JsonElement e)
     {
         bool efficacy = e.TryGetProperty("selected_patients", out _);
-        var t = new OcTally<long>(e.GetProperty("doses").GetInt32(), e.GetProperty("max_patients").GetInt32(), e.GetProperty("true_mtd_level").GetInt32(), efficacy);
+        int doses = e.GetProperty("doses").GetInt32(), maxPatients = e.GetProperty("max_patients").GetInt32(), trueMtd = e.GetProperty("true_mtd_level").GetInt32();
+        // The shape is checked before anything is allocated from it.
+        if (doses is < 1 or > ResourceGuard.MaxDoses || maxPatients is < 1 or > ResourceGuard.MaxPatients || trueMtd < -1 || trueMtd >= doses)
+            throw new FormatException($"doses {doses}, max_patients {maxPatients} and true_mtd_level {trueMtd} are not a tally's shape (1..{ResourceGuard.MaxDoses} doses, 1..{ResourceGuard.MaxPatients} patients, a dose level or -1)");
+        var t = new OcTally<long>(doses, maxPatients, trueMtd, efficacy);
         t.Weight = e.GetProperty("weight").GetInt64();
         Fill(e, "selection", t.Selection);
         Fill(e, "patients_sum", t.PatientsSum); Fill(e, "patients_sq", t.PatientsSq);
@@ -43,6 +47,7 @@ public static class CounterJson
         t.AtSum = e.GetProperty("at_sum").GetInt64(); t.AtSq = e.GetProperty("at_sq").GetInt64(); t.AtTimesN = e.GetProperty("at_times_n").GetInt64();
         t.AnyAbove = e.GetProperty("any_above").GetInt64(); t.Above60 = e.GetProperty("above_60").GetInt64(); t.NSq = e.GetProperty("n_sq").GetInt64();
         if (efficacy) { Fill(e, "selected_patients", t.SelectedPatients!); Fill(e, "patients_cross", t.PatientsCross!); }
+        CounterChecks.Check(t);
         return t;
     }
 
@@ -73,6 +78,7 @@ public static class CounterJson
         t.TotalSum = e.GetProperty("total_sum").GetInt64(); t.TotalSq = e.GetProperty("total_sq").GetInt64();
         t.AtSelectedSum = e.GetProperty("at_selected_sum").GetInt64(); t.AtSelectedSq = e.GetProperty("at_selected_sq").GetInt64();
         Fill(e, "at_selected_distribution", t.AtSelectedDistribution);
+        CounterChecks.Check(t);
         return t;
     }
 
@@ -107,10 +113,11 @@ public static class CounterJson
         Days(e, "decision_days", t.DecisionDays);
         t.DurationTicks = e.GetProperty("duration_ticks").GetInt64();
         t.DecisionTicks = e.GetProperty("decision_ticks").GetInt64();
-        t.DurationSq = Int128.Parse(e.GetProperty("duration_sq").GetString()!, NumberStyles.None, CultureInfo.InvariantCulture);
-        t.DecisionSq = Int128.Parse(e.GetProperty("decision_sq").GetString()!, NumberStyles.None, CultureInfo.InvariantCulture);
+        t.DurationSq = Big(e.GetProperty("duration_sq"));
+        t.DecisionSq = Big(e.GetProperty("decision_sq"));
         t.Enrolled = e.GetProperty("enrolled").GetInt64(); t.NonEvaluable = e.GetProperty("non_evaluable").GetInt64(); t.Lost = e.GetProperty("lost").GetInt64();
         t.Waited = e.GetProperty("waited").GetInt64(); t.WaitTicks = e.GetProperty("wait_ticks").GetInt64(); t.Backfilled = e.GetProperty("backfilled").GetInt64();
+        CounterChecks.Check(t);
         return t;
     }
 
@@ -130,7 +137,7 @@ public static class CounterJson
         var h = e.GetProperty(name);
         int first = h.GetProperty("first").GetInt32();
         var counts = h.GetProperty("counts");
-        if (first < 0 || first + counts.GetArrayLength() > into.Length) throw new FormatException($"{name} runs past day {into.Length - 1}");
+        if (first < 0 || (long)first + counts.GetArrayLength() > into.Length) throw new FormatException($"{name} runs past day {into.Length - 1}");
         int d = first;
         foreach (var v in counts.EnumerateArray()) into[d++] = v.GetInt64();
     }
@@ -174,6 +181,13 @@ public static class CounterJson
 
     public static ComparisonCounts ReadComparison(JsonElement e)
     {
+        var c = ReadComparisonUnchecked(e);
+        CounterChecks.Check(c);
+        return c;
+    }
+
+    private static ComparisonCounts ReadComparisonUnchecked(JsonElement e)
+    {
         var designs = e.GetProperty("designs").EnumerateArray().ToList();
         bool calendar = designs.Count > 0 && designs[0].TryGetProperty("calendar", out _);
         bool responders = designs.Count > 0 && designs[0].TryGetProperty("responses", out _);
@@ -204,8 +218,17 @@ public static class CounterJson
     private static PairedSums Paired(JsonElement e) => new()
     {
         Sum = e.GetProperty("sum").GetInt64(),
-        SumSq = Int128.Parse(e.GetProperty("sum_sq").GetString()!, NumberStyles.None, CultureInfo.InvariantCulture),
+        SumSq = Big(e.GetProperty("sum_sq")),
     };
+
+    /// <summary>A non-negative <see cref="Int128"/> written as a decimal string (at most 39 digits).</summary>
+    private static Int128 Big(JsonElement e)
+    {
+        string text = e.GetString() ?? throw new FormatException("a square sum is not a string");
+        if (text.Length is 0 or > 39) throw new FormatException($"square sum '{(text.Length > 40 ? text[..40] + "..." : text)}' is not a whole number of at most 39 digits");
+        return Int128.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v
+            : throw new FormatException($"square sum '{text}' is not a whole number below 2^127");
+    }
 
     private static void Array(Utf8JsonWriter w, string name, long[] values)
     {

@@ -68,6 +68,7 @@ public sealed class PartialResult
         w.WriteNumber("length", Count);
         w.WriteNumber("total", Total);
         w.WriteEndObject();
+        w.WriteString("counters_sha256", Sha256(CountersJson));
         w.WritePropertyName("counters");
         w.WriteRawValue(CountersJson);
         w.WriteEndObject();
@@ -77,7 +78,12 @@ public sealed class PartialResult
     public static PartialResult Read(string path)
     {
         byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
+        if (Directory.Exists(path)) throw new PartialFileException($"{path}: is a folder, not a partial result");
+        try
+        {
+            bytes = BoundedInput.ReadFile(path, BoundedInput.MaxPartBytes)
+                ?? throw new PartialFileException($"{path}: is larger than {BoundedInput.MaxPartBytes >> 20} MiB; a shard's partial result is its counters, kilobytes per scenario or cell");
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new PartialFileException($"{path}: {(ex is FileNotFoundException or DirectoryNotFoundException ? "no such file" : ex is UnauthorizedAccessException ? "cannot be read (permission denied)" : ex.Message.Split('\n')[0])}");
@@ -97,19 +103,24 @@ public sealed class PartialResult
             string? sha = input.GetProperty("sha256").GetString();
             if (text is not null && Sha256(text) != sha)
                 throw new PartialFileException($"{path}: input.text does not match its input.sha256 (the part was edited or damaged)");
+            // Values, not layout: a part re-indented by a JSON tool reads as the one written.
+            string counters = Canonical(Get(root, "counters", path));
+            var digest = Get(root, "counters_sha256", path);
+            if (digest.ValueKind != JsonValueKind.String || digest.GetString() != Sha256(counters))
+                throw new PartialFileException($"{path}: the counters do not match their counters_sha256 (the part was edited or damaged)");
             return new PartialResult
             {
                 Tool = Get(root, "tool", path).GetString()!,
                 Verb = Get(root, "verb", path).GetString()!,
                 Arguments = Get(root, "arguments", path).EnumerateArray().Select(a => a.GetString()!).ToList(),
                 InputPath = inputPath, InputText = text, InputSha256 = sha,
-                RunJson = Get(root, "run", path).GetRawText(),
+                RunJson = Canonical(Get(root, "run", path)),
                 Shard = new Shard(shard.GetProperty("index").GetInt32(), shard.GetProperty("count").GetInt32()),
                 Unit = shard.GetProperty("unit").GetString()!,
                 First = shard.GetProperty("first").GetInt64(),
                 Count = shard.GetProperty("length").GetInt64(),
                 Total = shard.GetProperty("total").GetInt64(),
-                CountersJson = Get(root, "counters", path).GetRawText(),
+                CountersJson = counters,
             };
         }
         catch (JsonException ex) { throw new PartialFileException($"{path}: not valid JSON ({ex.Message.Split('\n')[0]})"); }
@@ -183,6 +194,9 @@ public sealed class PartialResult
         using var doc = JsonDocument.Parse(json);
         return doc.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetRawText());
     }
+
+    /// <summary>The value as this tool writes it (compact, its own escaping), whatever the layout it was read in.</summary>
+    public static string Canonical(JsonElement e) => Json(e.WriteTo);
 
     /// <summary>A JSON value written by <paramref name="write"/> (compact), for <see cref="RunJson"/> and <see cref="CountersJson"/>.</summary>
     public static string Json(Action<Utf8JsonWriter> write)
