@@ -164,7 +164,7 @@ public static class Commands
     {
         // next reads the trial's own backfilled patients: nothing is simulated there.
         if (o.Quiet || o is SimulateOptions { Calendar: true } or NextOptions || (o is PlotOptions or ReportOptions && inputs.File.Timeline is not null)) return;
-        foreach (var d in inputs.Designs.Where(d => DoseEscalation.Designs.Rules.DesignRule.Unwrap(d.Design).Base is Engines.Calendar.IBackfillDesign))
+        foreach (var d in inputs.Designs.Where(d => DoseEscalation.Designs.Rules.DesignRule.Unwrap(d.Design).Base is DoseEscalation.Designs.IBackfillDesign))
             stderr.WriteLine($"dose-escalation: note: design '{d.Label}' backfills only in calendar time (simulate --calendar, compare --calendar, with a timeline:); without it nobody arrives while a cohort is observed, so these results are its escalation rule's alone");
     }
 

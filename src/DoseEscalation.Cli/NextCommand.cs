@@ -114,7 +114,7 @@ public static partial class NextCommand
         var (text, dataName) = ReadData(o.Data, stdin);
         Commands.Warn(inputs, o, stderr);
         // The patient records carry outcomes, not follow-up times: every recorded patient counts as having completed the window.
-        if (!o.Quiet && Designs.Rules.DesignRule.Unwrap(inputs.Design).Base is Engines.Calendar.IPendingDesign)
+        if (!o.Quiet && Designs.Rules.DesignRule.Unwrap(inputs.Design).Base is Designs.IPendingDesign)
             stderr.WriteLine($"dose-escalation: note: {inputs.Design.Name} decides on patients still in the DLT window; next counts every recorded patient as having completed it (the design's decision with nothing pending)");
         return Run(new NextRequest
         {

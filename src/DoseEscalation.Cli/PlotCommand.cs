@@ -118,7 +118,7 @@ public static class PlotCommand
 
     /// <summary>A backfill design on a file with a timeline: its OCs come from the calendar, where it backfills.</summary>
     internal static bool BackfillsOnCalendar(RunInputs inputs) =>
-        Designs.Rules.DesignRule.Unwrap(inputs.Design).Base is Engines.Calendar.IBackfillDesign && inputs.File.Timeline is not null;
+        Designs.Rules.DesignRule.Unwrap(inputs.Design).Base is Designs.IBackfillDesign && inputs.File.Timeline is not null;
 
     /// <summary>
     /// The design's OCs on every scenario: exact where the state space allows (or is asked for), else

@@ -1,5 +1,4 @@
 using DoseEscalation.Designs.Configuration;
-using DoseEscalation.Engines.Calendar;
 
 namespace DoseEscalation.Designs;
 
@@ -102,7 +101,7 @@ public sealed class Backfill : IBackfillDesign, Rules.IMtdSelector
             new Boin(c.DoseCount, v.Number("target"), v.Int("cohort_size"), TableSize(c.DoseCount, v.Int("max_n"), v.Int("backfill_cap")), v.Int("n_earlystop"), v.Number("cutoff_eli"),
                 v.Switch("extrasafe"), v.Number("offset"), v.Switch("bound_mtd"), 0, v.Number("phi1"), v.Number("phi2")),
             v.Int("max_n"), v.Int("backfill_cap"), v.Switch("backfill_response"), AssignmentOf(v), v.Switch("three_plus_three")),
-        Prose = (d, context) => Prose((Backfill)Rules.DesignRule.Unwrap(d).Base, context),
+        Prose = (d, context) => Prose(d.TryGet<Backfill>()!, context),
     };
 
     /// <summary>
@@ -126,7 +125,7 @@ public sealed class Backfill : IBackfillDesign, Rules.IMtdSelector
         Build = (c, v) => new Backfill("bf-3+3",
             new Boin(c.DoseCount, 0.25, 3, TableSize(c.DoseCount, v.Int("max_n"), v.Int("backfill_cap")), v.Int("n_earlystop"), v.Number("cutoff_eli"), v.Switch("extrasafe"), v.Number("offset")),
             v.Int("max_n"), v.Int("backfill_cap"), v.Switch("backfill_response"), AssignmentOf(v), threePlusThree: true),
-        Prose = (d, context) => Prose((Backfill)Rules.DesignRule.Unwrap(d).Base, context),
+        Prose = (d, context) => Prose(d.TryGet<Backfill>()!, context),
     };
 
     private static IReadOnlyList<string> Prose(Backfill b, ProseContext context) =>

@@ -1,5 +1,4 @@
 using DoseEscalation.Designs.Configuration;
-using DoseEscalation.Engines.Calendar;
 
 namespace DoseEscalation.Designs;
 
@@ -58,7 +57,7 @@ public sealed class TiteBoin : IPendingDesign, Rules.IMtdSelector
             $"Cohorts are treated as patients arrive, starting at {context.StartLabel}, without waiting for the previous cohort to complete the DLT window. "
             + "Before each cohort, the DLT rate at the current dose is estimated as the DLTs observed divided by the patients who completed the window plus the pending patients' follow-up as fractions of the window, "
             + "and compared with BOIN's boundaries: escalate, stay or de-escalate. "
-            + $"Accrual is suspended while more than {((TiteBoin)Rules.DesignRule.Unwrap(d).Base).MaxPendingFraction:0.##} of the patients at the current dose are still in the window. "
+            + $"Accrual is suspended while more than {d.TryGet<TiteBoin>()!.MaxPendingFraction:0.##} of the patients at the current dose are still in the window. "
             + "Doses are eliminated as in BOIN, counting every patient treated at the dose; the MTD is selected as in BOIN once every window has closed.",
         ],
     };

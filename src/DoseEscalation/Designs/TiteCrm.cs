@@ -1,5 +1,4 @@
 using DoseEscalation.Designs.Configuration;
-using DoseEscalation.Engines.Calendar;
 
 namespace DoseEscalation.Designs;
 
@@ -71,7 +70,7 @@ public sealed class TiteCrm : IPendingDesign, Rules.IMtdSelector
         [
             $"Patients are enrolled one at a time as they arrive, starting at {context.StartLabel}, without waiting for earlier patients to complete the DLT window. "
             + "Before each enrolment the one-parameter CRM model is updated with every patient's data: a DLT or a completed window counts fully, and a patient still in the window without a DLT counts with a weight equal to "
-            + (((TiteCrm)Rules.DesignRule.Unwrap(d).Base).Scheme == TiteWeightScheme.Linear ? "the fraction of the window observed" : "the adaptive weight built from the times of the DLTs observed so far")
+            + (d.TryGet<TiteCrm>()!.Scheme == TiteWeightScheme.Linear ? "the fraction of the window observed" : "the adaptive weight built from the times of the DLTs observed so far")
             + " (Cheung & Chappell 2000). The new patient receives the dose whose estimated DLT rate is closest to the target, never more than one level above the previous patient's dose.",
             "When the maximum sample size has been enrolled, the trial waits for every window to close; the MTD is the dose whose estimated DLT rate is closest to the target on the complete data.",
         ],

@@ -1,4 +1,4 @@
-namespace DoseEscalation.Engines.Calendar;
+namespace DoseEscalation.Designs;
 
 /// <summary>
 /// A cohort design that backfills: while a cohort is in its DLT window, a patient who can be
