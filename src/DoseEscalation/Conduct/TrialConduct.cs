@@ -130,7 +130,7 @@ public static class TrialConduct
         // A cohort's outcomes are DLTs and responses for a design that reads responses: its pathways are not listed.
         if (design.ReadsResponses && !replay.Stopped)
             notes.Add($"pathways are not listed for {design.Name}: its next decisions depend on responses as well as DLTs");
-        var backfill = Designs.Rules.DesignRule.Unwrap(design).Base as Backfill;
+        var backfill = design.TryGet<Backfill>();
         if (backfill is not null && !replay.Stopped)
             notes.Add($"pathways are not listed for {design.Name}: its next decisions depend on the backfilled patients' outcomes too");
         bool noPathways = replay.Stopped || design.ReadsResponses || backfill is not null || replay.Remaining == 0 && replay.Pending.Count > 0;
@@ -176,55 +176,28 @@ public static class TrialConduct
     private static FinalMtd Final(IDesign design, TrialReplay replay, DecisionReason reason, bool early, double? optionTarget)
     {
         var state = replay.State;
-        double target = design switch
-        {
-            IntervalDesign i => i.Target,
-            Crm c => c.Target,
-            Boin12 b => b.Target,
-            Backfill bf => bf.Escalation.Target,
-            _ => optionTarget ?? 0.30,
-        };
+        double target = design.TryGet<ITargeted>()?.Target ?? optionTarget ?? 0.30;
         var estimates = SelectMtdEstimates.Compute(target, replay.Patients, replay.Dlts);
         int selected;
         string rule;
+        var selection = design.TryGet<IFinalSelection>();
         if (!early)
         {
             selected = replay.Next.Level;
             rule = "the design's own selection at its stop";
         }
+        else if (state.IsStart)
+            (selected, rule) = (Decision.NoDose, "no patients: nothing to select");
+        else if (selection is null)
+            (selected, rule) = (Decision.NoDose, "this design has no selection rule before it stops");
         else
-        {
-            (selected, rule) = design switch
-            {
-                _ when state.IsStart => (Decision.NoDose, "no patients: nothing to select"),
-                IntervalDesign i => (i.SelectMtd(state), "isotonic estimate closest to the target among doses not eliminated (select.mtd)"),
-                Crm c => (c.Fit(replay.Patients, replay.Dlts).Recommended, "dose whose DLT probability at the posterior mean is closest to the target (dfcrm)"),
-                Boin12 b => (b.SelectMtd(state), "the OBD: the admissible dose with the highest estimated utility (isotonic DLT rates, unimodal response rates), BOIN12's selection"),
-                Backfill bf => (bf.SelectMtd(state), "isotonic estimate closest to the target among doses not eliminated (select.mtd), on every known outcome, backfilled patients included"),
-                AplusB ab => (HighestPassed(ab, state), "highest dose that passed the A+B rule, below any dose found too toxic"),
-                _ => (Decision.NoDose, "this design has no selection rule before it stops"),
-            };
-        }
+            // Under trial-level rules the rules' selection (a safety stop caps it), which asks the design's.
+            (selected, rule) = (design is Designs.Rules.DesignRule ? Designs.Rules.DesignRule.SelectOf(design, state) : selection.SelectFinal(state),
+                selection.SelectionRule);
         string why = early
             ? $"final analysis requested before the design stopped (it would {DecisionExplainer.Verb(replay.Next)} next)"
             : reason.Text;
         return new FinalMtd(selected, why, rule, target, estimates);
-    }
-
-    // The A+B's selection when the trial is closed early: the highest dose whose counts pass, below
-    // the lowest dose judged too toxic.
-    private static int HighestPassed(AplusB d, in TrialState s)
-    {
-        int best = Decision.NoDose;
-        for (int i = 0; i < s.DoseCount; i++)
-        {
-            int n = s.Patients[i];
-            if (n != d.A && n != d.A + d.B) continue;
-            var v = d.VerdictAt(n, s.Dlts[i]);
-            if (v == AplusBVerdict.TooToxic) break;
-            if (v == AplusBVerdict.Passed) best = i;
-        }
-        return best;
     }
 
     /// <summary>Every outcome of the next cohorts from the replay's state (for a cohort in progress, of its remaining patients).</summary>

@@ -25,7 +25,7 @@ public enum AplusBVerdict : byte
 /// Storer (1989) Biometrics 45:925; Korn et al. (1994) Stat Med 13:1799; Lin &amp; Shih (2001)
 /// Biostatistics 2:203. The exact rules, including both options, are in docs/designs/3+3.md.
 /// </remarks>
-public sealed class AplusB : IDesign, Rules.IMtdSelector
+public sealed class AplusB : IDesign, IFinalSelection, IDecisionTableSource
 {
     public int A { get; }
     public int B { get; }
@@ -197,6 +197,49 @@ public sealed class AplusB : IDesign, Rules.IMtdSelector
             if (verdict == Verdict.Passed) best = d;
         }
         return best;
+    }
+
+    public string SelectionRule => "highest dose that passed the A+B rule, below any dose found too toxic";
+
+    /// <summary>
+    /// The selection when the trial is closed early: the highest dose whose counts pass, below the
+    /// lowest dose judged too toxic. Unlike <see cref="SelectMtd"/> it judges a dose only at A or A+B
+    /// patients, so counts the rule never produces (deviations) are neither passed nor too toxic.
+    /// </summary>
+    public int SelectFinal(in TrialState s)
+    {
+        int best = Decision.NoDose;
+        for (int i = 0; i < s.DoseCount; i++)
+        {
+            int n = s.Patients[i];
+            if (n != A && n != A + B) continue;
+            var v = Judge(n, s.Dlts[i]);
+            if (v == Verdict.TooToxic) break;
+            if (v == Verdict.Passed) best = i;
+        }
+        return best;
+    }
+
+    /// <summary>
+    /// The rows at A and A+B patients. The A+B decides at two sample sizes only; a dose judged too
+    /// toxic is never treated again, so "eliminate" coincides with "de-escalate".
+    /// </summary>
+    public DecisionTable ToDecisionTable()
+    {
+        var rows = new List<DecisionTableRow>();
+        foreach (int n in new[] { A, A + B })
+        {
+            var e = new List<int>(); var s = new List<int>(); var de = new List<int>();
+            for (int x = 0; x <= n; x++)
+            {
+                if (n == A) (x < C ? e : x <= D ? s : de).Add(x);
+                else (x <= E ? e : de).Add(x);
+            }
+            rows.Add(new DecisionTableRow(n, e.Count > 0 ? e[^1] : null, de.Count > 0 ? de[0] : null,
+                de.Count > 0 ? de[0] : null, e, s, de, de));
+        }
+        return new DecisionTable(Name, rows,
+            $"patients at the current dose; stay = treat {B} more at it; a de-escalated dose is closed (never re-treated)");
     }
 
     /// <summary>

@@ -36,7 +36,7 @@ public enum BackfillAssignment : byte
 /// changed since), so with nobody arriving during observation the design is its escalation rule bit
 /// for bit.
 /// </remarks>
-public sealed class Backfill : IBackfillDesign, Rules.IMtdSelector
+public sealed class Backfill : IBackfillDesign, IFinalSelection, ITargeted
 {
     /// <summary>The escalation rule, its tables sized for every patient a trial can treat (escalation and backfill).</summary>
     public IntervalDesign Escalation { get; }
@@ -157,6 +157,11 @@ public sealed class Backfill : IBackfillDesign, Rules.IMtdSelector
         "backfill on " + (ThreePlusThree ? "the 3+3 form of " : "")
         + Escalation.Describe().Replace(FormattableString.Invariant($"max N {Escalation.MaxN}"), FormattableString.Invariant($"max N {EscalationMaxN} in escalation cohorts"))
         + FormattableString.Invariant($", backfill to the {(Assignment == BackfillAssignment.Highest ? "highest" : "lowest")} open dose, cap {Cap}{(RequireResponse ? ", once a response is seen" : "")}");
+
+    /// <summary>The escalation design's target.</summary>
+    public double Target => Escalation.Target;
+
+    public string SelectionRule => Escalation.SelectionRule + ", on every known outcome, backfilled patients included";
 
     public int SelectMtd(in TrialState s) => Escalation.SelectMtd(s);
 

@@ -19,7 +19,7 @@ namespace DoseEscalation.Designs;
 /// u(no DLT, no response) = u00, with u11 + u00 = 100 (the paper's 60 and 40), so a dose's utility
 /// is a function of its DLT and response counts (the trial state), not of who had both.
 /// </remarks>
-public sealed class Boin12 : IDesign, Rules.IMtdSelector
+public sealed class Boin12 : IDesign, IFinalSelection, ITargeted
 {
     /// <summary>The rank offsets of the authors' final selection: 0.001 times the dose's rank (1-based) on the DLT estimate, 0.01 times it on the efficacy estimate.</summary>
     public const double ToxicityRankOffset = 0.001, EfficacyRankOffset = 0.01;
@@ -235,6 +235,8 @@ public sealed class Boin12 : IDesign, Rules.IMtdSelector
     /// <see cref="Boin12FinalEfficacy.Observed"/>: over the tried doses only, p_E = (responses + 0.05)/(n + 0.1)
     /// and no rank offset in the utility.
     /// </summary>
+    public string SelectionRule => "the OBD: the admissible dose with the highest estimated utility (isotonic DLT rates, unimodal response rates), BOIN12's selection";
+
     public int SelectMtd(in TrialState state) =>
         FinalEfficacy == Boin12FinalEfficacy.Unimodal ? SelectUnimodal(state) : SelectObserved(state);
 

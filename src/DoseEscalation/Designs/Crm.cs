@@ -52,7 +52,7 @@ public sealed record CrmFit(CrmPosterior Posterior, double BetaSd, double Credib
 /// few multiply-adds and exponentials per node and allocates nothing. docs/designs/crm.md has the
 /// details and where we differ from dfcrm.
 /// </remarks>
-public sealed class Crm : IDesign, Rules.IMtdSelector, Rules.IToxicityPosterior
+public sealed class Crm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityPosterior
 {
     /// <summary>dfcrm's default prior variance of beta.</summary>
     public const double DefaultPriorVariance = 1.34;
@@ -215,6 +215,8 @@ public sealed class Crm : IDesign, Rules.IMtdSelector, Rules.IToxicityPosterior
     }
 
     /// <summary>The unrestricted recommendation at the posterior mean: what the CRM selects if the trial stops now.</summary>
+    public string SelectionRule => "dose whose DLT probability at the posterior mean is closest to the target (dfcrm)";
+
     public int SelectMtd(in TrialState s) => Recommend(Posterior(s.Patients, s.Dlts).BetaMean);
 
     /// <summary>

@@ -28,7 +28,7 @@ public enum IntervalAction : byte
 /// dose is never treated again, so "the lowest dose with n &gt;= 3 and P(p &gt; target) &gt; cutoff, and
 /// all above it" is exactly the set the R package flags as it goes.
 /// </remarks>
-public abstract class IntervalDesign : IDesign, Rules.IMtdSelector
+public abstract class IntervalDesign : IDesign, IFinalSelection, ITargeted, IDecisionTableSource
 {
     /// <summary>Patients needed at a dose before it can be eliminated (the R packages' fixed 3).</summary>
     public const int MinPatientsToEliminate = 3;
@@ -252,6 +252,34 @@ public abstract class IntervalDesign : IDesign, Rules.IMtdSelector
             if (distance < bestDistance) { bestDistance = distance; best = i; }
         }
         return best < 0 ? Decision.NoDose : level[best];
+    }
+
+    public string SelectionRule => "isotonic estimate closest to the target among doses not eliminated (select.mtd)";
+
+    /// <summary>One row per multiple of the cohort size up to max N; "de-escalate" includes the counts that also eliminate.</summary>
+    public DecisionTable ToDecisionTable()
+    {
+        var rows = new List<DecisionTableRow>();
+        for (int n = CohortSize; ; n += CohortSize)
+        {
+            int size = Math.Min(n, MaxN);
+            var e = new List<int>(); var s = new List<int>(); var de = new List<int>(); var el = new List<int>();
+            for (int x = 0; x <= size; x++)
+            {
+                switch (ActionAt(size, x))
+                {
+                    case IntervalAction.Escalate: e.Add(x); break;
+                    case IntervalAction.Stay: s.Add(x); break;
+                    default: de.Add(x); break;
+                }
+                if (Eliminates(size, x)) el.Add(x);
+            }
+            rows.Add(new DecisionTableRow(size, e.Count > 0 ? e[^1] : null, de.Count > 0 ? de[0] : null,
+                el.Count > 0 ? el[0] : null, e, s, de, el));
+            if (size >= MaxN) break;
+        }
+        return new DecisionTable(Name, rows,
+            "patients at the current dose; de-escalate includes eliminate; eliminating a dose also eliminates every dose above it");
     }
 
     /// <summary>Whether a dose with isotonic estimate <paramref name="estimate"/> may be selected (BOIN's boundMTD); true by default.</summary>

@@ -21,7 +21,7 @@ namespace DoseEscalation.Designs;
 /// patients pending suspends accrual. With nothing pending every decision is BOIN's
 /// (<see cref="Decide"/> is the wrapped <see cref="Boin"/>'s). docs/designs/tite-boin.md.
 /// </remarks>
-public sealed class TiteBoin : IPendingDesign, Rules.IMtdSelector
+public sealed class TiteBoin : IPendingDesign, IFinalSelection, ITargeted
 {
     public Boin Boin { get; }
     /// <summary>Suspend accrual while more than this fraction of the current dose's patients are pending (TITEgBOIN's maxpen; the paper's 50%).</summary>
@@ -72,6 +72,11 @@ public sealed class TiteBoin : IPendingDesign, Rules.IMtdSelector
 
     /// <summary>With nothing pending: BOIN's decision.</summary>
     public Decision Decide(in TrialState s) => Boin.Decide(s);
+
+    public double Target => Boin.Target;
+
+    /// <summary>BOIN's select.mtd, on complete data (the paper's final selection).</summary>
+    public string SelectionRule => Boin.SelectionRule;
 
     public int SelectMtd(in TrialState s) => Boin.SelectMtd(s);
 

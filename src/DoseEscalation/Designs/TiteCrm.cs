@@ -30,7 +30,7 @@ public enum TiteWeightScheme
 /// cohorts of 1 wherever the last patient had no DLT. docs/designs/tite-crm.md has the differences
 /// from dfcrm.
 /// </remarks>
-public sealed class TiteCrm : IPendingDesign, Rules.IMtdSelector
+public sealed class TiteCrm : IPendingDesign, IFinalSelection, ITargeted
 {
     /// <summary>The CRM whose model, prior and selection this design uses (cohorts of 1).</summary>
     public Crm Crm { get; }
@@ -93,6 +93,11 @@ public sealed class TiteCrm : IPendingDesign, Rules.IMtdSelector
         if (s.TotalPatients + 1 > MaxPatients) return Decision.Select(recommended);
         return Decision.Treat(Math.Min(recommended, s.CurrentLevel + 1), 1);
     }
+
+    public double Target => Crm.Target;
+
+    /// <summary>The CRM's: on complete data every weight is 1, so the posterior is the CRM's.</summary>
+    public string SelectionRule => Crm.SelectionRule;
 
     public int SelectMtd(in TrialState s) => Crm.SelectMtd(s);
 
