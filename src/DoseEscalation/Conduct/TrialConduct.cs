@@ -97,23 +97,19 @@ public static class TrialConduct
         var reason = DecisionExplainer.Explain(design, state, decision);
 
         var doses = new DoseSummary[design.DoseCount];
-        // (Deviations can put more patients on a dose than the interval tables cover; then nothing is marked.)
-        int eliminated = design is IntervalDesign id && !state.IsStart && replay.Patients.ToArray().All(n => n <= id.MaxN)
-            ? id.LowestEliminated(state) : design.DoseCount;
+        // The design itself, not through trial-level rules: a rule (a safety stop) can close doses the
+        // design has not, so the inner design's marks would not be the trial's.
+        Span<bool> eliminated = stackalloc bool[design.DoseCount];
+        if (design is IEliminatesDoses closes && !state.IsStart) closes.Eliminated(state, eliminated);
         if (!(options.CredibleLevel > 0 && options.CredibleLevel < 1))
             throw new ArgumentOutOfRangeException(nameof(options), options.CredibleLevel, "credible level must be in (0, 1)");
-        var fit = design is Crm crm ? crm.Fit(replay.Patients, replay.Dlts, options.CredibleLevel) : null;
+        // The bare design only, as for the marks: next shows the CRM's fit when no trial-level rule wraps it.
+        var fit = design is IModelFit model ? model.Fit(replay.Patients, replay.Dlts, options.CredibleLevel) : null;
         for (int d = 0; d < doses.Length; d++)
             doses[d] = new DoseSummary(d, replay.Patients[d], replay.Dlts[d])
             {
-                Eliminated = d >= eliminated, Crm = fit?.Doses[d], Responses = design.ReadsResponses ? replay.Responses[d] : null,
+                Eliminated = eliminated[d], Crm = fit?.Doses[d], Responses = design.ReadsResponses ? replay.Responses[d] : null,
             };
-        if (design is Boin12 b12 && !state.IsStart)
-        {
-            Span<bool> out12 = stackalloc bool[design.DoseCount];
-            b12.Eliminated(state, out12);
-            for (int d = 0; d < doses.Length; d++) doses[d] = doses[d] with { Eliminated = out12[d] };
-        }
 
         var notes = new List<string>();
         if (replay.Deviations.Count > 0)
@@ -130,7 +126,7 @@ public static class TrialConduct
         // A cohort's outcomes are DLTs and responses for a design that reads responses: its pathways are not listed.
         if (design.ReadsResponses && !replay.Stopped)
             notes.Add($"pathways are not listed for {design.Name}: its next decisions depend on responses as well as DLTs");
-        var backfill = design.TryGet<Backfill>();
+        var backfill = design.TryGet<IBackfillDesign>();
         if (backfill is not null && !replay.Stopped)
             notes.Add($"pathways are not listed for {design.Name}: its next decisions depend on the backfilled patients' outcomes too");
         bool noPathways = replay.Stopped || design.ReadsResponses || backfill is not null || replay.Remaining == 0 && replay.Pending.Count > 0;
@@ -149,7 +145,7 @@ public static class TrialConduct
     /// alike, with the responses read so far; while the escalation cohort in progress is observed,
     /// or, when the design has just decided, while the next cohort is.
     /// </summary>
-    private static BackfillAdvice Backfilling(Backfill design, TrialData data, TrialReplay replay)
+    private static BackfillAdvice Backfilling(IBackfillDesign design, TrialData data, TrialReplay replay)
     {
         int k = design.DoseCount;
         var treated = new int[k];

@@ -1,3 +1,4 @@
+using static DoseEscalation.ReasonText;
 using DoseEscalation.Designs.Configuration;
 
 namespace DoseEscalation.Designs;
@@ -36,7 +37,7 @@ public enum BackfillAssignment : byte
 /// changed since), so with nobody arriving during observation the design is its escalation rule bit
 /// for bit.
 /// </remarks>
-public sealed class Backfill : IBackfillDesign, IFinalSelection, ITargeted
+public sealed class Backfill : IBackfillDesign, IFinalSelection, ITargeted, IExplainsDecisions
 {
     /// <summary>The escalation rule, its tables sized for every patient a trial can treat (escalation and backfill).</summary>
     public IntervalDesign Escalation { get; }
@@ -296,6 +297,35 @@ public sealed class Backfill : IBackfillDesign, IFinalSelection, ITargeted
                 : BackfillDoseStatus.Open;
         }
         return statuses;
+    }
+
+    public DecisionReason Explain(in TrialState state, Decision decision) => Why(this, state, decision);
+
+    // A backfill design: BOIN's own rule where no lower dose's data (backfilled patients included)
+    // disagree with the current dose's; otherwise the decision on the data pooled from the
+    // conflicting dose up to the current one (docs/designs/bf-boin.md).
+    private static DecisionReason Why(Backfill d, in TrialState s, Decision decision)
+    {
+        int conflict = d.ConflictingDose(s);
+        if (d.StaysOn1In3(s) && conflict < 0)
+            return new DecisionReason($"1 DLT in 3 at dose {s.CurrentLevel + 1}: the 3+3 form stays ({Verb(decision)})", []);
+        if (conflict < 0)
+        {
+            var inner = d.Escalation.Explain(s, decision);
+            return inner with { Text = $"no lower dose's data disagree with dose {s.CurrentLevel + 1}'s, so {d.Escalation.Name.ToUpperInvariant()}'s rule on the counts with backfilled patients: {inner.Text}" };
+        }
+        int n = 0, x = 0;
+        for (int j = conflict; j <= s.CurrentLevel; j++) { n += s.Patients[j]; x += s.Dlts[j]; }
+        var e = d.Escalation;
+        var q = new List<RuleQuantity>
+        {
+            new("conflicting_dose", "highest lower dose whose data disagree with the current dose's", conflict + 1),
+            new("pooled_patients", $"patients pooled over doses {conflict + 1}-{s.CurrentLevel + 1}", n),
+            new("pooled_dlts", $"DLTs pooled over doses {conflict + 1}-{s.CurrentLevel + 1}", x),
+            new("pooled_rate", "pooled DLT rate", n > 0 ? (double)x / n : 0),
+        };
+        return new DecisionReason(
+            $"dose {conflict + 1}'s data disagree with dose {s.CurrentLevel + 1}'s, so the decision is on doses {conflict + 1}-{s.CurrentLevel + 1} pooled: {x} DLT(s) in {n} ({e.ActionAt(n, x).ToString().ToLowerInvariant()} by {e.Name.ToUpperInvariant()}'s boundaries): {Verb(decision)}", q);
     }
 }
 

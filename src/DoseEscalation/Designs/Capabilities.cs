@@ -34,3 +34,30 @@ public interface IDecisionTableSource
     /// <summary>The design's decision table, one row per number of patients at the current dose.</summary>
     DecisionTable ToDecisionTable();
 }
+
+/// <summary>
+/// A design that can say why it decided: the rule that applied, in words, with the quantities it
+/// used (<c>next</c> prints them). Designs without it are explained as "the design decides".
+/// </summary>
+public interface IExplainsDecisions
+{
+    /// <summary>
+    /// Why <paramref name="decision"/>, this design's own decision at <paramref name="state"/> (a
+    /// state with patients; the start needs no reason), was taken.
+    /// </summary>
+    DecisionReason Explain(in TrialState state, Decision decision);
+}
+
+/// <summary>A design that closes doses for toxicity (or futility) from the counts: the interval designs, BOIN12.</summary>
+public interface IEliminatesDoses
+{
+    /// <summary>Sets <paramref name="eliminated"/>[d] (one per dose, all false on entry) for every dose the design has closed at <paramref name="state"/>.</summary>
+    void Eliminated(in TrialState state, Span<bool> eliminated);
+}
+
+/// <summary>A design with a one-parameter dose-toxicity model (the CRM): the posterior of every dose's DLT probability.</summary>
+public interface IModelFit
+{
+    /// <summary>The posterior fit to <paramref name="patients"/> and <paramref name="dlts"/> per dose, with credible intervals at <paramref name="credibleLevel"/>.</summary>
+    CrmFit Fit(ReadOnlySpan<int> patients, ReadOnlySpan<int> dlts, double credibleLevel = 0.90);
+}
