@@ -53,4 +53,57 @@ public static class Design
         double? safetyCutoff = null) =>
         Crm(CrmSkeleton.Calibrate(halfwidth, target, priorMtd, doses, model), target, model, cohortSize, maxN, startDose,
             priorVariance, safetyCutoff);
+
+    /// <summary>
+    /// The rolling six (Skolnik et al. 2008): up to 6 patients enrolled concurrently at a dose, one at a
+    /// time; with nothing pending (every engine but the calendar's) one patient at a time on the same table.
+    /// </summary>
+    public static RollingSix RollingSix(int doses) => new(doses);
+
+    /// <summary>
+    /// TITE-CRM (Cheung &amp; Chappell 2000) as dfcrm's titesim: the CRM with the given skeleton, one
+    /// patient at a time up to <paramref name="maxN"/>, patients still in the DLT window weighted by
+    /// <paramref name="scheme"/>. Starts at dose 1.
+    /// </summary>
+    public static TiteCrm TiteCrm(IReadOnlyList<double> skeleton, double target, CrmModel model = CrmModel.Empiric, int maxN = 30,
+        double priorVariance = Designs.Crm.DefaultPriorVariance, TiteWeightScheme scheme = TiteWeightScheme.Linear) =>
+        new(new Crm(skeleton, target, model, 1, maxN, 0, priorVariance, null), scheme);
+
+    /// <summary>
+    /// TITE-BOIN (Yuan et al. 2018): BOIN with the BOIN R package's defaults (as <see cref="Boin"/>),
+    /// deciding with pending patients counted by their follow-up; accrual is suspended while more than
+    /// <paramref name="maxPending"/> of the current dose's patients are pending. Starts at dose 1.
+    /// </summary>
+    public static TiteBoin TiteBoin(int doses, double target, int cohortSize = 3, int maxN = 30, int nEarlystop = 100,
+        double cutoffEli = 0.95, bool extraSafe = false, double offset = 0.05, bool boundMtd = false, double maxPending = 0.5) =>
+        new(new Boin(doses, target, cohortSize, maxN, nEarlystop, cutoffEli, extraSafe, offset, boundMtd), maxPending);
+
+    /// <summary>
+    /// BOIN12 (Lin, Zhou, Yuan et al. 2020) for the optimal biological dose: DLT target
+    /// <paramref name="target"/>, lowest acceptable response rate <paramref name="targetE"/>, utilities
+    /// u11 = 60 and u00 = 40 (the paper's defaults), as the catalog's boin12. Doses are numbered from 1.
+    /// </summary>
+    public static Boin12 Boin12(int doses, double target, double targetE, int cohortSize = 3, int maxN = 30, double cutoffEli = 0.95,
+        double cutoffEliE = 0.90, int nStar = 6, int nExplore = 9, double u11 = 60, double u00 = 40, int startDose = 1) =>
+        new(doses, target, targetE, cohortSize, maxN, cutoffEli, cutoffEliE, nStar, nExplore, u11, u00, startDose - 1);
+
+    /// <summary>
+    /// BF-BOIN (Zhao et al. 2024): BOIN escalation for at most <paramref name="maxN"/> patients in
+    /// escalation cohorts, with arrivals during a cohort's window backfilled at an open lower dose (up
+    /// to <paramref name="backfillCap"/> per dose; opened by a response when <paramref name="backfillResponse"/>).
+    /// </summary>
+    public static Backfill BfBoin(int doses, double target, int cohortSize = 3, int maxN = 30, int backfillCap = 12,
+        bool backfillResponse = true, BackfillAssignment backfillDose = BackfillAssignment.Highest, int nEarlystop = 100,
+        double cutoffEli = 0.95, bool extraSafe = false, double offset = 0.05, bool boundMtd = false) =>
+        new("bf-boin", new Boin(doses, target, cohortSize, Designs.Backfill.TableSize(doses, maxN, backfillCap), nEarlystop, cutoffEli, extraSafe, offset, boundMtd),
+            maxN, backfillCap, backfillResponse, backfillDose);
+
+    /// <summary>
+    /// The 3+3 with backfill: BF-BOIN's 3+3 form (target 0.25, cohorts of 3, 3 more after 1 DLT in 3),
+    /// whose decisions at 3 and 6 patients on a dose are the 3+3's; backfill as in <see cref="BfBoin"/>.
+    /// </summary>
+    public static Backfill BfThreePlusThree(int doses, int maxN = 30, int backfillCap = 12, bool backfillResponse = true,
+        BackfillAssignment backfillDose = BackfillAssignment.Highest, int nEarlystop = 100, double cutoffEli = 0.95, bool extraSafe = false, double offset = 0.05) =>
+        new("bf-3+3", new Boin(doses, 0.25, 3, Designs.Backfill.TableSize(doses, maxN, backfillCap), nEarlystop, cutoffEli, extraSafe, offset),
+            maxN, backfillCap, backfillResponse, backfillDose, threePlusThree: true);
 }

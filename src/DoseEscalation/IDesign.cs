@@ -33,4 +33,12 @@ public interface IDesign
 
     /// <summary>One-line summary of the design and its options, for captions and reports.</summary>
     string Describe();
+
+    /// <summary>
+    /// The design as the capability <typeparamref name="T"/> (an interface of
+    /// <c>DoseEscalation.Designs</c> such as <c>IFinalSelection</c> or <c>IBackfillDesign</c>), or
+    /// null if it has none. Callers ask this instead of testing concrete design types, so a design's
+    /// abilities stay in its own class; trial-level rules pass the question to the design they wrap.
+    /// </summary>
+    T? TryGet<T>() where T : class => this as T;
 }

@@ -39,7 +39,7 @@ public static class Charts
         string designs = DesignList(r.Designs);
         CheckDesigns(designs, inputs, ctx.Catalog);
         Runs.Say(inputs, r.Input, ctx, nonMonotone: true, timelineNote: !charts.Contains("duration"), backfillNote: inputs.File.Timeline is null);
-        if (inputs.Design.TryGetAplusB() is null && charts.Contains("occurve"))
+        if (inputs.Design.TryGet<AplusB>() is null && charts.Contains("occurve"))
         {
             // The OC curve is the escalation rule of the 3+3 and A+B: drawn for those designs only.
             if (asked) throw new InputException($"--charts {given}: the OC curve (occurve) is drawn for 3+3 and A+B designs; the design is {inputs.Design.Name}");
@@ -79,7 +79,7 @@ public static class Charts
         // A design that reads responses has no DLT state graph: its sample-size analysis is the simulation (docs/protocol.md);
         // a backfill design's, which has no calendar, would leave out its backfill patients.
         var sampleSize = BackfillsOnCalendar(inputs) ? null : SampleSizeOf(inputs, r.Engine, r.Trials, r.Seed, r.MarkN, ctx);
-        var chartNames = Names.Where(c => (c != "occurve" || inputs.Design.TryGetAplusB() is not null) && (c != "samplesize" || sampleSize is not null)
+        var chartNames = Names.Where(c => (c != "occurve" || inputs.Design.TryGet<AplusB>() is not null) && (c != "samplesize" || sampleSize is not null)
             && (c != "duration" || inputs.File.Timeline is not null));
         var charts = Draw(inputs, results, sampleSize, chartNames, r.MarkN, designs, compareTrials, r.Seed, ctx, out var compared);
         DecisionTable? table = null;
@@ -96,7 +96,7 @@ public static class Charts
     private static string DesignList(string? designs) => designs ?? string.Join(",", EngineRule.DefaultComparison);
 
     /// <summary>A backfill design on a file with a timeline: its OCs come from the calendar, where it backfills.</summary>
-    private static bool BackfillsOnCalendar(RunInputs inputs) => Runs.Has<IBackfillDesign>(inputs.Design) && inputs.File.Timeline is not null;
+    private static bool BackfillsOnCalendar(RunInputs inputs) => inputs.Design.TryGet<IBackfillDesign>() is not null && inputs.File.Timeline is not null;
 
     /// <summary>
     /// The design's OCs on every scenario: exact where the state space allows (or is asked for), else
@@ -212,7 +212,7 @@ public static class Charts
                     break;
                 case "occurve":
                     var curves = new List<AplusB> { Design.ThreePlusThree(file.Doses.Count) };
-                    if (inputs.Design.TryGetAplusB() is { } ab && !ab.IsThreePlusThree) curves.Add(ab);
+                    if (inputs.Design.TryGet<AplusB>() is { } ab && !ab.IsThreePlusThree) curves.Add(ab);
                     else curves.Add(Design.AplusB(file.Doses.Count, 3, 3, 1, 2, 2));
                     list.Add(("oc-curve", Plots.OcCurve(curves, new OcCurveOptions { MarkRate = file.Target })));
                     break;
@@ -272,10 +272,4 @@ public static class Charts
     /// <summary>A scenario name as a file-name part: lower-case letters and digits, other characters as '-'.</summary>
     public static string Slug(string s) =>
         string.Concat(s.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')).Trim('-');
-}
-
-internal static class AplusBCapability
-{
-    /// <summary>The A+B design under any trial-level rules, or null.</summary>
-    public static AplusB? TryGetAplusB(this IDesign design) => Designs.Rules.DesignRule.Unwrap(design).Base as AplusB;
 }

@@ -292,7 +292,7 @@ public static class Runs
         else if (r.Input.Dlt is not null) scenario = file.Scenarios[0];
         Say(inputs, r.Input, ctx, nonMonotone: true, timelineNote: false, backfillNote: false);
         // The patient records carry outcomes, not follow-up times: every recorded patient counts as having completed the window.
-        if (Has<IPendingDesign>(inputs.Design))
+        if (inputs.Design.TryGet<IPendingDesign>() is not null)
             ctx.Note($"{inputs.Design.Name} decides on patients still in the DLT window; next counts every recorded patient as having completed it (the design's decision with nothing pending)");
         return Conduct(inputs.Design, inputs.Designs, file.Doses.Select(d => d.Display).ToList(), file.Target, TrialName(file), r, scenario);
     }
@@ -321,8 +321,6 @@ public static class Runs
 
     // ---- shared ----------------------------------------------------------------------------------
 
-    /// <summary>Whether the design, under any trial-level rules, has capability <typeparamref name="T"/>.</summary>
-    internal static bool Has<T>(IDesign design) where T : class => Designs.Rules.DesignRule.Unwrap(design).Base is T;
 
     internal static string TrialName(ScenarioFile file) => file.Trial.Name + (file.Trial.RegistryId is { } id ? $" ({id})" : "");
 
@@ -359,7 +357,7 @@ public static class Runs
         if (timelineNote && input.File is not null && inputs.File.Timeline is not null)
             ctx.Note($"{input.File} has a timeline; this run does not use it (simulate --calendar, compare --calendar, the report and the duration chart do)");
         if (backfillNote)
-            foreach (var d in inputs.Designs.Where(d => Has<IBackfillDesign>(d.Design)))
+            foreach (var d in inputs.Designs.Where(d => d.Design.TryGet<IBackfillDesign>() is not null))
                 ctx.Note($"design '{d.Label}' backfills only in calendar time (simulate --calendar, compare --calendar, with a timeline:); without it nobody arrives while a cohort is observed, so these results are its escalation rule's alone");
     }
 }

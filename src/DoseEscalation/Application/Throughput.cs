@@ -109,7 +109,7 @@ public static class Throughput
                 var values = descriptor.AllOptions.Any(op => op.Key == "max_n")
                     ? Designs.Configuration.OptionValues.Empty.With("max_n", maxN) : Designs.Configuration.OptionValues.Empty;
                 var d = descriptor.Create(new Designs.Configuration.DesignContext(doses, 0.3), values).Design;
-                var scenario = d.ReadsResponses || Runs.Has<Engines.Calendar.IBackfillDesign>(d) ? withResponse : toxicity;
+                var scenario = d.ReadsResponses || d.TryGet<Designs.IBackfillDesign>() is not null ? withResponse : toxicity;
                 MonteCarloOptions Mc(long n, SimulationMethod m) => new() { Trials = n, Seed = 2, Threads = 1, Method = m };
                 string graph = method != SimulationMethod.TrialLoop && Fits(d) ? Rate(Timed(n => MonteCarloEngine.Run(d, scenario, 0.3, Mc(n, SimulationMethod.CompiledGraph)), o.Trials)) : "n/a";
                 string loop = Rate(Timed(n => MonteCarloEngine.Run(d, scenario, 0.3, Mc(n, SimulationMethod.TrialLoop)), o.Trials));

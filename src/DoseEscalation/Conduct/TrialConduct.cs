@@ -97,23 +97,19 @@ public static class TrialConduct
         var reason = DecisionExplainer.Explain(design, state, decision);
 
         var doses = new DoseSummary[design.DoseCount];
-        // (Deviations can put more patients on a dose than the interval tables cover; then nothing is marked.)
-        int eliminated = design is IntervalDesign id && !state.IsStart && replay.Patients.ToArray().All(n => n <= id.MaxN)
-            ? id.LowestEliminated(state) : design.DoseCount;
+        // The design itself, not through trial-level rules: a rule (a safety stop) can close doses the
+        // design has not, so the inner design's marks would not be the trial's.
+        Span<bool> eliminated = stackalloc bool[design.DoseCount];
+        if (design is IEliminatesDoses closes && !state.IsStart) closes.Eliminated(state, eliminated);
         if (!(options.CredibleLevel > 0 && options.CredibleLevel < 1))
             throw new ArgumentOutOfRangeException(nameof(options), options.CredibleLevel, "credible level must be in (0, 1)");
-        var fit = design is Crm crm ? crm.Fit(replay.Patients, replay.Dlts, options.CredibleLevel) : null;
+        // The bare design only, as for the marks: next shows the CRM's fit when no trial-level rule wraps it.
+        var fit = design is IModelFit model ? model.Fit(replay.Patients, replay.Dlts, options.CredibleLevel) : null;
         for (int d = 0; d < doses.Length; d++)
             doses[d] = new DoseSummary(d, replay.Patients[d], replay.Dlts[d])
             {
-                Eliminated = d >= eliminated, Crm = fit?.Doses[d], Responses = design.ReadsResponses ? replay.Responses[d] : null,
+                Eliminated = eliminated[d], Crm = fit?.Doses[d], Responses = design.ReadsResponses ? replay.Responses[d] : null,
             };
-        if (design is Boin12 b12 && !state.IsStart)
-        {
-            Span<bool> out12 = stackalloc bool[design.DoseCount];
-            b12.Eliminated(state, out12);
-            for (int d = 0; d < doses.Length; d++) doses[d] = doses[d] with { Eliminated = out12[d] };
-        }
 
         var notes = new List<string>();
         if (replay.Deviations.Count > 0)
@@ -130,7 +126,7 @@ public static class TrialConduct
         // A cohort's outcomes are DLTs and responses for a design that reads responses: its pathways are not listed.
         if (design.ReadsResponses && !replay.Stopped)
             notes.Add($"pathways are not listed for {design.Name}: its next decisions depend on responses as well as DLTs");
-        var backfill = Designs.Rules.DesignRule.Unwrap(design).Base as Backfill;
+        var backfill = design.TryGet<IBackfillDesign>();
         if (backfill is not null && !replay.Stopped)
             notes.Add($"pathways are not listed for {design.Name}: its next decisions depend on the backfilled patients' outcomes too");
         bool noPathways = replay.Stopped || design.ReadsResponses || backfill is not null || replay.Remaining == 0 && replay.Pending.Count > 0;
@@ -149,7 +145,7 @@ public static class TrialConduct
     /// alike, with the responses read so far; while the escalation cohort in progress is observed,
     /// or, when the design has just decided, while the next cohort is.
     /// </summary>
-    private static BackfillAdvice Backfilling(Backfill design, TrialData data, TrialReplay replay)
+    private static BackfillAdvice Backfilling(IBackfillDesign design, TrialData data, TrialReplay replay)
     {
         int k = design.DoseCount;
         var treated = new int[k];
@@ -176,55 +172,28 @@ public static class TrialConduct
     private static FinalMtd Final(IDesign design, TrialReplay replay, DecisionReason reason, bool early, double? optionTarget)
     {
         var state = replay.State;
-        double target = design switch
-        {
-            IntervalDesign i => i.Target,
-            Crm c => c.Target,
-            Boin12 b => b.Target,
-            Backfill bf => bf.Escalation.Target,
-            _ => optionTarget ?? 0.30,
-        };
+        double target = design.TryGet<ITargeted>()?.Target ?? optionTarget ?? 0.30;
         var estimates = SelectMtdEstimates.Compute(target, replay.Patients, replay.Dlts);
         int selected;
         string rule;
+        var selection = design.TryGet<IFinalSelection>();
         if (!early)
         {
             selected = replay.Next.Level;
             rule = "the design's own selection at its stop";
         }
+        else if (state.IsStart)
+            (selected, rule) = (Decision.NoDose, "no patients: nothing to select");
+        else if (selection is null)
+            (selected, rule) = (Decision.NoDose, "this design has no selection rule before it stops");
         else
-        {
-            (selected, rule) = design switch
-            {
-                _ when state.IsStart => (Decision.NoDose, "no patients: nothing to select"),
-                IntervalDesign i => (i.SelectMtd(state), "isotonic estimate closest to the target among doses not eliminated (select.mtd)"),
-                Crm c => (c.Fit(replay.Patients, replay.Dlts).Recommended, "dose whose DLT probability at the posterior mean is closest to the target (dfcrm)"),
-                Boin12 b => (b.SelectMtd(state), "the OBD: the admissible dose with the highest estimated utility (isotonic DLT rates, unimodal response rates), BOIN12's selection"),
-                Backfill bf => (bf.SelectMtd(state), "isotonic estimate closest to the target among doses not eliminated (select.mtd), on every known outcome, backfilled patients included"),
-                AplusB ab => (HighestPassed(ab, state), "highest dose that passed the A+B rule, below any dose found too toxic"),
-                _ => (Decision.NoDose, "this design has no selection rule before it stops"),
-            };
-        }
+            // Under trial-level rules the rules' selection (a safety stop caps it), which asks the design's.
+            (selected, rule) = (design is Designs.Rules.DesignRule ? Designs.Rules.DesignRule.SelectOf(design, state) : selection.SelectFinal(state),
+                selection.SelectionRule);
         string why = early
             ? $"final analysis requested before the design stopped (it would {DecisionExplainer.Verb(replay.Next)} next)"
             : reason.Text;
         return new FinalMtd(selected, why, rule, target, estimates);
-    }
-
-    // The A+B's selection when the trial is closed early: the highest dose whose counts pass, below
-    // the lowest dose judged too toxic.
-    private static int HighestPassed(AplusB d, in TrialState s)
-    {
-        int best = Decision.NoDose;
-        for (int i = 0; i < s.DoseCount; i++)
-        {
-            int n = s.Patients[i];
-            if (n != d.A && n != d.A + d.B) continue;
-            var v = d.VerdictAt(n, s.Dlts[i]);
-            if (v == AplusBVerdict.TooToxic) break;
-            if (v == AplusBVerdict.Passed) best = i;
-        }
-        return best;
     }
 
     /// <summary>Every outcome of the next cohorts from the replay's state (for a cohort in progress, of its remaining patients).</summary>

@@ -1,3 +1,4 @@
+using static DoseEscalation.ReasonText;
 using DoseEscalation.Designs.Configuration;
 using DoseEscalation.Designs.Rules;
 using MathNet.Numerics.Distributions;
@@ -25,7 +26,7 @@ public enum AplusBVerdict : byte
 /// Storer (1989) Biometrics 45:925; Korn et al. (1994) Stat Med 13:1799; Lin &amp; Shih (2001)
 /// Biostatistics 2:203. The exact rules, including both options, are in docs/designs/3+3.md.
 /// </remarks>
-public sealed class AplusB : IDesign, Rules.IMtdSelector
+public sealed class AplusB : IDesign, IFinalSelection, IDecisionTableSource, IExplainsDecisions
 {
     public int A { get; }
     public int B { get; }
@@ -199,6 +200,49 @@ public sealed class AplusB : IDesign, Rules.IMtdSelector
         return best;
     }
 
+    public string SelectionRule => "highest dose that passed the A+B rule, below any dose found too toxic";
+
+    /// <summary>
+    /// The selection when the trial is closed early: the highest dose whose counts pass, below the
+    /// lowest dose judged too toxic. Unlike <see cref="SelectMtd"/> it judges a dose only at A or A+B
+    /// patients, so counts the rule never produces (deviations) are neither passed nor too toxic.
+    /// </summary>
+    public int SelectFinal(in TrialState s)
+    {
+        int best = Decision.NoDose;
+        for (int i = 0; i < s.DoseCount; i++)
+        {
+            int n = s.Patients[i];
+            if (n != A && n != A + B) continue;
+            var v = Judge(n, s.Dlts[i]);
+            if (v == Verdict.TooToxic) break;
+            if (v == Verdict.Passed) best = i;
+        }
+        return best;
+    }
+
+    /// <summary>
+    /// The rows at A and A+B patients. The A+B decides at two sample sizes only; a dose judged too
+    /// toxic is never treated again, so "eliminate" coincides with "de-escalate".
+    /// </summary>
+    public DecisionTable ToDecisionTable()
+    {
+        var rows = new List<DecisionTableRow>();
+        foreach (int n in new[] { A, A + B })
+        {
+            var e = new List<int>(); var s = new List<int>(); var de = new List<int>();
+            for (int x = 0; x <= n; x++)
+            {
+                if (n == A) (x < C ? e : x <= D ? s : de).Add(x);
+                else (x <= E ? e : de).Add(x);
+            }
+            rows.Add(new DecisionTableRow(n, e.Count > 0 ? e[^1] : null, de.Count > 0 ? de[0] : null,
+                de.Count > 0 ? de[0] : null, e, s, de, de));
+        }
+        return new DecisionTable(Name, rows,
+            $"patients at the current dose; stay = treat {B} more at it; a de-escalated dose is closed (never re-treated)");
+    }
+
     /// <summary>
     /// The probability, in [0, 1], that a dose whose true DLT probability is <paramref name="p"/>
     /// (in [0, 1]) passes the A+B rule: P(X_A &lt; C) + sum over C &lt;= x &lt;= D of
@@ -219,4 +263,41 @@ public sealed class AplusB : IDesign, Rules.IMtdSelector
         (IsThreePlusThree ? "3+3" : $"A+B (A={A}, B={B}, C={C}, D={D}, E={E})")
         + $", {(Deescalate ? "with" : "without")} de-escalation, top dose {(ExpandTopDose ? "expanded" : "not expanded")}"
         + (StartLevel > 0 ? $", start at dose {StartLevel + 1}" : "");
+
+    public DecisionReason Explain(in TrialState state, Decision decision) => Why(this, state, decision);
+
+    private static DecisionReason Why(AplusB d, in TrialState s, Decision decision)
+    {
+        int level = s.CurrentLevel, n = s.Patients[level], x = s.Dlts[level];
+        var q = new List<RuleQuantity>
+        {
+            new("patients_at_dose", $"patients at dose {level + 1}", n),
+            new("dlts_at_dose", $"DLTs at dose {level + 1}", x),
+        };
+        string observed = $"{Dlts(x)} in {n} patients at dose {level + 1}";
+        if (n != d.A && n != d.A + d.B) return new($"{observed}: {Verb(decision)}", q);
+        var verdict = d.VerdictAt(n, x);
+        string rule = n == d.A
+            ? verdict switch
+            {
+                AplusBVerdict.Passed => $"fewer than C = {d.C} in the first {d.A}, so dose {level + 1} passes",
+                AplusBVerdict.NeedsExpansion => $"C = {d.C} <= DLTs <= D = {d.D} in the first {d.A}, so dose {level + 1} needs {d.B} more",
+                _ => $"more than D = {d.D} in the first {d.A}, so dose {level + 1} is too toxic",
+            }
+            : verdict == AplusBVerdict.Passed
+                ? $"at most E = {d.E} in {d.A + d.B}, so dose {level + 1} passes"
+                : $"more than E = {d.E} in {d.A + d.B}, so dose {level + 1} is too toxic";
+        string then = "";
+        if (verdict == AplusBVerdict.Passed && decision.Kind == DecisionKind.Treat && decision.Level == level)
+            then = level == d.DoseCount - 1
+                ? $"; it is the highest dose, so {d.B} more are treated before it can be selected"
+                : $"; dose {level + 2} was too toxic, so dose {level + 1} is confirmed on {d.A + d.B}";
+        else if (verdict == AplusBVerdict.Passed && decision.IsStop)
+            then = $"; no higher dose can be tried, so dose {level + 1} is the MTD";
+        else if (verdict == AplusBVerdict.TooToxic)
+            then = decision.Kind == DecisionKind.Treat
+                ? (s.Patients[decision.Level] == 0 ? $"; dose {decision.Level + 1} below is untried" : $"; dose {decision.Level + 1} below is confirmed on {d.A + d.B}")
+                : level == 0 ? "; dose 1 is the lowest dose" : $"; dose {level} below has been confirmed";
+        return new($"{observed}: {rule}{then}: {Verb(decision)}", q);
+    }
 }

@@ -1,5 +1,5 @@
+using static DoseEscalation.ReasonText;
 using DoseEscalation.Designs.Configuration;
-using DoseEscalation.Engines.Calendar;
 
 namespace DoseEscalation.Designs;
 
@@ -37,7 +37,7 @@ public enum BackfillAssignment : byte
 /// changed since), so with nobody arriving during observation the design is its escalation rule bit
 /// for bit.
 /// </remarks>
-public sealed class Backfill : IBackfillDesign, Rules.IMtdSelector
+public sealed class Backfill : IBackfillDesign, IFinalSelection, ITargeted, IExplainsDecisions
 {
     /// <summary>The escalation rule, its tables sized for every patient a trial can treat (escalation and backfill).</summary>
     public IntervalDesign Escalation { get; }
@@ -102,7 +102,7 @@ public sealed class Backfill : IBackfillDesign, Rules.IMtdSelector
             new Boin(c.DoseCount, v.Number("target"), v.Int("cohort_size"), TableSize(c.DoseCount, v.Int("max_n"), v.Int("backfill_cap")), v.Int("n_earlystop"), v.Number("cutoff_eli"),
                 v.Switch("extrasafe"), v.Number("offset"), v.Switch("bound_mtd"), 0, v.Number("phi1"), v.Number("phi2")),
             v.Int("max_n"), v.Int("backfill_cap"), v.Switch("backfill_response"), AssignmentOf(v), v.Switch("three_plus_three")),
-        Prose = (d, context) => Prose((Backfill)Rules.DesignRule.Unwrap(d).Base, context),
+        Prose = (d, context) => Prose(d.TryGet<Backfill>()!, context),
     };
 
     /// <summary>
@@ -126,7 +126,7 @@ public sealed class Backfill : IBackfillDesign, Rules.IMtdSelector
         Build = (c, v) => new Backfill("bf-3+3",
             new Boin(c.DoseCount, 0.25, 3, TableSize(c.DoseCount, v.Int("max_n"), v.Int("backfill_cap")), v.Int("n_earlystop"), v.Number("cutoff_eli"), v.Switch("extrasafe"), v.Number("offset")),
             v.Int("max_n"), v.Int("backfill_cap"), v.Switch("backfill_response"), AssignmentOf(v), threePlusThree: true),
-        Prose = (d, context) => Prose((Backfill)Rules.DesignRule.Unwrap(d).Base, context),
+        Prose = (d, context) => Prose(d.TryGet<Backfill>()!, context),
     };
 
     private static IReadOnlyList<string> Prose(Backfill b, ProseContext context) =>
@@ -158,6 +158,11 @@ public sealed class Backfill : IBackfillDesign, Rules.IMtdSelector
         "backfill on " + (ThreePlusThree ? "the 3+3 form of " : "")
         + Escalation.Describe().Replace(FormattableString.Invariant($"max N {Escalation.MaxN}"), FormattableString.Invariant($"max N {EscalationMaxN} in escalation cohorts"))
         + FormattableString.Invariant($", backfill to the {(Assignment == BackfillAssignment.Highest ? "highest" : "lowest")} open dose, cap {Cap}{(RequireResponse ? ", once a response is seen" : "")}");
+
+    /// <summary>The escalation design's target.</summary>
+    public double Target => Escalation.Target;
+
+    public string SelectionRule => Escalation.SelectionRule + ", on every known outcome, backfilled patients included";
 
     public int SelectMtd(in TrialState s) => Escalation.SelectMtd(s);
 
@@ -292,6 +297,35 @@ public sealed class Backfill : IBackfillDesign, Rules.IMtdSelector
                 : BackfillDoseStatus.Open;
         }
         return statuses;
+    }
+
+    public DecisionReason Explain(in TrialState state, Decision decision) => Why(this, state, decision);
+
+    // A backfill design: BOIN's own rule where no lower dose's data (backfilled patients included)
+    // disagree with the current dose's; otherwise the decision on the data pooled from the
+    // conflicting dose up to the current one (docs/designs/bf-boin.md).
+    private static DecisionReason Why(Backfill d, in TrialState s, Decision decision)
+    {
+        int conflict = d.ConflictingDose(s);
+        if (d.StaysOn1In3(s) && conflict < 0)
+            return new DecisionReason($"1 DLT in 3 at dose {s.CurrentLevel + 1}: the 3+3 form stays ({Verb(decision)})", []);
+        if (conflict < 0)
+        {
+            var inner = d.Escalation.Explain(s, decision);
+            return inner with { Text = $"no lower dose's data disagree with dose {s.CurrentLevel + 1}'s, so {d.Escalation.Name.ToUpperInvariant()}'s rule on the counts with backfilled patients: {inner.Text}" };
+        }
+        int n = 0, x = 0;
+        for (int j = conflict; j <= s.CurrentLevel; j++) { n += s.Patients[j]; x += s.Dlts[j]; }
+        var e = d.Escalation;
+        var q = new List<RuleQuantity>
+        {
+            new("conflicting_dose", "highest lower dose whose data disagree with the current dose's", conflict + 1),
+            new("pooled_patients", $"patients pooled over doses {conflict + 1}-{s.CurrentLevel + 1}", n),
+            new("pooled_dlts", $"DLTs pooled over doses {conflict + 1}-{s.CurrentLevel + 1}", x),
+            new("pooled_rate", "pooled DLT rate", n > 0 ? (double)x / n : 0),
+        };
+        return new DecisionReason(
+            $"dose {conflict + 1}'s data disagree with dose {s.CurrentLevel + 1}'s, so the decision is on doses {conflict + 1}-{s.CurrentLevel + 1} pooled: {x} DLT(s) in {n} ({e.ActionAt(n, x).ToString().ToLowerInvariant()} by {e.Name.ToUpperInvariant()}'s boundaries): {Verb(decision)}", q);
     }
 }
 

@@ -84,4 +84,10 @@ public sealed class Boin : IntervalDesign
         "BOIN, " + DescribeCommon()
         + FormattableString.Invariant($", lambda_e {LambdaE:0.####}, lambda_d {LambdaD:0.####}")
         + (BoundMtd ? ", MTD bounded by lambda_d" : "");
+
+    protected override IEnumerable<RuleQuantity> BoundaryQuantities() =>
+    [
+        new("lambda_e", "escalation boundary on the rate (lambda_e)", LambdaE),
+        new("lambda_d", "de-escalation boundary on the rate (lambda_d)", LambdaD),
+    ];
 }

@@ -1,3 +1,4 @@
+using static DoseEscalation.ReasonText;
 using System.Globalization;
 using DoseEscalation.Designs.Configuration;
 using DoseEscalation.Numerics;
@@ -19,7 +20,7 @@ namespace DoseEscalation.Designs;
 /// u(no DLT, no response) = u00, with u11 + u00 = 100 (the paper's 60 and 40), so a dose's utility
 /// is a function of its DLT and response counts (the trial state), not of who had both.
 /// </remarks>
-public sealed class Boin12 : IDesign, Rules.IMtdSelector
+public sealed class Boin12 : IDesign, IFinalSelection, ITargeted, IExplainsDecisions, IEliminatesDoses
 {
     /// <summary>The rank offsets of the authors' final selection: 0.001 times the dose's rank (1-based) on the DLT estimate, 0.01 times it on the efficacy estimate.</summary>
     public const double ToxicityRankOffset = 0.001, EfficacyRankOffset = 0.01;
@@ -235,6 +236,8 @@ public sealed class Boin12 : IDesign, Rules.IMtdSelector
     /// <see cref="Boin12FinalEfficacy.Observed"/>: over the tried doses only, p_E = (responses + 0.05)/(n + 0.1)
     /// and no rank offset in the utility.
     /// </summary>
+    public string SelectionRule => "the OBD: the admissible dose with the highest estimated utility (isotonic DLT rates, unimodal response rates), BOIN12's selection";
+
     public int SelectMtd(in TrialState state) =>
         FinalEfficacy == Boin12FinalEfficacy.Unimodal ? SelectUnimodal(state) : SelectObserved(state);
 
@@ -407,6 +410,40 @@ public sealed class Boin12 : IDesign, Rules.IMtdSelector
                 : "the response rates are estimated by unimodal isotonic regression averaged over the mode (the authors' code)."),
         ],
     };
+
+    public DecisionReason Explain(in TrialState state, Decision decision) => Why(this, state, decision);
+
+    // BOIN12: the current dose's DLT rate against BOIN's boundaries, each dose's admissibility and
+    // desirability (the utility score the design ranks the candidates d - 1, d, d + 1 by).
+    private static DecisionReason Why(Boin12 d, in TrialState s, Decision decision)
+    {
+        var q = new List<RuleQuantity>
+        {
+            new("lambda_e", "escalation boundary on the DLT rate (lambda_e)", d.LambdaE),
+            new("lambda_d", "de-escalation boundary on the DLT rate (lambda_d)", d.LambdaD),
+        };
+        int level = s.CurrentLevel, n = s.Patients[level], x = s.Dlts[level], r = s.Responses[level];
+        q.Add(new("patients_at_dose", $"patients at dose {level + 1}", n));
+        q.Add(new("dlts_at_dose", $"DLTs at dose {level + 1}", x));
+        q.Add(new("responses_at_dose", $"responses at dose {level + 1}", r));
+        Span<bool> eliminated = stackalloc bool[d.DoseCount];
+        d.Eliminated(s, eliminated);
+        var scores = new List<string>();
+        for (int j = Math.Max(0, level - 1); j <= Math.Min(d.DoseCount - 1, level + 1); j++)
+        {
+            if (eliminated[j]) { scores.Add($"dose {j + 1} eliminated"); continue; }
+            double score = d.Desirability(s.Patients[j], s.Dlts[j], s.Responses[j]);
+            q.Add(new($"desirability_dose_{j + 1}", $"desirability of dose {j + 1}", score));
+            scores.Add($"dose {j + 1} {F(score)}");
+        }
+        string observed = $"dose {level + 1}: {Dlts(x)} and {r} response{(r == 1 ? "" : "s")} in {n} (DLT rate {F((double)x / n)}; lambda_e {F(d.LambdaE)}, lambda_d {F(d.LambdaD)})";
+        string why = decision.IsStop
+            ? (decision.Level == Decision.NoDose ? "no admissible dose is left" : "the trial stops; the OBD is the admissible dose with the highest estimated utility")
+            : (double)x / n >= d.LambdaD || eliminated[level]
+                ? "the DLT rate calls for de-escalation, to the highest admissible dose below"
+                : $"desirability (the posterior probability that the dose's utility beats the benchmark {F(d.BenchmarkUtility)}): {string.Join(", ", scores)}";
+        return new($"{observed}; {why}: {Verb(decision)}", q);
+    }
 }
 
 /// <summary>How BOIN12's final selection estimates the response rates (option <c>final_efficacy</c>).</summary>

@@ -1,3 +1,4 @@
+using static DoseEscalation.ReasonText;
 using System.Globalization;
 using System.Numerics;
 using DoseEscalation.Designs.Configuration;
@@ -52,7 +53,7 @@ public sealed record CrmFit(CrmPosterior Posterior, double BetaSd, double Credib
 /// few multiply-adds and exponentials per node and allocates nothing. docs/designs/crm.md has the
 /// details and where we differ from dfcrm.
 /// </remarks>
-public sealed class Crm : IDesign, Rules.IMtdSelector, Rules.IToxicityPosterior
+public sealed class Crm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityPosterior, IExplainsDecisions, IModelFit
 {
     /// <summary>dfcrm's default prior variance of beta.</summary>
     public const double DefaultPriorVariance = 1.34;
@@ -215,6 +216,8 @@ public sealed class Crm : IDesign, Rules.IMtdSelector, Rules.IToxicityPosterior
     }
 
     /// <summary>The unrestricted recommendation at the posterior mean: what the CRM selects if the trial stops now.</summary>
+    public string SelectionRule => "dose whose DLT probability at the posterior mean is closest to the target (dfcrm)";
+
     public int SelectMtd(in TrialState s) => Recommend(Posterior(s.Patients, s.Dlts).BetaMean);
 
     /// <summary>
@@ -482,4 +485,34 @@ public sealed class Crm : IDesign, Rules.IMtdSelector, Rules.IToxicityPosterior
     }
 
     private static double Softplus(double z) => Math.Max(z, 0) + Math.Log(1 + Math.Exp(-Math.Abs(z)));
+
+    public DecisionReason Explain(in TrialState state, Decision decision) => Why(this, state, decision);
+
+    private static DecisionReason Why(Crm d, in TrialState s, Decision decision)
+    {
+        var r = d.RuleQuantities(s);
+        double best = d.ToxicityAt(r.Recommended, r.Posterior.BetaMean);
+        var q = new List<RuleQuantity>
+        {
+            new("beta_mean", "posterior mean of beta", r.Posterior.BetaMean),
+            new("recommended_dose", "dose closest to the target at the posterior mean", r.Recommended + 1),
+            new("recommended_plug_in", "its DLT probability at the posterior mean", best),
+            new("prob_first_dose_above_target", $"P(DLT rate of dose 1 > {F(d.Target)} | data)", r.Posterior.ProbFirstDoseAboveTarget),
+        };
+        if (d.SafetyCutoff is { } cutoff)
+        {
+            q.Add(new("safety_cutoff", "stop if P(dose 1 above target) exceeds this", cutoff));
+            if (r.SafetyStop)
+                return new($"P(DLT rate of dose 1 > {F(d.Target)} | data) = {F(r.Posterior.ProbFirstDoseAboveTarget)} > the safety cutoff {F(cutoff)}: {Verb(decision)}", q);
+        }
+        string estimate = $"at the posterior mean of beta ({F(r.Posterior.BetaMean)}) the model's DLT probability is closest to the target {F(d.Target)} at dose {r.Recommended + 1} ({F(best)})";
+        if (r.AtMaxPatients)
+            return new($"{estimate}; another cohort of {d.CohortSize} would exceed the maximum of {d.MaxPatients} patients: {Verb(decision)}", q);
+        q.Add(new("highest_allowed_dose", "highest dose the next cohort may receive", r.Cap + 1));
+        string restriction = r.Recommended <= r.Cap ? ""
+            : r.Coherence
+                ? $"; the last cohort's DLT rate {s.LastCohortDlts}/{d.CohortSize} reached the target, so no escalation above dose {s.CurrentLevel + 1}"
+                : $"; escalation is limited to one level above the last cohort's dose {s.CurrentLevel + 1}";
+        return new($"{estimate}{restriction}: {Verb(decision)}", q);
+    }
 }

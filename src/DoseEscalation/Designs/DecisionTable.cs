@@ -30,62 +30,15 @@ public sealed class DecisionTable
     /// <summary>What the rows mean for this design (one sentence, for captions).</summary>
     public string Note { get; }
 
-    private DecisionTable(string design, IReadOnlyList<DecisionTableRow> rows, string note) =>
+    /// <summary>A table of <paramref name="rows"/> for the design named <paramref name="design"/>; designs build their own (<see cref="IDecisionTableSource"/>).</summary>
+    public DecisionTable(string design, IReadOnlyList<DecisionTableRow> rows, string note) =>
         (Design, Rows, Note) = (design, rows, note);
 
-    /// <summary>The table of <paramref name="design"/>: any <see cref="IntervalDesign"/>, or the A+B/3+3.</summary>
+    /// <summary>The table of <paramref name="design"/> (any <see cref="IDecisionTableSource"/>: the interval designs, the A+B/3+3), under any trial-level rules.</summary>
     /// <exception cref="NotSupportedException">The design has no table of counts at one dose (e.g. the CRM).</exception>
-    public static DecisionTable For(IDesign design) => Rules.DesignRule.Unwrap(design).Base switch
-    {
-        IntervalDesign interval => ForInterval(interval),
-        AplusB ab => ForAplusB(ab),
-        _ => throw new NotSupportedException($"design '{design.Name}' decides from the whole dose-toxicity curve, not from counts at one dose; it has no decision table"),
-    };
-
-    private static DecisionTable ForInterval(IntervalDesign d)
-    {
-        var rows = new List<DecisionTableRow>();
-        for (int n = d.CohortSize; ; n += d.CohortSize)
-        {
-            int size = Math.Min(n, d.MaxN);
-            var e = new List<int>(); var s = new List<int>(); var de = new List<int>(); var el = new List<int>();
-            for (int x = 0; x <= size; x++)
-            {
-                switch (d.ActionAt(size, x))
-                {
-                    case IntervalAction.Escalate: e.Add(x); break;
-                    case IntervalAction.Stay: s.Add(x); break;
-                    default: de.Add(x); break;
-                }
-                if (d.Eliminates(size, x)) el.Add(x);
-            }
-            rows.Add(new DecisionTableRow(size, e.Count > 0 ? e[^1] : null, de.Count > 0 ? de[0] : null,
-                el.Count > 0 ? el[0] : null, e, s, de, el));
-            if (size >= d.MaxN) break;
-        }
-        return new DecisionTable(d.Name, rows,
-            "patients at the current dose; de-escalate includes eliminate; eliminating a dose also eliminates every dose above it");
-    }
-
-    // The A+B decides at two sample sizes only; a dose judged too toxic is never treated again, so
-    // "eliminate" coincides with "de-escalate".
-    private static DecisionTable ForAplusB(AplusB d)
-    {
-        var rows = new List<DecisionTableRow>();
-        foreach (int n in new[] { d.A, d.A + d.B })
-        {
-            var e = new List<int>(); var s = new List<int>(); var de = new List<int>();
-            for (int x = 0; x <= n; x++)
-            {
-                if (n == d.A) (x < d.C ? e : x <= d.D ? s : de).Add(x);
-                else (x <= d.E ? e : de).Add(x);
-            }
-            rows.Add(new DecisionTableRow(n, e.Count > 0 ? e[^1] : null, de.Count > 0 ? de[0] : null,
-                de.Count > 0 ? de[0] : null, e, s, de, de));
-        }
-        return new DecisionTable(d.Name, rows,
-            $"patients at the current dose; stay = treat {d.B} more at it; a de-escalated dose is closed (never re-treated)");
-    }
+    public static DecisionTable For(IDesign design) =>
+        design.TryGet<IDecisionTableSource>()?.ToDecisionTable()
+        ?? throw new NotSupportedException($"design '{design.Name}' decides from the whole dose-toxicity curve, not from counts at one dose; it has no decision table");
 
     /// <summary>
     /// The table in the layout of the BOIN package's get.boundary: a header row of patient counts and

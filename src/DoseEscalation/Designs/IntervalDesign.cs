@@ -1,3 +1,5 @@
+using System.Globalization;
+using static DoseEscalation.ReasonText;
 using DoseEscalation.Designs.Configuration;
 using DoseEscalation.Numerics;
 using MathNet.Numerics.Distributions;
@@ -28,7 +30,7 @@ public enum IntervalAction : byte
 /// dose is never treated again, so "the lowest dose with n &gt;= 3 and P(p &gt; target) &gt; cutoff, and
 /// all above it" is exactly the set the R package flags as it goes.
 /// </remarks>
-public abstract class IntervalDesign : IDesign, Rules.IMtdSelector
+public abstract class IntervalDesign : IDesign, IFinalSelection, ITargeted, IDecisionTableSource, IExplainsDecisions, IEliminatesDoses
 {
     /// <summary>Patients needed at a dose before it can be eliminated (the R packages' fixed 3).</summary>
     public const int MinPatientsToEliminate = 3;
@@ -192,6 +194,14 @@ public abstract class IntervalDesign : IDesign, Rules.IMtdSelector
         return Decision.Treat(next, Math.Min(CohortSize, MaxN - s.TotalPatients));
     }
 
+    /// <summary>The doses from <see cref="LowestEliminated"/> up; none when a dose has more patients than max N.</summary>
+    public void Eliminated(in TrialState state, Span<bool> eliminated)
+    {
+        // Deviations can put more patients on a dose than the tables cover; then nothing is marked.
+        for (int i = 0; i < state.DoseCount; i++) if (state.Patients[i] > MaxN) return;
+        for (int i = LowestEliminated(state); i < state.DoseCount; i++) eliminated[i] = true;
+    }
+
     /// <summary>Lowest eliminated level (it and all above are out); <see cref="DoseCount"/> if none.</summary>
     public int LowestEliminated(in TrialState s)
     {
@@ -254,6 +264,34 @@ public abstract class IntervalDesign : IDesign, Rules.IMtdSelector
         return best < 0 ? Decision.NoDose : level[best];
     }
 
+    public string SelectionRule => "isotonic estimate closest to the target among doses not eliminated (select.mtd)";
+
+    /// <summary>One row per multiple of the cohort size up to max N; "de-escalate" includes the counts that also eliminate.</summary>
+    public DecisionTable ToDecisionTable()
+    {
+        var rows = new List<DecisionTableRow>();
+        for (int n = CohortSize; ; n += CohortSize)
+        {
+            int size = Math.Min(n, MaxN);
+            var e = new List<int>(); var s = new List<int>(); var de = new List<int>(); var el = new List<int>();
+            for (int x = 0; x <= size; x++)
+            {
+                switch (ActionAt(size, x))
+                {
+                    case IntervalAction.Escalate: e.Add(x); break;
+                    case IntervalAction.Stay: s.Add(x); break;
+                    default: de.Add(x); break;
+                }
+                if (Eliminates(size, x)) el.Add(x);
+            }
+            rows.Add(new DecisionTableRow(size, e.Count > 0 ? e[^1] : null, de.Count > 0 ? de[0] : null,
+                el.Count > 0 ? el[0] : null, e, s, de, el));
+            if (size >= MaxN) break;
+        }
+        return new DecisionTable(Name, rows,
+            "patients at the current dose; de-escalate includes eliminate; eliminating a dose also eliminates every dose above it");
+    }
+
     /// <summary>Whether a dose with isotonic estimate <paramref name="estimate"/> may be selected (BOIN's boundMTD); true by default.</summary>
     protected virtual bool BoundAllowed(double estimate) => true;
 
@@ -266,4 +304,67 @@ public abstract class IntervalDesign : IDesign, Rules.IMtdSelector
         + (StartLevel > 0 ? $", start at dose {StartLevel + 1}" : "");
 
     public abstract string Describe();
+
+    /// <summary>Boundaries the reason lists before the counts (BOIN's lambda_e and lambda_d); none by default.</summary>
+    protected virtual IEnumerable<RuleQuantity> BoundaryQuantities() => [];
+
+    public DecisionReason Explain(in TrialState state, Decision decision) => Why(this, state, decision);
+
+    private static DecisionReason Why(IntervalDesign d, in TrialState s, Decision decision)
+    {
+        var q = new List<RuleQuantity>(d.BoundaryQuantities());
+        if (s.TotalPatients >= d.MaxN)
+            return new($"the maximum sample size of {d.MaxN} is reached; the MTD is the isotonic estimate closest to the target (BOIN's select.mtd): {Verb(decision)}", q);
+
+        int level = s.CurrentLevel, n = s.Patients[level], x = s.Dlts[level];
+        double rate = (double)x / n;
+        q.Add(new("patients_at_dose", $"patients at dose {level + 1}", n));
+        q.Add(new("dlts_at_dose", $"DLTs at dose {level + 1}", x));
+        q.Add(new("observed_rate", $"observed DLT rate at dose {level + 1}", rate));
+        int? escalateAtMost = null, deescalateAtLeast = null;
+        for (int i = 0; i <= n; i++)
+        {
+            var a = d.ActionAt(n, i);
+            if (a == IntervalAction.Escalate) escalateAtMost = i;
+            if (a == IntervalAction.Deescalate && deescalateAtLeast is null) deescalateAtLeast = i;
+        }
+        int? eliminateAtLeast = d.EliminationBoundary(n);
+        if (escalateAtMost is { } e) q.Add(new("escalate_at_most", $"escalate if DLTs <= this (n = {n})", e));
+        if (deescalateAtLeast is { } de) q.Add(new("deescalate_at_least", $"de-escalate if DLTs >= this (n = {n})", de));
+        if (eliminateAtLeast is { } el) q.Add(new("eliminate_at_least", $"eliminate if DLTs >= this (n = {n})", el));
+        double above = IntervalDesign.ProbabilityAboveTarget(d.Target, n, x);
+        q.Add(new("prob_above_target", $"P(DLT rate of dose {level + 1} > {F(d.Target)}), Beta(1, 1) prior", above));
+
+        string observed = $"{Dlts(x)} in {n} patients at dose {level + 1} (rate {F(rate)})";
+        int eliminated = d.LowestEliminated(s);
+        if (eliminated == 0)
+        {
+            double p1 = IntervalDesign.ProbabilityAboveTarget(d.Target, s.Patients[0], s.Dlts[0]);
+            return new($"dose 1 is eliminated ({Dlts(s.Dlts[0])} in {s.Patients[0]}: P(rate > {F(d.Target)}) = {F(p1)} > {F(d.CutoffEli)}): {Verb(decision)}", q);
+        }
+        if (decision.IsStop && d.ExtraSafe && level == 0 && decision.Level == Decision.NoDose)
+            return new($"extra-safe rule at dose 1 ({Dlts(x)} in {n}: P(rate > {F(d.Target)}) = {F(above)} > {F(d.CutoffEli)} - {F(d.Offset)}): {Verb(decision)}", q);
+
+        string bounds = $"escalate if DLTs <= {(escalateAtMost is { } ea ? ea.ToString(CultureInfo.InvariantCulture) : "never")}, "
+            + $"de-escalate if DLTs >= {(deescalateAtLeast is { } da ? da.ToString(CultureInfo.InvariantCulture) : "never")}"
+            + (eliminateAtLeast is { } eb ? $", eliminate if DLTs >= {eb}" : "") + $" at n = {n}";
+        var action = d.ActionAt(n, x);
+        string verdict = action switch
+        {
+            IntervalAction.Escalate => "at or below the escalation boundary",
+            IntervalAction.Deescalate when eliminateAtLeast is { } el2 && x >= el2 =>
+                $"at or above the elimination boundary: dose {level + 1} and every dose above it are eliminated (P(rate > {F(d.Target)}) = {F(above)} > {F(d.CutoffEli)})",
+            IntervalAction.Deescalate => "at or above the de-escalation boundary",
+            _ => "between the boundaries",
+        };
+        string move = action switch
+        {
+            IntervalAction.Escalate when level == d.DoseCount - 1 => $"; dose {level + 1} is the highest dose, so stay",
+            IntervalAction.Escalate when level + 1 >= eliminated => $"; dose {level + 2} is eliminated, so stay",
+            IntervalAction.Deescalate when level == 0 => "; dose 1 is the lowest dose, so stay",
+            _ => "",
+        };
+        string early = decision.IsStop ? $"; {n} patients at dose {level + 1} reach n_earlystop = {d.NEarlystop}, so the trial stops" : "";
+        return new($"{observed} is {verdict} ({bounds}){move}{early}: {Verb(decision)}", q);
+    }
 }

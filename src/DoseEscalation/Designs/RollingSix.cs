@@ -1,5 +1,4 @@
 using DoseEscalation.Designs.Configuration;
-using DoseEscalation.Engines.Calendar;
 
 namespace DoseEscalation.Designs;
 

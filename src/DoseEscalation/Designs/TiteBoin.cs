@@ -1,5 +1,4 @@
 using DoseEscalation.Designs.Configuration;
-using DoseEscalation.Engines.Calendar;
 
 namespace DoseEscalation.Designs;
 
@@ -22,7 +21,7 @@ namespace DoseEscalation.Designs;
 /// patients pending suspends accrual. With nothing pending every decision is BOIN's
 /// (<see cref="Decide"/> is the wrapped <see cref="Boin"/>'s). docs/designs/tite-boin.md.
 /// </remarks>
-public sealed class TiteBoin : IPendingDesign, Rules.IMtdSelector
+public sealed class TiteBoin : IPendingDesign, IFinalSelection, ITargeted
 {
     public Boin Boin { get; }
     /// <summary>Suspend accrual while more than this fraction of the current dose's patients are pending (TITEgBOIN's maxpen; the paper's 50%).</summary>
@@ -58,7 +57,7 @@ public sealed class TiteBoin : IPendingDesign, Rules.IMtdSelector
             $"Cohorts are treated as patients arrive, starting at {context.StartLabel}, without waiting for the previous cohort to complete the DLT window. "
             + "Before each cohort, the DLT rate at the current dose is estimated as the DLTs observed divided by the patients who completed the window plus the pending patients' follow-up as fractions of the window, "
             + "and compared with BOIN's boundaries: escalate, stay or de-escalate. "
-            + $"Accrual is suspended while more than {((TiteBoin)Rules.DesignRule.Unwrap(d).Base).MaxPendingFraction:0.##} of the patients at the current dose are still in the window. "
+            + $"Accrual is suspended while more than {d.TryGet<TiteBoin>()!.MaxPendingFraction:0.##} of the patients at the current dose are still in the window. "
             + "Doses are eliminated as in BOIN, counting every patient treated at the dose; the MTD is selected as in BOIN once every window has closed.",
         ],
     };
@@ -73,6 +72,11 @@ public sealed class TiteBoin : IPendingDesign, Rules.IMtdSelector
 
     /// <summary>With nothing pending: BOIN's decision.</summary>
     public Decision Decide(in TrialState s) => Boin.Decide(s);
+
+    public double Target => Boin.Target;
+
+    /// <summary>BOIN's select.mtd, on complete data (the paper's final selection).</summary>
+    public string SelectionRule => Boin.SelectionRule;
 
     public int SelectMtd(in TrialState s) => Boin.SelectMtd(s);
 

@@ -1,5 +1,4 @@
 using DoseEscalation.Designs.Configuration;
-using DoseEscalation.Engines.Calendar;
 
 namespace DoseEscalation.Designs;
 
@@ -31,7 +30,7 @@ public enum TiteWeightScheme
 /// cohorts of 1 wherever the last patient had no DLT. docs/designs/tite-crm.md has the differences
 /// from dfcrm.
 /// </remarks>
-public sealed class TiteCrm : IPendingDesign, Rules.IMtdSelector
+public sealed class TiteCrm : IPendingDesign, IFinalSelection, ITargeted
 {
     /// <summary>The CRM whose model, prior and selection this design uses (cohorts of 1).</summary>
     public Crm Crm { get; }
@@ -71,7 +70,7 @@ public sealed class TiteCrm : IPendingDesign, Rules.IMtdSelector
         [
             $"Patients are enrolled one at a time as they arrive, starting at {context.StartLabel}, without waiting for earlier patients to complete the DLT window. "
             + "Before each enrolment the one-parameter CRM model is updated with every patient's data: a DLT or a completed window counts fully, and a patient still in the window without a DLT counts with a weight equal to "
-            + (((TiteCrm)Rules.DesignRule.Unwrap(d).Base).Scheme == TiteWeightScheme.Linear ? "the fraction of the window observed" : "the adaptive weight built from the times of the DLTs observed so far")
+            + (d.TryGet<TiteCrm>()!.Scheme == TiteWeightScheme.Linear ? "the fraction of the window observed" : "the adaptive weight built from the times of the DLTs observed so far")
             + " (Cheung & Chappell 2000). The new patient receives the dose whose estimated DLT rate is closest to the target, never more than one level above the previous patient's dose.",
             "When the maximum sample size has been enrolled, the trial waits for every window to close; the MTD is the dose whose estimated DLT rate is closest to the target on the complete data.",
         ],
@@ -94,6 +93,11 @@ public sealed class TiteCrm : IPendingDesign, Rules.IMtdSelector
         if (s.TotalPatients + 1 > MaxPatients) return Decision.Select(recommended);
         return Decision.Treat(Math.Min(recommended, s.CurrentLevel + 1), 1);
     }
+
+    public double Target => Crm.Target;
+
+    /// <summary>The CRM's: on complete data every weight is 1, so the posterior is the CRM's.</summary>
+    public string SelectionRule => Crm.SelectionRule;
 
     public int SelectMtd(in TrialState s) => Crm.SelectMtd(s);
 

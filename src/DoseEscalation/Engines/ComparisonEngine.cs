@@ -90,7 +90,7 @@ internal static class ComparisonEngine
     /// information the benchmark's fixed design does not stand for).
     /// </summary>
     public static int BenchmarkPatients(IEnumerable<IDesign> designs) =>
-        designs.Max(d => Designs.Rules.DesignRule.Unwrap(d).Base is Calendar.IBackfillDesign b ? b.EscalationMaxPatients : d.MaxPatients);
+        designs.Max(d => d.TryGet<Designs.IBackfillDesign>() is { } b ? b.EscalationMaxPatients : d.MaxPatients);
 
     /// <summary>
     /// What both comparison engines check and derive before they run: the options and timeline are

@@ -46,6 +46,14 @@ public abstract class DesignRule(IDesign inner) : IDesign, IMtdSelector
 
     public string Describe() => Inner.Describe() + ", " + RuleText;
 
+    /// <summary>
+    /// The rule itself if it is a <typeparamref name="T"/>, else the wrapped design's answer: a
+    /// capability found under rules answers for the inner design. The rules' own decision may differ
+    /// from the inner design's (a safety stop, a cap on N); callers that need the decision ask
+    /// <see cref="Decide"/> of the whole design.
+    /// </summary>
+    public T? TryGet<T>() where T : class => this as T ?? Inner.TryGet<T>();
+
     public virtual int SelectMtd(in TrialState state) => SelectOf(Inner, state);
 
     /// <summary>The innermost design, under every rule.</summary>

@@ -39,7 +39,7 @@ public sealed class SafetyStop : DesignRule
         if (!(cutoff > 0 && cutoff < 1)) throw new ArgumentOutOfRangeException(nameof(cutoff), cutoff, "safety cutoff must be in (0, 1)");
         if (minPatients < 1) throw new ArgumentOutOfRangeException(nameof(minPatients), minPatients, "must be at least 1");
         (Target, Cutoff, Scope, MinPatients) = (target, cutoff, scope, minPatients);
-        _model = DesignRule.Unwrap(inner).Base as IToxicityPosterior;
+        _model = inner.TryGet<IToxicityPosterior>();
         _flagAt = new int[inner.MaxPatients + 1];
         for (int n = 0; n < _flagAt.Length; n++)
         {

@@ -1,3 +1,4 @@
+using DoseEscalation.Designs;
 using DoseEscalation.Rng;
 
 namespace DoseEscalation.Engines.Calendar;
@@ -105,14 +106,19 @@ internal static class CalendarEngine
     {
         if (scenario.DoseCount != design.DoseCount)
             throw new ArgumentException($"scenario '{scenario.Name}' has {scenario.DoseCount} doses but the design has {design.DoseCount}");
-        if (design is not IPendingDesign && Designs.Rules.DesignRule.Unwrap(design).Base is IPendingDesign)
-            throw new ArgumentException($"design {design.Name} reads pending patients on the calendar; trial-level rules around it ({string.Join(", ", Designs.Rules.DesignRule.Unwrap(design).Rules.Select(r => r.GetType().Name))}) are not supported there yet");
-        if (design is not IBackfillDesign && Designs.Rules.DesignRule.Unwrap(design).Base is IBackfillDesign)
-            throw new ArgumentException($"design {design.Name} backfills on the calendar; trial-level rules around it ({string.Join(", ", Designs.Rules.DesignRule.Unwrap(design).Rules.Select(r => r.GetType().Name))}) are not supported there yet");
+        // The worker runs the calendar rules of the design object it is given, so a rule around one would be bypassed.
+        if (design is not IPendingDesign && design.TryGet<IPendingDesign>() is not null)
+            throw new ArgumentException($"design {design.Name} reads pending patients on the calendar; trial-level rules around it ({RuleNames(design)}) are not supported there yet");
+        if (design is not IBackfillDesign && design.TryGet<IBackfillDesign>() is not null)
+            throw new ArgumentException($"design {design.Name} backfills on the calendar; trial-level rules around it ({RuleNames(design)}) are not supported there yet");
         if (!design.ReadsResponses && CalendarWorker.NeedsResponses(design, timeline)) ResponsesFor(design, scenario); // a backfill design opening doses on responses needs them
         if (design is IPendingDesign && timeline.SentinelDays > 0)
             throw new ArgumentException($"sentinel_days = {timeline.SentinelDays}: design {design.Name} enrols one patient at a time on its own rule; staggering applies only to cohort designs");
     }
+
+    // The message names the rules, so it needs the list of them.
+    private static string RuleNames(IDesign design) =>
+        string.Join(", ", Designs.Rules.DesignRule.Unwrap(design).Rules.Select(r => r.GetType().Name));
 
     internal static CalendarResult Result(IDesign design, Scenario scenario, double target, Timeline timeline, MonteCarloOptions options, CalendarTally total)
     {
@@ -128,7 +134,7 @@ internal static class CalendarEngine
             MeanLost = (double)total.Lost / n,
             MeanWaited = (double)total.Waited / n,
             MeanWaitDays = total.Enrolled == 0 ? 0 : total.WaitTicks / CalendarTally.TicksPerDay / total.Enrolled,
-            MeanBackfilled = Designs.Rules.DesignRule.Unwrap(design).Base is IBackfillDesign ? (double)total.Backfilled / n : null,
+            MeanBackfilled = design.TryGet<IBackfillDesign>() is not null ? (double)total.Backfilled / n : null,
         };
     }
 

@@ -1,3 +1,4 @@
+using DoseEscalation.Designs;
 using DoseEscalation.Rng;
 
 namespace DoseEscalation.Engines.Calendar;

@@ -1,4 +1,4 @@
-namespace DoseEscalation.Engines.Calendar;
+namespace DoseEscalation.Designs;
 
 /// <summary>
 /// A cohort design that backfills: while a cohort is in its DLT window, a patient who can be
@@ -29,4 +29,10 @@ public interface IBackfillDesign : IDesign
     /// <paramref name="responsesRead"/> the responses read per dose by now.
     /// </summary>
     int BackfillLevel(in TrialState known, ReadOnlySpan<int> treated, ReadOnlySpan<int> responsesRead, int escalationLevel);
+
+    /// <summary>
+    /// Why each dose below <paramref name="escalationLevel"/> is open or closed for backfill (one per
+    /// dose, lowest first), on the same data as <see cref="BackfillLevel"/>, which picks among the open ones.
+    /// </summary>
+    BackfillDoseStatus[] Statuses(in TrialState known, ReadOnlySpan<int> treated, ReadOnlySpan<int> responsesRead, int escalationLevel);
 }

@@ -1,4 +1,4 @@
-namespace DoseEscalation.Engines.Calendar;
+namespace DoseEscalation.Designs;
 
 /// <summary>What a design that reads pending patients says when a patient could be enrolled now.</summary>
 public enum PendingAction : byte
