@@ -115,16 +115,27 @@ public static class Cli
                 Input = cmpIn.Input(pr), Designs = cmpIn.DesignsValue(pr), Trials = trials, Seed = seed, Threads = threads,
                 Calendar = pr.Given(cmpCalendar) == true, DurationCharts = chartDir is not null, Sharding = cmpShard.Bind(pr, args, merged),
             };
-            if (!request.Calendar) output.Check(request.Input.File); // an unusable --out fails before any work
+            if (chartDir is not null && !request.Calendar) throw new UsageException("--duration-charts needs --calendar");
+            // An unusable --out or chart folder fails before any work, naming its own option.
+            output.Check(request.Input.File);
+            if (chartDir is not null) OutputFile.Check(chartDir, [request.Input.File], folder: true, flag: "--duration-charts");
             var front = Front(output.Quiet);
             var result = front.Run(ctx => Runs.Compare(request, ctx, output.Out is not null));
-            if (chartDir is not null && File.Exists(chartDir)) throw new InputException($"--duration-charts {chartDir}: is a file; the charts are written into a folder");
-            // Everything is drawn before anything is written: a failure leaves no partial output.
-            var charts = result is CalendarComparisonResult c ? c.DurationCharts.Select(f => (f.Name + ".svg", Bytes: f.Figure.Encode(new ChartFileOptions { Format = ChartFormat.Svg }))).ToList() : [];
-            front.Write(result, output);
-            if (chartDir is not null)
-                // The set of charts is written all or nothing.
-                OutputFile.Cli(() => AtomicOutput.WriteFolder(chartDir, charts.Select(x => (x.Item1, (Action<Stream>)(st => st.Write(x.Bytes)))).ToList(), request.Input.File));
+            if (chartDir is null) return front.Write(result, output);
+            // Everything is drawn and rendered before anything is written; the charts and the output are written all or nothing.
+            var charts = result is CalendarComparisonResult c ? c.DurationCharts.Select(f => (Name: f.Name + ".svg", Bytes: f.Figure.Encode(new ChartFileOptions { Format = ChartFormat.Svg }))).ToList() : [];
+            using var rendered = new MemoryStream();
+            result.Write(output.Format, rendered);
+            bool existed = Directory.Exists(chartDir);
+            var written = OutputFile.Cli(() => AtomicOutput.WriteFolder(chartDir, charts.Select(x => (x.Name, (Action<Stream>)(st => st.Write(x.Bytes)))).ToList(), request.Input.File), "--duration-charts");
+            try { Verbs.Emit(s => rendered.WriteTo(s), output.Out, stdout); }
+            catch
+            {
+                // The output failed after the charts were written: take them back.
+                if (!existed) Directory.Delete(chartDir, recursive: true);
+                else foreach (var path in written) File.Delete(path);
+                throw;
+            }
             return Ok;
         });
 
@@ -307,7 +318,7 @@ public static class Cli
         if (UsageError(result, root) is { } problem)
         {
             bool value = problem.StartsWith(Flags.ValueErrorMark, StringComparison.Ordinal);
-            stderr.WriteLine($"dose-escalation: error: {problem.TrimStart(Flags.ValueErrorMark[0])}");
+            stderr.WriteLine($"dose-escalation: error: {Printable(problem.TrimStart(Flags.ValueErrorMark[0]))}");
             return value ? BadInput : Usage;
         }
         if (result.CommandResult.Command == root && !args.Any(a => a is "--help" or "-h" or "-?" or "--version"))
@@ -326,23 +337,30 @@ public static class Cli
         _ => EngineChoice.Auto,
     };
 
+    /// <summary>
+    /// A message as one printable line: control characters (line breaks, ESC, NUL, DEL) the user's
+    /// input brought in are shown as \u00XX, never sent to the terminal.
+    /// </summary>
+    internal static string Printable(string message) =>
+        message.Any(char.IsControl) ? string.Concat(message.Select(c => char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString())) : message;
+
     /// <summary>Runs a verb, turning input errors into one line and an exit code.</summary>
     private static int Guard(TextWriter stderr, Func<int> run)
     {
         try { return run(); }
         catch (UsageException ex)
         {
-            stderr.WriteLine($"dose-escalation: error: {ex.Message}");
+            stderr.WriteLine($"dose-escalation: error: {Printable(ex.Message)}");
             return Usage;
         }
         catch (Exception ex) when (ex is InputException or ScenarioFileException or DesignOptionException or OptionValueException or ResourceLimitException)
         {
-            stderr.WriteLine($"dose-escalation: error: {ex.Message}");
+            stderr.WriteLine($"dose-escalation: error: {Printable(ex.Message)}");
             return BadInput;
         }
         catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException)
         {
-            stderr.WriteLine($"dose-escalation: error: {ex.Message.Split('\n')[0]}");
+            stderr.WriteLine($"dose-escalation: error: {Printable(ex.Message.Split('\n')[0])}");
             return BadInput;
         }
     }

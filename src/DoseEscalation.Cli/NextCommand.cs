@@ -13,12 +13,12 @@ public static partial class NextCommand
         try { return run(); }
         catch (DeviationException ex)
         {
-            stderr.WriteLine($"dose-escalation: error: {dataName}: {ex.Deviation.Message}; --allow-deviations accepts it");
+            stderr.WriteLine($"dose-escalation: error: {Cli.Printable($"{dataName}: {ex.Deviation.Message}")}; --allow-deviations accepts it");
             return Cli.BadInput;
         }
         catch (TrialDataException ex)
         {
-            stderr.WriteLine($"dose-escalation: error: {dataName}: {ex.Message}");
+            stderr.WriteLine($"dose-escalation: error: {Cli.Printable($"{dataName}: {ex.Message}")}");
             return Cli.BadInput;
         }
     }
@@ -32,9 +32,33 @@ public static partial class NextCommand
     /// </summary>
     public static (string Text, string Name) ReadData(string data, TextReader stdin)
     {
-        if (data == "-") return (stdin.ReadToEnd(), "standard input");
+        if (data == "-") return (Bounded(stdin, "--data -: standard input"), "standard input");
         if (NotationLike().IsMatch(data)) return (data, "--data");
+        if (Directory.Exists(data)) throw new InputException($"--data {data}: is a folder, not a patient table");
         if (!File.Exists(data)) throw new InputException($"--data {data}: no such file, and not outcome notation like \"1NNN 2NTN\"");
-        return (File.ReadAllText(data), data);
+        try
+        {
+            var bytes = BoundedInput.ReadFile(data, BoundedInput.MaxDataBytes) ?? throw Large($"--data {data}");
+            using var reader = new StreamReader(new MemoryStream(bytes), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            return (reader.ReadToEnd(), data);
+        }
+        catch (UnauthorizedAccessException) { throw new InputException($"--data {data}: cannot be read (permission denied)"); }
     }
+
+    // Standard input may never end (a device, a pipe): at most the limit is read.
+    private static string Bounded(TextReader reader, string name)
+    {
+        var text = new System.Text.StringBuilder();
+        var buffer = new char[65536];
+        int read;
+        while ((read = reader.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            text.Append(buffer, 0, read);
+            if (text.Length > BoundedInput.MaxDataBytes) throw Large(name);
+        }
+        return text.ToString();
+    }
+
+    private static InputException Large(string name) =>
+        new($"{name}: more than {BoundedInput.MaxDataBytes >> 20} MiB of patient data; a trial's table is a few kilobytes");
 }

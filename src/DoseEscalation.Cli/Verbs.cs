@@ -26,7 +26,7 @@ internal sealed class Verbs(DesignCatalog catalog, TextWriter stdout, TextWriter
     public RunContext Context(IProgress<RunProgress>? reporter) => new()
     {
         Catalog = catalog, Progress = reporter, Quiet = quiet,
-        Messages = m => stderr.WriteLine($"dose-escalation: {m}"),
+        Messages = m => stderr.WriteLine($"dose-escalation: {Cli.Printable(m.ToString())}"),
     };
 
     /// <summary>Runs <paramref name="run"/> with a progress bar when one is drawn.</summary>

@@ -207,8 +207,9 @@ public static class Charts
                     break;
                 case "samplesize":
                     if (sampleSize is null) throw new InvalidOperationException("the sample-size chart needs the sample-size analysis");
-                    foreach (var r in sampleSize.Results)
-                        list.Add(($"sample-size-{Slug(r.Scenario.Name)}", Plots.SampleSize(r, sampleSize.Model, inputs.Design, mark, doseOptions)));
+                    var sampleSizeNames = FileNames(sampleSize.Results.Select(r => r.Scenario.Name).ToList());
+                    foreach (var (r, i) in sampleSize.Results.Select((r, i) => (r, i)))
+                        list.Add(($"sample-size-{sampleSizeNames[i]}", Plots.SampleSize(r, sampleSize.Model, inputs.Design, mark, doseOptions)));
                     break;
                 case "occurve":
                     var curves = new List<AplusB> { Design.ThreePlusThree(file.Doses.Count) };
@@ -225,8 +226,9 @@ public static class Charts
                     if (file.Timeline is null) throw new InvalidOperationException("the duration chart needs a timeline");
                     var onCalendar = compared!.Value.Set;
                     var designLabels = onCalendar.Setups.Select(d => d.Label).ToList();
-                    foreach (var sc in onCalendar.Scenarios)
-                        list.Add(($"duration-{Slug(sc.Scenario.Name)}", DurationChart.Cumulative(designLabels.Select((l, i) => (l, sc.Calendar!.Results[i])).ToList(),
+                    var durationNames = FileNames(onCalendar.Scenarios.Select(sc => sc.Scenario.Name).ToList());
+                    foreach (var (sc, i) in onCalendar.Scenarios.Select((sc, i) => (sc, i)))
+                        list.Add(($"duration-{durationNames[i]}", DurationChart.Cumulative(designLabels.Select((l, i) => (l, sc.Calendar!.Results[i])).ToList(),
                             $"Trial duration, scenario '{sc.Scenario.Name}'")));
                     break;
             }
@@ -272,4 +274,23 @@ public static class Charts
     /// <summary>A scenario name as a file-name part: lower-case letters and digits, other characters as '-'.</summary>
     public static string Slug(string s) =>
         string.Concat(s.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')).Trim('-');
+
+    /// <summary>
+    /// One file-name part per scenario, all different: the slug, "scenario-N" when the name has no
+    /// letter or digit, and "-2", "-3", ... after a slug already taken ("a/b" and "a b" are "a-b" and "a-b-2").
+    /// </summary>
+    public static IReadOnlyList<string> FileNames(IReadOnlyList<string> names)
+    {
+        var taken = new HashSet<string>();
+        var result = new List<string>();
+        for (int i = 0; i < names.Count; i++)
+        {
+            string slug = Slug(names[i]);
+            if (slug.Length == 0) slug = $"scenario-{i + 1}";
+            string name = slug;
+            for (int k = 2; !taken.Add(name); k++) name = $"{slug}-{k}";
+            result.Add(name);
+        }
+        return result;
+    }
 }

@@ -214,7 +214,8 @@ public static class Runs
                     options with { Progress = done => report(i * trials + done) }))).ToList());
         }
         catch (ArgumentException ex) { throw new InputException($"--calendar: {file.Path}: {ex.Message}"); }
-        var charts = !r.DurationCharts ? [] : results.Select(c => (Name: $"duration-{Charts.Slug(c.Scenario.Name)}",
+        var chartNames = Charts.FileNames(results.Select(c => c.Scenario.Name).ToList());
+        var charts = !r.DurationCharts ? [] : results.Select((c, i) => (Name: $"duration-{chartNames[i]}",
             Figure: DurationChart.Cumulative(c.Labels.Select((l, i) => (l, c.Comparison.Results[i])).ToList()))).ToList();
         return new CalendarComparisonResult(TrialName(file), trials, options.Seed, results, inputs.Designs) { DurationCharts = charts };
     }

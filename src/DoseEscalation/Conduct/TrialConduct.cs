@@ -81,6 +81,9 @@ public static class TrialConduct
 {
     public const int MaxCohortsAhead = 4;
 
+    /// <summary>Most pathways listed: past it (large cohorts several cohorts ahead) the listing is refused, naming the limit.</summary>
+    public const int MaxPathways = 100_000;
+
     public static ConductResult Next(IDesign design, TrialData data, ConductOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(design);
@@ -210,6 +213,8 @@ public static class TrialConduct
         {
             if (next.IsStop || path.Count == ahead)
             {
+                if (result.Count == MaxPathways)
+                    throw new ResourceLimitException($"--cohorts-ahead {ahead}: more than {MaxPathways:N0} pathways (cohorts of up to {design.MaxCohortSize}); look fewer cohorts ahead");
                 result.Add(new Pathway(path.ToArray(), probability, next));
                 return;
             }

@@ -180,10 +180,12 @@ public static class ConductReport
 
     public static void WriteMarkdown(ConductResult r, ConductReportInfo info, TextWriter w)
     {
+        // Dose labels come from the user's file: inert in Markdown, and never a cell separator.
+        info = info with { DoseLabels = info.DoseLabels.Select(MarkdownText.Cell).ToList() };
         w.WriteLine($"**Design:** {r.Design.Describe()}  ");
         w.WriteLine($"**Data:** {DataLine(r)}");
-        foreach (var n in r.Notes) w.WriteLine($"\n> Note: {n}");
-        foreach (var dv in r.Replay.Deviations) w.WriteLine($"\n> Deviation: {dv.Message}");
+        foreach (var n in r.Notes) w.WriteLine($"\n> Note: {MarkdownText.Escape(n)}");
+        foreach (var dv in r.Replay.Deviations) w.WriteLine($"\n> Deviation: {MarkdownText.Escape(dv.Message)}");
         w.WriteLine();
         w.WriteLine($"**Next:** {DecisionLine(r, info)}.  ");
         w.WriteLine($"**Why:** {r.Reason.Text}.{(BackfillLine(r, info) is { } bl ? "  " : "")}");

@@ -24,4 +24,7 @@ internal static class MarkdownText
         }
         return sb.ToString();
     }
+
+    /// <summary><see cref="Escape"/> for a table cell: a '|' would end the cell.</summary>
+    public static string Cell(string s) => Escape(s).Replace("|", "\\|");
 }
