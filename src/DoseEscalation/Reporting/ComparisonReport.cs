@@ -74,7 +74,7 @@ public static class ComparisonReport
         yield return ("p_correct_selection_diff_vs_first", row.CorrectSelectionDifference);
         yield return ("p_select_above_mtd", oc.SelectAboveMtd);
         yield return ("p_select_below_mtd", oc.SelectBelowMtd);
-        yield return ("p_no_dose", oc.Selection[0]);
+        yield return ("p_select_no_dose", oc.Selection[0]);
         yield return ("mean_n", oc.MeanN);
         yield return ("share_patients_at_mtd", oc.ShareAtMtd);
         yield return ("share_patients_above_mtd", oc.ShareAboveMtd);

@@ -92,7 +92,7 @@ public static class JsonReport
             }
             w.WriteEndArray();
             w.WriteNumbers("true_utility", o.TrueUtility);
-            if (o.ObdLevel >= 0) w.WriteNumber("obd", o.ObdLevel + 1); else w.WriteNull("obd");
+            if (o.ObdLevel >= 0) w.WriteNumber("true_obd", o.ObdLevel + 1); else w.WriteNull("true_obd");
             w.WriteEstimate("p_select_obd", o.SelectObd);
             w.WriteEstimate("utility_of_selected", o.UtilityOfSelected);
             w.WriteEndObject();
