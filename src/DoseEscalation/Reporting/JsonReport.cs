@@ -12,7 +12,7 @@ public static class JsonReport
         w.WriteString("tool", "dose-escalation");
         w.WriteString("version", ToolInfo.Version);
         w.WriteString("engine", set.Engine);
-        w.WriteString("design", set.Design.Name);
+        w.WriteString("design_name", set.Design.Name);
         w.WriteString("design_description", set.Design.Describe());
         w.WriteNumber("target", set.Target);
         w.WriteDesigns(set.Setups);

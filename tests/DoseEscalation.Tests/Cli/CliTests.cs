@@ -32,7 +32,7 @@ public class CliTests
         using var doc = JsonDocument.Parse(output);
         var root = doc.RootElement;
         Assert.Equal("monte-carlo", root.GetProperty("engine").GetString());
-        Assert.Equal("3+3", root.GetProperty("design").GetString());
+        Assert.Equal("3+3", root.GetProperty("design_name").GetString());
         Assert.Equal(50000, root.GetProperty("trials").GetInt64());
         Assert.Equal(11UL, root.GetProperty("seed").GetUInt64());
         var s = root.GetProperty("scenarios")[0];
