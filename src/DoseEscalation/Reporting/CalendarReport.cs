@@ -141,7 +141,7 @@ public static class CalendarReport
             w.WriteLine();
             w.WriteLine($"Scenario '{sc.Scenario.Name}'");
             bool backfill = sc.Comparison.Results.Any(r => r.MeanBackfilled is not null);
-            var t = new TextTable(["design", "P(correct)", "patients", .. (backfill ? new[] { "backfilled" } : []), "DLTs", "duration mean (SE)", "median", "P10-P90", "to decision", "lost", "mean wait", $"vs {sc.Labels[0]} (SE)", "P(shorter)"]);
+            var t = new TextTable(["design", "P(correct)", "patients", .. (backfill ? new[] { "backfilled" } : []), "DLTs", "duration mean (SE)", "median", "P10-P90", "to decision", "lost", "mean wait", $"vs {sc.Labels[0]} (days, SE)", "P(shorter)"]);
             for (int i = 0; i < sc.Labels.Count; i++)
             {
                 var r = sc.Comparison.Results[i];
@@ -221,7 +221,9 @@ public static class CalendarReport
                         ["duration"] = Summary(r.Duration, trials),
                         ["time_to_decision"] = Summary(r.TimeToDecision, trials),
                         ["mean_lost"] = r.MeanLost, ["mean_waited"] = r.MeanWaited, ["mean_wait_days"] = r.MeanWaitDays,
-                        ["duration_diff_vs_first"] = new JsonObject { ["mean"] = p.MeanDifference, ["se"] = p.Se, ["p_shorter"] = p.ShareShorter },
+                        // Paired against the first design, flat as compare's differences: days, and a share of trials.
+                        ["duration_mean_diff_vs_first"] = p.MeanDifference, ["duration_mean_diff_vs_first_se"] = p.Se,
+                        ["p_shorter_than_first"] = p.ShareShorter,
                     };
                     if (r.MeanBackfilled is { } b) o["mean_backfilled"] = b;
                     return (JsonNode?)o;
