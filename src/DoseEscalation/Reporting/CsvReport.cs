@@ -6,7 +6,7 @@ namespace DoseEscalation.Reporting;
 /// <summary>
 /// Tidy CSV of operating characteristics, one observation per row, the same columns for
 /// <c>simulate</c>, <c>exact</c> and <c>compare</c>:
-/// <c>design, scenario, dose_index, dose_label, quantity, n, value, se, engine, trials, seed, tool_version, design_options</c>
+/// <c>design, scenario, dose_index, dose_label, quantity, n, value, se, engine, trials, seed, version, design_options</c>
 /// (design is the design's label; design_options every option of it resolved, <c>key=value</c> joined by <c>;</c>).
 /// Per-dose quantities fill dose_index (1..K) and dose_label; "no dose selected" and the totals
 /// are their own quantities with the dose columns empty; quantities indexed by a sample size
@@ -15,7 +15,7 @@ namespace DoseEscalation.Reporting;
 /// </summary>
 public static class CsvReport
 {
-    public static readonly string[] Columns = ["design", "scenario", "dose_index", "dose_label", "quantity", "n", "value", "se", "engine", "trials", "seed", "tool_version", "design_options"];
+    public static readonly string[] Columns = ["design", "scenario", "dose_index", "dose_label", "quantity", "n", "value", "se", "engine", "trials", "seed", "version", "design_options"];
 
     /// <summary>The rows of one design over the scenarios of a simulate or exact run.</summary>
     public static void Write(ResultSet set, TextWriter w) => Write(set, w, null);

@@ -74,7 +74,7 @@ public class CliTests
         var (code, output, _) = Run("exact", "--dlt", "0.1,0.2,0.3", "--format", "csv");
         Assert.Equal(0, code);
         var lines = output.TrimEnd().Split('\n');
-        Assert.Equal("design,scenario,dose_index,dose_label,quantity,n,value,se,engine,trials,seed,tool_version,design_options", lines[0]);
+        Assert.Equal("design,scenario,dose_index,dose_label,quantity,n,value,se,engine,trials,seed,version,design_options", lines[0]);
         // design_options holds no comma for the 3+3 (key=value joined by ';').
         Assert.All(lines.Skip(1), l => Assert.Equal(13, l.Split(',').Length));
         Assert.All(lines.Skip(1), l => Assert.EndsWith(",deescalate=true;expand_top_dose=true;max_n=none;start_dose=1;stop_n_at_dose=none;safety_cutoff=none;safety_doses=none;safety_min_n=none;never_skip=false", l));
