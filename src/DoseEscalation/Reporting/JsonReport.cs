@@ -51,6 +51,7 @@ public static class JsonReport
         w.WriteNumbers("dlt_total_distribution", oc.DltTotalDistribution);
         w.WriteEstimate("p_top_dose_cleared", oc.TopDoseCleared);
         w.WriteEstimate("p_correct_selection", oc.CorrectSelection);
+        w.WriteEstimate("p_select_no_dose", oc.Selection[0]); // selection[0], under the name every other output gives it
         w.WriteEstimate("p_select_above_mtd", oc.SelectAboveMtd);
         w.WriteEstimate("p_select_below_mtd", oc.SelectBelowMtd);
         w.WriteEstimate("share_patients_at_mtd", oc.ShareAtMtd);
