@@ -141,7 +141,7 @@ public static class CalendarReport
             w.WriteLine();
             w.WriteLine($"Scenario '{sc.Scenario.Name}'");
             bool backfill = sc.Comparison.Results.Any(r => r.MeanBackfilled is not null);
-            var t = new TextTable(["design", "P(correct)", "patients", .. (backfill ? new[] { "backfilled" } : []), "DLTs", "duration mean (SE)", "median", "P10-P90", "to decision", "lost", "mean wait", $"vs {sc.Labels[0]} (SE)", "P(shorter)"]);
+            var t = new TextTable(["design", "P(correct)", "patients", .. (backfill ? new[] { "backfilled" } : []), "DLTs", "duration mean (SE)", "median", "P10-P90", "to decision", "lost", "mean wait", $"vs {sc.Labels[0]} (days, SE)", "P(shorter)"]);
             for (int i = 0; i < sc.Labels.Count; i++)
             {
                 var r = sc.Comparison.Results[i];
@@ -169,8 +169,8 @@ public static class CalendarReport
                 long n = r.Oc.Trials;
                 void Row(string quantity, double value, double se) => rows.Add((sc.Labels[i], sc.Scenario.Name, quantity, new Estimate(value, se)));
                 Row("p_correct_selection", r.Oc.CorrectSelection.Value, r.Oc.CorrectSelection.Se);
-                Row("total_mean_patients", r.Oc.MeanN.Value, r.Oc.MeanN.Se);
-                Row("total_mean_dlts", r.Oc.MeanTotalDlts.Value, r.Oc.MeanTotalDlts.Se);
+                Row("mean_n", r.Oc.MeanN.Value, r.Oc.MeanN.Se);
+                Row("mean_total_dlts", r.Oc.MeanTotalDlts.Value, r.Oc.MeanTotalDlts.Se);
                 Row("duration_mean", r.Duration.Mean, r.Duration.StandardError(n));
                 Row("duration_sd", r.Duration.Sd, 0);
                 Row("duration_median", r.Duration.Median, 0);
@@ -181,7 +181,7 @@ public static class CalendarReport
                 Row("mean_wait_days", r.MeanWaitDays, 0);
                 if (i > 0)
                 {
-                    Row("duration_difference_vs_first", p.MeanDifference, p.Se);
+                    Row("duration_mean_diff_vs_first", p.MeanDifference, p.Se);
                     Row("p_shorter_than_first", p.ShareShorter, 0);
                 }
             }
@@ -203,7 +203,7 @@ public static class CalendarReport
         var root = new JsonObject
         {
             ["designs"] = designsNode,
-            ["tool"] = "dose-escalation " + ToolInfo.Version, ["engine"] = "calendar", ["trials"] = trials, ["seed"] = seed, ["trial"] = trialName,
+            ["tool"] = "dose-escalation", ["version"] = ToolInfo.Version, ["engine"] = "calendar", ["trials"] = trials, ["seed"] = seed, ["trial"] = trialName,
             ["scenarios"] = new JsonArray(scenarios.Select(sc => (JsonNode?)new JsonObject
             {
                 ["name"] = sc.Scenario.Name,
@@ -213,7 +213,7 @@ public static class CalendarReport
                     var p = sc.Comparison.AgainstFirst[i];
                     var o = new JsonObject
                     {
-                        ["label"] = label,
+                        ["design"] = label,
                         ["p_correct_selection"] = r.Oc.CorrectSelection.Value,
                         ["mean_n"] = r.Oc.MeanN.Value,
                         ["mean_total_dlts"] = r.Oc.MeanTotalDlts.Value,
@@ -221,7 +221,9 @@ public static class CalendarReport
                         ["duration"] = Summary(r.Duration, trials),
                         ["time_to_decision"] = Summary(r.TimeToDecision, trials),
                         ["mean_lost"] = r.MeanLost, ["mean_waited"] = r.MeanWaited, ["mean_wait_days"] = r.MeanWaitDays,
-                        ["duration_difference_vs_first"] = new JsonObject { ["mean"] = p.MeanDifference, ["se"] = p.Se, ["p_shorter"] = p.ShareShorter },
+                        // Paired against the first design, flat as compare's differences: days, and a share of trials.
+                        ["duration_mean_diff_vs_first"] = p.MeanDifference, ["duration_mean_diff_vs_first_se"] = p.Se,
+                        ["p_shorter_than_first"] = p.ShareShorter,
                     };
                     if (r.MeanBackfilled is { } b) o["mean_backfilled"] = b;
                     return (JsonNode?)o;

@@ -24,7 +24,8 @@ public static class ComparisonReport
     {
         w.WriteLine(set.TrialName);
         w.WriteLine($"Design comparison with common random numbers: {Formatting.Int(set.Trials)} trials per scenario, seed {set.Seed}, target {Formatting.Percent(set.Target, 0)}.");
-        w.WriteLine("Standard errors in parentheses; differences are paired, against the first design.");
+        w.WriteLine("Standard errors in parentheses; differences are paired, against the first design: probabilities in percentage points (pp), utilities in utility points.");
+        w.WriteLine("P(below, incl. none): P(select a dose below the true MTD, or no dose when a true MTD exists), as simulate's p_select_below_mtd.");
         foreach (var d in set.Setups) w.WriteLine($"Design {d.Summary()}");
         w.WriteLine($"Correct selection: {set.CorrectSelection.Describe()}.");
         foreach (var sc in set.Scenarios)
@@ -33,7 +34,7 @@ public static class ComparisonReport
             var first = sc.Designs[0].Oc;
             w.WriteLine($"Scenario '{sc.Scenario.Name}' (DLT {string.Join(", ", sc.Scenario.Dlt.Select(p => Formatting.Round(p, 2)))}); true MTD: "
                 + (first.TrueMtdLevel < 0 ? "none" : set.Doses[first.TrueMtdLevel].Label));
-            var t = new TextTable("design", "P(correct)", "vs first", "P(above)", "P(below)", "P(none)", "mean N", "% at MTD", "% above", "DLTs", "P(>=60% above)");
+            var t = new TextTable("design", "P(correct)", "vs first (pp)", "P(above)", "P(below, incl. none)", "P(none)", "mean N", "% at MTD", "% above", "DLTs", "P(>=60% above)");
             foreach (var row in sc.Designs)
             {
                 var oc = row.Oc;
@@ -51,7 +52,7 @@ public static class ComparisonReport
                 // Dose optimisation: the true OBD, P(select it) and the utility of the selected dose, paired where the run paired them.
                 w.WriteLine($"  Response {string.Join(", ", sc.Scenario.Response!.Select(p => Formatting.Round(p, 2)))}; true utility {string.Join(", ", opt.TrueUtility.Select(u => Formatting.Round(u, 1)))}; true OBD: "
                     + (opt.ObdLevel < 0 ? "none" : set.Doses[opt.ObdLevel].Label));
-                var e = new TextTable("design", "P(OBD)", "vs first", "utility", "vs first", "responders", "at selected");
+                var e = new TextTable("design", "P(OBD)", "vs first (pp)", "utility", "vs first (utility)", "responders", "at selected");
                 foreach (var row in sc.Designs)
                 {
                     var o = row.Oc.DoseOptimisation!;
@@ -74,7 +75,7 @@ public static class ComparisonReport
         yield return ("p_correct_selection_diff_vs_first", row.CorrectSelectionDifference);
         yield return ("p_select_above_mtd", oc.SelectAboveMtd);
         yield return ("p_select_below_mtd", oc.SelectBelowMtd);
-        yield return ("p_no_dose", oc.Selection[0]);
+        yield return ("p_select_no_dose", oc.Selection[0]);
         yield return ("mean_n", oc.MeanN);
         yield return ("share_patients_at_mtd", oc.ShareAtMtd);
         yield return ("share_patients_above_mtd", oc.ShareAboveMtd);

@@ -6,16 +6,16 @@ namespace DoseEscalation.Reporting;
 /// <summary>
 /// Tidy CSV of operating characteristics, one observation per row, the same columns for
 /// <c>simulate</c>, <c>exact</c> and <c>compare</c>:
-/// <c>design, scenario, dose_index, dose_label, quantity, n, value, se, engine, trials, seed, tool_version, design_options</c>
+/// <c>design, scenario, dose_index, dose_label, quantity, n, value, se, engine, trials, seed, version, design_options</c>
 /// (design is the design's label; design_options every option of it resolved, <c>key=value</c> joined by <c>;</c>).
 /// Per-dose quantities fill dose_index (1..K) and dose_label; "no dose selected" and the totals
 /// are their own quantities with the dose columns empty; quantities indexed by a sample size
-/// (<c>p_n_eq</c>, <c>p_n_le</c>) fill n. Exact results have se 0 and empty trials and seed.
+/// (<c>n_distribution</c>, <c>n_cumulative</c>) fill n. Exact results have se 0 and empty trials and seed.
 /// See docs/output.md for the list of quantities.
 /// </summary>
 public static class CsvReport
 {
-    public static readonly string[] Columns = ["design", "scenario", "dose_index", "dose_label", "quantity", "n", "value", "se", "engine", "trials", "seed", "tool_version", "design_options"];
+    public static readonly string[] Columns = ["design", "scenario", "dose_index", "dose_label", "quantity", "n", "value", "se", "engine", "trials", "seed", "version", "design_options"];
 
     /// <summary>The rows of one design over the scenarios of a simulate or exact run.</summary>
     public static void Write(ResultSet set, TextWriter w) => Write(set, w, null);
@@ -85,16 +85,16 @@ public static class CsvReport
         string Label(int d) => d < doses.Count ? doses[d].Label : Formatting.Dose(d);
         void Dose(int d, string quantity, Estimate e) =>
             Row(csv, run, design, scenario, (d + 1).ToString(CultureInfo.InvariantCulture), Label(d), quantity, null, e);
-        for (int d = 0; d < oc.DoseCount; d++) Dose(d, "true_dlt", new Estimate(oc.Scenario.Dlt[d], 0));
+        for (int d = 0; d < oc.DoseCount; d++) Dose(d, "dlt", new Estimate(oc.Scenario.Dlt[d], 0));
         // The true MTD: its dose, or empty dose columns and value 0 when no dose is at or below the target.
         if (oc.TrueMtdLevel >= 0) Row(csv, run, design, scenario, (oc.TrueMtdLevel + 1).ToString(CultureInfo.InvariantCulture), Label(oc.TrueMtdLevel), "true_mtd", null, new Estimate(oc.TrueMtdLevel + 1, 0));
         else Total(csv, run, design, scenario, "true_mtd", new Estimate(0, 0));
-        for (int d = 0; d < oc.DoseCount; d++) Dose(d, "p_select", oc.Selection[d + 1]);
+        for (int d = 0; d < oc.DoseCount; d++) Dose(d, "selection", oc.Selection[d + 1]);
         Total(csv, run, design, scenario, "p_select_no_dose", oc.Selection[0]);
         for (int d = 0; d < oc.DoseCount; d++) Dose(d, "mean_patients", oc.MeanPatients[d]);
         for (int d = 0; d < oc.DoseCount; d++) Dose(d, "mean_dlts", oc.MeanDlts[d]);
-        Total(csv, run, design, scenario, "total_mean_patients", oc.MeanN);
-        Total(csv, run, design, scenario, "total_mean_dlts", oc.MeanTotalDlts);
+        Total(csv, run, design, scenario, "mean_n", oc.MeanN);
+        Total(csv, run, design, scenario, "mean_total_dlts", oc.MeanTotalDlts);
         Total(csv, run, design, scenario, "p_correct_selection", oc.CorrectSelection);
         Total(csv, run, design, scenario, "p_select_above_mtd", oc.SelectAboveMtd);
         Total(csv, run, design, scenario, "p_select_below_mtd", oc.SelectBelowMtd);
@@ -105,9 +105,9 @@ public static class CsvReport
         Total(csv, run, design, scenario, "p_60pct_patients_above_mtd", oc.AtLeast60PctAboveMtd);
         if (oc.Efficacy is { } eff)
         {
-            for (int d = 0; d < oc.DoseCount; d++) Dose(d, "true_response", new Estimate(oc.Scenario.Response![d], 0));
+            for (int d = 0; d < oc.DoseCount; d++) Dose(d, "response", new Estimate(oc.Scenario.Response![d], 0));
             for (int d = 0; d < oc.DoseCount; d++) Dose(d, "mean_responders", eff.RespondersPerDose[d]);
-            Total(csv, run, design, scenario, "total_mean_responders", eff.TotalResponders);
+            Total(csv, run, design, scenario, "mean_total_responders", eff.TotalResponders);
             Total(csv, run, design, scenario, "mean_responders_at_selected", eff.RespondersAtSelected);
             for (int r = 1; r < eff.AtLeastResponsesAtSelected.Length && eff.AtLeastResponsesAtSelected[r].Value > 0; r++)
                 Row(csv, run, design, scenario, null, null, "p_at_least_r_responses_at_selected", r.ToString(CultureInfo.InvariantCulture), eff.AtLeastResponsesAtSelected[r]);
@@ -115,7 +115,7 @@ public static class CsvReport
         if (oc.DoseOptimisation is { } opt)
         {
             for (int d = 0; d < oc.DoseCount; d++) Dose(d, "true_utility", new Estimate(opt.TrueUtility[d], 0));
-            Total(csv, run, design, scenario, "obd_dose", new Estimate(opt.ObdLevel + 1, 0));
+            Total(csv, run, design, scenario, "true_obd", new Estimate(opt.ObdLevel + 1, 0));
             Total(csv, run, design, scenario, "p_select_obd", opt.SelectObd);
             Total(csv, run, design, scenario, "utility_of_selected", opt.UtilityOfSelected);
         }
@@ -123,8 +123,8 @@ public static class CsvReport
         {
             if (oc.NDistribution[n] <= 0) continue;
             string nText = n.ToString(CultureInfo.InvariantCulture);
-            Row(csv, run, design, scenario, null, null, "p_n_eq", nText, Proportion(oc.NDistribution[n], run.Trials));
-            Row(csv, run, design, scenario, null, null, "p_n_le", nText, Proportion(oc.NCumulative(n), run.Trials));
+            Row(csv, run, design, scenario, null, null, "n_distribution", nText, Proportion(oc.NDistribution[n], run.Trials));
+            Row(csv, run, design, scenario, null, null, "n_cumulative", nText, Proportion(oc.NCumulative(n), run.Trials));
         }
     }
 

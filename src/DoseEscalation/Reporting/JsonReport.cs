@@ -12,7 +12,7 @@ public static class JsonReport
         w.WriteString("tool", "dose-escalation");
         w.WriteString("version", ToolInfo.Version);
         w.WriteString("engine", set.Engine);
-        w.WriteString("design", set.Design.Name);
+        w.WriteString("design_name", set.Design.Name);
         w.WriteString("design_description", set.Design.Describe());
         w.WriteNumber("target", set.Target);
         w.WriteDesigns(set.Setups);
@@ -51,6 +51,7 @@ public static class JsonReport
         w.WriteNumbers("dlt_total_distribution", oc.DltTotalDistribution);
         w.WriteEstimate("p_top_dose_cleared", oc.TopDoseCleared);
         w.WriteEstimate("p_correct_selection", oc.CorrectSelection);
+        w.WriteEstimate("p_select_no_dose", oc.Selection[0]); // selection[0], under the name every other output gives it
         w.WriteEstimate("p_select_above_mtd", oc.SelectAboveMtd);
         w.WriteEstimate("p_select_below_mtd", oc.SelectBelowMtd);
         w.WriteEstimate("share_patients_at_mtd", oc.ShareAtMtd);
@@ -92,7 +93,7 @@ public static class JsonReport
             }
             w.WriteEndArray();
             w.WriteNumbers("true_utility", o.TrueUtility);
-            if (o.ObdLevel >= 0) w.WriteNumber("obd", o.ObdLevel + 1); else w.WriteNull("obd");
+            if (o.ObdLevel >= 0) w.WriteNumber("true_obd", o.ObdLevel + 1); else w.WriteNull("true_obd");
             w.WriteEstimate("p_select_obd", o.SelectObd);
             w.WriteEstimate("utility_of_selected", o.UtilityOfSelected);
             w.WriteEndObject();

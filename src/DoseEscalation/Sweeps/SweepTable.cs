@@ -18,20 +18,20 @@ public static class SweepTable
     private static readonly string[] Text = ["design", "design_name", "design_options", "scenario", "scenario_source", "dlt"];
     private static readonly string[] Ints = ["cell", "true_mtd", "max_n", "cohort_size"];
     private static readonly string[] Longs = ["trials"];
-    private static readonly string[] Stats = ["p_correct_selection", "p_correct_selection_se", "p_no_selection", "p_select_above_mtd", "p_select_below_mtd",
+    private static readonly string[] Stats = ["p_correct_selection", "p_correct_selection_se", "p_select_no_dose", "p_select_above_mtd", "p_select_below_mtd",
         "mean_n", "mean_n_se", "mean_total_dlts", "share_patients_at_mtd", "share_patients_above_mtd", "p_any_patient_above_mtd"];
 
     /// <summary>The calendar columns (days, and patients per trial), after the doses when the sweep has timelines.</summary>
     public static readonly IReadOnlyList<string> CalendarStats = ["duration_mean", "duration_sd", "duration_median", "duration_p10", "duration_p90",
-        "decision_mean", "decision_sd", "decision_median", "decision_p10", "decision_p90",
-        "enrolled_mean", "non_evaluable_mean", "lost_mean", "waited_mean", "wait_days_mean"];
+        "time_to_decision_mean", "time_to_decision_sd", "time_to_decision_median", "time_to_decision_p10", "time_to_decision_p90",
+        "mean_enrolled", "mean_non_evaluable", "mean_lost", "mean_waited", "mean_wait_days"];
 
     /// <summary>
     /// The dose-optimisation columns, last, when a scenario of the grid has response probabilities:
     /// the true OBD (utility, docs/designs/boin12.md), P(select it) and the true utility of the
     /// selected dose, each with its Monte Carlo error; empty (null) in rows whose scenario has none.
     /// </summary>
-    public static readonly IReadOnlyList<string> EfficacyStats = ["true_obd", "p_select_obd", "p_select_obd_se", "utility_selected", "utility_selected_se"];
+    public static readonly IReadOnlyList<string> EfficacyStats = ["true_obd", "p_select_obd", "p_select_obd_se", "utility_of_selected", "utility_of_selected_se"];
 
     /// <summary>The column names, in order.</summary>
     public static IReadOnlyList<string> Columns(int doses, bool calendar = false, bool efficacy = false) =>

@@ -81,16 +81,16 @@ public class CalendarCliTests
         Assert.Equal("", err);
         using var doc = JsonDocument.Parse(json);
         var six = doc.RootElement.GetProperty("scenarios")[0].GetProperty("designs")[1];
-        Assert.Equal("rolling-six", six.GetProperty("label").GetString());
-        Assert.Equal(lib.AgainstFirst[1].MeanDifference, six.GetProperty("duration_difference_vs_first").GetProperty("mean").GetDouble());
+        Assert.Equal("rolling-six", six.GetProperty("design").GetString());
+        Assert.Equal(lib.AgainstFirst[1].MeanDifference, six.GetProperty("duration_mean_diff_vs_first").GetDouble());
         Assert.Equal(lib.Results[1].Duration.Mean, six.GetProperty("duration").GetProperty("mean").GetDouble());
 
         var (code2, table, _) = Run("compare", path, "--calendar", "--designs", "3+3,rolling-six", "--trials", "3000", "--seed", "8");
         Assert.Equal(0, code2);
-        Assert.Contains("vs 3+3 (SE)", table);
+        Assert.Contains("vs 3+3 (days, SE)", table);
         var (code3, csv, _) = Run("compare", path, "--calendar", "--designs", "3+3,rolling-six", "--trials", "3000", "--seed", "8", "--format", "csv");
         Assert.Equal(0, code3);
-        Assert.Contains("rolling-six,all-safe,,,duration_difference_vs_first,", csv);
+        Assert.Contains("rolling-six,all-safe,,,duration_mean_diff_vs_first,", csv);
         Assert.All(csv.Split('\n').Where(l => l.Length > 0), l => Assert.Equal(13, l.Split(',').Length));
     }
 

@@ -32,7 +32,7 @@ public class CliTests
         using var doc = JsonDocument.Parse(output);
         var root = doc.RootElement;
         Assert.Equal("monte-carlo", root.GetProperty("engine").GetString());
-        Assert.Equal("3+3", root.GetProperty("design").GetString());
+        Assert.Equal("3+3", root.GetProperty("design_name").GetString());
         Assert.Equal(50000, root.GetProperty("trials").GetInt64());
         Assert.Equal(11UL, root.GetProperty("seed").GetUInt64());
         var s = root.GetProperty("scenarios")[0];
@@ -74,13 +74,13 @@ public class CliTests
         var (code, output, _) = Run("exact", "--dlt", "0.1,0.2,0.3", "--format", "csv");
         Assert.Equal(0, code);
         var lines = output.TrimEnd().Split('\n');
-        Assert.Equal("design,scenario,dose_index,dose_label,quantity,n,value,se,engine,trials,seed,tool_version,design_options", lines[0]);
+        Assert.Equal("design,scenario,dose_index,dose_label,quantity,n,value,se,engine,trials,seed,version,design_options", lines[0]);
         // design_options holds no comma for the 3+3 (key=value joined by ';').
         Assert.All(lines.Skip(1), l => Assert.Equal(13, l.Split(',').Length));
         Assert.All(lines.Skip(1), l => Assert.EndsWith(",deescalate=true;expand_top_dose=true;max_n=none;start_dose=1;stop_n_at_dose=none;safety_cutoff=none;safety_doses=none;safety_min_n=none;never_skip=false", l));
-        Assert.Contains(lines, l => l.StartsWith("3+3,command-line,2,DL2,p_select,,"));
+        Assert.Contains(lines, l => l.StartsWith("3+3,command-line,2,DL2,selection,,"));
         Assert.Contains(lines, l => l.StartsWith("3+3,command-line,,,p_select_no_dose,,"));
-        Assert.Contains(lines, l => l.StartsWith("3+3,command-line,,,p_n_eq,9,"));
+        Assert.Contains(lines, l => l.StartsWith("3+3,command-line,,,n_distribution,9,"));
     }
 
     [Fact]

@@ -87,18 +87,18 @@ public class SweepCalendarTests
         Assert.Equal(r.Duration.Median, D(row["duration_median"]));
         Assert.Equal(r.Duration.P10, D(row["duration_p10"]));
         Assert.Equal(r.Duration.P90, D(row["duration_p90"]));
-        Assert.Equal(r.TimeToDecision.Mean, D(row["decision_mean"]));
-        Assert.Equal(r.MeanEnrolled, D(row["enrolled_mean"]));
-        Assert.Equal(r.MeanNonEvaluable, D(row["non_evaluable_mean"]));
-        Assert.Equal(r.MeanLost, D(row["lost_mean"]));
-        Assert.Equal(r.MeanWaited, D(row["waited_mean"]));
-        Assert.Equal(r.MeanWaitDays, D(row["wait_days_mean"]));
+        Assert.Equal(r.TimeToDecision.Mean, D(row["time_to_decision_mean"]));
+        Assert.Equal(r.MeanEnrolled, D(row["mean_enrolled"]));
+        Assert.Equal(r.MeanNonEvaluable, D(row["mean_non_evaluable"]));
+        Assert.Equal(r.MeanLost, D(row["mean_lost"]));
+        Assert.Equal(r.MeanWaited, D(row["mean_waited"]));
+        Assert.Equal(r.MeanWaitDays, D(row["mean_wait_days"]));
         // The numbers are the calendar's: 18 evaluable patients one every 20 days take at least 340 days, and
         // one non-evaluable patient in ten is replaced (the enrolled exceed the evaluable).
         Assert.InRange(r.Duration.Mean, 340, 1000);
         Assert.True(r.MeanEnrolled > r.Oc.MeanN.Value);
         Assert.True(D(rows[4]["duration_mean"]) < r.Duration.Mean); // fast accrual, no infusion delay
-        Assert.All(rows.Where(x => x["timeline"] == "fast"), x => Assert.Equal(0, D(x["non_evaluable_mean"])));
+        Assert.All(rows.Where(x => x["timeline"] == "fast"), x => Assert.Equal(0, D(x["mean_non_evaluable"])));
 
         // Parquet has the CSV's columns and rows.
         Assert.Equal(0, CliHarness.Run("sweep", Path.Combine(dir, "grid.yaml"), "--out", Path.Combine(dir, "t.parquet"), "--quiet").Code);

@@ -76,14 +76,14 @@ public class SweepResponseTests
                 Assert.Equal(oc.Selection[d + 1].Value, D(row[$"selection_{d + 1}"]));
                 Assert.Equal(oc.MeanPatients[d].Value, D(row[$"mean_patients_{d + 1}"]));
             }
-            Assert.Equal(oc.Selection[0].Value, D(row["p_no_selection"]));
+            Assert.Equal(oc.Selection[0].Value, D(row["p_select_no_dose"]));
             Assert.Equal(oc.MeanN.Value, D(row["mean_n"]));
             Assert.Equal(oc.MeanTotalDlts.Value, D(row["mean_total_dlts"]));
             var opt = oc.DoseOptimisation!;
             Assert.Equal(opt.ObdLevel + 1, int.Parse(row["true_obd"], CultureInfo.InvariantCulture));
             Assert.Equal(opt.SelectObd.Value, D(row["p_select_obd"]));
             Assert.Equal(opt.SelectObd.Se, D(row["p_select_obd_se"]));
-            Assert.Equal(opt.UtilityOfSelected.Value, D(row["utility_selected"]));
+            Assert.Equal(opt.UtilityOfSelected.Value, D(row["utility_of_selected"]));
         }
         // Rising: utilities (100 r + 40 (1 - r) - 40 p ... ) peak at dose 2, the true OBD; BOIN12 finds it more often than BOIN.
         Assert.Equal("2", rows[0]["true_obd"]);

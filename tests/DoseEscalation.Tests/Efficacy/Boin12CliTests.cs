@@ -47,7 +47,7 @@ public class Boin12CliTests : IDisposable
         using (var doc = JsonDocument.Parse(output))
         {
             var opt = doc.RootElement.GetProperty("scenarios")[0].GetProperty("dose_optimisation");
-            Assert.Equal(2, opt.GetProperty("obd").GetInt32());
+            Assert.Equal(2, opt.GetProperty("true_obd").GetInt32());
             Assert.InRange(opt.GetProperty("p_select_obd").GetDouble(), 0.01, 1);
             Assert.Equal("independent", opt.GetProperty("association").GetString());
             var cell = opt.GetProperty("cells")[1].EnumerateArray().Select(x => x.GetDouble()).ToArray();

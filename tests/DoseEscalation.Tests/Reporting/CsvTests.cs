@@ -126,11 +126,11 @@ public class CsvTests
         {
             var plain = rows.Skip(1).Where(r => r[1] == "plain").ToList();
             double V(List<string> r) => double.Parse(r[6], CultureInfo.InvariantCulture);
-            double total = plain.Where(r => r[4] is "p_select" or "p_select_no_dose").Sum(V);
+            double total = plain.Where(r => r[4] is "selection" or "p_select_no_dose").Sum(V);
             Assert.Equal(1.0, total, 9);
             Assert.Single(plain, r => r[4] == "share_patients_at_mtd");
             Assert.All(plain, r => Assert.Equal(engine, r[8]));
-            var pn = plain.Where(r => r[4] == "p_n_eq").ToList();
+            var pn = plain.Where(r => r[4] == "n_distribution").ToList();
             Assert.Equal(1.0, pn.Sum(V), 9);
             Assert.All(pn, r => Assert.True(int.Parse(r[5], CultureInfo.InvariantCulture) > 0));
             if (engine == "monte-carlo")
