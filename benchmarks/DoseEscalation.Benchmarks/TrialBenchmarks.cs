@@ -17,7 +17,7 @@ public class TrialBenchmarks
     private ulong[] _thresholds = null!;
     private CompiledWalk _walk = null!;
     private WalkCounters _counters = null!;
-    private DoseEscalation.Engines.Calendar.CalendarWorker _worker = null!;
+    private DoseEscalation.Engines.PerPatientSimulator _worker = null!;
     private DoseEscalation.Engines.Calendar.CalendarTally _tally = null!;
     private long _batch;
 
@@ -30,7 +30,7 @@ public class TrialBenchmarks
         var graph = StateGraph.Build(_design);
         _walk = new CompiledWalk(graph, scenario);
         _counters = _walk.CreateCounters();
-        _worker = new DoseEscalation.Engines.Calendar.CalendarWorker(_design, _thresholds, DoseEscalation.Engines.Calendar.Timeline.Instant);
+        _worker = new DoseEscalation.Engines.PerPatientSimulator(_design, _thresholds, DoseEscalation.Engines.Calendar.Timeline.Instant);
         _tally = new DoseEscalation.Engines.Calendar.CalendarTally(3, _design.MaxPatients, 1);
     }
 

@@ -15,7 +15,7 @@ public class ArchitectureTests
     [MemberData(nameof(InnerFolders))]
     public void Inner_layers_do_no_IO_and_do_not_depend_on_outer_layers(string folder)
     {
-        var forbidden = new Regex(@"\bConsole\.|\bFile\.|\bDirectory\.|\bDoseEscalation\.Reporting\b|\bDoseEscalation\.Scenarios\b|\bDoseEscalation\.Protocol\b|\bSpectre\b|\bSystem\.Random\b|\bnew Random\(");
+        var forbidden = new Regex(@"\bConsole\.|\bFile\.|\bDirectory\.|\bDoseEscalation\.Reporting\b|\bDoseEscalation\.Scenarios\b|\bDoseEscalation\.SampleSizing\b|\bDoseEscalation\.Application\b|\bSpectre\b|\bSystem\.Random\b|\bnew Random\(");
         foreach (var path in Directory.GetFiles(Path.Combine(Repo.Root, "src", "DoseEscalation", folder), "*.cs", SearchOption.AllDirectories))
         {
             var lines = File.ReadAllLines(path);

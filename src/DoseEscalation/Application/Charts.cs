@@ -2,7 +2,7 @@ using DoseEscalation.Designs;
 using DoseEscalation.Designs.Configuration;
 using DoseEscalation.Engines;
 using DoseEscalation.Engines.Calendar;
-using DoseEscalation.Protocol;
+using DoseEscalation.SampleSizing;
 using DoseEscalation.Reporting;
 using DoseEscalation.Scenarios;
 

@@ -4,7 +4,7 @@ using DoseEscalation.Designs;
 using DoseEscalation.Engines;
 using DoseEscalation.Engines.Calendar;
 using DoseEscalation.Engines.Response;
-using DoseEscalation.Protocol;
+using DoseEscalation.SampleSizing;
 using DoseEscalation.Reporting;
 using DoseEscalation.Scenarios;
 using DoseEscalation.Sharding;
@@ -246,7 +246,7 @@ public static class Runs
         ResourceGuard.Trials(trials, "--trials");
         ResourceGuard.StateGraph(inputs.Design, r.MaxStates, "--max-states");
         var simulation = new MonteCarloOptions { Trials = trials, Seed = r.Seed ?? file.Seed, Threads = r.Threads, Cancellation = ctx.Cancellation };
-        var analysis = Protocol.SampleSize.Analyze(inputs.Design, file.Scenarios, file.Target, model, simulation, r.MaxStates, file.CorrectSelection);
+        var analysis = SampleSizing.SampleSize.Analyze(inputs.Design, file.Scenarios, file.Target, model, simulation, r.MaxStates, file.CorrectSelection);
         return new SampleSizeAnalysisResult(new SampleSizeReport { Trial = file.Trial, Source = file.Path, Doses = file.Doses, Analysis = analysis, Setups = inputs.Designs });
     }
 

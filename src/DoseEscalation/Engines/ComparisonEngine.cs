@@ -61,7 +61,7 @@ internal static class ComparisonEngine
             return Response.ResponseComparison.Count(designs, scenario, target, options, benchmarkPatients, correctSelection, timeline);
         var (k, mtd, correct, patientsPerTrial, thresholds) = Prepare(designs, scenario, target, options, benchmarkPatients, correctSelection, timeline);
         var setup = new Setup(designs, thresholds, timeline ?? Calendar.Timeline.Instant, timeline is not null,
-            designs.Any(d => Calendar.CalendarWorker.NeedsResponses(d, timeline ?? Calendar.Timeline.Instant)) ? Calendar.CalendarEngine.ResponsesFor(designs.First(d => Calendar.CalendarWorker.NeedsResponses(d, timeline ?? Calendar.Timeline.Instant)), scenario) : null,
+            designs.Any(d => PerPatientSimulator.NeedsResponses(d, timeline ?? Calendar.Timeline.Instant)) ? Calendar.CalendarEngine.ResponsesFor(designs.First(d => PerPatientSimulator.NeedsResponses(d, timeline ?? Calendar.Timeline.Instant)), scenario) : null,
             k, mtd, correct, patientsPerTrial, target, benchmarkPatients);
         // Without a timeline, a design whose state graph fits walks it (its decisions are precomputed there); the others ask Decide.
         var graphs = designs.Select(d =>
@@ -162,7 +162,7 @@ internal static class ComparisonEngine
         private readonly Setup _s;
         private readonly ulong[] _tolerances;
         private readonly StateGraph?[] _graphs;
-        private readonly Calendar.CalendarWorker[] _workers;
+        private readonly PerPatientSimulator[] _workers;
         private readonly int[] _patients, _dlts;
 
         public Worker(Setup setup, StateGraph?[] graphs)
@@ -180,7 +180,7 @@ internal static class ComparisonEngine
                 Shorter = new long[designs.Count];
             }
             _tolerances = new ulong[setup.PatientsPerTrial];
-            _workers = designs.Select(d => new Calendar.CalendarWorker(d, setup.Thresholds, setup.Timeline)).ToArray();
+            _workers = designs.Select(d => new PerPatientSimulator(d, setup.Thresholds, setup.Timeline)).ToArray();
             _patients = new int[setup.DoseCount];
             _dlts = new int[setup.DoseCount];
         }
@@ -200,7 +200,7 @@ internal static class ComparisonEngine
         public void Run(ref Xoshiro256StarStar rng, ulong timeSeed, int trials)
         {
             int k = _s.DoseCount;
-            bool drawTreated = Calendar.CalendarWorker.DrawsTreated(_s.Timeline);
+            bool drawTreated = PerPatientSimulator.DrawsTreated(_s.Timeline);
             for (int t = 0; t < trials; t++)
             {
                 // The trial's patients: a fixed number of draws per trial, whatever the designs use.
@@ -211,7 +211,7 @@ internal static class ComparisonEngine
                 {
                     int selected;
                     ReadOnlySpan<int> patients, dlts;
-                    Calendar.TrialOutcome outcome = default;
+                    TrialOutcome outcome = default;
                     if (_graphs[j] is { } graph)
                     {
                         selected = WalkOne(graph, _s.Thresholds, _patients, _dlts);

@@ -150,7 +150,7 @@ public static class Plots
     /// <paramref name="markN"/> (e.g. the planned 13) adds a reference line labelled with
     /// P(N &lt;= markN), the same figure <c>samplesize</c> prints.
     /// </summary>
-    public static Figure SampleSize(Protocol.SampleSizeResult result, Protocol.SampleSizeModel model, IDesign design, int? markN = null, DoseChartOptions? options = null)
+    public static Figure SampleSize(SampleSizing.SampleSizeResult result, SampleSizing.SampleSizeModel model, IDesign design, int? markN = null, DoseChartOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(model);

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using DoseEscalation.Protocol;
+using DoseEscalation.SampleSizing;
 
 namespace DoseEscalation.Reporting;
 

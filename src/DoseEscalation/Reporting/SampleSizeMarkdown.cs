@@ -1,4 +1,4 @@
-using DoseEscalation.Protocol;
+using DoseEscalation.SampleSizing;
 
 namespace DoseEscalation.Reporting;
 

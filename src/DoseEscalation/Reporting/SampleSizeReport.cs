@@ -1,5 +1,5 @@
 using DoseEscalation.Designs;
-using DoseEscalation.Protocol;
+using DoseEscalation.SampleSizing;
 using DoseEscalation.Scenarios;
 
 namespace DoseEscalation.Reporting;

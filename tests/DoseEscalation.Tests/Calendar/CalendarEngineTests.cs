@@ -201,7 +201,7 @@ public class CalendarEngineTests
         var design = Build.Design(name, 3, 0.3);
         var thresholds = Three.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
         var timeline = new Timeline { Accrual = AccrualKind.Poisson, RatePerMonth = 2, DltWindowDays = 28, NonEvaluableRate = 0.1, MaxWaiting = 5 };
-        var worker = new CalendarWorker(design, thresholds, timeline);
+        var worker = new PerPatientSimulator(design, thresholds, timeline);
         var tally = new CalendarTally(3, design.MaxPatients, 1);
         var responses = ResponseThresholds.For(Three with { Response = [0.2, 0.3, 0.4] });
         // Warm up (let the waiting list reach its size, and the JIT finish with the loop), then count.

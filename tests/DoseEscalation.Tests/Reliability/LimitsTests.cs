@@ -1,5 +1,5 @@
 using DoseEscalation.Engines;
-using DoseEscalation.Protocol;
+using DoseEscalation.SampleSizing;
 using DoseEscalation.Scenarios;
 using static DoseEscalation.Tests.Reliability.CliHarness;
 

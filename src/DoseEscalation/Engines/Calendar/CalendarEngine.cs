@@ -64,7 +64,7 @@ internal static class CalendarEngine
 
     /// <summary>
     /// The per-patient simulation behind <see cref="Run"/> and the Monte Carlo trial loop: batches of
-    /// trials on <see cref="CalendarWorker"/>s with the trial loop's random-number layout
+    /// trials on <see cref="PerPatientSimulator"/>s with the trial loop's random-number layout
     /// (<see cref="StreamDraws"/>), tallied exactly.
     /// </summary>
     internal static CalendarTally Simulate(IDesign design, Scenario scenario, double target, Timeline timeline, MonteCarloOptions options)
@@ -74,10 +74,10 @@ internal static class CalendarEngine
         int mtd = scenario.TrueMtdLevel(target);
         bool efficacy = scenario.Response is not null;
         var thresholds = scenario.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
-        var responses = CalendarWorker.NeedsResponses(design, timeline) ? ResponsesFor(design, scenario) : null;
+        var responses = PerPatientSimulator.NeedsResponses(design, timeline) ? ResponsesFor(design, scenario) : null;
         var total = new CalendarTally(design.DoseCount, design.MaxPatients, mtd, efficacy);
         Unwrapped(() => MonteCarloEngine.RunBatches(options,
-            () => new Local(new CalendarWorker(design, thresholds, timeline), new CalendarTally(design.DoseCount, design.MaxPatients, mtd, efficacy)),
+            () => new Local(new PerPatientSimulator(design, thresholds, timeline), new CalendarTally(design.DoseCount, design.MaxPatients, mtd, efficacy)),
             (Local local, long batch, int count) => local.Worker.RunBatch(options.Seed, batch, count, local.Tally, responses),
             local => { lock (total) total.Add(local.Tally); }));
         return total;
@@ -90,7 +90,7 @@ internal static class CalendarEngine
             ? $"design {design.Name} decides on responses, but scenario '{scenario.Name}' has no response probabilities"
             : $"design {design.Name} opens a dose for backfill once a response is seen there, but scenario '{scenario.Name}' has no response probabilities (give response: [...], or backfill_response: false)");
 
-    private sealed record Local(CalendarWorker Worker, CalendarTally Tally);
+    private sealed record Local(PerPatientSimulator Worker, CalendarTally Tally);
 
     /// <summary>Runs parallel batches, rethrowing a design's contract error itself rather than wrapped by the parallel loop.</summary>
     internal static void Unwrapped(Action run)
@@ -111,7 +111,7 @@ internal static class CalendarEngine
             throw new ArgumentException($"design {design.Name} reads pending patients on the calendar; trial-level rules around it ({RuleNames(design)}) are not supported there yet");
         if (design is not IBackfillDesign && design.TryGet<IBackfillDesign>() is not null)
             throw new ArgumentException($"design {design.Name} backfills on the calendar; trial-level rules around it ({RuleNames(design)}) are not supported there yet");
-        if (!design.ReadsResponses && CalendarWorker.NeedsResponses(design, timeline)) ResponsesFor(design, scenario); // a backfill design opening doses on responses needs them
+        if (!design.ReadsResponses && PerPatientSimulator.NeedsResponses(design, timeline)) ResponsesFor(design, scenario); // a backfill design opening doses on responses needs them
         if (design is IPendingDesign && timeline.SentinelDays > 0)
             throw new ArgumentException($"sentinel_days = {timeline.SentinelDays}: design {design.Name} enrols one patient at a time on its own rule; staggering applies only to cohort designs");
     }
@@ -143,8 +143,8 @@ internal static class CalendarEngine
     {
         if (design.ReadsResponses) return Response.ResponseCalendar.RunOne(design, scenario, timeline, seed, trial);
         var thresholds = scenario.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
-        var worker = new CalendarWorker(design, thresholds, timeline);
-        var draws = new StreamDraws(seed, 0, timeline.NonEvaluableRate, CalendarWorker.DrawsTreated(timeline), CalendarWorker.NeedsResponses(design, timeline) ? ResponsesFor(design, scenario) : null);
+        var worker = new PerPatientSimulator(design, thresholds, timeline);
+        var draws = new StreamDraws(seed, 0, timeline.NonEvaluableRate, PerPatientSimulator.DrawsTreated(timeline), PerPatientSimulator.NeedsResponses(design, timeline) ? ResponsesFor(design, scenario) : null);
         TrialOutcome last = default;
         for (int t = 0; t <= trial; t++) last = worker.RunTrial(ref draws, TrialStreams.TimeSeed(seed, 0), t);
         return (last.Duration, last.Decision, last.Selected);

@@ -21,7 +21,7 @@ public sealed class CalendarTally
         Oc = new OcTally<long>(doseCount, maxPatients, trueMtdLevel, efficacy);
 
     /// <summary>Adds the trial the worker has just run.</summary>
-    internal void Record(in TrialOutcome trial, CalendarWorker worker)
+    internal void Record(in TrialOutcome trial, PerPatientSimulator worker)
     {
         Oc.Record(trial.Selected, worker.Patients, worker.Dlts, 1);
         RecordTimes(trial.Duration, trial.Decision);
@@ -35,7 +35,7 @@ public sealed class CalendarTally
     /// trials it finished first.
     /// </summary>
     internal static void RecordPaired(CalendarTally[] times, PairedSums[] durationDifference, long[] shorter, int j,
-        in TrialOutcome outcome, CalendarWorker worker, ref long ticks0)
+        in TrialOutcome outcome, PerPatientSimulator worker, ref long ticks0)
     {
         times[j].Record(outcome, worker);
         long ticks = Ticks(outcome.Duration);

@@ -4,7 +4,7 @@ namespace DoseEscalation.Engines.Calendar;
 
 /// <summary>
 /// Where a simulated trial's per-patient random numbers come from. The per-patient engine
-/// (<see cref="CalendarWorker"/>) is one piece of code; what differs between its callers is only
+/// (<see cref="PerPatientSimulator"/>) is one piece of code; what differs between its callers is only
 /// how the draws are laid out over generator streams, which is what keeps each caller's results
 /// for a seed what they were before the engines were merged, and gives <c>compare</c> its common
 /// random numbers. Implemented by structs so the JIT specialises the engine for each layout.

@@ -45,11 +45,11 @@ internal static class ResponseCalendar
         int k = design.DoseCount, mtd = scenario.TrueMtdLevel(target);
         var outcomes = new OutcomeThresholds(scenario);
         var thresholds = scenario.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
-        bool drawTreated = CalendarWorker.DrawsTreated(timeline);
+        bool drawTreated = PerPatientSimulator.DrawsTreated(timeline);
         var times = new CalendarTally(k, design.MaxPatients, mtd);
         var responses = new ResponseTally<long>(k, design.MaxPatients, mtd);
         CalendarEngine.Unwrapped(() => MonteCarloEngine.RunBatches(options,
-            () => new Local(new CalendarWorker(design, thresholds, timeline), new CalendarTally(k, design.MaxPatients, mtd), new ResponseTally<long>(k, design.MaxPatients, mtd)),
+            () => new Local(new PerPatientSimulator(design, thresholds, timeline), new CalendarTally(k, design.MaxPatients, mtd), new ResponseTally<long>(k, design.MaxPatients, mtd)),
             (Local local, long batch, int count) =>
             {
                 var draws = new OutcomeTimeDraws(options.Seed, batch, outcomes, timeline.NonEvaluableRate, drawTreated);
@@ -70,14 +70,14 @@ internal static class ResponseCalendar
     internal static (double Duration, double Decision, int Selected) RunOne(IDesign design, Scenario scenario, Timeline timeline, ulong seed, int trial)
     {
         var thresholds = scenario.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
-        var worker = new CalendarWorker(design, thresholds, timeline);
-        var draws = new OutcomeTimeDraws(seed, 0, new OutcomeThresholds(scenario), timeline.NonEvaluableRate, CalendarWorker.DrawsTreated(timeline));
+        var worker = new PerPatientSimulator(design, thresholds, timeline);
+        var draws = new OutcomeTimeDraws(seed, 0, new OutcomeThresholds(scenario), timeline.NonEvaluableRate, PerPatientSimulator.DrawsTreated(timeline));
         TrialOutcome last = default;
         for (int t = 0; t <= trial; t++) last = worker.RunTrial(ref draws, TrialStreams.TimeSeed(seed, 0), t);
         return (last.Duration, last.Decision, last.Selected);
     }
 
-    private sealed record Local(CalendarWorker Worker, CalendarTally Times, ResponseTally<long> Responses);
+    private sealed record Local(PerPatientSimulator Worker, CalendarTally Times, ResponseTally<long> Responses);
 }
 
 /// <summary>

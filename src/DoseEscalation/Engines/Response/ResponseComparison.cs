@@ -113,14 +113,14 @@ internal static class ResponseComparison
         private readonly bool _drawTreated;
         private readonly ulong[] _tolerances, _responseDraws;
         private readonly long[] _utilityScaled;
-        private readonly Calendar.CalendarWorker[] _workers;
+        private readonly PerPatientSimulator[] _workers;
 
         public Worker(Setup s)
         {
             _s = s;
             // Every design's responders are counted (the paired efficacy differences need them), not only those that read them.
-            _workers = s.Designs.Select(d => new Calendar.CalendarWorker(d, s.Dlt, s.Timeline, countResponses: true)).ToArray();
-            _drawTreated = Calendar.CalendarWorker.DrawsTreated(s.Timeline);
+            _workers = s.Designs.Select(d => new PerPatientSimulator(d, s.Dlt, s.Timeline, countResponses: true)).ToArray();
+            _drawTreated = PerPatientSimulator.DrawsTreated(s.Timeline);
             int k = s.Dlt.Length;
             if (s.OnCalendar)
             {
@@ -161,7 +161,7 @@ internal static class ResponseComparison
                 long correct0 = 0, above0 = 0, obd0 = 0, utility0 = 0, ticks0 = 0;
                 for (int j = 0; j < _s.Designs.Count; j++)
                 {
-                    Calendar.TrialOutcome outcome = default;
+                    TrialOutcome outcome = default;
                     int selected = _s.Graphs[j] is { } graph
                         ? WalkOne(graph, patients, dlts, responses)
                         : (outcome = RunOne(j, timeSeed, t, patients, dlts, responses)).Selected;
@@ -208,10 +208,10 @@ internal static class ResponseComparison
         }
 
         // One trial of a design that asks Decide: the per-patient engine on this trial's tolerances and response uniforms (and, on the calendar, its times).
-        private Calendar.TrialOutcome RunOne(int j, ulong timeSeed, int trial, Span<int> patients, Span<int> dlts, Span<int> responses)
+        private TrialOutcome RunOne(int j, ulong timeSeed, int trial, Span<int> patients, Span<int> dlts, Span<int> responses)
         {
             var worker = _workers[j];
-            Calendar.TrialOutcome outcome;
+            TrialOutcome outcome;
             if (_s.OnCalendar)
             {
                 var draws = new ToleranceResponseTimeDraws(_tolerances, _responseDraws, _s.RespGivenDlt, _s.RespGivenNone, timeSeed, _s.Timeline.NonEvaluableRate, _drawTreated);

@@ -5,7 +5,7 @@ namespace DoseEscalation.Engines.Response;
 /// <summary>
 /// Operating characteristics of designs that read responses (<see cref="IDesign.ReadsResponses"/>),
 /// whose state is patients, DLTs and responders per dose: Monte Carlo by the per-patient engine
-/// (<see cref="Calendar.CalendarWorker"/>, one draw per patient over the four cells) and exact by a forward walk over merged states, each cohort
+/// (<see cref="PerPatientSimulator"/>, one draw per patient over the four cells) and exact by a forward walk over merged states, each cohort
 /// branching on its (DLTs, responders) outcome, multinomial over the four cells. The scenario must
 /// have response probabilities (<see cref="Scenario.HasResponse"/>).
 /// </summary>
@@ -27,7 +27,7 @@ internal static class ResponseEngine
         var thresholds = scenario.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
         // The per-patient engine with nothing taking time; each patient's (DLT, response) is one draw over the four cells.
         Calendar.CalendarEngine.Unwrapped(() => MonteCarloEngine.RunBatches(options,
-            () => (Worker: new Calendar.CalendarWorker(design, thresholds, Calendar.Timeline.Instant), Tally: new ResponseTally<long>(design.DoseCount, design.MaxPatients, mtd)),
+            () => (Worker: new PerPatientSimulator(design, thresholds, Calendar.Timeline.Instant), Tally: new ResponseTally<long>(design.DoseCount, design.MaxPatients, mtd)),
             (local, batch, count) =>
             {
                 var draws = new Calendar.OutcomeDraws(options.Seed, batch, outcomes);

@@ -1,4 +1,4 @@
-namespace DoseEscalation.Protocol;
+namespace DoseEscalation.SampleSizing;
 
 /// <summary>
 /// Sample-size quantities of one design under one scenario with the protocol model applied:

@@ -2,7 +2,7 @@ using DoseEscalation.Engines;
 using DoseEscalation.Engines.Calendar;
 using DoseEscalation.Rng;
 
-namespace DoseEscalation.Protocol;
+namespace DoseEscalation.SampleSizing;
 
 /// <summary>
 /// An independent Monte Carlo check of <see cref="SampleSizeExact"/>, and the engine for designs
@@ -32,7 +32,7 @@ public static class SampleSizeSimulation
         var timeline = Timeline.Instant with { NonEvaluableRate = model.NonEvaluableRate };
         var total = new Tally(k, design.MaxPatients);
         CalendarEngine.Unwrapped(() => MonteCarloEngine.RunBatches(options,
-            () => (Worker: new CalendarWorker(design, thresholds, timeline, countResponses: responses is not null), Tally: new Tally(k, design.MaxPatients)),
+            () => (Worker: new PerPatientSimulator(design, thresholds, timeline, countResponses: responses is not null), Tally: new Tally(k, design.MaxPatients)),
             (local, batch, count) =>
             {
                 var draws = new SingleStreamDraws(options.Seed, batch, nonEvaluable, responses);

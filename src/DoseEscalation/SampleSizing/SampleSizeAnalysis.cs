@@ -1,6 +1,6 @@
 using DoseEscalation.Engines;
 
-namespace DoseEscalation.Protocol;
+namespace DoseEscalation.SampleSizing;
 
 /// <summary>
 /// Sample-size quantities of one design over several scenarios, with the protocol-level summary:

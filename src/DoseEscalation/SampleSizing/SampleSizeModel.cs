@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace DoseEscalation.Protocol;
+namespace DoseEscalation.SampleSizing;
 
 /// <summary>
 /// What a protocol adds to the bare design when counting patients: non-evaluable patients who are

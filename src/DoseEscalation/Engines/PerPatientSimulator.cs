@@ -1,7 +1,9 @@
 using DoseEscalation.Designs;
 using DoseEscalation.Rng;
 
-namespace DoseEscalation.Engines.Calendar;
+using DoseEscalation.Engines.Calendar;
+
+namespace DoseEscalation.Engines;
 
 /// <summary>What one simulated trial came to, besides its counts (which the worker holds until the next trial).</summary>
 internal struct TrialOutcome
@@ -31,7 +33,7 @@ internal struct TrialOutcome
 /// loop it replaced. Every buffer is allocated once, so a trial allocates nothing (the waiting list
 /// grows only when a trial needs more room than any before it).
 /// </summary>
-internal sealed class CalendarWorker
+internal sealed class PerPatientSimulator
 {
     private readonly IDesign _design;
     private readonly IPendingDesign? _pendingDesign;
@@ -69,7 +71,7 @@ internal sealed class CalendarWorker
     private TrialOutcome _out;
 
     /// <summary>A worker for <paramref name="design"/>: DLT thresholds per level, the timeline, and whether to draw and count each evaluable patient's response (always, for a design that reads responses).</summary>
-    public CalendarWorker(IDesign design, ulong[] thresholds, Timeline timeline, bool countResponses = false)
+    public PerPatientSimulator(IDesign design, ulong[] thresholds, Timeline timeline, bool countResponses = false)
     {
         _design = design;
         _pendingDesign = design as IPendingDesign;

@@ -1,8 +1,8 @@
 using DoseEscalation.Engines;
-using DoseEscalation.Protocol;
+using DoseEscalation.SampleSizing;
 using MathNet.Numerics.Distributions;
 
-namespace DoseEscalation.Tests.Protocol;
+namespace DoseEscalation.Tests.SampleSizing;
 
 public class SampleSizeTests
 {

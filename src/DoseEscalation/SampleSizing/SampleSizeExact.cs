@@ -2,7 +2,7 @@ using DoseEscalation.Engines;
 using MathNet.Numerics;
 using MathNet.Numerics.Distributions;
 
-namespace DoseEscalation.Protocol;
+namespace DoseEscalation.SampleSizing;
 
 /// <summary>
 /// Exact sample-size quantities from the terminal states of the design's <see cref="StateGraph"/>:

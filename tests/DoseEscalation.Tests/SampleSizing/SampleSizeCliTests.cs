@@ -2,7 +2,7 @@ using System.Text.Json;
 using DoseEscalation.Tests.Scenarios;
 using CliEntry = DoseEscalation.Cli.Cli;
 
-namespace DoseEscalation.Tests.Protocol;
+namespace DoseEscalation.Tests.SampleSizing;
 
 public class SampleSizeCliTests
 {
