@@ -2,8 +2,10 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using DoseEscalation.Application;
 using DoseEscalation.Designs.Configuration;
-using DoseEscalation.Reporting;
 using DoseEscalation.Scenarios;
+using DoseEscalation.Reporting.Charts;
+using DoseEscalation.Reporting.Files;
+using DoseEscalation.Reporting.Formats;
 
 namespace DoseEscalation.Cli;
 
@@ -30,9 +32,9 @@ public static class Cli
     internal static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive, DesignCatalog? catalog, TextReader? stdin, MergedParts? merged)
     {
         catalog ??= DesignCatalog.Default;
-        if (args is ["--version"]) { stdout.WriteLine(Reporting.ToolInfo.Describe()); return Ok; }
+        if (args is ["--version"]) { stdout.WriteLine(Reporting.Formats.ToolInfo.Describe()); return Ok; }
         int code = Ok;
-        var root = new RootCommand("dose-escalation " + Reporting.ToolInfo.Version
+        var root = new RootCommand("dose-escalation " + Reporting.Formats.ToolInfo.Version
             + ": phase I dose-escalation designs, simulated and exact operating characteristics. "
             + "Documentation: the README shipped with the package and the project's guides (scenario file format, designs, output formats, sample size, charts, conduct).");
         void Verb(Command command, Func<ParseResult, int> run)

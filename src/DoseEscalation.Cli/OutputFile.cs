@@ -1,6 +1,7 @@
 using DoseEscalation.Application;
-using DoseEscalation.Reporting;
-
+using DoseEscalation.Reporting.Charts;
+using DoseEscalation.Reporting.Files;
+using DoseEscalation.Reporting.Formats;
 namespace DoseEscalation.Cli;
 
 /// <summary>

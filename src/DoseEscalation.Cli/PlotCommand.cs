@@ -1,6 +1,7 @@
 using DoseEscalation.Application;
-using DoseEscalation.Reporting;
-
+using DoseEscalation.Reporting.Charts;
+using DoseEscalation.Reporting.Files;
+using DoseEscalation.Reporting.Formats;
 namespace DoseEscalation.Cli;
 
 /// <summary>The plot and report verbs' command-line side: output formats and folders; the runs and charts are the library's (<see cref="Charts"/>).</summary>

@@ -3,8 +3,10 @@ using DoseEscalation.Designs.Configuration;
 using DoseEscalation.Engines;
 using DoseEscalation.Engines.Calendar;
 using DoseEscalation.SampleSizing;
-using DoseEscalation.Reporting;
 using DoseEscalation.Scenarios;
+using DoseEscalation.Reporting.Charts;
+using DoseEscalation.Reporting.Files;
+using DoseEscalation.Reporting.Formats;
 
 namespace DoseEscalation.Application;
 

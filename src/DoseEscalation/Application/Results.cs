@@ -3,9 +3,11 @@ using DoseEscalation.Conduct;
 using DoseEscalation.Designs;
 using DoseEscalation.Engines;
 using DoseEscalation.Engines.Calendar;
-using DoseEscalation.Reporting;
 using DoseEscalation.Scenarios;
 using DoseEscalation.Sharding;
+using DoseEscalation.Reporting.Charts;
+using DoseEscalation.Reporting.Files;
+using DoseEscalation.Reporting.Formats;
 
 namespace DoseEscalation.Application;
 

@@ -5,9 +5,11 @@ using DoseEscalation.Engines;
 using DoseEscalation.Engines.Calendar;
 using DoseEscalation.Engines.Response;
 using DoseEscalation.SampleSizing;
-using DoseEscalation.Reporting;
 using DoseEscalation.Scenarios;
 using DoseEscalation.Sharding;
+using DoseEscalation.Reporting.Charts;
+using DoseEscalation.Reporting.Files;
+using DoseEscalation.Reporting.Formats;
 
 namespace DoseEscalation.Application;
 

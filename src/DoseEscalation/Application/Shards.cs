@@ -1,8 +1,10 @@
 using System.Text.Json;
 using DoseEscalation.Engines;
-using DoseEscalation.Reporting;
 using DoseEscalation.Scenarios;
 using DoseEscalation.Sharding;
+using DoseEscalation.Reporting.Charts;
+using DoseEscalation.Reporting.Files;
+using DoseEscalation.Reporting.Formats;
 
 namespace DoseEscalation.Application;
 

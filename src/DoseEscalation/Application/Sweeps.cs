@@ -1,9 +1,11 @@
 using System.Text.Json;
 using DoseEscalation.Engines;
 using DoseEscalation.Engines.Calendar;
-using DoseEscalation.Reporting;
 using DoseEscalation.Sharding;
 using DoseEscalation.Sweeps;
+using DoseEscalation.Reporting.Charts;
+using DoseEscalation.Reporting.Files;
+using DoseEscalation.Reporting.Formats;
 
 namespace DoseEscalation.Application;
 

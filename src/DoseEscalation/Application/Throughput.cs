@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using DoseEscalation.Engines;
-using DoseEscalation.Reporting;
-
+using DoseEscalation.Reporting.Charts;
+using DoseEscalation.Reporting.Files;
+using DoseEscalation.Reporting.Formats;
 namespace DoseEscalation.Application;
 
 /// <summary>What the throughput measurement runs: the standard 3+3 scenario, the method, and whether every design is measured too.</summary>

@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using DoseEscalation.Reporting;
-
+using DoseEscalation.Reporting.Charts;
+using DoseEscalation.Reporting.Files;
+using DoseEscalation.Reporting.Formats;
 namespace DoseEscalation.Sharding;
 
 /// <summary>A partial-result file that cannot be used: one line naming the file and what is wrong.</summary>

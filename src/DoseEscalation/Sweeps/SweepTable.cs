@@ -1,8 +1,10 @@
 using System.Globalization;
 using DoseEscalation.Engines.Calendar;
-using DoseEscalation.Reporting;
 using Parquet;
 using Parquet.Schema;
+using DoseEscalation.Reporting.Charts;
+using DoseEscalation.Reporting.Files;
+using DoseEscalation.Reporting.Formats;
 
 namespace DoseEscalation.Sweeps;
 

@@ -227,7 +227,7 @@ public class BackfillTests
         // The same numbers as the calendar engine with the file's seed: mean N, which backfill raises above BOIN's.
         var file2 = DoseEscalation.Scenarios.ScenarioFileReader.Load(file);
         var oc = CalendarEngine.Run(Build.Design("bf-boin", 3, 0.25), file2.Scenarios[0], 0.25, file2.Timeline!, new MonteCarloOptions { Trials = 3000, Seed = file2.Seed }).Oc;
-        Assert.Contains($"| {DoseEscalation.Reporting.Formatting.Round(oc.MeanN.Value, 1)} (", text);
+        Assert.Contains($"| {DoseEscalation.Reporting.Formats.Formatting.Round(oc.MeanN.Value, 1)} (", text);
         // The exact engine has no calendar: asked for, it is refused, and nothing is written.
         Reliability.CliHarness.AssertBadInput(Reliability.CliHarness.Run("report", file, "--design", "bf-boin", "--engine", "exact", "--out", Path.Combine(dir, "x.md")), "--engine exact");
         Assert.False(File.Exists(Path.Combine(dir, "x.md")));

@@ -22,7 +22,7 @@ public class InstallTests
     {
         string version = Run("--version").Trim();
         Assert.Matches(new Regex(@"^dose-escalation \d+\.\d+\.\d+ \(commit [0-9a-f]{12}\)$"), version);
-        Assert.StartsWith(DoseEscalation.Reporting.ToolInfo.Commit![..12], version.Split("commit ")[1]);
+        Assert.StartsWith(DoseEscalation.Reporting.Formats.ToolInfo.Commit![..12], version.Split("commit ")[1]);
     }
 
     [Fact]

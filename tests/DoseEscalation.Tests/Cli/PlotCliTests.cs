@@ -23,7 +23,7 @@ public class PlotCliTests
             "duration-mtd-at-dl3.png", "oc-curve.png", "sample-size-all-safe.png", "sample-size-all-toxic.png",
             "sample-size-mtd-at-dl1.png", "sample-size-mtd-at-dl2.png", "sample-size-mtd-at-dl3.png", "selection.png"], names);
         Assert.Equal(names.Count, output.TrimEnd().Split('\n').Length);
-        foreach (var f in Directory.GetFiles(dir)) Assert.Equal(300, DoseEscalation.Reporting.PngChunks.Dpi(File.ReadAllBytes(f))!.Value, 0);
+        foreach (var f in Directory.GetFiles(dir)) Assert.Equal(300, DoseEscalation.Reporting.Charts.PngChunks.Dpi(File.ReadAllBytes(f))!.Value, 0);
     }
 
     [Theory]
@@ -39,7 +39,7 @@ public class PlotCliTests
         Assert.Equal([$"oc-curve.{format}", $"selection.{format}"], Directory.GetFiles(dir).Select(Path.GetFileName).Order().ToList());
         string head = System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(Path.Combine(dir, $"selection.{format}"))[..5]);
         Assert.StartsWith(magic, head);
-        if (format == "png") Assert.Equal(150, DoseEscalation.Reporting.PngChunks.Dpi(File.ReadAllBytes(Path.Combine(dir, "selection.png")))!.Value, 0);
+        if (format == "png") Assert.Equal(150, DoseEscalation.Reporting.Charts.PngChunks.Dpi(File.ReadAllBytes(Path.Combine(dir, "selection.png")))!.Value, 0);
     }
 
     [Theory]
@@ -115,7 +115,7 @@ public class PlotCliTests
         using var png = images[0].GetStream();
         var bytes = new MemoryStream();
         png.CopyTo(bytes);
-        Assert.Equal(300, DoseEscalation.Reporting.PngChunks.Dpi(bytes.ToArray())!.Value, 0);
+        Assert.Equal(300, DoseEscalation.Reporting.Charts.PngChunks.Dpi(bytes.ToArray())!.Value, 0);
         Assert.Contains("dose-escalation", body.InnerText[^400..]); // the reproducibility footer
     }
 

@@ -1,6 +1,8 @@
 using DoseEscalation.Designs.Configuration;
-using DoseEscalation.Reporting;
 using DoseEscalation.Tests.Scenarios;
+using DoseEscalation.Reporting.Charts;
+using DoseEscalation.Reporting.Files;
+using DoseEscalation.Reporting.Formats;
 
 namespace DoseEscalation.Tests.Designs;
 

@@ -1,8 +1,9 @@
 using System.Xml.Linq;
 using DoseEscalation.Designs;
 using DoseEscalation.Engines;
-using DoseEscalation.Reporting;
-
+using DoseEscalation.Reporting.Charts;
+using DoseEscalation.Reporting.Files;
+using DoseEscalation.Reporting.Formats;
 namespace DoseEscalation.Tests.Efficacy;
 
 public class DoseOptimisationChartTests

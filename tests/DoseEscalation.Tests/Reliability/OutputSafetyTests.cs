@@ -1,6 +1,8 @@
 using System.Diagnostics;
-using DoseEscalation.Reporting;
 using static DoseEscalation.Tests.Reliability.CliHarness;
+using DoseEscalation.Reporting.Charts;
+using DoseEscalation.Reporting.Files;
+using DoseEscalation.Reporting.Formats;
 
 namespace DoseEscalation.Tests.Reliability;
 

@@ -3,8 +3,10 @@ using System.Text;
 using System.Xml.Linq;
 using DoseEscalation;
 using DoseEscalation.Engines;
-using DoseEscalation.Reporting;
 using SkiaSharp;
+using DoseEscalation.Reporting.Charts;
+using DoseEscalation.Reporting.Files;
+using DoseEscalation.Reporting.Formats;
 
 namespace DoseEscalation.Tests.Reporting;
 

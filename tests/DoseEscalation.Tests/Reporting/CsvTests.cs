@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
-using DoseEscalation.Reporting;
 using CliEntry = DoseEscalation.Cli.Cli;
+using DoseEscalation.Reporting.Charts;
+using DoseEscalation.Reporting.Files;
+using DoseEscalation.Reporting.Formats;
 
 namespace DoseEscalation.Tests.Reporting;
 
