@@ -48,7 +48,7 @@ public static class SweepRuns
             shard = Shards.Parse(r.Sharding);
         }
 
-        string text = merged?.First.InputText ?? Scenarios.ScenarioFileReader.ReadText(r.Grid);
+        string text = merged?.First.InputText ?? SweepGrid.ReadText(r.Grid);
         var grid = SweepGrid.Parse(text, r.Grid, ctx.Catalog);
         var cells = Sweep.Cells(grid, ctx.Catalog);
         var options = Sweep.Options(grid, r.Threads) with { Cancellation = ctx.Cancellation };

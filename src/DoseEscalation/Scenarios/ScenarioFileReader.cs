@@ -1,7 +1,5 @@
 using System.Globalization;
 using DoseEscalation.Designs.Configuration;
-using YamlDotNet.Core;
-using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace DoseEscalation.Scenarios;
@@ -14,134 +12,21 @@ namespace DoseEscalation.Scenarios;
 public static class ScenarioFileReader
 {
     /// <summary>Largest scenario file read: 1 MiB (the examples are a few kilobytes). Larger input, or endless input like /dev/zero, is an error.</summary>
-    public const int MaxFileBytes = 1 << 20;
+    public const int MaxFileBytes = YamlFields.MaxFileBytes;
 
     /// <summary>Deepest nesting of lists and mappings: 32 (a scenario file needs 4).</summary>
-    public const int MaxDepth = 32;
+    public const int MaxDepth = YamlFields.MaxDepth;
 
     /// <summary>Most nodes the document may hold with every alias expanded: 1,000,000 (a "billion laughs" file is refused, not expanded).</summary>
-    public const long MaxExpandedNodes = 1_000_000;
+    public const long MaxExpandedNodes = YamlFields.MaxExpandedNodes;
 
     public static ScenarioFile Load(string path, DesignCatalog? catalog = null) => Parse(ReadText(path), path, catalog);
 
     /// <summary>The text of the file at <paramref name="path"/> (at most <see cref="MaxFileBytes"/>), every failure a <see cref="ScenarioFileException"/>.</summary>
-    public static string ReadText(string path)
-    {
-        string text;
-        try
-        {
-            if (Directory.Exists(path)) throw new ScenarioFileException(path, "file", null, null, "is a folder, not a scenario file");
-            text = ReadBounded(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new ScenarioFileException(path, "file", null, null,
-                ex is FileNotFoundException or DirectoryNotFoundException ? "no such file"
-                : ex is UnauthorizedAccessException ? "cannot be read (permission denied)"
-                : OneLine(ex.Message));
-        }
-        return text;
-    }
+    public static string ReadText(string path) => YamlFields.ReadText(path, YamlFileKind.ScenarioFile);
 
-    /// <summary>The file's text, reading at most <see cref="MaxFileBytes"/> + 1 bytes whatever the file claims its size is.</summary>
-    private static string ReadBounded(string path)
-    {
-        var buffer = new byte[MaxFileBytes + 1];
-        int n = 0;
-        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1))
-        {
-            int read;
-            while (n < buffer.Length && (read = stream.Read(buffer, n, buffer.Length - n)) > 0) n += read;
-        }
-        if (n > MaxFileBytes)
-            throw new ScenarioFileException(path, "file", null, null, $"is larger than {MaxFileBytes / 1024} KiB; a scenario file is a few kilobytes of YAML");
-        using var reader = new StreamReader(new MemoryStream(buffer, 0, n), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        return reader.ReadToEnd();
-    }
-
-    public static ScenarioFile Parse(string yaml, string path, DesignCatalog? catalog = null)
-    {
-        if (yaml.Length > MaxFileBytes)
-            throw new ScenarioFileException(path, "file", null, null, $"is larger than {MaxFileBytes / 1024} KiB; a scenario file is a few kilobytes of YAML");
-        var r = new Reader(path, catalog ?? DesignCatalog.Default);
-        YamlMappingNode root;
-        try
-        {
-            CheckShape(yaml, path);
-            var stream = new YamlStream();
-            stream.Load(new StringReader(yaml));
-            if (stream.Documents.Count == 0) throw new ScenarioFileException(path, "(document)", null, null, "the file is empty");
-            root = stream.Documents[0].RootNode as YamlMappingNode
-                ?? throw new ScenarioFileException(path, "(document)", (int)stream.Documents[0].RootNode.Start.Line, null, "expected a mapping of keys (trial, doses, design, ...)");
-        }
-        catch (YamlException ex)
-        {
-            throw new ScenarioFileException(path, "(yaml)", (int)ex.Start.Line, null, "malformed YAML: " + OneLine(ex.InnerException?.Message ?? ex.Message));
-        }
-        catch (InvalidOperationException) // YamlDotNet's parser reports some unterminated structures this way
-        {
-            throw new ScenarioFileException(path, "(yaml)", null, null, "malformed YAML: the document ends inside an unclosed [ ], { } or quote");
-        }
-        return r.File(root);
-    }
-
-    /// <summary>
-    /// One pass over the parser's events (a state machine, no recursion) before anything is built:
-    /// one document only, nesting at most <see cref="MaxDepth"/>, and at most
-    /// <see cref="MaxExpandedNodes"/> nodes with every alias counted as the size of its anchor, so
-    /// neither the tree builder's recursion nor an alias bomb can exhaust the stack or memory.
-    /// </summary>
-    internal static void CheckShape(string yaml, string path)
-    {
-        var parser = new Parser(new StringReader(yaml));
-        var anchors = new Dictionary<string, long>();
-        // Per open collection: its anchor (or null) and the expanded node count so far.
-        var open = new Stack<(string? Anchor, long Nodes)>();
-        long total = 0;
-        int documents = 0;
-
-        void Add(long nodes, Mark at)
-        {
-            total = Math.Min(total + nodes, long.MaxValue / 2);
-            if (open.Count > 0) { var (a, n) = open.Pop(); open.Push((a, Math.Min(n + nodes, long.MaxValue / 2))); }
-            if (total > MaxExpandedNodes)
-                throw new ScenarioFileException(path, "(yaml)", (int)at.Line, null,
-                    $"more than {MaxExpandedNodes:N0} values once aliases are expanded; a scenario file needs far fewer");
-        }
-
-        while (parser.MoveNext())
-        {
-            switch (parser.Current)
-            {
-                case DocumentStart d when !d.IsImplicit || documents > 0:
-                    if (++documents > 1)
-                        throw new ScenarioFileException(path, "(yaml)", (int)d.Start.Line, null, "a second YAML document (---); a scenario file holds one");
-                    break;
-                case DocumentStart:
-                    documents++;
-                    break;
-                case Scalar sc:
-                    Add(1, sc.Start);
-                    if (!sc.Anchor.IsEmpty) anchors[sc.Anchor.Value] = 1;
-                    break;
-                case AnchorAlias al:
-                    Add(anchors.TryGetValue(al.Value.Value, out long size) ? size : 1, al.Start);
-                    break;
-                case NodeEvent start when start is MappingStart or SequenceStart:
-                    if (open.Count >= MaxDepth)
-                        throw new ScenarioFileException(path, "(yaml)", (int)start.Start.Line, null, $"lists and mappings nested more than {MaxDepth} deep");
-                    open.Push((start.Anchor.IsEmpty ? null : start.Anchor.Value, 0));
-                    break;
-                case MappingEnd or SequenceEnd:
-                    var (anchor, nodes) = open.Pop();
-                    Add(nodes + 1, parser.Current.Start);
-                    if (anchor is not null) anchors[anchor] = nodes + 1;
-                    break;
-            }
-        }
-    }
-
-    private static string OneLine(string s) => s.Split('\n')[0].Trim();
+    public static ScenarioFile Parse(string yaml, string path, DesignCatalog? catalog = null) =>
+        new Reader(path, catalog ?? DesignCatalog.Default).File(YamlFields.LoadRoot(yaml, path, YamlFileKind.ScenarioFile));
 
     /// <summary>
     /// A <c>timeline:</c> block outside a scenario file (an entry of a sweep grid's <c>timelines:</c>):
@@ -152,7 +37,7 @@ public static class ScenarioFileReader
     internal static Engines.Calendar.Timeline ReadTimeline(YamlNode node, string path, string field, DesignCatalog? catalog = null) =>
         new Reader(path, catalog ?? DesignCatalog.Default).StandaloneTimeline(node, field);
 
-    private sealed class Reader(string path, DesignCatalog catalog)
+    private sealed class Reader(string path, DesignCatalog catalog) : YamlFields(path)
     {
         private readonly List<string> _warnings = [];
 
@@ -166,7 +51,7 @@ public static class ScenarioFileReader
             if (dosesNode.Children.Count > ResourceGuard.MaxDoses)
                 throw Error("doses", dosesNode, null, $"{dosesNode.Children.Count} dose levels, more than the maximum of {ResourceGuard.MaxDoses}");
             var doses = dosesNode.Children.Select((n, i) => Dose(n, $"doses[{i}]")).ToList();
-            if (root.Children.TryGetValue(new YamlScalarNode("target"), out var tn) && tn is YamlScalarNode { Value: null or "" or "~" or "null" })
+            if (Has(root, "target", out var tn) && tn is YamlScalarNode { Value: null or "" or "~" or "null" })
                 throw Error("target", tn, null, "is empty; give the target DLT rate (e.g. 0.30) or leave the key out for 0.30");
             double target = Optional(root, "", "target", (n, f) => Probability(n, f, open: true)) ?? 0.30;
             var common = new OptionValues();
@@ -176,8 +61,8 @@ public static class ScenarioFileReader
             var correct = CorrectSelectionNode(root);
 
             // design: (one) or designs: (a list), each entry a name or a mapping of name, label and options.
-            bool hasOne = root.Children.TryGetValue(new YamlScalarNode("design"), out var one);
-            bool hasMany = root.Children.TryGetValue(new YamlScalarNode("designs"), out var many);
+            bool hasOne = Has(root, "design", out var one);
+            bool hasMany = Has(root, "designs", out var many);
             if (hasOne && hasMany) throw Error("designs", many!, null, "give either design (one) or designs (a list), not both");
             var entries = new List<(YamlNode Node, string Field)>();
             if (hasMany)
@@ -200,7 +85,7 @@ public static class ScenarioFileReader
 
             var scenariosNode = Required<YamlSequenceNode>(root, "", "scenarios");
             if (scenariosNode.Children.Count == 0) throw Error("scenarios", scenariosNode, "[]", "no toxicity scenarios");
-            var utility = root.Children.TryGetValue(new YamlScalarNode("utility"), out var un) ? Utility(un, "utility") : UtilityTable.Boin12Default;
+            var utility = Has(root, "utility", out var un) ? Utility(un, "utility") : UtilityTable.Boin12Default;
             var scenarios = scenariosNode.Children.Select((n, i) => ScenarioNode(n, $"scenarios[{i}]", doses.Count) with { Utility = utility }).ToList();
             if (un is not null && !scenarios.Any(s => s.HasResponse))
                 throw Error("utility", un, Show(un), "no scenario has response probabilities, so the utility table would be unused");
@@ -208,15 +93,15 @@ public static class ScenarioFileReader
             for (int i = 0; i < scenarios.Count; i++)
                 if (!names.Add(scenarios[i].Name)) throw Error($"scenarios[{i}].name", scenariosNode.Children[i], scenarios[i].Name, "duplicate scenario name");
             long trials = 1_000_000; ulong seed = 20261122;
-            if (root.Children.TryGetValue(new YamlScalarNode("simulation"), out var sim))
+            if (Has(root, "simulation", out var sim))
             {
                 var m = Mapping(sim, "simulation");
                 Keys(m, "simulation", "trials", "seed");
                 trials = Optional(m, "simulation", "trials", (n, f) => Integer(n, f, 1, ResourceGuard.MaxTrials)) ?? trials;
                 seed = Optional(m, "simulation", "seed", Seed) ?? seed;
             }
-            var protocol = root.Children.TryGetValue(new YamlScalarNode("protocol"), out var pn) ? Protocol(pn, "protocol") : new ProtocolOptions();
-            var timeline = root.Children.TryGetValue(new YamlScalarNode("timeline"), out var tln) ? TimelineNode(tln, "timeline", trial, protocol) : null;
+            var protocol = Has(root, "protocol", out var pn) ? Protocol(pn, "protocol") : new ProtocolOptions();
+            var timeline = Has(root, "timeline", out var tln) ? TimelineNode(tln, "timeline", trial, protocol) : null;
 
             // Every design must build: an error names the entry's field and line.
             for (int i = 0; i < designs.Count; i++)
@@ -225,9 +110,9 @@ public static class ScenarioFileReader
                 try { DesignSetup.Resolve(catalog, designs[i], common, doses.Count, target, NotApplied(designs.Count, root, field, designs[i])); }
                 catch (DesignOptionException ex)
                 {
-                    YamlNode at = node is YamlMappingNode dm && dm.Children.TryGetValue(new YamlScalarNode(ex.Option == "design" ? "name" : ex.Option), out var on) ? on
-                        : root.Children.TryGetValue(new YamlScalarNode(ex.Option), out var cn) ? cn : node;
-                    bool inherited = !(node is YamlMappingNode m2 && m2.Children.ContainsKey(new YamlScalarNode(ex.Option))) && common.Has(ex.Option);
+                    YamlNode at = node is YamlMappingNode dm && Has(dm, ex.Option == "design" ? "name" : ex.Option, out var on) ? on
+                        : Has(root, ex.Option, out var cn) ? cn : node;
+                    bool inherited = !(node is YamlMappingNode m2 && Has(m2, ex.Option)) && common.Has(ex.Option);
                     string where = ex.Option == "design" ? field + ".name" : inherited ? ex.Option : $"{field}.{ex.Option}";
                     throw Error(where, at, ex.Value is null ? designs[i].Name : DesignOption.Format(ex.Value),
                         (inherited ? $"inherited by design '{designs[i].EffectiveLabel}': " : ex.Option == "design" ? "" : $"design '{designs[i].EffectiveLabel}': ") + ex.Problem);
@@ -235,7 +120,7 @@ public static class ScenarioFileReader
             }
             return new ScenarioFile
             {
-                Path = path, Trial = trial, Doses = doses, Designs = designs, Common = common, Target = target, CorrectSelection = correct,
+                Path = FilePath, Trial = trial, Doses = doses, Designs = designs, Common = common, Target = target, CorrectSelection = correct,
                 Scenarios = scenarios, Trials = trials, Seed = seed, Protocol = protocol, Timeline = timeline, Warnings = _warnings,
             };
 
@@ -246,7 +131,7 @@ public static class ScenarioFileReader
         {
             string who = design.EffectiveLabel == design.Name ? $"design '{design.Name}'" : $"design '{design.EffectiveLabel}' ({design.Name})";
             // With several designs, the run reports it (after command-line overrides), naming the design.
-            if (designCount == 1) throw Error(key, root.Children[new YamlScalarNode(key)], DesignOption.Format(value), $"{who} does not take {key}");
+            if (designCount == 1) throw Error(key, At(root, key), DesignOption.Format(value), $"{who} does not take {key}");
         };
 
         private CorrectSelection CorrectSelectionNode(YamlMappingNode root)
@@ -262,12 +147,12 @@ public static class ScenarioFileReader
                     if (hasWindow) throw Error("correct_window", wn, Show(wn), "a window needs correct_selection: window");
                     return CorrectSelection.ClosestToTarget;
                 case "window":
-                    if (!hasWindow) throw new ScenarioFileException(path, "correct_window", (int)root.Start.Line, null, "is required with correct_selection: window, e.g. [0.05, 0.05]");
+                    if (!hasWindow) throw Error("correct_window", root, null, "is required with correct_selection: window, e.g. [0.05, 0.05]");
                     var w = Probabilities(wn, "correct_window");
                     if (w.Count != 2) throw Error("correct_window", wn, Show(wn), "expected two numbers [d1, d2]: the window is [target - d1, target + d2]");
                     return CorrectSelection.Window(w[0], w[1]);
                 default:
-                    throw Error("correct_selection", root.Children[new YamlScalarNode("correct_selection")], rule,
+                    throw Error("correct_selection", At(root, "correct_selection"), rule,
                         $"expected one of {string.Join(", ", CorrectSelection.Keys)}");
             }
         }
@@ -307,7 +192,7 @@ public static class ScenarioFileReader
             foreach (var option in descriptor.AllOptions)
                 if (Present(m, field, option.Key, out var vn, out string f))
                     values = values.With(option.Key, OptionValue(option, vn, f));
-            return (new DesignConfig(descriptor.Name, label, values), label is null ? nameNode : m.Children[new YamlScalarNode("label")]);
+            return (new DesignConfig(descriptor.Name, label, values), label is null ? nameNode : At(m, "label"));
         }
 
         // A design option's value from YAML, by the option's type; range errors name the field and line.
@@ -334,10 +219,10 @@ public static class ScenarioFileReader
             var m = Mapping(node, field);
             Keys(m, field, "name", "dlt", "response", "association", "cells", "rationale");
             string name = Text(Required<YamlScalarNode>(m, field, "name"), field + ".name");
-            bool hasCells = m.Children.TryGetValue(new YamlScalarNode("cells"), out var cn);
+            bool hasCells = Has(m, "cells", out var cn);
             IReadOnlyList<double>? dlt = null;
             YamlNode? dltNode = null;
-            if (!hasCells || m.Children.ContainsKey(new YamlScalarNode("dlt")))
+            if (!hasCells || Has(m, "dlt"))
             {
                 dltNode = Required<YamlSequenceNode>(m, field, "dlt");
                 dlt = Probabilities(dltNode, field + ".dlt");
@@ -346,7 +231,7 @@ public static class ScenarioFileReader
             }
             IReadOnlyList<double>? response = null;
             YamlNode? rn = null;
-            if (m.Children.TryGetValue(new YamlScalarNode("response"), out rn))
+            if (Has(m, "response", out rn))
             {
                 response = Probabilities(rn, field + ".response");
                 if (response.Count != doseCount)
@@ -356,7 +241,7 @@ public static class ScenarioFileReader
             Scenario scenario;
             if (hasCells)
             {
-                if (m.Children.TryGetValue(new YamlScalarNode("association"), out var an))
+                if (Has(m, "association", out var an))
                     throw Error(field + ".association", an, Show(an), "give cells or an association, not both: the cells already say how DLT and response go together");
                 var cells = Cells(cn!, field + ".cells", doseCount);
                 // Marginals given beside the cells must agree with them.
@@ -375,7 +260,7 @@ public static class ScenarioFileReader
             else
             {
                 scenario = new Scenario(name, dlt!) { Rationale = rationale, Response = response };
-                if (m.Children.TryGetValue(new YamlScalarNode("association"), out var an))
+                if (Has(m, "association", out var an))
                 {
                     if (response is null) throw Error(field + ".association", an, Show(an), "an association needs response probabilities (response: [...])");
                     if (an is YamlScalarNode { Value: "independent" }) { }
@@ -383,7 +268,7 @@ public static class ScenarioFileReader
                     {
                         Keys(am, field + ".association", "gumbel", "gaussian");
                         if (am.Children.Count != 1) throw Error(field + ".association", an, Show(an), "give one of gumbel: rho or gaussian: rho");
-                        if (am.Children.ContainsKey(new YamlScalarNode("gumbel")))
+                        if (Has(am, "gumbel"))
                         {
                             var gn = Required<YamlScalarNode>(am, field + ".association", "gumbel");
                             double rho = Number(gn, field + ".association.gumbel");
@@ -402,7 +287,7 @@ public static class ScenarioFileReader
                 }
             }
             if (!scenario.IsMonotone)
-                _warnings.Add($"{path}:{dltNode!.Start.Line}: {field}.dlt: DLT probabilities decrease with dose in scenario '{name}' (allowed, but check it is intended)");
+                _warnings.Add($"{FilePath}:{dltNode!.Start.Line}: {field}.dlt: DLT probabilities decrease with dose in scenario '{name}' (allowed, but check it is intended)");
             return scenario;
         }
 
@@ -448,7 +333,7 @@ public static class ScenarioFileReader
             var m = Mapping(node, field);
             Keys(m, field, "non_evaluable_rate", "expansion_cohort", "planned_n", "min_responses");
             double ne = Optional(m, field, "non_evaluable_rate", (n, f) => Probability(n, f, open: false)) ?? 0;
-            if (ne >= 0.95) throw Error(field + ".non_evaluable_rate", m.Children[new YamlScalarNode("non_evaluable_rate")], Fmt(ne), "must be below 0.95");
+            if (ne >= 0.95) throw Error(field + ".non_evaluable_rate", At(m, "non_evaluable_rate"), Fmt(ne), "must be below 0.95");
             return new ProtocolOptions
             {
                 NonEvaluableRate = ne,
@@ -486,7 +371,7 @@ public static class ScenarioFileReader
             bool hasRate = Present(m, field, "accrual_rate_per_month", out var rateNode, out string rateField);
             bool hasInterval = Present(m, field, "accrual_interval_days", out var intervalNode, out _);
             if (hasRate && hasInterval) throw Error(field + ".accrual_interval_days", intervalNode, Show(intervalNode), "give accrual_rate_per_month (Poisson) or accrual_interval_days (fixed), not both");
-            if (!hasRate && !hasInterval) throw new ScenarioFileException(path, field + ".accrual_rate_per_month", (int)m.Start.Line, null, "is required (or accrual_interval_days for a fixed interval)");
+            if (!hasRate && !hasInterval) throw Error(field + ".accrual_rate_per_month", m, null, "is required (or accrual_interval_days for a fixed interval)");
             double rate = 0;
             if (hasRate)
             {
@@ -497,9 +382,9 @@ public static class ScenarioFileReader
             double window;
             if (Present(m, field, "dlt_window_days", out _, out _)) window = Days("dlt_window_days", 3650, 0);
             else if (trial?.DltWindowDays is { } w) window = w;
-            else throw new ScenarioFileException(path, field + ".dlt_window_days", (int)m.Start.Line, null, trial is null ? "is required" : "is required when trial.dlt_window_days is not given");
+            else throw Error(field + ".dlt_window_days", m, null, trial is null ? "is required" : "is required when trial.dlt_window_days is not given");
             double screening = Optional(m, field, "screening_failure", (n, f) => Probability(n, f, open: false)) ?? 0;
-            if (screening > 0.95) throw Error(field + ".screening_failure", m.Children[new YamlScalarNode("screening_failure")], Fmt(screening), "must be at most 0.95");
+            if (screening > 0.95) throw Error(field + ".screening_failure", At(m, "screening_failure"), Fmt(screening), "must be at most 0.95");
             double shape = Optional(m, field, "dlt_time_shape", (n, f) => { double v = Number(n, f); return v > 0 && v <= 100 ? v : throw Error(f, n, Show(n), "must be above 0 and at most 100 (1 = uniform)"); }) ?? 1;
             int maxWaiting = Optional(m, field, "max_waiting", (n, f) => (int)Integer(n, f, 0, 100000)) ?? int.MaxValue;
             double maxWait = Days("max_wait_days", 36500, double.PositiveInfinity);
@@ -521,144 +406,5 @@ public static class ScenarioFileReader
                 Notes = OptionalRef(m, field, "notes", Text),
             };
         }
-
-        // ---- field readers -------------------------------------------------------------------
-
-        private IReadOnlyList<double> Probabilities(YamlNode node, string field)
-        {
-            if (node is not YamlSequenceNode seq) throw Error(field, node, Show(node), "expected a list of probabilities, e.g. [0.05, 0.10, 0.20]");
-            if (seq.Children.Count == 0) throw Error(field, node, "[]", "the list is empty");
-            return seq.Children.Select((c, i) => Probability(c, $"{field}[{i}]", open: false)).ToList();
-        }
-
-        private double Probability(YamlNode node, string field, bool open)
-        {
-            double v = Number(node, field);
-            bool ok = open ? v > 0 && v < 1 : v >= 0 && v <= 1;
-            if (!ok) throw Error(field, node, Show(node), open ? "must be a probability strictly between 0 and 1" : "a probability must be in [0, 1]");
-            return v;
-        }
-
-        private double Number(YamlNode node, string field)
-        {
-            if (node is YamlScalarNode s && double.TryParse(s.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v))
-                return v;
-            throw Error(field, node, Show(node), "expected a number");
-        }
-
-        private long Integer(YamlNode node, string field, long min, long max)
-        {
-            if (node is YamlScalarNode s && long.TryParse(s.Value?.Replace("_", ""), NumberStyles.Integer, CultureInfo.InvariantCulture, out long v))
-            {
-                if (v < min || v > max) throw Error(field, node, Show(node), max == long.MaxValue ? $"must be at least {min}" : $"must be between {min} and {max}");
-                return v;
-            }
-            throw Error(field, node, Show(node), "expected a whole number");
-        }
-
-        /// <summary>A seed, 0 to 2^64 - 1, as <c>--seed</c> takes it.</summary>
-        private ulong Seed(YamlNode node, string field)
-        {
-            if (node is YamlScalarNode s && ulong.TryParse(s.Value?.Replace("_", ""), NumberStyles.None, CultureInfo.InvariantCulture, out ulong v))
-                return v;
-            throw Error(field, node, Show(node), "expected a whole number from 0 to 18446744073709551615");
-        }
-
-        private bool Boolean(YamlNode node, string field) =>
-            node is YamlScalarNode { Value: "true" or "True" or "yes" } ? true
-            : node is YamlScalarNode { Value: "false" or "False" or "no" } ? false
-            : throw Error(field, node, Show(node), "expected true or false");
-
-        private string Text(YamlNode node, string field)
-        {
-            if (node is YamlScalarNode { Value: { Length: > 0 } v })
-            {
-                // Control characters (other than tab and line breaks) cannot be written to SVG, HTML or XML, nor shown on one line.
-                for (int i = 0; i < v.Length; i++)
-                {
-                    char c = v[i];
-                    if (char.IsHighSurrogate(c) && i + 1 < v.Length && char.IsLowSurrogate(v[i + 1])) { i++; continue; }
-                    if (c is '\t' or '\n' or '\r') continue;
-                    if (char.IsControl(c) || char.IsSurrogate(c) || c is '\uFFFE' or '\uFFFF')
-                        throw Error(field, node, Show(node), $"contains the control character U+{(int)c:X4}; names and notes must be printable text");
-                }
-                return v;
-            }
-            throw Error(field, node, Show(node), "expected a non-empty text");
-        }
-
-        private YamlMappingNode Mapping(YamlNode node, string field) =>
-            node as YamlMappingNode ?? throw Error(field, node, Show(node), "expected a mapping of keys");
-
-        private T Required<T>(YamlMappingNode m, string parent, string key) where T : YamlNode
-        {
-            string field = parent.Length == 0 ? key : $"{parent}.{key}";
-            if (!m.Children.TryGetValue(new YamlScalarNode(key), out var node))
-                throw new ScenarioFileException(path, field, (int)m.Start.Line, null, "is required");
-            return node as T ?? throw Error(field, node, Show(node), typeof(T) == typeof(YamlSequenceNode) ? "expected a list" : typeof(T) == typeof(YamlMappingNode) ? "expected a mapping of keys" : "expected a single value");
-        }
-
-        private T? Optional<T>(YamlMappingNode m, string parent, string key, Func<YamlNode, string, T> read) where T : struct =>
-            Present(m, parent, key, out var node, out string field) ? read(node, field) : null;
-
-        private T? OptionalRef<T>(YamlMappingNode m, string parent, string key, Func<YamlNode, string, T> read) where T : class =>
-            Present(m, parent, key, out var node, out string field) ? read(node, field) : null;
-
-        private static bool Present(YamlMappingNode m, string parent, string key, out YamlNode node, out string field)
-        {
-            field = parent.Length == 0 ? key : $"{parent}.{key}";
-            return m.Children.TryGetValue(new YamlScalarNode(key), out node!) && !(node is YamlScalarNode { Value: null or "" or "~" or "null" });
-        }
-
-        private void Keys(YamlMappingNode m, string parent, params IReadOnlyList<string> allowed)
-        {
-            foreach (var key in m.Children.Keys)
-            {
-                string name = (key as YamlScalarNode)?.Value ?? "?";
-                if (!allowed.Contains(name))
-                    throw new ScenarioFileException(path, parent.Length == 0 ? name : $"{parent}.{name}", (int)key.Start.Line, null,
-                        $"unknown key (allowed here: {string.Join(", ", allowed)})");
-            }
-        }
-
-        private ScenarioFileException Error(string field, YamlNode node, string? value, string problem) =>
-            new(path, field, (int)node.Start.Line, value, problem);
-
-        /// <summary>The node as quoted in a message: at most <see cref="ScenarioFileException.MaxQuoted"/> characters, aliases never expanded beyond that.</summary>
-        private static string Show(YamlNode node)
-        {
-            var sb = new System.Text.StringBuilder();
-            Append(node, sb, 0);
-            return sb.ToString();
-
-            static void Append(YamlNode node, System.Text.StringBuilder sb, int depth)
-            {
-                if (sb.Length > ScenarioFileException.MaxQuoted) return;
-                switch (node)
-                {
-                    case YamlScalarNode s:
-                        string v = s.Value ?? "";
-                        sb.Append(v.Length > ScenarioFileException.MaxQuoted ? v[..(ScenarioFileException.MaxQuoted + 1)] : v);
-                        break;
-                    case YamlSequenceNode q when depth < 4:
-                        sb.Append('[');
-                        for (int i = 0; i < q.Children.Count && sb.Length <= ScenarioFileException.MaxQuoted; i++)
-                        {
-                            if (i > 0) sb.Append(", ");
-                            Append(q.Children[i], sb, depth + 1);
-                        }
-                        sb.Append(']');
-                        break;
-                    case YamlSequenceNode:
-                        sb.Append("[...]");
-                        break;
-                    default:
-                        sb.Append("{...}");
-                        break;
-                }
-            }
-        }
-
-        private static string Fmt(double v) => v.ToString("R", CultureInfo.InvariantCulture);
     }
 }

@@ -52,55 +52,43 @@ public sealed record SweepGrid
 
     public static SweepGrid Parse(string yaml, string path, DesignCatalog? catalog = null) => new GridReader(path, catalog ?? DesignCatalog.Default).Read(yaml);
 
-    private sealed class GridReader(string path, DesignCatalog catalog)
-    {
-        private static readonly string[] Keys = ["doses", "target", "trials", "seed", "batch_size", "method", "correct_selection", "designs", "scenarios", "monotone", "random", "sample_sizes", "cohort_sizes", "timelines"];
+    public static SweepGrid Load(string path, DesignCatalog? catalog = null) => Parse(ReadText(path), path, catalog);
 
-        private ScenarioFileException Error(string field, YamlNode? node, string? value, string problem) =>
-            new(path, field, node is null ? null : (int)node.Start.Line, value, problem);
+    /// <summary>
+    /// The text of the grid at <paramref name="path"/>, under the scenario file's size cap (<see cref="ScenarioFileReader.MaxFileBytes"/>),
+    /// every failure a <see cref="ScenarioFileException"/> that calls it a sweep grid.
+    /// </summary>
+    public static string ReadText(string path) => YamlFields.ReadText(path, YamlFileKind.SweepGrid);
+
+    private sealed class GridReader(string path, DesignCatalog catalog) : YamlFields(path)
+    {
+        private static readonly string[] GridKeys = ["doses", "target", "trials", "seed", "batch_size", "method", "correct_selection", "designs", "scenarios", "monotone", "random", "sample_sizes", "cohort_sizes", "timelines"];
 
         public SweepGrid Read(string yaml)
         {
-            if (yaml.Length > ScenarioFileReader.MaxFileBytes) throw Error("file", null, null, $"is larger than {ScenarioFileReader.MaxFileBytes / 1024} KiB");
-            var stream = new YamlStream();
-            try
-            {
-                ScenarioFileReader.CheckShape(yaml, path);
-                stream.Load(new StringReader(yaml));
-            }
-            catch (YamlDotNet.Core.YamlException ex) { throw new ScenarioFileException(path, "(document)", (int)ex.Start.Line, null, "not valid YAML: " + ex.Message.Split('\n')[0]); }
-            catch (InvalidOperationException) // YamlDotNet's parser reports some unterminated structures this way
-            {
-                throw new ScenarioFileException(path, "(document)", null, null, "not valid YAML: the document ends inside an unclosed [ ], { } or quote");
-            }
-            if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
-                throw Error("(document)", null, null, "a sweep grid is one YAML mapping (doses, target, trials, designs, scenarios, ...)");
-            foreach (var key in root.Children.Keys)
-            {
-                string k = ((YamlScalarNode)key).Value ?? "";
-                if (!Keys.Contains(k)) throw Error(k, key, null, $"unknown field (a grid has: {string.Join(", ", Keys)})");
-            }
-            int doses = Int(root, "doses", 1, ResourceGuard.MaxDoses, required: true)!.Value;
-            double target = Number(root, "target", v => v > 0 && v < 1, "strictly between 0 and 1") ?? 0.30;
-            long trials = Long(root, "trials", 1, ResourceGuard.MaxTrials) ?? 10_000;
-            ulong seed = root.Children.TryGetValue(new YamlScalarNode("seed"), out var sn) ? ULong(sn, "seed") : 20261122;
-            int batch = Int(root, "batch_size", 1, int.MaxValue) ?? new MonteCarloOptions().BatchSize;
-            var method = Text(root, "method") switch
+            var root = LoadRoot(yaml, FilePath, YamlFileKind.SweepGrid);
+            UnknownKeys(root, "", GridKeys, $"unknown field (a grid has: {string.Join(", ", GridKeys)})");
+            int doses = (int)Whole(root, "", "doses", 1, ResourceGuard.MaxDoses, required: true)!.Value;
+            double target = GridNumber(root, "target", v => v > 0 && v < 1, "strictly between 0 and 1") ?? 0.30;
+            long trials = Whole(root, "", "trials", 1, ResourceGuard.MaxTrials) ?? 10_000;
+            ulong seed = Has(root, "seed", out var sn) ? GridSeed(sn, "seed") : 20261122;
+            int batch = (int?)Whole(root, "", "batch_size", 1, int.MaxValue) ?? new MonteCarloOptions().BatchSize;
+            var method = Scalar(root, "", "method") switch
             {
                 null or "auto" => SimulationMethod.Auto,
                 "graph" => SimulationMethod.CompiledGraph,
                 "loop" => SimulationMethod.TrialLoop,
-                var m => throw Error("method", root.Children[new YamlScalarNode("method")], m, "expected auto, graph or loop"),
+                var m => throw Error("method", At(root, "method"), m, "expected auto, graph or loop"),
             };
-            var correct = Text(root, "correct_selection") switch
+            var correct = Scalar(root, "", "correct_selection") switch
             {
                 null or "highest-at-or-below-target" => CorrectSelection.HighestAtOrBelowTarget,
                 "closest-to-target" => CorrectSelection.ClosestToTarget,
-                var c => throw Error("correct_selection", root.Children[new YamlScalarNode("correct_selection")], c, "expected highest-at-or-below-target or closest-to-target"),
+                var c => throw Error("correct_selection", At(root, "correct_selection"), c, "expected highest-at-or-below-target or closest-to-target"),
             };
             var designs = Designs(root);
             var scenarios = new List<SweepScenario>();
-            if (root.Children.TryGetValue(new YamlScalarNode("scenarios"), out var listed))
+            if (Has(root, "scenarios", out var listed))
             {
                 if (listed is not YamlSequenceNode seq) throw Error("scenarios", listed, null, "expected a list of {name, dlt}");
                 int i = 0;
@@ -108,20 +96,19 @@ public sealed record SweepGrid
                 {
                     string field = $"scenarios[{i++}]";
                     if (item is not YamlMappingNode m) throw Error(field, item, null, "expected {name, dlt}");
-                    foreach (var key in m.Children.Keys)
-                        if (((YamlScalarNode)key).Value is not ("name" or "dlt" or "response")) throw Error($"{field}.{key}", key, null, "unknown field (a scenario has name, dlt, response)");
-                    string name = Text(m, "name", field) ?? $"scenario {i}";
-                    var dlt = Probabilities(m, "dlt", field, doses);
+                    UnknownKeys(m, field, ["name", "dlt", "response"], "unknown field (a scenario has name, dlt, response)");
+                    string name = Scalar(m, field, "name") ?? $"scenario {i}";
+                    var dlt = GridProbabilities(m, "dlt", field, doses);
                     // Response probabilities, for the designs that read them or open backfill doses on them.
-                    var response = m.Children.ContainsKey(new YamlScalarNode("response")) ? Probabilities(m, "response", field, doses) : null;
+                    var response = Has(m, "response") ? GridProbabilities(m, "response", field, doses) : null;
                     scenarios.Add(new SweepScenario(new Scenario(name, dlt) { Response = response }, "listed"));
                 }
             }
-            if (root.Children.TryGetValue(new YamlScalarNode("monotone"), out var mono))
+            if (Has(root, "monotone", out var mono))
             {
                 if (mono is not YamlMappingNode m) throw Error("monotone", mono, null, "expected {grid: [p1, p2, ...], strict: true}");
-                var grid = Probabilities(m, "grid", "monotone", null);
-                bool strict = Text(m, "strict", "monotone") switch { null or "true" => true, "false" => false, var s => throw Error("monotone.strict", m, s, "expected true or false") };
+                var grid = GridProbabilities(m, "grid", "monotone", null);
+                bool strict = Scalar(m, "monotone", "strict") switch { null or "true" => true, "false" => false, var s => throw Error("monotone.strict", m, s, "expected true or false") };
                 IReadOnlyList<double[]> curves;
                 try { curves = CurveGenerator.Monotone(grid, doses, strict); }
                 catch (ArgumentException ex) { throw Error("monotone.grid", m, null, ex.Message); }
@@ -129,27 +116,27 @@ public sealed record SweepGrid
                 int c = 0;
                 foreach (var curve in curves) scenarios.Add(new SweepScenario(new Scenario($"monotone {++c}", curve), "monotone"));
             }
-            if (root.Children.TryGetValue(new YamlScalarNode("random"), out var rnd))
+            if (Has(root, "random", out var rnd))
             {
                 if (rnd is not YamlMappingNode m) throw Error("random", rnd, null, "expected {count: N, seed: S}");
-                int count = Int(m, "count", 1, CurveGenerator.MaxCurves, required: true, parent: "random")!.Value;
-                ulong rs = m.Children.TryGetValue(new YamlScalarNode("seed"), out var rsn) ? ULong(rsn, "random.seed") : seed;
+                int count = (int)Whole(m, "random", "count", 1, CurveGenerator.MaxCurves, required: true)!.Value;
+                ulong rs = Has(m, "seed", out var rsn) ? GridSeed(rsn, "random.seed") : seed;
                 if (doses < 2) throw Error("random", m, null, "random curves need at least 2 doses");
                 int c = 0;
                 foreach (var (dlt, mtd) in CurveGenerator.PseudoUniform(doses, target, count, rs))
                     scenarios.Add(new SweepScenario(new Scenario($"random {++c}", dlt) { Rationale = $"pseudo-uniform, dose {mtd + 1} closest to the target" }, "random"));
             }
             if (scenarios.Count == 0) throw Error("scenarios", root, null, "the grid has no scenarios: give scenarios, monotone or random");
-            var sizes = Ints(root, "sample_sizes", 1, 1000);
-            var cohorts = Ints(root, "cohort_sizes", 1, 100);
+            var sizes = Wholes(root, "sample_sizes", 1, 1000);
+            var cohorts = Wholes(root, "cohort_sizes", 1, 100);
             var timelines = Timelines(root);
             if (timelines.Count > 0 && method == SimulationMethod.CompiledGraph)
-                throw Error("method", root.Children[new YamlScalarNode("method")], "graph", "the calendar (timelines) runs each patient in time: give method auto or loop, or no timelines");
+                throw Error("method", At(root, "method"), "graph", "the calendar (timelines) runs each patient in time: give method auto or loop, or no timelines");
             long cells = (long)designs.Count * scenarios.Count * Math.Max(1, sizes.Count) * Math.Max(1, cohorts.Count) * Math.Max(1, timelines.Count);
             if (cells > MaxCells) throw Error("(grid)", root, null, $"has {cells:N0} cells, more than {MaxCells:N0}");
             return new SweepGrid
             {
-                Path = path, DoseCount = doses, Target = target, Trials = trials, Seed = seed, BatchSize = batch, Method = method,
+                Path = FilePath, DoseCount = doses, Target = target, Trials = trials, Seed = seed, BatchSize = batch, Method = method,
                 CorrectSelection = correct, Designs = designs, Scenarios = scenarios, SampleSizes = sizes, CohortSizes = cohorts, Timelines = timelines,
             };
         }
@@ -157,7 +144,7 @@ public sealed record SweepGrid
         // timelines: [{name, <the keys of a scenario file's timeline block>}], each read by the scenario file's reader.
         private List<SweepTimeline> Timelines(YamlMappingNode root)
         {
-            if (!root.Children.TryGetValue(new YamlScalarNode("timelines"), out var node)) return [];
+            if (!Has(root, "timelines", out var node)) return [];
             if (node is not YamlSequenceNode seq || seq.Children.Count == 0) throw Error("timelines", node, null, "expected a list of timelines ({name, accrual_rate_per_month, dlt_window_days, ...})");
             var list = new List<SweepTimeline>();
             for (int i = 0; i < seq.Children.Count; i++)
@@ -165,9 +152,9 @@ public sealed record SweepGrid
                 string field = $"timelines[{i}]";
                 var item = seq.Children[i];
                 if (item is not YamlMappingNode m) throw Error(field, item, null, "expected {name, accrual_rate_per_month, dlt_window_days, ...}");
-                string name = Text(m, "name", field) is { Length: > 0 } n ? n : throw Error($"{field}.name", m, null, "required (a timeline names its rows)");
-                if (list.Any(t => t.Name == name)) throw Error($"{field}.name", m.Children[new YamlScalarNode("name")], name, "a second timeline with this name");
-                var timeline = ScenarioFileReader.ReadTimeline(m, path, field, catalog);
+                string name = Scalar(m, field, "name") is { Length: > 0 } n ? n : throw Error($"{field}.name", m, null, "required (a timeline names its rows)");
+                if (list.Any(t => t.Name == name)) throw Error($"{field}.name", At(m, "name"), name, "a second timeline with this name");
+                var timeline = ScenarioFileReader.ReadTimeline(m, FilePath, field, catalog);
                 try { timeline.Validate(); }
                 catch (ArgumentException ex) { throw Error(field, m, name, ex.Message); }
                 list.Add(new SweepTimeline(name, timeline));
@@ -177,7 +164,7 @@ public sealed record SweepGrid
 
         private List<DesignConfig> Designs(YamlMappingNode root)
         {
-            if (!root.Children.TryGetValue(new YamlScalarNode("designs"), out var node) || node is not YamlSequenceNode seq || seq.Children.Count == 0)
+            if (!Has(root, "designs", out var node) || node is not YamlSequenceNode seq || seq.Children.Count == 0)
                 throw Error("designs", node ?? root, null, "expected a list of designs ({name, label, options})");
             var list = new List<DesignConfig>();
             int i = 0;
@@ -188,18 +175,20 @@ public sealed record SweepGrid
                 if (item is YamlScalarNode s) config = new DesignConfig(s.Value ?? "");
                 else if (item is YamlMappingNode m)
                 {
-                    foreach (var key in m.Children.Keys)
-                        if (((YamlScalarNode)key).Value is not ("name" or "label" or "options")) throw Error($"{field}.{key}", key, null, "unknown field (a design has name, label, options)");
-                    config = new DesignConfig(Text(m, "name", field) ?? throw Error($"{field}.name", m, null, "required"), Text(m, "label", field), OptionValues.Empty);
-                    if (m.Children.TryGetValue(new YamlScalarNode("options"), out var opts))
+                    UnknownKeys(m, field, ["name", "label", "options"], "unknown field (a design has name, label, options)");
+                    config = new DesignConfig(Scalar(m, field, "name") ?? throw Error($"{field}.name", m, null, "required"), Scalar(m, field, "label"), OptionValues.Empty);
+                    if (Has(m, "options", out var opts))
                     {
                         if (opts is not YamlMappingNode om) throw Error($"{field}.options", opts, null, "expected a mapping of option: value");
                         var descriptor = catalog.Find(config.Name) ?? throw Error($"{field}.name", m, config.Name, $"unknown design (known: {string.Join(", ", catalog.Names)})");
                         foreach (var (k, v) in om.Children)
                         {
-                            string key = ((YamlScalarNode)k).Value ?? "";
+                            string key = (k as YamlScalarNode)?.Value ?? "?";
                             var option = descriptor.Option(key) ?? throw Error($"{field}.options.{key}", k, null, $"{descriptor.Name} takes no option '{key}' (it takes: {string.Join(", ", descriptor.AllOptions.Select(o => o.Key))})");
-                            string text = v is YamlSequenceNode vs ? string.Join(",", vs.Children.Select(c => ((YamlScalarNode)c).Value)) : ((YamlScalarNode)v).Value ?? "";
+                            // A mapping, or a list holding one, was an unhandled cast before; it is a one-line error like any other.
+                            string text = v is YamlScalarNode vsc ? vsc.Value ?? ""
+                                : v is YamlSequenceNode vs && vs.Children.All(c => c is YamlScalarNode) ? string.Join(",", vs.Children.Select(c => ((YamlScalarNode)c).Value))
+                                : throw Error($"{field}.options.{key}", v, Show(v), "expected a value or a list of values");
                             try { config = config.With(key, option.Parse(text)); }
                             catch (OptionValueException ex) { throw Error($"{field}.options.{key}", v, text, ex.Message); }
                         }
@@ -214,53 +203,38 @@ public sealed record SweepGrid
             return list;
         }
 
-        private string? Text(YamlMappingNode m, string key, string parent = "")
-        {
-            if (!m.Children.TryGetValue(new YamlScalarNode(key), out var node)) return null;
-            string field = parent.Length == 0 ? key : $"{parent}.{key}";
-            return node is YamlScalarNode s ? s.Value : throw Error(field, node, null, "expected a single value");
-        }
+        // The grid's own wording below (one message per value, quoting the text as written) predates the shared reader; it is kept so no message changes.
 
-        private int? Int(YamlMappingNode m, string key, int min, int max, bool required = false, string parent = "")
+        private long? Whole(YamlMappingNode m, string parent, string key, long min, long max, bool required = false)
         {
-            string field = parent.Length == 0 ? key : $"{parent}.{key}";
-            string? t = Text(m, key, parent);
+            string field = Field(parent, key);
+            string? t = Scalar(m, parent, key);
             if (t is null) return required ? throw Error(field, m, null, "required") : null;
-            return int.TryParse(t.Replace("_", ""), NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= min && v <= max
-                ? v : throw Error(field, m.Children[new YamlScalarNode(key)], t, $"expected a whole number from {min:N0} to {max:N0}");
+            return TryWhole(t, out long v) && v >= min && v <= max
+                ? v : throw Error(field, At(m, key), t, $"expected a whole number from {min:N0} to {max:N0}");
         }
 
-        private long? Long(YamlMappingNode m, string key, long min, long max)
+        // Unlike a scenario file's seed, a grid's takes a sign and surrounding spaces (NumberStyles.Integer), as it always has.
+        private ulong GridSeed(YamlNode node, string field) =>
+            node is YamlScalarNode { Value: { } t } && TrySeed(t, NumberStyles.Integer, out ulong v) ? v : throw Error(field, node, (node as YamlScalarNode)?.Value, SeedRange);
+
+        private double? GridNumber(YamlMappingNode m, string key, Func<double, bool> ok, string range)
         {
-            string? t = Text(m, key);
+            string? t = Scalar(m, "", key);
             if (t is null) return null;
-            return long.TryParse(t.Replace("_", ""), NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) && v >= min && v <= max
-                ? v : throw Error(key, m.Children[new YamlScalarNode(key)], t, $"expected a whole number from {min:N0} to {max:N0}");
+            return TryNumber(t, out double v) && ok(v) ? v : throw Error(key, At(m, key), t, "expected a number " + range);
         }
 
-        private ulong ULong(YamlNode node, string field) =>
-            node is YamlScalarNode { Value: { } t } && ulong.TryParse(t.Replace("_", ""), NumberStyles.Integer, CultureInfo.InvariantCulture, out ulong v)
-                ? v : throw Error(field, node, (node as YamlScalarNode)?.Value, "expected a whole number from 0 to 18446744073709551615");
-
-        private double? Number(YamlMappingNode m, string key, Func<double, bool> ok, string range)
-        {
-            string? t = Text(m, key);
-            if (t is null) return null;
-            return double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && ok(v)
-                ? v : throw Error(key, m.Children[new YamlScalarNode(key)], t, "expected a number " + range);
-        }
-
-        private List<double> Probabilities(YamlMappingNode m, string key, string parent, int? count)
+        private List<double> GridProbabilities(YamlMappingNode m, string key, string parent, int? count)
         {
             string field = $"{parent}.{key}";
-            if (!m.Children.TryGetValue(new YamlScalarNode(key), out var node) || node is not YamlSequenceNode seq)
+            if (!Has(m, key, out var node) || node is not YamlSequenceNode seq)
                 throw Error(field, node ?? m, null, "expected a list of probabilities [p1, p2, ...]");
             var values = new List<double>();
             foreach (var item in seq)
             {
                 string? t = (item as YamlScalarNode)?.Value;
-                if (t is null || !double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !(v >= 0 && v <= 1))
-                    throw Error(field, item, t, "expected probabilities in [0, 1]");
+                if (!TryNumber(t, out double v) || !(v >= 0 && v <= 1)) throw Error(field, item, t, "expected probabilities in [0, 1]");
                 values.Add(v);
             }
             if (count is { } k && values.Count != k) throw Error(field, node, null, $"has {values.Count} probabilities; the grid has {k} doses");
@@ -268,18 +242,18 @@ public sealed record SweepGrid
             return values;
         }
 
-        private List<int> Ints(YamlMappingNode m, string key, int min, int max)
+        private List<int> Wholes(YamlMappingNode m, string key, int min, int max)
         {
-            if (!m.Children.TryGetValue(new YamlScalarNode(key), out var node)) return [];
+            if (!Has(m, key, out var node)) return [];
             if (node is not YamlSequenceNode seq || seq.Children.Count == 0) throw Error(key, node, null, "expected a list of whole numbers");
             var values = new List<int>();
             foreach (var item in seq)
             {
                 string? t = (item as YamlScalarNode)?.Value;
-                if (t is null || !int.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) || v < min || v > max)
-                    throw Error(key, item, t, $"expected whole numbers from {min} to {max}");
-                if (values.Contains(v)) throw Error(key, item, t, "listed twice");
-                values.Add(v);
+                // No underscores here (9_0 is refused), as before the shared reader.
+                if (!TryWhole(t, out long v, underscores: false) || v < min || v > max) throw Error(key, item, t, $"expected whole numbers from {min} to {max}");
+                if (values.Contains((int)v)) throw Error(key, item, t, "listed twice");
+                values.Add((int)v);
             }
             return values;
         }
