@@ -377,6 +377,8 @@ public static class ScenarioFileReader
             {
                 rate = Number(rateNode, rateField);
                 if (!(rate > 0 && rate <= 10000)) throw Error(rateField, rateNode, Show(rateNode), "must be above 0 and at most 10000 patients per month");
+                // Slower accrual than one patient in 100 months would run trials past what the calendar's day counts hold.
+                if (rate < Engines.Calendar.Timeline.MinRatePerMonth) throw Error(rateField, rateNode, Show(rateNode), $"must be at least {Fmt(Engines.Calendar.Timeline.MinRatePerMonth)} patients per month (one in 100 months)");
             }
             double interval = hasInterval ? Days("accrual_interval_days", 3650, 0) : 0;
             double window;
@@ -396,6 +398,13 @@ public static class ScenarioFileReader
             }
             if ((maxWaiting < int.MaxValue || maxWait < double.PositiveInfinity) && hasInterval && interval == 0)
                 throw Error(field + ".accrual_interval_days", intervalNode, Show(intervalNode), "must be above 0 when arrivals can be lost (max_wait_days or max_waiting)");
+            // The clock counts 1/1024 days: a shorter gap would stand still, and lost arrivals would never end.
+            if (hasInterval && interval > 0 && interval < Engines.Calendar.Timeline.MinIntervalDays)
+                throw Error(field + ".accrual_interval_days", intervalNode, Show(intervalNode), $"must be 0 (everyone at once) or at least {Fmt(Engines.Calendar.Timeline.MinIntervalDays)} days");
+            double gap = hasRate ? Engines.Calendar.Timeline.DaysPerMonth / rate : interval;
+            if (maxWaiting == int.MaxValue && maxWait < double.PositiveInfinity && gap > 0 && maxWait / gap > Engines.Calendar.Timeline.MaxWaitingList)
+                throw Error(field + ".max_wait_days", At(m, "max_wait_days"), Fmt(maxWait),
+                    $"with an arrival every {Fmt(Math.Round(gap, 4))} days, up to {Fmt(Math.Floor(maxWait / gap))} patients could wait at once, more than {Engines.Calendar.Timeline.MaxWaitingList:N0}; give max_waiting or a shorter max_wait_days");
             return new Engines.Calendar.Timeline
             {
                 Accrual = hasRate ? Engines.Calendar.AccrualKind.Poisson : Engines.Calendar.AccrualKind.FixedInterval,

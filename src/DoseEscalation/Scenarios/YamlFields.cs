@@ -279,6 +279,8 @@ internal class YamlFields(string path)
                 if (char.IsControl(c) || char.IsSurrogate(c) || c is '\uFFFE' or '\uFFFF')
                     throw Error(field, node, Show(node), $"contains the control character U+{(int)c:X4}; names and notes must be printable text");
             }
+            // A name of only spaces names nothing (and would print as nothing).
+            if (string.IsNullOrWhiteSpace(v)) throw Error(field, node, Show(node), "is only spaces; give a text");
             return v;
         }
         throw Error(field, node, Show(node), "expected a non-empty text");

@@ -98,6 +98,10 @@ public sealed record SweepGrid
                     if (item is not YamlMappingNode m) throw Error(field, item, null, "expected {name, dlt}");
                     UnknownKeys(m, field, ["name", "dlt", "response"], "unknown field (a scenario has name, dlt, response)");
                     string name = Scalar(m, field, "name") ?? $"scenario {i}";
+                    if (string.IsNullOrWhiteSpace(name)) throw Error($"{field}.name", At(m, "name"), name, "is only spaces; give a name");
+                    // Two scenarios of one name would be two rows no reader could tell apart.
+                    if (scenarios.Any(x => string.Equals(x.Scenario.Name, name, StringComparison.OrdinalIgnoreCase)))
+                        throw Error($"{field}.name", Has(m, "name", out var nameNode) ? nameNode : m, name, "duplicate scenario name");
                     var dlt = GridProbabilities(m, "dlt", field, doses);
                     // Response probabilities, for the designs that read them or open backfill doses on them.
                     var response = Has(m, "response") ? GridProbabilities(m, "response", field, doses) : null;
@@ -177,6 +181,7 @@ public sealed record SweepGrid
                 {
                     UnknownKeys(m, field, ["name", "label", "options"], "unknown field (a design has name, label, options)");
                     config = new DesignConfig(Scalar(m, field, "name") ?? throw Error($"{field}.name", m, null, "required"), Scalar(m, field, "label"), OptionValues.Empty);
+                    if (config.Label is { } label && string.IsNullOrWhiteSpace(label)) throw Error($"{field}.label", At(m, "label"), label, "is only spaces; give a label");
                     if (Has(m, "options", out var opts))
                     {
                         if (opts is not YamlMappingNode om) throw Error($"{field}.options", opts, null, "expected a mapping of option: value");

@@ -79,6 +79,10 @@ public class TimelineFileTests
     [InlineData("  accrual_rate_per_month: 2", "  accrual_rate_per_month: 2\n  non_evaluable_days: 40", "t.yaml:15: timeline.non_evaluable_days = 40: must not exceed the DLT window (28 days)")]
     [InlineData("  accrual_rate_per_month: 2", "  accrual_interval_days: 0\n  max_waiting: 2", "t.yaml:14: timeline.accrual_interval_days = 0: must be above 0 when arrivals can be lost")]
     [InlineData("  accrual_rate_per_month: 2", "  accrual_rate_per_month: 2\n  window: 3", "t.yaml:15: timeline.window: unknown key")]
+    // Ranges the calendar can honour (1/1024-day ticks, bounded waiting lists), checked before any work.
+    [InlineData("  accrual_rate_per_month: 2", "  accrual_rate_per_month: 1e-12", "t.yaml:14: timeline.accrual_rate_per_month = 1e-12: must be at least 0.01 patients per month")]
+    [InlineData("  accrual_rate_per_month: 2", "  accrual_interval_days: 1e-300\n  max_waiting: 0", "t.yaml:14: timeline.accrual_interval_days = 1e-300: must be 0 (everyone at once) or at least 0.01 days")]
+    [InlineData("  accrual_rate_per_month: 2", "  accrual_interval_days: 0.01\n  max_wait_days: 36500", "t.yaml:15: timeline.max_wait_days = 36500: with an arrival every 0.01 days, up to 3650000 patients could wait at once, more than 100,000")]
     [InlineData("  dlt_window_days: 28\n", "", "t.yaml:13: timeline.dlt_window_days: is required when trial.dlt_window_days is not given")]
     public void Bad_timelines_name_file_line_field_and_value(string replace, string with, string expectedStart)
     {

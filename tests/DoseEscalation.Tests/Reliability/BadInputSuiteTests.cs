@@ -114,6 +114,11 @@ public class BadInputSuiteTests
         yield return ("yaml-alias-bomb", "a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]\n" + BaseYaml, "(yaml)");
         yield return ("yaml-control-character", Edit("name: Suite trial", "name: \"Suite\\u0007trial\""), "trial.name");
         yield return ("yaml-missing-trial", Edit("trial:\n  name: Suite trial\n", ""), "trial");
+        yield return ("yaml-design-label-spaces", Edit("name: 3+3", "name: 3+3\n  label: \"   \""), "design.label");
+        // Timelines the calendar cannot honour (1/1024-day ticks, bounded waiting lists), refused before any work.
+        yield return ("yaml-timeline-rate-tiny", BaseYaml + "\ntimeline:\n  accrual_rate_per_month: 1e-12\n  dlt_window_days: 28\n", "accrual_rate_per_month");
+        yield return ("yaml-timeline-interval-tiny", BaseYaml + "\ntimeline:\n  accrual_interval_days: 1e-300\n  max_waiting: 0\n  dlt_window_days: 28\n", "accrual_interval_days");
+        yield return ("yaml-timeline-waiting-list", BaseYaml + "\ntimeline:\n  accrual_interval_days: 0.01\n  max_wait_days: 36500\n  dlt_window_days: 28\n", "max_wait_days");
     }
 
     private static readonly string[] ScenarioVerbs = ["simulate", "exact", "table", "samplesize", "plot", "report"];
@@ -130,6 +135,7 @@ public class BadInputSuiteTests
         "compare" => ["--quiet", "--trials", "200", "--out", Path.Combine(dir, "out.txt")],
         "merge" => ["--out", Path.Combine(dir, "out.txt")],
         "sweep" => ["--quiet", "--out", Path.Combine(dir, "out.csv")],
+        "next" => ["--quiet", "--out", Path.Combine(dir, "out.txt")],
         _ => [],
     };
 
@@ -248,7 +254,18 @@ public class BadInputSuiteTests
         Add("sweep dlt-count", new("sweep", ["{FILE}"], "scenarios[0].dlt", ["{FILE}"], grid.Replace("[0.05, 0.2, 0.4]", "[0.05, 0.2]"), grid));
         Add("sweep unknown-field", new("sweep", ["{FILE}"], "cohorts", ["{FILE}"], grid + "cohorts: [3]\n", grid));
         Add("sweep shard", new("sweep", ["{FILE}", "--shard", "2/2"], "2/2", ["{FILE}", "--shard", "1/2"], grid, grid));
+        Add("sweep duplicate-scenario", new("sweep", ["{FILE}"], "scenarios[1].name", ["{FILE}"], grid.Replace("sample_sizes", "  - name: A\n    dlt: [0.1, 0.2, 0.3]\nsample_sizes"), grid.Replace("sample_sizes", "  - name: b\n    dlt: [0.1, 0.2, 0.3]\nsample_sizes")));
+        Add("sweep label-spaces", new("sweep", ["{FILE}"], "designs[1].label", ["{FILE}"], grid.Replace("designs: [3+3, boin]", "designs:\n  - 3+3\n  - name: boin\n    label: \"  \""), grid));
+        Add("simulate set-twice", new("simulate", [.. d, "--design", "boin", "--set", "boin.cutoff_eli=0.9", "--set", "boin.cutoff_eli=0.95"], "boin.cutoff_eli", [.. d, "--design", "boin", "--set", "boin.cutoff_eli=0.9"]));
+        Add("next pathways-past-limit", new("next", [.. d, "--design", "boin", "--cohort-size", "100", "--max-n", "1000", "--cohorts-ahead", "4", "--data", ""], "--cohorts-ahead",
+            [.. d, "--design", "boin", "--cohort-size", "100", "--max-n", "1000", "--cohorts-ahead", "1", "--data", ""]));
+        Add("next data-folder", new("next", [.. d, "--data", "/tmp"], "/tmp", [.. d, "--data", "1NNN"]));
+        string timeline = BaseYaml + "\ntimeline:\n  accrual_rate_per_month: 2\n  dlt_window_days: 28\n";
+        Add("compare duration-charts-folder-missing", new("compare", ["{FILE}", "--calendar", "--duration-charts", "/no/such/folder/charts"], "--duration-charts",
+            ["{FILE}", "--calendar"], timeline, timeline));
         string parts = PartsDir(), p0 = Path.Combine(parts, "p0.json"), p1 = Path.Combine(parts, "p1.json");
+        Add("merge stale-digest", new("merge", [p0, Path.Combine(parts, "p1-edited.json")], "counters_sha256", [p0, p1]));
+        Add("merge folder-part", new("merge", [p0, Path.Combine(parts, "folder.json")], "is a folder", [p0, p1]));
         Add("merge missing-shard", new("merge", [p0], "batches 1..1 of 2 are missing", [p0, p1]));
         Add("merge no-such-part", new("merge", [p0, p1 + ".nosuch"], "p1.json.nosuch", [p0, p1]));
         Add("merge repeated-shard", new("merge", [p0, p1, p0], "p0.json", [p1, p0]));
@@ -262,6 +279,12 @@ public class BadInputSuiteTests
         string dir = TempDir();
         for (int i = 0; i < 2; i++)
             Assert.Equal(0, Run("simulate", "--dlt", "0.1,0.2,0.3", "--trials", "200", "--batch-size", "100", "--shard", $"{i}/2", "--out", Path.Combine(dir, $"p{i}.json")).Code);
+        // A part edited without its digest, and a folder where a part should be.
+        string text = File.ReadAllText(Path.Combine(dir, "p1.json"));
+        int at = text.IndexOf("\"weight\":", StringComparison.Ordinal);
+        Assert.True(at > 0);
+        File.WriteAllText(Path.Combine(dir, "p1-edited.json"), text[..at] + "\"weight\": 7, \"was\":" + text[(at + 9)..]);
+        Directory.CreateDirectory(Path.Combine(dir, "folder.json"));
         return dir;
     }
 

@@ -20,6 +20,15 @@ public sealed record Timeline
     /// <summary>Days per month when a rate is given per month (365.25 / 12).</summary>
     public const double DaysPerMonth = 365.25 / 12;
 
+    /// <summary>Slowest Poisson accrual: one patient in 100 months on average (slower trials run past what the day counts hold).</summary>
+    public const double MinRatePerMonth = 0.01;
+
+    /// <summary>Shortest fixed gap between arrivals other than 0: the clock counts 1/1024 days, so a shorter gap would not move it.</summary>
+    public const double MinIntervalDays = 0.01;
+
+    /// <summary>Most arrivals that may wait at once (max_waiting's range; max_wait_days without it must keep within it).</summary>
+    public const int MaxWaitingList = 100_000;
+
     public AccrualKind Accrual { get; init; } = AccrualKind.FixedInterval;
     /// <summary>Poisson arrivals per month (&gt; 0), when <see cref="Accrual"/> is Poisson.</summary>
     public double RatePerMonth { get; init; }
@@ -71,8 +80,8 @@ public sealed record Timeline
         {
             if (!ok) throw new ArgumentException($"{name} = {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}: {problem}");
         }
-        if (Accrual == AccrualKind.Poisson) Check(RatePerMonth > 0 && double.IsFinite(RatePerMonth), "accrual_rate_per_month", RatePerMonth, "must be a positive number");
-        else Check(IntervalDays >= 0 && double.IsFinite(IntervalDays), "accrual_interval_days", IntervalDays, "must be 0 or more");
+        if (Accrual == AccrualKind.Poisson) Check(RatePerMonth >= MinRatePerMonth && RatePerMonth <= 10000, "accrual_rate_per_month", RatePerMonth, $"must be between {MinRatePerMonth} and 10000 patients per month");
+        else Check(IntervalDays == 0 || IntervalDays >= MinIntervalDays && IntervalDays <= 3650, "accrual_interval_days", IntervalDays, $"must be 0 or between {MinIntervalDays} and 3650 days");
         Check(ScreeningFailure is >= 0 and <= 0.95, "screening_failure", ScreeningFailure, "must be in [0, 0.95]");
         Check(InfusionDelayDays >= 0 && double.IsFinite(InfusionDelayDays), "enrolment_to_infusion_days", InfusionDelayDays, "must be 0 or more");
         Check(DltWindowDays >= 0 && double.IsFinite(DltWindowDays), "dlt_window_days", DltWindowDays, "must be 0 or more");
@@ -84,5 +93,11 @@ public sealed record Timeline
         if (NonEvaluableDays is { } ne) Check(ne >= 0 && ne <= DltWindowDays, "non_evaluable_days", ne, "must be between 0 and the DLT window");
         Check(ResponseDays >= 0 && double.IsFinite(ResponseDays), "response_days", ResponseDays, "must be 0 or more");
         if (HasWaitingLimit) Check(MeanGapDays > 0, "accrual_interval_days", IntervalDays, "must be above 0 when arrivals can be lost (max_wait_days or max_waiting)");
+        Check(MaxWaitDays == double.PositiveInfinity || MaxWaitDays <= 36500, "max_wait_days", MaxWaitDays, "must be at most 36500 days");
+        if (MaxWaiting == int.MaxValue && MaxWaitDays < double.PositiveInfinity && MeanGapDays > 0)
+            Check(MaxWaitDays / MeanGapDays <= MaxWaitingList, "max_wait_days", MaxWaitDays, $"lets more than {MaxWaitingList:N0} arrivals wait at once; give max_waiting or a shorter max_wait_days");
+        else Check(MaxWaiting == int.MaxValue || MaxWaiting <= MaxWaitingList, "max_waiting", MaxWaiting, $"must be at most {MaxWaitingList:N0}");
+        foreach (var (name, days) in new[] { ("enrolment_to_infusion_days", InfusionDelayDays), ("dlt_window_days", DltWindowDays), ("sentinel_days", SentinelDays), ("response_days", ResponseDays) })
+            Check(days <= 3650, name, days, "must be at most 3650 days");
     }
 }
