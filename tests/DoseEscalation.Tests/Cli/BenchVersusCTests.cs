@@ -64,4 +64,38 @@ public class BenchVersusCTests
         Assert.Contains("exited with code 4: threeplusthree: too many states", e.Message);
         Assert.DoesNotContain("\n", e.Message);
     }
+
+    [Theory]
+    [InlineData("true", "printed no 'selection: none P")]
+    [InlineData("echo 'selection: none 0.0939  DL1 0.1681  DL2 0.3754  DL3 0.3626'", "P(select DL1) = 0.1681, but the exact value is 0.3626")]
+    [InlineData("echo 'selection: none x  DL1 0.3626  DL2 0.3754  DL3 0.1681'", "'x' is not a probability")]
+    [InlineData("head -c 3000000 /dev/zero | tr '\\0' 'a'", "printed more than 1024 KiB")]
+    public void A_program_that_is_not_the_reference_c_is_refused_in_one_line(string body, string message)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        string dir = Reliability.CliHarness.TempDir();
+        string self = Script(dir, "self", "exit 0");
+        string c = Script(dir, "c", body);
+        var e = Assert.Throws<DoseEscalation.Application.InputException>(() => VersusC.Run(new VersusC.Command(self, []), c, [0.1, 0.25, 0.4], 5000, 1, new StringWriter()));
+        Assert.Contains(message, e.Message);
+        Assert.DoesNotContain("\n", e.Message);
+    }
+
+    [Fact]
+    public void A_program_that_never_ends_is_stopped_at_the_time_limit()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        string dir = Reliability.CliHarness.TempDir();
+        string self = Script(dir, "self", "exit 0");
+        string c = Script(dir, "c", "exec sleep 600");
+        VersusC.TimeLimitForTests = 1;
+        try
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var e = Assert.Throws<DoseEscalation.Application.InputException>(() => VersusC.Run(new VersusC.Command(self, []), c, [0.1, 0.25, 0.4], 5000, 1, new StringWriter()));
+            Assert.Contains("did not finish within 1 s; stopped", e.Message);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the program was not stopped");
+        }
+        finally { VersusC.TimeLimitForTests = null; }
+    }
 }
