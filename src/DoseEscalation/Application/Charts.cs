@@ -268,8 +268,8 @@ public static class Charts
             TrialName = file.Trial.Name, Doses = file.Doses, Target = file.Target, Trials = trials, Seed = options.Seed, Scenarios = scenarios,
             Setups = setups, CorrectSelection = file.CorrectSelection,
         };
-        var rows = scenarios.SelectMany(sc => sc.Designs.Select(r =>
-            DesignComparisonRow.From(r.Oc, r.Oc.Design, sc.BenchmarkCorrectSelection?.Value))).ToList();
+        var rows = scenarios.SelectMany(sc => sc.Designs.Select((r, j) =>
+            DesignComparisonRow.From(r.Oc, r.Oc.Design, sc.BenchmarkCorrectSelection?.Value) with { MaxN = RunNotes.MaxN(setups[j].Design, timeline is not null) })).ToList();
         return (set, rows);
     }
 

@@ -47,6 +47,9 @@ public sealed record DesignComparisonRow(string Design, string Scenario, Estimat
     /// <summary>How the numbers were obtained (engine, trials, seed), for the caption; null if unknown.</summary>
     public string? Source { get; init; }
 
+    /// <summary>The most patients the design may treat, for the caption's note when the designs' differ; null if unknown.</summary>
+    public int? MaxN { get; init; }
+
     /// <summary>The row of one result; <paramref name="designLabel"/> defaults to the design's name.</summary>
     public static DesignComparisonRow From(OperatingCharacteristics oc, string? designLabel = null, double? benchmarkPcs = null)
     {

@@ -281,6 +281,9 @@ public static class Plots
         };
         if (sources.Count > 0) captionParts.Add($"{Captions.Capitalize(string.Join("; ", sources))}.");
         if (rows.Any(r => r.CorrectSelection.Se > 0 || r.ShareAboveMtd.Se > 0 || r.MeanN.Se > 0)) captionParts.Add("Whiskers: 95% intervals (normal approximation).");
+        // Bars at different maximum N are not like for like: the caption says so.
+        var maxN = rows.Where(r => r.MaxN is not null).Select(r => (r.Design, r.MaxN!.Value)).Distinct().ToList();
+        if (RunNotes.MaxNDifference(maxN) is { } differ) captionParts.Add(differ + ".");
         if (benchmarks.Count > 0) captionParts.Add("Dashed segments: P(correct selection) of the nonparametric optimal benchmark (O'Quigley, Paoletti & Maccario 2002) with the same patients, the usual reference ceiling; a design can exceed it where the true MTD is not the dose closest to the target or is the top dose.");
         return Figure.OfPanels(options.Title ?? "Designs compared across scenarios", string.Join(" ", captionParts), panels,
             "Three bar-chart panels comparing designs across scenarios: probability of correct selection, share of patients above the true MTD, and mean sample size.");

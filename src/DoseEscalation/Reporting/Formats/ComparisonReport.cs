@@ -30,6 +30,7 @@ public static class ComparisonReport
         w.WriteLine("P(below, incl. none): P(select a dose below the true MTD, or no dose when a true MTD exists), as simulate's p_select_below_mtd.");
         foreach (var d in set.Setups) w.WriteLine($"Design {d.Summary()}");
         w.WriteLine($"Correct selection: {set.CorrectSelection.Describe()}.");
+        foreach (var note in RunNotes.Comparison(set)) w.WriteLine($"Note: {note}.");
         foreach (var sc in set.Scenarios)
         {
             w.WriteLine();
@@ -118,6 +119,9 @@ public static class ComparisonReport
         w.WriteNumber("target", set.Target);
         w.WriteDesigns(set.Setups);
         w.WriteCorrectSelection(set.CorrectSelection);
+        // Written only when there is something to say, so other comparisons' JSON is unchanged.
+        var notes = RunNotes.Comparison(set);
+        if (notes.Count > 0) w.WriteStrings("notes", notes);
         w.WriteNumber("trials", set.Trials);
         w.WriteNumber("seed", set.Seed);
         w.WriteString("trial", set.TrialName);

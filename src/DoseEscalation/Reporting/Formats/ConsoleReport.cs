@@ -12,6 +12,8 @@ public static class ConsoleReport
         w.WriteLine($"Design: {set.Design.Describe()}; target DLT rate {Formatting.Percent(set.Target, 0)}");
         foreach (var d in set.Setups) w.WriteLine($"Options: {d.Summary()}");
         if (set.CorrectSelection.Rule != CorrectSelectionRule.HighestAtOrBelowTarget) w.WriteLine($"Correct selection: {set.CorrectSelection.Describe()}");
+        // In the output itself, not only on stderr: a backfill design without calendar time ran as its escalation rule.
+        if (set.Engine != "calendar") foreach (var note in RunNotes.Backfill(set.Setups)) w.WriteLine($"Note: {note}.");
         w.WriteLine(set.Engine == "exact"
             ? "Engine: exact (no simulation error)"
             : $"Engine: Monte Carlo, {Formatting.Int(set.Trials)} trials, seed {set.Seed}; standard errors in parentheses (in percentage points for probabilities)");

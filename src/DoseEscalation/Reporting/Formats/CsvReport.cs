@@ -47,6 +47,8 @@ public static class CsvReport
         ArgumentNullException.ThrowIfNull(set);
         var csv = new CsvTable(w, Columns);
         var run = new Run("monte-carlo", set.Trials, set.Seed, OptionsByLabel(set.Setups));
+        bool calendar = set.Scenarios.Any(sc => sc.Calendar is not null);
+        bool differ = RunNotes.MaxNDifference(set.Setups, calendar) is not null;
         foreach (var sc in set.Scenarios)
         {
             foreach (var row in sc.Designs)
@@ -65,6 +67,10 @@ public static class CsvReport
                 Total(csv, run, "benchmark", sc.Scenario.Name, "p_correct_selection", b);
                 Total(csv, run, "benchmark", sc.Scenario.Name, "benchmark_patients", new Estimate(sc.BenchmarkPatients, 0));
             }
+            // Each design's maximum N, only when they differ: P(correct) is then not at equal sample size.
+            if (differ)
+                foreach (var (row, j) in sc.Designs.Select((r, j) => (r, j)))
+                    Total(csv, run, row.Oc.Design, sc.Scenario.Name, "max_n", new Estimate(RunNotes.MaxN(set.Setups[j].Design, calendar), 0));
         }
     }
 

@@ -19,6 +19,9 @@ public static class JsonReport
         w.WriteNumber("target", set.Target);
         w.WriteDesigns(set.Setups);
         w.WriteCorrectSelection(set.CorrectSelection);
+        // Only when there is something to say, so other runs' JSON is unchanged.
+        var notes = set.Engine == "calendar" ? [] : RunNotes.Backfill(set.Setups).ToList();
+        if (notes.Count > 0) w.WriteStrings("notes", notes);
         w.WriteNumber("trials", set.Trials);
         if (set.Seed is { } seed) w.WriteNumber("seed", seed); else w.WriteNull("seed");
         w.WriteString("trial", set.TrialName);

@@ -29,6 +29,14 @@ internal static class JsonWriting
     }
 
     /// <summary>The top-level <c>designs</c> array: <c>{label, name, options}</c>, every option under its scenario-file key.</summary>
+    /// <summary>An array of strings.</summary>
+    public static void WriteStrings(this Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (string v in values) w.WriteStringValue(v);
+        w.WriteEndArray();
+    }
+
     public static void WriteDesigns(this Utf8JsonWriter w, IReadOnlyList<Designs.Configuration.ResolvedDesign> designs)
     {
         w.WriteStartArray("designs");

@@ -124,7 +124,11 @@ public sealed record Report
         if (Comparison is { } cmp && cmp.Setups.Count > 1)
             yield return new ReportSection("Comparison with other designs",
                 [$"All designs on the same simulated patients (common random numbers), {Formatting.Int(cmp.Trials)} trials per scenario, seed {cmp.Seed}. "
-                 + "The benchmark is the nonparametric optimal design (O'Quigley, Paoletti & Maccario 2002) with the same patients."],
+                 + "The benchmark is the nonparametric optimal design (O'Quigley, Paoletti & Maccario 2002) with the same patients.",
+                 // The section runs its own trials (--compare-trials), not the main results': both counts, so neither is mistaken for the other.
+                 $"Trials: this comparison {Formatting.Int(cmp.Trials)} per scenario (--compare-trials); the results above "
+                 + (Results.Engine == "exact" ? "exact (no simulation)." : $"{Formatting.Int(Results.Trials)} per scenario."),
+                 .. RunNotes.Comparison(cmp).Select(n => n + ".")],
                 new ReportTable(["scenario", "design", "P(correct MTD)", "P(select above MTD)", "mean N", "% patients above MTD", "benchmark P(correct)"],
                     cmp.Scenarios.SelectMany(sc => sc.Designs.Select(r => new[]
                     {

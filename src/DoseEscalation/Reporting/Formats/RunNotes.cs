@@ -1,0 +1,46 @@
+using DoseEscalation.Designs;
+using DoseEscalation.Designs.Configuration;
+
+namespace DoseEscalation.Reporting.Formats;
+
+/// <summary>
+/// Statements a run's output makes about itself, so a reader of the file alone (not only of the
+/// console's stderr) sees them: designs compared at different maximum sample sizes, and a backfill
+/// design run without calendar time.
+/// </summary>
+public static class RunNotes
+{
+    /// <summary>
+    /// The most patients the design may treat in this run: without calendar time a backfill design
+    /// runs as its escalation rule, so its escalation cohorts' maximum.
+    /// </summary>
+    public static int MaxN(IDesign design, bool calendar) =>
+        !calendar && design.TryGet<IBackfillDesign>() is { } b ? b.EscalationMaxPatients : design.MaxPatients;
+
+    /// <summary>
+    /// "Designs differ in maximum N: 3+3 18, boin 30; P(correct) is not at equal sample size", or
+    /// null when every design may treat as many patients (or there is one design).
+    /// </summary>
+    public static string? MaxNDifference(IReadOnlyList<ResolvedDesign> setups, bool calendar) =>
+        MaxNDifference(setups.Select(d => (d.Label, MaxN(d.Design, calendar))));
+
+    /// <summary>As <see cref="MaxNDifference(IReadOnlyList{ResolvedDesign}, bool)"/> from (label, max N) pairs.</summary>
+    public static string? MaxNDifference(IEnumerable<(string Label, int MaxN)> designs)
+    {
+        var list = designs.ToList();
+        if (list.Select(d => d.MaxN).Distinct().Count() < 2) return null;
+        return $"Designs differ in maximum N: {string.Join(", ", list.Select(d => $"{d.Label} {d.MaxN}"))}; P(correct) is not at equal sample size";
+    }
+
+    /// <summary>One note per backfill design of a run without calendar time: its results are its escalation rule's.</summary>
+    public static IEnumerable<string> Backfill(IEnumerable<ResolvedDesign> setups) =>
+        setups.Where(d => d.Design.TryGet<IBackfillDesign>() is not null)
+            .Select(d => $"design '{d.Label}' backfills only in calendar time; this run has none, so nobody arrives while a cohort is observed and these results are its escalation rule's alone");
+
+    /// <summary>The notes of a comparison: the max-N difference, then (without calendar time) the backfill designs.</summary>
+    public static IReadOnlyList<string> Comparison(ComparisonSet set)
+    {
+        bool calendar = set.Scenarios.Any(sc => sc.Calendar is not null);
+        return (MaxNDifference(set.Setups, calendar) is { } m ? new[] { m } : []).Concat(calendar ? [] : Backfill(set.Setups)).ToList();
+    }
+}
