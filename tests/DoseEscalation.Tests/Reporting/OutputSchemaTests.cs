@@ -49,7 +49,8 @@ public partial class OutputSchemaTests
         ["scenario_source"] = "where a sweep scenario comes from (listed or generated)",
         ["cell"] = "a sweep cell's index",
         ["timeline"] = "the timeline: its settings (JSON), its name (sweep)",
-        ["max_n"] = "the maximum sample size of a sweep cell",
+        ["max_n"] = "the maximum sample size of a sweep cell; in compare's CSV, each design's, written only when the designs' differ",
+        ["notes"] = "statements the run makes about itself: designs at different maximum N, a backfill design run without calendar time (JSON, only when there are any)",
         ["cohort_size"] = "the cohort size of a sweep cell",
         // The tidy CSV's columns.
         ["dose_index"] = "the dose's number, 1..K, of a per-dose row",
