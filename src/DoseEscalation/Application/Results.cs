@@ -102,13 +102,16 @@ public sealed record CalendarComparisonResult(string TrialName, long Trials, ulo
     /// <summary>duration-SCENARIO and its chart, one per scenario (empty unless asked for).</summary>
     public IReadOnlyList<(string Name, Figure Figure)> DurationCharts { get; init; } = [];
 
+    /// <summary>The rule the comparison counted a selection as correct by.</summary>
+    public CorrectSelection CorrectSelection { get; init; } = CorrectSelection.HighestAtOrBelowTarget;
+
     public void Write(string format, Stream stream)
     {
         switch (format)
         {
-            case "table": Text.Write(stream, w => CalendarReport.WriteComparisonTable(TrialName, Trials, Seed, Scenarios, w)); break;
+            case "table": Text.Write(stream, w => CalendarReport.WriteComparisonTable(TrialName, Trials, Seed, Scenarios, w, Setups, CorrectSelection)); break;
             case "csv": Text.Write(stream, w => CalendarReport.WriteComparisonCsv(Scenarios, Trials, Seed, w)); break;
-            case "json": CalendarReport.WriteComparisonJson(TrialName, Trials, Seed, Scenarios, stream, Setups); break;
+            case "json": CalendarReport.WriteComparisonJson(TrialName, Trials, Seed, Scenarios, stream, Setups, CorrectSelection); break;
             default: throw Text.UnknownFormat(format, "table, csv or json");
         }
     }

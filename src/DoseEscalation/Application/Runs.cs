@@ -205,21 +205,21 @@ public static class Runs
                 // Shards write the comparison's counters with each design's calendar tally; merge sums them.
                 var merged = Shards.ShardOrMerge("compare", input, r.Sharding, shard, Shards.RunJson("compare", inputs, options, "calendar"),
                     options, file.Scenarios.Count, ctx,
-                    (i, range) => ComparisonEngine.Count(designs, file.Scenarios[i], file.Target, range, 0, null, timeline), Counters<ComparisonCounts>.Comparison,
+                    (i, range) => ComparisonEngine.Count(designs, file.Scenarios[i], file.Target, range, 0, file.CorrectSelection, timeline), Counters<ComparisonCounts>.Comparison,
                     (c, i) => new CalendarReport.ComparisonScenario(file.Scenarios[i], labels,
-                        ComparisonEngine.Finish(c, designs, file.Scenarios[i], file.Target, options, 0, null, timeline).Calendar!));
+                        ComparisonEngine.Finish(c, designs, file.Scenarios[i], file.Target, options, 0, file.CorrectSelection, timeline).Calendar!));
                 if (merged.Part is { } part) return new PartResult(part);
                 results = merged.Results!;
             }
             else results = ctx.Track("Comparing the calendar", file.Scenarios.Count * trials, report =>
                 file.Scenarios.Select((s, i) => new CalendarReport.ComparisonScenario(s, labels, CalendarCompare.Run(designs, s, file.Target, timeline,
-                    options with { Progress = done => report(i * trials + done) }))).ToList());
+                    options with { Progress = done => report(i * trials + done) }, file.CorrectSelection))).ToList());
         }
         catch (ArgumentException ex) { throw new InputException($"--calendar: {file.Path}: {ex.Message}"); }
         var chartNames = Charts.FileNames(results.Select(c => c.Scenario.Name).ToList());
         var charts = !r.DurationCharts ? [] : results.Select((c, i) => (Name: $"duration-{chartNames[i]}",
             Figure: DurationChart.Cumulative(c.Labels.Select((l, i) => (l, c.Comparison.Results[i])).ToList()))).ToList();
-        return new CalendarComparisonResult(TrialName(file), trials, options.Seed, results, inputs.Designs) { DurationCharts = charts };
+        return new CalendarComparisonResult(TrialName(file), trials, options.Seed, results, inputs.Designs) { DurationCharts = charts, CorrectSelection = file.CorrectSelection };
     }
 
     /// <summary>Each row named by its design's label, so two variants of one design stay apart.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DoseEscalation.Tests.Scenarios;
 using CliEntry = DoseEscalation.Cli.Cli;
 
 namespace DoseEscalation.Tests.Reporting;
@@ -65,5 +66,18 @@ public class FairComparisonTests
             Assert.Contains("Designs differ in maximum N: boin 30, 3+3 18", text);
         }
         finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void CompareCalendarShowsOptionsAndCorrectSelection()
+    {
+        string file = Path.Combine(Repo.Root, "scenarios", "nct05008536-bcma-car-nk.yaml");
+        string[] args = ["compare", file, "--calendar", "--designs", "3+3,boin", "--trials", "300", "--seed", "3"];
+        string table = Run(args);
+        Assert.Contains("Design boin: target 0.3", table);
+        Assert.Contains("Correct selection: ", table);
+        using var doc = JsonDocument.Parse(Run([.. args, "--format", "json"]));
+        Assert.Equal("highest-at-or-below-target", doc.RootElement.GetProperty("correct_selection").GetProperty("rule").GetString());
+        Assert.True(doc.RootElement.GetProperty("designs")[1].GetProperty("options").TryGetProperty("max_n", out _));
     }
 }

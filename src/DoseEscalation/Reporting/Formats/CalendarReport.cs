@@ -133,11 +133,16 @@ public static class CalendarReport
     /// <summary>One scenario of a calendar comparison, with the design labels in the order of the results.</summary>
     public sealed record ComparisonScenario(Scenario Scenario, IReadOnlyList<string> Labels, CalendarComparison Comparison);
 
-    public static void WriteComparisonTable(string trialName, long trials, ulong seed, IReadOnlyList<ComparisonScenario> scenarios, TextWriter w)
+    public static void WriteComparisonTable(string trialName, long trials, ulong seed, IReadOnlyList<ComparisonScenario> scenarios, TextWriter w,
+        IReadOnlyList<Designs.Configuration.ResolvedDesign>? setups = null, CorrectSelection? correctSelection = null)
     {
         w.WriteLine(trialName);
         w.WriteLine($"Calendar comparison, {Formatting.Int(trials)} trials, seed {seed}; every design sees the same arrivals, patient times and DLT tolerances (common random numbers)");
         w.WriteLine("Calendar (days): " + Describe(scenarios[0].Comparison.Results[0].Timeline));
+        // As compare's header: every design's options, the correct-selection rule, and a max-N difference.
+        foreach (var d in setups ?? []) w.WriteLine($"Design {d.Summary()}");
+        if (correctSelection is { } cs) w.WriteLine($"Correct selection: {cs.Describe()}.");
+        if (setups is not null && RunNotes.MaxNDifference(setups, calendar: true) is { } differ) w.WriteLine($"Note: {differ}.");
         foreach (var sc in scenarios)
         {
             w.WriteLine();
@@ -156,6 +161,15 @@ public static class CalendarReport
                     i == 0 ? "" : Formatting.Percent(p.ShareShorter)]);
             }
             t.Write(w);
+            if (sc.Comparison.Results.Any(r => r.Oc.DoseOptimisation is not null))
+            {
+                // Designs that read responses: P(select the OBD) and the utility of the selected dose, as compare prints them (unpaired here).
+                var e = new TextTable("design", "P(OBD)", "utility");
+                for (int i = 0; i < sc.Labels.Count; i++)
+                    if (sc.Comparison.Results[i].Oc.DoseOptimisation is { } o)
+                        e.Add(sc.Labels[i], Formatting.PercentWithSe(o.SelectObd), Formatting.MeanWithSe(o.UtilityOfSelected, 2));
+                e.Write(w);
+            }
         }
         w.WriteLine("  vs: paired mean difference in duration (days) against the first design; P(shorter): share of trials it finished earlier");
     }
@@ -191,7 +205,7 @@ public static class CalendarReport
     }
 
     public static void WriteComparisonJson(string trialName, long trials, ulong seed, IReadOnlyList<ComparisonScenario> scenarios, Stream stream,
-        IReadOnlyList<Designs.Configuration.ResolvedDesign>? setups = null)
+        IReadOnlyList<Designs.Configuration.ResolvedDesign>? setups = null, CorrectSelection? correctSelection = null)
     {
         // The top-level designs array, written by the one writer every JSON output uses.
         using var designsJson = new MemoryStream();
@@ -199,9 +213,12 @@ public static class CalendarReport
         {
             dw.WriteStartObject();
             dw.WriteDesigns(setups ?? []);
+            if (correctSelection is { } cs) dw.WriteCorrectSelection(cs);
+            if (setups is not null && RunNotes.MaxNDifference(setups, calendar: true) is { } differ) dw.WriteStrings("notes", [differ]);
             dw.WriteEndObject();
         }
-        var designsNode = JsonNode.Parse(designsJson.ToArray())!["designs"]!.DeepClone();
+        var head = JsonNode.Parse(designsJson.ToArray())!;
+        var designsNode = head["designs"]!.DeepClone();
         var root = new JsonObject
         {
             ["designs"] = designsNode,
@@ -228,10 +245,18 @@ public static class CalendarReport
                         ["p_shorter_than_first"] = p.ShareShorter,
                     };
                     if (r.MeanBackfilled is { } b) o["mean_backfilled"] = b;
+                    if (r.Oc.DoseOptimisation is { } opt)
+                    {
+                        o["p_select_obd"] = opt.SelectObd.Value; o["p_select_obd_se"] = opt.SelectObd.Se;
+                        o["utility_of_selected"] = opt.UtilityOfSelected.Value; o["utility_of_selected_se"] = opt.UtilityOfSelected.Se;
+                    }
                     return (JsonNode?)o;
                 }).ToArray()),
             }).ToArray()),
         };
+        // Added after the existing fields, so a run without them writes the same bytes as before.
+        if (head["correct_selection"] is { } rule) root["correct_selection"] = rule.DeepClone();
+        if (head["notes"] is { } said) root["notes"] = said.DeepClone();
         using var w = new Utf8JsonWriter(stream, JsonWriting.Options);
         root.WriteTo(w);
         w.Flush();
