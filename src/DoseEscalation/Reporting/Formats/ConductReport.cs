@@ -175,6 +175,7 @@ public static class ConductReport
             w.WriteLine($"Final {(r.Design.ReadsResponses ? "OBD" : "MTD")}: {(f.SelectedLevel == Decision.NoDose ? "none selected" : $"dose {f.SelectedLevel + 1} ({Label(info, f.SelectedLevel)})")}");
             w.WriteLine($"Reason: {f.Reason}");
             w.WriteLine($"Selection: {f.Rule}");
+            if (f.UntriedWarning(r.Design) is { } untried) w.WriteLine($"Warning: {untried}");
             w.WriteLine($"Isotonic estimates, as BOIN's select.mtd reports them (target {F(f.Target)}):");
             WriteSelectMtd(f, w);
         }
@@ -229,6 +230,7 @@ public static class ConductReport
         {
             w.WriteLine();
             w.WriteLine($"**Final:** {(f.SelectedLevel == Decision.NoDose ? (r.Design.ReadsResponses ? "no OBD selected" : "no MTD selected") : $"the {(r.Design.ReadsResponses ? "OBD" : "MTD")} is dose {f.SelectedLevel + 1} ({Label(info, f.SelectedLevel)})")}. {f.Reason}. Selection rule: {f.Rule}.");
+            if (f.UntriedWarning(r.Design) is { } untried) w.WriteLine($"\n> Warning: {MarkdownText.Escape(untried)}");
             w.WriteLine();
             w.WriteLine($"| dose | isotonic estimate | 95% credible interval | P(DLT rate > {F(f.Target)}) |");
             w.WriteLine("|---|---:|---|---:|");
@@ -340,6 +342,7 @@ public static class ConductReport
             if (f.SelectedLevel >= 0) w.WriteNumber("mtd", f.SelectedLevel + 1); else w.WriteNull("mtd");
             w.WriteString("reason", f.Reason);
             w.WriteString("rule", f.Rule);
+            w.WriteBoolean("selected_untried", f.SelectedUntried);
             w.WriteNumber("target", f.Target);
             w.WriteStartArray("estimates");
             foreach (var e in f.Estimates)
