@@ -125,6 +125,8 @@ public class NextCliTests
         Assert.Equal(0, code);
         Assert.Contains("Final MTD: dose 3", text);
         Assert.Contains("Warning: dose 3 has no patients: the CRM selects it from the model alone\n", text.ReplaceLineEndings("\n"));
+        Assert.Contains("Estimates: the CRM posterior per dose above", text);
+        Assert.DoesNotContain("select.mtd", text);
         var (_, md, _) = Run(null, [.. args, "--format", "md"]);
         Assert.Contains("> Warning: dose 3 has no patients: the CRM selects it from the model alone", md);
         var (_, json, _) = Run(null, [.. args, "--format", "json"]);
