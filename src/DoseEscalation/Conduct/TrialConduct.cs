@@ -40,7 +40,19 @@ public sealed record Pathway(IReadOnlyList<(int Level, int Patients, int Dlts)> 
 }
 
 /// <summary>The selected MTD at the end of the trial, the reason, and the select.mtd estimates per dose.</summary>
-public sealed record FinalMtd(int SelectedLevel, string Reason, string Rule, double Target, IReadOnlyList<IsotonicDoseEstimate> Estimates);
+public sealed record FinalMtd(int SelectedLevel, string Reason, string Rule, double Target, IReadOnlyList<IsotonicDoseEstimate> Estimates)
+{
+    /// <summary>
+    /// The selected dose has no patients: a model-based selection (the CRM's) can pick a dose nobody
+    /// received, which a reader of the final analysis must be told (issue 25).
+    /// </summary>
+    public bool SelectedUntried => SelectedLevel >= 0 && Estimates[SelectedLevel].Patients == 0;
+
+    /// <summary>The warning printed when <see cref="SelectedUntried"/>, naming the dose; null otherwise.</summary>
+    public string? UntriedWarning(IDesign design) => SelectedUntried
+        ? $"dose {SelectedLevel + 1} has no patients: {(design.TryGet<IModelFit>() is not null ? "the CRM selects it from the model alone" : $"{design.Name} selects it without data at that dose")}"
+        : null;
+}
 
 /// <summary>One dose below the escalation dose, for a backfill design: its counts and whether it takes backfill patients.</summary>
 public sealed record BackfillDose(int Level, int Treated, int Known, int KnownDlts, int Responses, BackfillDoseStatus Status);

@@ -116,6 +116,36 @@ public class NextCliTests
         Assert.False(root.GetProperty("deviations_occurred").GetBoolean());
     }
 
+    // Issue 25: the CRM selects dose 3 after "1NNN 2NTN", where nobody was treated; every format says so.
+    [Fact]
+    public void A_final_selection_of_an_untried_dose_is_warned_in_every_format()
+    {
+        string[] args = ["next", "--design", "crm", "--skeleton", "0.1,0.2,0.3", "--data", "1NNN 2NTN", "--final"];
+        var (code, text, _) = Run(null, args);
+        Assert.Equal(0, code);
+        Assert.Contains("Final MTD: dose 3", text);
+        Assert.Contains("Warning: dose 3 has no patients: the CRM selects it from the model alone\n", text.ReplaceLineEndings("\n"));
+        Assert.Contains("Estimates: the CRM posterior per dose above", text);
+        Assert.DoesNotContain("select.mtd", text);
+        var (_, md, _) = Run(null, [.. args, "--format", "md"]);
+        Assert.Contains("> Warning: dose 3 has no patients: the CRM selects it from the model alone", md);
+        var (_, json, _) = Run(null, [.. args, "--format", "json"]);
+        using var doc = JsonDocument.Parse(json);
+        Assert.True(doc.RootElement.GetProperty("final").GetProperty("selected_untried").GetBoolean());
+    }
+
+    [Fact]
+    public void A_final_selection_of_a_tried_dose_adds_no_warning()
+    {
+        string[] args = ["next", "--data", "1NNN 2NNN 3NTN", "--design", "boin", "--dlt", "0.1,0.2,0.3,0.4", "--final"];
+        var (code, text, _) = Run(null, args);
+        Assert.Equal(0, code);
+        Assert.DoesNotContain("Warning:", text);
+        var (_, json, _) = Run(null, [.. args, "--format", "json"]);
+        using var doc = JsonDocument.Parse(json);
+        Assert.False(doc.RootElement.GetProperty("final").GetProperty("selected_untried").GetBoolean());
+    }
+
     [Fact]
     public void The_request_api_runs_without_the_command_line_parser()
     {

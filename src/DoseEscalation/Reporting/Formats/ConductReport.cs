@@ -175,8 +175,16 @@ public static class ConductReport
             w.WriteLine($"Final {(r.Design.ReadsResponses ? "OBD" : "MTD")}: {(f.SelectedLevel == Decision.NoDose ? "none selected" : $"dose {f.SelectedLevel + 1} ({Label(info, f.SelectedLevel)})")}");
             w.WriteLine($"Reason: {f.Reason}");
             w.WriteLine($"Selection: {f.Rule}");
-            w.WriteLine($"Isotonic estimates, as BOIN's select.mtd reports them (target {F(f.Target)}):");
-            WriteSelectMtd(f, w);
+            if (f.UntriedWarning(r.Design) is { } untried) w.WriteLine($"Warning: {untried}");
+            // The CRM selects from its posterior, not from isotonic regression: BOIN's table would
+            // show estimates the selection never read (issue 25).
+            if (crm)
+                w.WriteLine($"Estimates: the CRM posterior per dose above (the selection compares P(DLT) at the posterior mean with the target {F(f.Target)})");
+            else
+            {
+                w.WriteLine($"Isotonic estimates, as BOIN's select.mtd reports them (target {F(f.Target)}):");
+                WriteSelectMtd(f, w);
+            }
         }
     }
 
@@ -229,13 +237,19 @@ public static class ConductReport
         {
             w.WriteLine();
             w.WriteLine($"**Final:** {(f.SelectedLevel == Decision.NoDose ? (r.Design.ReadsResponses ? "no OBD selected" : "no MTD selected") : $"the {(r.Design.ReadsResponses ? "OBD" : "MTD")} is dose {f.SelectedLevel + 1} ({Label(info, f.SelectedLevel)})")}. {f.Reason}. Selection rule: {f.Rule}.");
+            if (f.UntriedWarning(r.Design) is { } untried) w.WriteLine($"\n> Warning: {MarkdownText.Escape(untried)}");
             w.WriteLine();
-            w.WriteLine($"| dose | isotonic estimate | 95% credible interval | P(DLT rate > {F(f.Target)}) |");
-            w.WriteLine("|---|---:|---|---:|");
-            foreach (var e in f.Estimates)
+            if (crm)
+                w.WriteLine($"Estimates: the CRM posterior per dose above (the selection compares P(DLT) at the posterior mean with the target {F(f.Target)}).");
+            else
             {
-                string V(double? v) => v is { } x ? x.ToString("F2", Inv) : "----";
-                w.WriteLine($"| {Label(info, e.Level)} | {V(e.Estimate)} | ({V(e.Lower)},{V(e.Upper)}) | {V(e.ProbOverdose)} |");
+                w.WriteLine($"| dose | isotonic estimate | 95% credible interval | P(DLT rate > {F(f.Target)}) |");
+                w.WriteLine("|---|---:|---|---:|");
+                foreach (var e in f.Estimates)
+                {
+                    string V(double? v) => v is { } x ? x.ToString("F2", Inv) : "----";
+                    w.WriteLine($"| {Label(info, e.Level)} | {V(e.Estimate)} | ({V(e.Lower)},{V(e.Upper)}) | {V(e.ProbOverdose)} |");
+                }
             }
         }
     }
@@ -340,6 +354,7 @@ public static class ConductReport
             if (f.SelectedLevel >= 0) w.WriteNumber("mtd", f.SelectedLevel + 1); else w.WriteNull("mtd");
             w.WriteString("reason", f.Reason);
             w.WriteString("rule", f.Rule);
+            w.WriteBoolean("selected_untried", f.SelectedUntried);
             w.WriteNumber("target", f.Target);
             w.WriteStartArray("estimates");
             foreach (var e in f.Estimates)
