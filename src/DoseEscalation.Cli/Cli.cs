@@ -452,6 +452,7 @@ internal sealed class InputFlags
 {
     private readonly Argument<string?> _file = new("FILE") { Arity = ArgumentArity.ZeroOrOne, Description = "Scenario file (YAML; see the scenario-format documentation). Default: the built-in NCT05008536 anti-BCMA CAR-NK scenarios." };
     private readonly Option<string?>? _dlt;
+    private readonly Option<string?>? _response;
     private readonly Option<string?> _design;
     private readonly DesignFlags? _designFlags;
     private readonly DesignFlags _common;
@@ -473,6 +474,8 @@ internal sealed class InputFlags
         {
             _dlt = Flags.Text("--dlt", "True DLT probabilities per dose, comma-separated (e.g. 0.05,0.10,0.20); replaces the file's scenarios.", "P1,P2,...");
             command.Options.Add(_dlt);
+            _response = Flags.Text("--response", "True response probabilities per dose of the --dlt scenario, comma-separated (e.g. 0.1,0.3,0.5), as many as --dlt: BOIN12 without a scenario file.", "P1,P2,...");
+            command.Options.Add(_response);
         }
         _design = multi
             ? Flags.Text("--designs", $"Designs to compare, comma-separated labels of the file's designs or design names ({string.Join(", ", catalog.Names)}); default: the file's designs. The first is the reference for paired differences.", "LIST")
@@ -504,6 +507,7 @@ internal sealed class InputFlags
     {
         File = pr.GetValue(_file),
         Dlt = _dlt is null ? null : pr.Given(_dlt),
+        Response = _response is null ? null : pr.Given(_response),
         Design = _designFlags is not null ? pr.Given(_design) : null,
         DesignOptions = _designFlags?.Bind(pr) ?? OptionValues.Empty,
         Common = _common.Bind(pr),

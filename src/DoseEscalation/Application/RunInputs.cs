@@ -29,6 +29,17 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
                 throw new InputException($"--dlt {o.Dlt}: has {dlt.Count} probabilities but {file.Path} has {file.Doses.Count} dose levels");
             file = file with { Scenarios = [new Scenario("command-line", dlt)] };
         }
+        if (o.Response is { } response)
+        {
+            // Only the --dlt scenario takes it: a file's scenarios have their own, and nothing typed goes unused.
+            if (o.Dlt is null) throw new InputException($"--response {response}: gives the response probabilities of the --dlt scenario; give --dlt too");
+            var r = ParseProbabilities(response, "--response");
+            if (r.Count != file.Scenarios[0].DoseCount)
+                throw new InputException($"--response {response}: has {r.Count} probabilities but --dlt has {file.Scenarios[0].DoseCount}");
+            // The file's utility table (scenario files give one for all scenarios) still defines the true OBD.
+            var utility = o.File is not null || o.Loaded is not null ? file.Scenarios[0].Utility : UtilityTable.Boin12Default;
+            file = file with { Scenarios = [file.Scenarios[0] with { Response = r, Utility = utility }] };
+        }
         if (o.Target is { } target) file = file with { Target = target };
         if (o.Common.Has("start_dose") && o.Common.Int("start_dose") > file.Doses.Count)
             throw new InputException($"--start-dose {o.Common.Int("start_dose")}: must be one of the dose levels 1..{file.Doses.Count}");

@@ -17,6 +17,8 @@ public sealed record TrialInput
     public string? FileText { get; init; }
     /// <summary>True DLT probabilities per dose, comma-separated; replaces the file's scenarios.</summary>
     public string? Dlt { get; init; }
+    /// <summary>True response probabilities per dose, comma-separated, of the <see cref="Dlt"/> scenario (BOIN12 without a file).</summary>
+    public string? Response { get; init; }
     /// <summary>A label of the file's designs or a design name (single-design runs).</summary>
     public string? Design { get; init; }
     /// <summary>Options of the one design (e.g. extrasafe, skeleton), by option key, typed and range-checked.</summary>
