@@ -71,12 +71,14 @@ public static class Design
 
     /// <summary>
     /// TITE-BOIN (Yuan et al. 2018): BOIN with the BOIN R package's defaults (as <see cref="Boin"/>),
-    /// deciding with pending patients counted by their follow-up; accrual is suspended while more than
+    /// deciding with pending patients counted by their follow-up (<paramref name="estimate"/>: the paper's
+    /// single mean imputation, or the effective sample size); accrual is suspended while more than
     /// <paramref name="maxPending"/> of the current dose's patients are pending. Starts at dose 1.
     /// </summary>
     public static TiteBoin TiteBoin(int doses, double target, int cohortSize = 3, int maxN = 30, int nEarlystop = 100,
-        double cutoffEli = 0.95, bool extraSafe = false, double offset = 0.05, bool boundMtd = false, double maxPending = 0.5) =>
-        new(new Boin(doses, target, cohortSize, maxN, nEarlystop, cutoffEli, extraSafe, offset, boundMtd), maxPending);
+        double cutoffEli = 0.95, bool extraSafe = false, double offset = 0.05, bool boundMtd = false, double maxPending = 0.5,
+        TiteBoinEstimate estimate = TiteBoinEstimate.Imputation) =>
+        new(new Boin(doses, target, cohortSize, maxN, nEarlystop, cutoffEli, extraSafe, offset, boundMtd), maxPending, estimate);
 
     /// <summary>
     /// BOIN12 (Lin, Zhou, Yuan et al. 2020) for the optimal biological dose: DLT target

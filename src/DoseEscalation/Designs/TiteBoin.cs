@@ -27,11 +27,15 @@ public sealed class TiteBoin : IPendingDesign, IFinalSelection, ITargeted
     /// <summary>Suspend accrual while more than this fraction of the current dose's patients are pending (TITEgBOIN's maxpen; the paper's 50%).</summary>
     public double MaxPendingFraction { get; }
 
-    public TiteBoin(Boin boin, double maxPendingFraction = 0.5)
+    /// <summary>How the pending patients enter the DLT-rate estimate: the paper's single mean imputation (the default) or the effective sample size.</summary>
+    public TiteBoinEstimate Estimate { get; }
+
+    public TiteBoin(Boin boin, double maxPendingFraction = 0.5, TiteBoinEstimate estimate = TiteBoinEstimate.Imputation)
     {
         ArgumentNullException.ThrowIfNull(boin);
         if (!(maxPendingFraction > 0 && maxPendingFraction <= 1)) throw new ArgumentOutOfRangeException(nameof(maxPendingFraction), maxPendingFraction, "the pending fraction must be in (0, 1]");
-        (Boin, MaxPendingFraction) = (boin, maxPendingFraction);
+        if (!Enum.IsDefined(estimate)) throw new ArgumentOutOfRangeException(nameof(estimate), estimate, "unknown estimate");
+        (Boin, MaxPendingFraction, Estimate) = (boin, maxPendingFraction, estimate);
     }
 
     /// <summary>TITE-BOIN in the design catalog: BOIN's options and the suspension rule's pending fraction.</summary>
@@ -48,15 +52,20 @@ public sealed class TiteBoin : IPendingDesign, IFinalSelection, ITargeted
         [
             .. Boin.Descriptor.Options,
             new() { Key = "max_pending", Kind = OptionKind.Number, Default = 0.5, Min = 0, Max = 1, MinExclusive = true, Doc = "Suspend accrual while more than this fraction of the current dose's patients are pending (the paper's 50%; TITEgBOIN's maxpen)." },
+            new() { Key = "estimate", Kind = OptionKind.Choice, Default = "imputation", Choices = ["imputation", "ess"], Doc = "How pending patients enter the DLT-rate estimate: imputation (Yuan et al. 2018: single mean imputation of each pending outcome, Beta(target/2, 1 - target/2) prior, coherence; the paper's Table 1 and the BOIN web app) or ess (x / (n - m + STFT), the effective sample size of Lin & Yuan 2020 and TITEgBOIN)." },
         ],
         Build = (c, v) => new TiteBoin(
             new Boin(c.DoseCount, v.Number("target"), v.Int("cohort_size"), v.Int("max_n"), v.Int("n_earlystop"), v.Number("cutoff_eli"), v.Switch("extrasafe"), v.Number("offset"), v.Switch("bound_mtd"), 0, v.Number("phi1"), v.Number("phi2")),
-            v.Number("max_pending")),
+            v.Number("max_pending"),
+            v.Choice("estimate") == "ess" ? TiteBoinEstimate.Ess : TiteBoinEstimate.Imputation),
         Prose = (d, context) =>
         [
             $"Cohorts are treated as patients arrive, starting at {context.StartLabel}, without waiting for the previous cohort to complete the DLT window. "
-            + "Before each cohort, the DLT rate at the current dose is estimated as the DLTs observed divided by the patients who completed the window plus the pending patients' follow-up as fractions of the window, "
-            + "and compared with BOIN's boundaries: escalate, stay or de-escalate. "
+            + (d.TryGet<TiteBoin>()!.Estimate == TiteBoinEstimate.Ess
+                ? "Before each cohort, the DLT rate at the current dose is estimated as the DLTs observed divided by the patients who completed the window plus the pending patients' follow-up as fractions of the window, "
+                  + "and compared with BOIN's boundaries: escalate, stay or de-escalate. "
+                : "Before each cohort, each pending patient's outcome at the current dose is replaced by its expected value given the follow-up so far (a uniform time to DLT over the window and a Beta(target/2, 1 - target/2) prior on the DLT rate), "
+                  + "and the resulting DLT rate is compared with BOIN's boundaries: escalate, stay or de-escalate; the dose is not escalated while the observed DLT rate is at or above the target, nor de-escalated while it is below, and it is de-escalated whenever the observed rate alone reaches the de-escalation boundary. ")
             + $"Accrual is suspended while more than {d.TryGet<TiteBoin>()!.MaxPendingFraction:0.##} of the patients at the current dose are still in the window. "
             + "Doses are eliminated as in BOIN, counting every patient treated at the dose; the MTD is selected as in BOIN once every window has closed.",
         ],
@@ -68,7 +77,8 @@ public sealed class TiteBoin : IPendingDesign, IFinalSelection, ITargeted
     public int MaxPatients => Boin.MaxN;
     public bool ReadsLastCohort => false;
 
-    public string Describe() => "TITE-" + Boin.Describe() + FormattableString.Invariant($", suspend above {MaxPendingFraction:0.##} pending");
+    public string Describe() => "TITE-" + Boin.Describe() + FormattableString.Invariant($", suspend above {MaxPendingFraction:0.##} pending")
+        + (Estimate == TiteBoinEstimate.Ess ? ", effective sample size" : "");
 
     /// <summary>With nothing pending: BOIN's decision.</summary>
     public Decision Decide(in TrialState s) => Boin.Decide(s);
@@ -99,9 +109,7 @@ public sealed class TiteBoin : IPendingDesign, IFinalSelection, ITargeted
         if (d >= eliminated) return PendingDecision.Enrol(eliminated - 1);
 
         if (n == 0) return PendingDecision.Enrol(d); // every patient here left non-evaluable: their replacements come first
-        if (m > n * MaxPendingFraction) return PendingDecision.Wait; // the suspension rule
-        double phat = m == 0 ? (double)x / n : x / (n - m + followed);
-        IntervalAction action = phat <= Boin.LambdaE ? IntervalAction.Escalate : phat >= Boin.LambdaD ? IntervalAction.Deescalate : IntervalAction.Stay;
+        if (Interval(n, x, m, followed) is not IntervalAction action) return PendingDecision.Wait; // the suspension rule
         bool cannotEscalate = d == DoseCount - 1 || d + 1 >= eliminated;
         bool stays = action == IntervalAction.Stay || (action == IntervalAction.Deescalate && d == 0) || (action == IntervalAction.Escalate && cannotEscalate);
         if (n >= Boin.NEarlystop && stays) return Final(s, pending);
@@ -113,6 +121,55 @@ public sealed class TiteBoin : IPendingDesign, IFinalSelection, ITargeted
             _ => d,
         });
     }
+
+    /// <summary>
+    /// The decision at a dose with <paramref name="n"/> patients treated (pending ones included),
+    /// <paramref name="x"/> DLTs, <paramref name="m"/> pending patients whose follow-up fractions sum to
+    /// <paramref name="stft"/> (in [0, m]), before the dose's position (top dose, dose 1, eliminated
+    /// doses) and the trial-level rules: the cell of Yuan et al. (2018)'s Table 1. Elimination (BOIN's,
+    /// counting pending patients as without DLT) comes first; <see cref="TiteBoinAction.Suspend"/> is
+    /// the suspension rule. With m = 0 it is BOIN's decision on x / n.
+    /// </summary>
+    public TiteBoinAction Cell(int n, int x, int m, double stft)
+    {
+        if (n < 1 || x < 0 || m < 0 || x + m > n) throw new ArgumentOutOfRangeException(nameof(n), "need n >= 1 and 0 <= x, m with x + m <= n");
+        if (!(stft >= 0 && stft <= m)) throw new ArgumentOutOfRangeException(nameof(stft), stft, "the standardized total follow-up must be in [0, m]");
+        if (n >= IntervalDesign.MinPatientsToEliminate && Boin.Eliminates(n, x)) return TiteBoinAction.Eliminate;
+        return Interval(n, x, m, stft) switch
+        {
+            IntervalAction.Escalate => TiteBoinAction.Escalate,
+            IntervalAction.Deescalate => TiteBoinAction.Deescalate,
+            IntervalAction.Stay => TiteBoinAction.Stay,
+            _ => TiteBoinAction.Suspend,
+        };
+    }
+
+    /// <summary>The interval decision with m pending patients of n; null: suspend accrual.</summary>
+    private IntervalAction? Interval(int n, int x, int m, double stft)
+    {
+        if (m == 0) return Classify((double)x / n);
+        if (Estimate == TiteBoinEstimate.Ess)
+        {
+            if (m > n * MaxPendingFraction) return null;
+            return Classify(x / (n - m + stft));
+        }
+        // Yuan et al. (2018), Supplementary Appendix A: a de-escalation that holds whatever the pending outcomes overrides the suspension.
+        double observed = (double)x / n;
+        if (observed >= Boin.LambdaD) return IntervalAction.Deescalate;
+        if (m > n * MaxPendingFraction) return null;
+        // Posterior mean under Beta(target/2, 1 - target/2) from the n - m completed patients; a pending patient
+        // followed for a fraction w of the window has had no DLT, so (uniform time to DLT) its expected outcome is
+        // p(1 - w) / (1 - p w); the paper takes it as p(1 - w) / (1 - p), so the pending patients add q (m - STFT), q = p / (1 - p).
+        double prior = Boin.Target / 2, p = (x + prior) / (n - m + 1), q = p / (1 - p);
+        IntervalAction action = Classify((x + q * (m - stft)) / n);
+        // Coherence: no escalation while the observed rate is at or above the target, no de-escalation while it is below.
+        if (action == IntervalAction.Escalate && observed >= Boin.Target) return IntervalAction.Stay;
+        if (action == IntervalAction.Deescalate && observed < Boin.Target) return IntervalAction.Stay;
+        return action;
+    }
+
+    private IntervalAction Classify(double phat) =>
+        phat <= Boin.LambdaE ? IntervalAction.Escalate : phat >= Boin.LambdaD ? IntervalAction.Deescalate : IntervalAction.Stay;
 
     // Stopping waits for the patients still in the window, whose outcomes then count in the selection.
     private PendingDecision Final(in TrialState s, in PendingPatients pending, bool stopWithoutDose = false)
@@ -132,4 +189,25 @@ public sealed class TiteBoin : IPendingDesign, IFinalSelection, ITargeted
         }
         return DoseCount;
     }
+}
+
+/// <summary>How TITE-BOIN counts the pending patients in the DLT-rate estimate (docs/designs/tite-boin.md).</summary>
+public enum TiteBoinEstimate
+{
+    /// <summary>Single mean imputation with a Beta(target/2, 1 - target/2) prior, coherence and the overriding de-escalation (Yuan et al. 2018, the paper's Table 1).</summary>
+    Imputation,
+    /// <summary>x / (n - m + STFT), the effective sample size (Lin &amp; Yuan 2020; the TITEgBOIN package).</summary>
+    Ess,
+}
+
+/// <summary>A cell of the TITE-BOIN decision table (<see cref="TiteBoin.Cell"/>).</summary>
+public enum TiteBoinAction
+{
+    Escalate,
+    Stay,
+    Deescalate,
+    /// <summary>De-escalate and eliminate the dose and every dose above it.</summary>
+    Eliminate,
+    /// <summary>Suspend accrual until more outcomes are known.</summary>
+    Suspend,
 }

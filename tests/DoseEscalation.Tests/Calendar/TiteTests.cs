@@ -138,7 +138,7 @@ public class TiteTests
 
     private static PendingDecision BoinDecision(int[] patients, int[] dlts, int level, int[] pendingLevels, double[] followed, int maxN = 30)
     {
-        var tite = new TiteBoin(new Boin(patients.Length, 0.3, 3, maxN, nEarlystop: 100));
+        var tite = new TiteBoin(new Boin(patients.Length, 0.3, 3, maxN, nEarlystop: 100), estimate: TiteBoinEstimate.Ess);
         var perLevel = new int[patients.Length];
         foreach (int l in pendingLevels) perLevel[l]++;
         return tite.DecidePending(new TrialState(patients, dlts, level, -1, patients.Sum()), new PendingPatients(perLevel, pendingLevels, followed));
