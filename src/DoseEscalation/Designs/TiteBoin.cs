@@ -6,15 +6,17 @@ namespace DoseEscalation.Designs;
 /// The time-to-event BOIN (Yuan, Lin, Li, Nie &amp; Warren 2018): BOIN's decisions made before every
 /// patient of the current dose has completed the DLT window. At a cohort's first enrolment, with n
 /// patients at the current dose of whom m are pending and x have had a DLT, the DLT rate is
-/// estimated as x / (n - m + STFT), STFT the pending patients' standardized total follow-up time
-/// (the sum of the fractions of the window they have completed), and compared with BOIN's
-/// lambda_e and lambda_d; accrual is suspended while more than <see cref="MaxPendingFraction"/> of
+/// estimated by the paper's single mean imputation of the pending outcomes (<see cref="TiteBoinEstimate.Imputation"/>,
+/// the default) or as x / (n - m + STFT) (<see cref="TiteBoinEstimate.Ess"/>), STFT the pending
+/// patients' standardized total follow-up time (the sum of the fractions of the window they have
+/// completed), and compared with BOIN's lambda_e and lambda_d (<see cref="Cell"/>); accrual is suspended while more than <see cref="MaxPendingFraction"/> of
 /// the dose's patients are pending. Elimination, the extra-safe and n_earlystop rules and the final
 /// selection (isotonic regression on complete data) are BOIN's.
 /// </summary>
 /// <remarks>
 /// Yuan Y, Lin R, Li D, Nie L, Warren KE (2018). Time-to-event Bayesian optimal interval design to
-/// accelerate phase I trials. Clin Cancer Res 24:4921-4930. The rules follow the paper and the
+/// accelerate phase I trials. Clin Cancer Res 24:4921-4930 (imputation: its Supplementary Appendix A,
+/// Table 1 and Table S1); Lin R, Yuan Y (2020), Biostatistics 21:807-824 (ess). The other rules follow the paper and the
 /// TITEgBOIN R package's TITE-BOIN (next_TITE_QuasiBOIN, with its default uniform prior on the time
 /// to DLT, under which a pending patient's imputed follow-up is its observed follow-up): elimination
 /// counts every patient treated at a dose, pending or not; a de-escalation signal at dose 1 with
@@ -46,13 +48,14 @@ public sealed class TiteBoin : IPendingDesign, IFinalSelection, ITargeted
         References =
         [
             "Yuan Y, Lin R, Li D, Nie L, Warren KE (2018). Time-to-event Bayesian optimal interval design to accelerate phase I trials. Clin Cancer Res 24:4921-4930.",
+            "Lin R, Yuan Y (2020). Time-to-event model-assisted designs for dose-finding trials with delayed toxicity. Biostatistics 21:807-824.",
             "Liu S, Yuan Y (2015). Bayesian optimal interval designs for phase I clinical trials. J R Stat Soc C 64:507-523.",
         ],
         Options =
         [
             .. Boin.Descriptor.Options,
             new() { Key = "max_pending", Kind = OptionKind.Number, Default = 0.5, Min = 0, Max = 1, MinExclusive = true, Doc = "Suspend accrual while more than this fraction of the current dose's patients are pending (the paper's 50%; TITEgBOIN's maxpen)." },
-            new() { Key = "estimate", Kind = OptionKind.Choice, Default = "imputation", Choices = ["imputation", "ess"], Doc = "How pending patients enter the DLT-rate estimate: imputation (Yuan et al. 2018: single mean imputation of each pending outcome, Beta(target/2, 1 - target/2) prior, coherence; the paper's Table 1 and the BOIN web app) or ess (x / (n - m + STFT), the effective sample size of Lin & Yuan 2020 and TITEgBOIN)." },
+            new() { Key = "estimate", Kind = OptionKind.Choice, Default = "imputation", Choices = ["imputation", "ess"], Doc = "How pending patients enter the DLT-rate estimate: imputation (Yuan et al. 2018: single mean imputation of each pending outcome, Beta(target/2, 1 - target/2) prior, coherence; the paper's Tables 1 and S1; the default) or ess (x / (n - m + STFT), the effective sample size of Lin & Yuan 2020 and TITEgBOIN)." },
         ],
         Build = (c, v) => new TiteBoin(
             new Boin(c.DoseCount, v.Number("target"), v.Int("cohort_size"), v.Int("max_n"), v.Int("n_earlystop"), v.Number("cutoff_eli"), v.Switch("extrasafe"), v.Number("offset"), v.Switch("bound_mtd"), 0, v.Number("phi1"), v.Number("phi2")),
