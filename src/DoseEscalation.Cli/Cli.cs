@@ -155,7 +155,7 @@ public static class Cli
         var next = new Command("next", "During the trial: the design's next decision from the observed data, with its reason, what each outcome of the next cohort would do, and the final MTD.");
         var nextIn = new InputFlags(next, catalog, multi: false, formats: ["table", "md", "json"]);
         // --data "" is a trial before its first cohort, so the value may be empty.
-        var data = Flags.Text("--data", "The observed data: outcome notation (\"1NNN 2NTN\": dose, then N or T per patient; \"\" before the first cohort), a CSV/TSV file (patient,dose,dlt[,days_followed,dlt_day,cohort,response,backfill]; dlt 'pending' for a backfill design's patient still in the window), or - for standard input (required).", "DATA", allowEmpty: true);
+        var data = Flags.Text("--data", "The observed data: outcome notation (\"1NNN 2NTN\": dose, then N or T per patient; \"\" before the first cohort), a CSV/TSV file (patient,dose,dlt[,days_followed,dlt_day,cohort,response,backfill]; dlt 'pending' for a patient still in the window: read by backfill designs, and by tite-crm and tite-boin with its days_followed over the file's trial.dlt_window_days), or - for standard input (required).", "DATA", allowEmpty: true);
         data.Required = true;
         var final = Flags.Switch("--final", "Report the final MTD with isotonic estimates now (it is reported anyway once the design stops).");
         var deviations = Flags.Switch("--allow-deviations", "Accept data the design would not have produced (another dose, a skipped dose, patients after the stop, another cohort size); the output lists the deviations.");

@@ -294,15 +294,16 @@ public static class Runs
         }
         else if (r.Input.Dlt is not null) scenario = file.Scenarios[0];
         Say(inputs, r.Input, ctx, nonMonotone: true, timelineNote: false, backfillNote: false);
-        // The patient records carry outcomes, not follow-up times: every recorded patient counts as having completed the window.
-        if (inputs.Design.TryGet<IPendingDesign>() is not null)
+        // Rolling six reads pending patients but not their follow-up: next counts every recorded patient as complete.
+        // TITE designs read pending patients with their days_followed (TrialConduct, issue 25).
+        if (inputs.Design.TryGet<IPendingDesign>() is not null && !TiteConduct.IsTimeToEvent(inputs.Design))
             ctx.Note($"{inputs.Design.Name} decides on patients still in the DLT window; next counts every recorded patient as having completed it (the design's decision with nothing pending)");
-        return Conduct(inputs.Design, inputs.Designs, file.Doses.Select(d => d.Display).ToList(), file.Target, TrialName(file), r, scenario);
+        return Conduct(inputs.Design, inputs.Designs, file.Doses.Select(d => d.Display).ToList(), file.Target, TrialName(file), r, scenario, file.Trial.DltWindowDays);
     }
 
     /// <summary><see cref="Next"/> for a design built in code, with its dose labels.</summary>
     public static NextResult Conduct(IDesign design, IReadOnlyList<Designs.Configuration.ResolvedDesign> setups, IReadOnlyList<string> doseLabels, double target,
-        string? trialName, NextRequest r, Scenario? scenario)
+        string? trialName, NextRequest r, Scenario? scenario, double? dltWindowDays = null)
     {
         if (doseLabels.Count != design.DoseCount)
             throw new InputException($"{doseLabels.Count} dose labels for a design with {design.DoseCount} doses");
@@ -318,6 +319,7 @@ public static class Runs
             Scenario = scenario,
             CohortsAhead = r.CohortsAhead,
             Target = target,
+            DltWindowDays = dltWindowDays,
         });
         return new NextResult(result, new ConductReportInfo(trialName, doseLabels) { Setups = setups });
     }

@@ -18,6 +18,8 @@ public sealed record ConductOptions
     public double? Target { get; init; }
     /// <summary>Level of the CRM's credible intervals (default 0.90).</summary>
     public double CredibleLevel { get; init; } = 0.90;
+    /// <summary>The DLT window in days (the scenario's trial.dlt_window_days): a time-to-event design's pending patients are weighted by days_followed over it; null: unknown (pending patients are then refused).</summary>
+    public double? DltWindowDays { get; init; }
 }
 
 /// <summary>One dose: the counts, the observed rate and, for the CRM, the posterior of its DLT probability.</summary>
@@ -82,6 +84,8 @@ public sealed record ConductResult(
     public BackfillAdvice? Backfill { get; init; }
     /// <summary>Level of the CRM's per-dose credible intervals.</summary>
     public double CredibleLevel { get; init; } = 0.90;
+    /// <summary>For a time-to-event design (tite-crm, tite-boin) with pending patients: the design's own decision on them (and its final selection under --final); null otherwise.</summary>
+    public TiteAdvice? Tite { get; init; }
 }
 
 /// <summary>
@@ -106,7 +110,19 @@ public static class TrialConduct
         if (options.Scenario is { } sc && sc.DoseCount != design.DoseCount)
             throw new ArgumentException($"scenario '{sc.Name}' has {sc.DoseCount} doses but the design has {design.DoseCount}", nameof(options));
 
-        var replay = TrialReplay.Run(design, data, options.AllowDeviations);
+        // A time-to-event design decides on pending patients itself (TiteConduct); the replay and the
+        // counts below are of the complete patients.
+        TiteAdvice? tite = null;
+        var all = data;
+        if (TiteConduct.IsTimeToEvent(design) && data.HasPending)
+        {
+            tite = TiteConduct.Decide(design, data, options.DltWindowDays, options.Final);
+            data = new TrialData(data.Patients.Where(p => !p.Pending).ToList(),
+                data.Cohorts?.Select(c => c with { Patients = c.Patients.Where(p => !p.Pending).ToList() }).Where(c => c.Size > 0).ToList());
+        }
+        // A time-to-event design enrols while outcomes are pending, so the complete-outcome replay
+        // cannot tell its cohorts from deviations: they are listed, never refused (noted below).
+        var replay = TrialReplay.Run(design, data, options.AllowDeviations || tite is not null);
         var state = replay.State;
         var decision = replay.Next;
         var reason = DecisionExplainer.Explain(design, state, decision);
@@ -135,7 +151,12 @@ public static class TrialConduct
             notes.Add($"the cohort at dose {decision.Level + 1} is in its DLT window: {replay.Pending.Count(p => p.Pending)} of its {replay.Pending.Count} patients pending ({replay.Pending.Count(p => p.Dlt)} with a DLT so far); the design decides when their outcomes are known");
         if (data.HasBackfill || data.HasPending)
             notes.Add($"{data.Patients.Count(p => p.Backfill)} backfilled and {data.Patients.Count(p => p.Pending)} pending patients: a backfilled patient's known outcome counts in every escalation decision after its row; pending patients count once their outcome is known");
-        if (data.HasTimeToEvent)
+        if (tite is not null)
+            notes.Add($"{all.Patients.Count(p => p.Pending)} pending patient(s) enter {design.Name}'s decision with their follow-up; the replay, the counts and the pathways are of the complete patients (pathways are not listed: the next decision depends on when the pending patients' windows close)"
+                + (replay.Deviations.Count > 0 && !options.AllowDeviations ? "; the complete-outcome replay's deviations are listed, not refused, as the design enrols before outcomes are known" : ""));
+        else if (data.HasTimeToEvent && TiteConduct.IsTimeToEvent(design))
+            notes.Add($"no patient is pending: {design.Name} decides on complete outcomes, so days_followed and dlt_day do not change its decision");
+        else if (data.HasTimeToEvent)
             notes.Add("days_followed and dlt_day were read but not used: this design counts each patient's DLT outcome as complete (no time-to-event design is implemented)");
 
         // A cohort's outcomes are DLTs and responses for a design that reads responses: its pathways are not listed.
@@ -144,12 +165,13 @@ public static class TrialConduct
         var backfill = design.TryGet<IBackfillDesign>();
         if (backfill is not null && !replay.Stopped)
             notes.Add($"pathways are not listed for {design.Name}: its next decisions depend on the backfilled patients' outcomes too");
-        bool noPathways = replay.Stopped || design.ReadsResponses || backfill is not null || replay.Remaining == 0 && replay.Pending.Count > 0;
+        bool noPathways = tite is not null || replay.Stopped || design.ReadsResponses || backfill is not null || replay.Remaining == 0 && replay.Pending.Count > 0;
         var pathways = noPathways ? [] : Pathways(design, replay, options.Scenario, options.CohortsAhead);
         FinalMtd? final = replay.Stopped || options.Final ? Final(design, replay, reason, options.Final && !replay.Stopped, options.Target) : null;
         return new ConductResult(design, replay, decision, reason, doses, pathways, options.Scenario, final, notes)
         {
             CredibleLevel = options.CredibleLevel,
+            Tite = tite,
             Backfill = backfill is null || replay.Stopped ? null : Backfilling(backfill, data, replay),
         };
     }

@@ -175,8 +175,9 @@ public sealed record TrialData(IReadOnlyList<PatientOutcome> Patients, IReadOnly
             if (dltDay is not null && !dlt) throw new TrialDataException($"{who}: dlt_day {cells[dd]} given, but dlt is {cells[column["dlt"]]}");
             if (dltDay is { } day && followed is { } days && day > days)
                 throw new TrialDataException($"{who}: dlt_day {cells[dd]} is after days_followed {cells[f]}");
-            if (pending && (followed is not null || dltDay is not null))
-                throw new TrialDataException($"{who}: dlt is pending and days are given; give one or the other (days_followed for time-to-event designs)");
+            // A pending patient's days_followed is its partial follow-up (time-to-event designs); a DLT day needs a DLT.
+            if (pending && dltDay is not null)
+                throw new TrialDataException($"{who}: dlt is pending and dlt_day {cells[dd]} is given; a DLT day needs dlt 1");
             bool? response = column.TryGetValue("response", out int rc) && !IsPending(cells[rc]) ? ParseYesNo(cells[rc], who, "response") : null;
             bool backfill = column.TryGetValue("backfill", out int bc) && ParseYesNo(cells[bc], who, "backfill");
             patients.Add(new PatientOutcome(id, dose - 1, dlt) { DaysFollowed = followed, DltDay = dltDay, Response = response, Pending = pending, Backfill = backfill });

@@ -82,6 +82,9 @@ public sealed class TrialReplay
         // A design that reads responses needs each patient's (E/B letters, or a response column).
         if (design.ReadsResponses && data.Patients.FirstOrDefault(p => p.Response is null) is { } missing)
             throw new TrialDataException($"patient {missing.Id}: no response recorded; design {design.Name} reads responses (give a response column, 1/0, or E and B letters in the notation)");
+        // Partial follow-up of a pending patient is read only by the time-to-event designs (TrialConduct, issue 25).
+        if (data.Patients.FirstOrDefault(p => p.Pending && p.DaysFollowed is not null) is { } partial)
+            throw new TrialDataException($"patient {partial.Id}: dlt is pending and days are given; give one or the other (days_followed for time-to-event designs)");
         bool backfills = design.TryGet<Designs.IBackfillDesign>() is not null;
         if (!backfills && data.Patients.FirstOrDefault(p => p.Backfill) is { } b)
             throw new TrialDataException($"patient {b.Id}: backfill is yes, but design {design.Name} does not backfill (bf-boin and bf-3+3 do)");

@@ -97,6 +97,13 @@ public static class ConductReport
             : $"stop the trial; select dose {d.Level + 1} ({Label(info, d.Level)}) as the MTD";
     }
 
+    private static string TiteLine(TiteAdvice t, ConductReportInfo info) => t.Decision.Action switch
+    {
+        PendingAction.Enrol => $"enrol the next patient at dose {t.Decision.Level + 1} ({Label(info, t.Decision.Level)})",
+        PendingAction.Wait => "wait: enrol no one until a pending patient's outcome is known",
+        _ => t.Decision.Level == Decision.NoDose ? "stop the trial; no dose is selected" : $"stop the trial; select dose {t.Decision.Level + 1} ({Label(info, t.Decision.Level)}) as the MTD",
+    };
+
     private static string ScenarioLine(ConductResult r) => r.Scenario is { } s
         ? $"under scenario '{s.Name}' (P(DLT) {string.Join(", ", s.Dlt.Select(p => F(p)))})"
         : "no scenario given, so no probabilities";
@@ -122,10 +129,30 @@ public static class ConductReport
         foreach (var n in r.Notes) w.WriteLine($"Note: {n}");
         foreach (var dv in r.Replay.Deviations) w.WriteLine($"Deviation: {dv.Message}");
         w.WriteLine();
-        w.WriteLine($"Next: {DecisionLine(r, info)}");
-        w.WriteLine($"Why: {r.Reason.Text}");
+        w.WriteLine($"Next: {(r.Tite is { } tn ? TiteLine(tn, info) : DecisionLine(r, info))}");
+        w.WriteLine($"Why: {r.Tite?.Reason ?? r.Reason.Text}");
         if (BackfillLine(r, info) is { } bl) w.WriteLine($"Backfill: {bl}");
         w.WriteLine();
+        if (r.Tite is { } tite)
+        {
+            bool weighted = tite.Doses.Any(d => d.Weights is not null);
+            int tw = Math.Max(4, info.DoseLabels.Count == 0 ? 4 : tite.Doses.Max(d => Label(info, d.Level).Split(':')[0].Length));
+            w.WriteLine($"Time-to-event data (DLT window {F(tite.WindowDays)} days; follow-up: the pending patients' fractions of the window, summed):");
+            string th = $"  {"dose".PadRight(tw)}  complete  DLTs  pending  follow-up" + (weighted ? "  weights  P(DLT) at mean" : "  effective n");
+            w.WriteLine(th);
+            w.WriteLine("  " + new string('-', th.Length - 2));
+            foreach (var d in tite.Doses)
+                w.WriteLine($"  {Label(info, d.Level).Split(':')[0].PadRight(tw)}  {d.Complete,8}  {d.Dlts,4}  {d.Pending,7}  {F(d.Followed, "0.000"),9}"
+                    + (weighted ? $"  {F(d.Weights!.Value, "0.000"),7}  {F(d.Toxicity!.Value, "0.000"),14}" : $"  {F(d.EffectiveN, "0.000"),11}"));
+            if (tite.Selected is { } sel)
+            {
+                w.WriteLine();
+                w.WriteLine($"Final MTD ({r.Design.Name}): {(sel == Decision.NoDose ? "none selected" : $"dose {sel + 1} ({Label(info, sel)})")}");
+                w.WriteLine($"Selection: {tite.SelectionNote}");
+            }
+            w.WriteLine();
+            w.WriteLine("Complete patients only (the replay; the decision above is the design's with the pending patients):");
+        }
 
         bool crm = r.Doses.Any(d => d.Crm is not null);
         bool interval = r.Doses.Any(d => d.Eliminated);
@@ -169,7 +196,19 @@ public static class ConductReport
             foreach (var p in r.Pathways)
                 w.WriteLine($"  {p.Notation.PadRight(pw)}  {(p.Probability is { } pr ? pr.ToString("0.0000", Inv).PadLeft(11) + "  " : "")}{DecisionExplainer.Verb(p.Next)}");
         }
-        if (r.Final is { } f)
+        if (r.Final is { } tf && r.Tite is { Selected: not null } ts)
+        {
+            // The time-to-event final selection is printed above; TITE-BOIN's is BOIN's isotonic one on the complete patients.
+            w.WriteLine();
+            if (ts.Doses.Any(d => d.Weights is not null))
+                w.WriteLine($"Estimates: the TITE-CRM posterior per dose in the time-to-event table above (the selection compares P(DLT) at the posterior mean with the target {F(tf.Target)})");
+            else
+            {
+                w.WriteLine($"Isotonic estimates of the complete patients, as BOIN's select.mtd reports them (target {F(tf.Target)}):");
+                WriteSelectMtd(tf, w);
+            }
+        }
+        else if (r.Final is { } f)
         {
             w.WriteLine();
             w.WriteLine($"Final {(r.Design.ReadsResponses ? "OBD" : "MTD")}: {(f.SelectedLevel == Decision.NoDose ? "none selected" : $"dose {f.SelectedLevel + 1} ({Label(info, f.SelectedLevel)})")}");
@@ -197,10 +236,26 @@ public static class ConductReport
         foreach (var n in r.Notes) w.WriteLine($"\n> Note: {MarkdownText.Escape(n)}");
         foreach (var dv in r.Replay.Deviations) w.WriteLine($"\n> Deviation: {MarkdownText.Escape(dv.Message)}");
         w.WriteLine();
-        w.WriteLine($"**Next:** {DecisionLine(r, info)}.  ");
-        w.WriteLine($"**Why:** {r.Reason.Text}.{(BackfillLine(r, info) is { } bl ? "  " : "")}");
+        w.WriteLine($"**Next:** {(r.Tite is { } tn ? TiteLine(tn, info) : DecisionLine(r, info))}.  ");
+        w.WriteLine($"**Why:** {r.Tite?.Reason ?? r.Reason.Text}.{(BackfillLine(r, info) is { } bl ? "  " : "")}");
         if (BackfillLine(r, info) is { } line) w.WriteLine($"**Backfill:** {line}.");
         w.WriteLine();
+        if (r.Tite is { } tite)
+        {
+            bool weighted = tite.Doses.Any(d => d.Weights is not null);
+            w.WriteLine($"Time-to-event data (DLT window {F(tite.WindowDays)} days):");
+            w.WriteLine();
+            w.WriteLine("| dose | complete | DLTs | pending | follow-up |" + (weighted ? " weights | P(DLT) at posterior mean |" : " effective n |"));
+            w.WriteLine("|---|---:|---:|---:|---:|" + (weighted ? "---:|---:|" : "---:|"));
+            foreach (var d in tite.Doses)
+                w.WriteLine($"| {Label(info, d.Level)} | {d.Complete} | {d.Dlts} | {d.Pending} | {F(d.Followed, "0.000")} |"
+                    + (weighted ? $" {F(d.Weights!.Value, "0.000")} | {F(d.Toxicity!.Value, "0.000")} |" : $" {F(d.EffectiveN, "0.000")} |"));
+            if (tite.Selected is { } sel)
+                w.WriteLine($"\n**Final ({r.Design.Name}):** {(sel == Decision.NoDose ? "no MTD selected" : $"the MTD is dose {sel + 1} ({Label(info, sel)})")}. {MarkdownText.Escape(tite.SelectionNote!)}.");
+            w.WriteLine();
+            w.WriteLine("Complete patients only (the replay; the decision above is the design's with the pending patients):");
+            w.WriteLine();
+        }
         bool crm = r.Doses.Any(d => d.Crm is not null);
         bool responders = r.Doses.Any(d => d.Responses is not null);
         w.WriteLine("| dose | patients | DLTs | rate |" + (responders ? " responses |" : "") + (crm ? $" P(DLT) at posterior mean | posterior mean | {F(100 * r.CredibleLevel)}% interval |" : ""));
@@ -233,7 +288,23 @@ public static class ConductReport
             foreach (var p in r.Pathways)
                 w.WriteLine($"| {p.Notation} |{(p.Probability is { } pr ? $" {pr.ToString("0.0000", Inv)} |" : "")} {DecisionExplainer.Verb(p.Next)} |");
         }
-        if (r.Final is { } f)
+        if (r.Final is { } tf && r.Tite is { Selected: not null } ts)
+        {
+            w.WriteLine();
+            if (ts.Doses.Any(d => d.Weights is not null))
+                w.WriteLine($"Estimates: the TITE-CRM posterior per dose in the time-to-event table above (the selection compares P(DLT) at the posterior mean with the target {F(tf.Target)}).");
+            else
+            {
+                w.WriteLine($"| dose | isotonic estimate (complete patients) | 95% credible interval | P(DLT rate > {F(tf.Target)}) |");
+                w.WriteLine("|---|---:|---|---:|");
+                foreach (var e in tf.Estimates)
+                {
+                    string V(double? v) => v is { } x ? x.ToString("F2", Inv) : "----";
+                    w.WriteLine($"| {Label(info, e.Level)} | {V(e.Estimate)} | ({V(e.Lower)},{V(e.Upper)}) | {V(e.ProbOverdose)} |");
+                }
+            }
+        }
+        else if (r.Final is { } f)
         {
             w.WriteLine();
             w.WriteLine($"**Final:** {(f.SelectedLevel == Decision.NoDose ? (r.Design.ReadsResponses ? "no OBD selected" : "no MTD selected") : $"the {(r.Design.ReadsResponses ? "OBD" : "MTD")} is dose {f.SelectedLevel + 1} ({Label(info, f.SelectedLevel)})")}. {f.Reason}. Selection rule: {f.Rule}.");
@@ -394,6 +465,47 @@ public static class ConductReport
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        if (r.Tite is { } t)
+        {
+            w.WriteStartObject("time_to_event");
+            w.WriteNumber("dlt_window_days", t.WindowDays);
+            w.WriteString("action", t.Decision.Action switch { PendingAction.Enrol => "enrol", PendingAction.Wait => "wait", _ => "stop" });
+            if (t.Decision.Level >= 0) w.WriteNumber("dose", t.Decision.Level + 1); else w.WriteNull("dose");
+            w.WriteString("text", TiteLine(t, info));
+            w.WriteString("reason", t.Reason);
+            w.WriteStartArray("pending");
+            foreach (var p in t.PendingPatients)
+            {
+                w.WriteStartObject();
+                w.WriteString("patient", p.Id);
+                w.WriteNumber("dose", p.Level + 1);
+                w.WriteNumber("days_followed", p.DaysFollowed!.Value);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("per_dose");
+            foreach (var d in t.Doses)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("dose", d.Level + 1);
+                w.WriteNumber("complete", d.Complete);
+                w.WriteNumber("dlts", d.Dlts);
+                w.WriteNumber("pending", d.Pending);
+                w.WriteNumber("follow_up", d.Followed);
+                if (d.Weights is { } ws) { w.WriteNumber("weights", ws); Nullable(w, "p_dlt_at_mean", d.Toxicity); }
+                else w.WriteNumber("effective_n", d.EffectiveN);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            if (t.Selected is { } sel)
+            {
+                w.WriteStartObject("final");
+                if (sel >= 0) w.WriteNumber("dose", sel + 1); else w.WriteNull("dose");
+                w.WriteString("selection", t.SelectionNote);
+                w.WriteEndObject();
+            }
             w.WriteEndObject();
         }
         w.WriteStartArray("notes");
