@@ -10,7 +10,8 @@ namespace DoseEscalation.Conduct;
 /// <param name="Followed">Sum of the pending patients' follow-up as fractions of the window (TITE-BOIN's effective sample size is <c>Complete + Followed</c>).</param>
 /// <param name="Weights">TITE-CRM: sum of the likelihood weights at the dose (1 per complete patient plus each pending patient's weight); null for TITE-BOIN.</param>
 /// <param name="Toxicity">TITE-CRM: the DLT probability at the posterior mean of the model parameter (dfcrm's <c>ptox</c>); null for TITE-BOIN.</param>
-public sealed record TiteDose(int Level, int Complete, int Dlts, int Pending, double Followed, double? Weights, double? Toxicity)
+/// <param name="Estimate">TITE-BOIN: the pending-aware DLT-rate estimate the design compares with BOIN's boundaries (its <c>estimate</c> rule, <see cref="TiteBoin.PendingEstimate"/>); null for TITE-CRM and at an untreated dose.</param>
+public sealed record TiteDose(int Level, int Complete, int Dlts, int Pending, double Followed, double? Weights, double? Toxicity, double? Estimate = null)
 {
     /// <summary>TITE-BOIN's effective sample size: complete patients plus the pending patients' follow-up fractions.</summary>
     public double EffectiveN => Complete + Followed;
@@ -110,7 +111,8 @@ public static class TiteConduct
             beta = crm.Crm.Posterior(complete, dlts, levels, weights).BetaMean;
         }
         for (int d = 0; d < k; d++)
-            doses[d] = new TiteDose(d, complete[d], dlts[d], perLevel[d], followedSum[d], weightSum?[d], crm is null ? null : crm.Crm.ToxicityAt(d, beta));
+            doses[d] = new TiteDose(d, complete[d], dlts[d], perLevel[d], followedSum[d], weightSum?[d], crm is null ? null : crm.Crm.ToxicityAt(d, beta),
+                boin is not null && complete[d] + perLevel[d] > 0 ? boin.PendingEstimate(complete[d] + perLevel[d], dlts[d], perLevel[d], followedSum[d]) : null);
 
         string names = pendingPatients.Count == 0 ? "no patient pending"
             : "pending: " + string.Join(", ", pendingPatients.Select(p => $"patient {p.Id} at dose {p.Level + 1}, day {Days(p.DaysFollowed!.Value)} of {Days(window)}"));

@@ -147,6 +147,23 @@ public sealed class TiteBoin : IPendingDesign, IFinalSelection, ITargeted
         };
     }
 
+    /// <summary>
+    /// The DLT-rate estimate the design compares with BOIN's boundaries at a dose with <paramref name="n"/>
+    /// patients (pending included), <paramref name="x"/> DLTs and <paramref name="m"/> pending patients
+    /// whose follow-up fractions sum to <paramref name="stft"/>: x / n with nothing pending; under
+    /// <see cref="TiteBoinEstimate.Ess"/> x / (n - m + STFT); under <see cref="TiteBoinEstimate.Imputation"/>
+    /// (x + q (m - STFT)) / n with q = p / (1 - p), p the posterior mean from the completed patients.
+    /// </summary>
+    public double PendingEstimate(int n, int x, int m, double stft)
+    {
+        if (n < 1 || x < 0 || m < 0 || x + m > n) throw new ArgumentOutOfRangeException(nameof(n), "need n >= 1 and 0 <= x, m with x + m <= n");
+        if (!(stft >= 0 && stft <= m)) throw new ArgumentOutOfRangeException(nameof(stft), stft, "the standardized total follow-up must be in [0, m]");
+        if (m == 0) return (double)x / n;
+        if (Estimate == TiteBoinEstimate.Ess) return x / (n - m + stft);
+        double p = (x + Boin.Target / 2) / (n - m + 1), q = p / (1 - p);
+        return (x + q * (m - stft)) / n;
+    }
+
     /// <summary>The interval decision with m pending patients of n; null: suspend accrual.</summary>
     private IntervalAction? Interval(int n, int x, int m, double stft)
     {

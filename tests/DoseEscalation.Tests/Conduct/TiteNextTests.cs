@@ -98,16 +98,30 @@ public class TiteNextTests
     [Fact]
     public void Tite_boin_estimate_deescalates_and_the_suspension_rule_waits()
     {
+        const string csv = "patient,dose,dlt,days_followed\n1,1,0,28\n2,1,0,28\n3,1,0,28\n4,2,0,28\n5,2,1,28\n6,2,pending,14\n";
+        // Dose 2: 2 complete (one DLT), 1 pending at day 14 of 28: n = 3, x = 1, m = 1, STFT = 0.5.
+        // Imputation (the default): p = (1 + 0.125) / (3 - 1 + 1) = 0.375, q = 0.6, estimate (1 + 0.6 * 0.5) / 3 = 0.4333;
+        // the observed 1/3 >= lambda_d 0.2984 de-escalates whatever the pending outcome.
         var boin = new TiteBoin(new Boin(4, 0.25, 3, 30));
-        // Dose 2: 2 complete (one DLT), 1 pending at day 14 of 28: n = 3, m = 1 <= 1.5, estimate 1/(3 - 1 + 0.5) = 0.4 >= lambda_d 0.2984: de-escalate.
-        var r = Next(boin, "patient,dose,dlt,days_followed\n1,1,0,28\n2,1,0,28\n3,1,0,28\n4,2,0,28\n5,2,1,28\n6,2,pending,14\n");
+        var r = Next(boin, csv);
         Assert.Equal(PendingDecision.Enrol(0), r.Tite!.Decision);
-        Assert.Equal(2.5, r.Tite.Doses[1].EffectiveN, 12);
-        Assert.True(1 / r.Tite.Doses[1].EffectiveN >= boin.Boin.LambdaD);
-        // Two pending of 3 at dose 2: 2 > 3 * 0.5, accrual suspended.
-        var w = Next(boin, "patient,dose,dlt,days_followed\n1,1,0,28\n2,1,0,28\n3,1,0,28\n4,2,1,28\n5,2,pending,14\n6,2,pending,7\n");
-        Assert.Equal(PendingAction.Wait, w.Tite!.Decision.Action);
-        Assert.StartsWith("wait: enrol no one until a pending patient's outcome is known: TITE-BOIN suspends accrual while more than 0.5 of the patients at dose 2 are pending", w.Tite.Reason);
+        Assert.Equal(1.3 / 3, r.Tite.Doses[1].Estimate!.Value, 12);
+        Assert.Equal(0.0, r.Tite.Doses[0].Estimate!.Value, 12);
+        Assert.Null(r.Tite.Doses[2].Estimate);
+        // The effective sample size rule: 1 / (3 - 1 + 0.5) = 0.4 >= lambda_d: de-escalate.
+        var ess = new TiteBoin(new Boin(4, 0.25, 3, 30), estimate: TiteBoinEstimate.Ess);
+        var e = Next(ess, csv);
+        Assert.Equal(PendingDecision.Enrol(0), e.Tite!.Decision);
+        Assert.Equal(0.4, e.Tite.Doses[1].Estimate!.Value, 12);
+        Assert.Equal(2.5, e.Tite.Doses[1].EffectiveN, 12);
+        // Two pending of 3 at dose 2, no DLT: 2 > 3 * 0.5, accrual suspended under both rules.
+        const string waiting = "patient,dose,dlt,days_followed\n1,1,0,28\n2,1,0,28\n3,1,0,28\n4,2,0,28\n5,2,pending,14\n6,2,pending,7\n";
+        foreach (var design in new[] { boin, ess })
+        {
+            var w = Next(design, waiting);
+            Assert.Equal(PendingAction.Wait, w.Tite!.Decision.Action);
+            Assert.StartsWith("wait: enrol no one until a pending patient's outcome is known: TITE-BOIN suspends accrual while more than 0.5 of the patients at dose 2 are pending", w.Tite.Reason);
+        }
     }
 
     [Fact]
@@ -163,6 +177,36 @@ public class TiteNextTests
             err = new StringWriter();
             Assert.Equal(1, CliEntry.Run(["next", "--dlt", "0.05,0.1,0.2,0.3", "--design", "tite-crm", "--data", data], o, err));
             Assert.Equal($"dose-escalation: error: {data}: patient 6: dlt is pending, but the DLT window is unknown; add trial: dlt_window_days: <days> to a scenario file and pass it to next", err.ToString().Trim().Split('\n')[^1]);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+    [Fact]
+    public void Cli_json_and_markdown_carry_tite_boins_own_estimate_and_final()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "tite-next-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string yaml = Path.Combine(dir, "t.yaml"), data = Path.Combine(dir, "d.csv");
+            File.WriteAllText(yaml, "trial:\n  name: TITE-BOIN example\n  dlt_window_days: 28\ndoses:\n  - label: DL1\n  - label: DL2\n  - label: DL3\n  - label: DL4\ndesign:\n  name: tite-boin\ntarget: 0.25\nscenarios:\n  - name: s1\n    dlt: [0.05, 0.1, 0.2, 0.3]\n");
+            File.WriteAllText(data, "patient,dose,dlt,days_followed\n1,1,0,28\n2,1,0,28\n3,1,0,28\n4,2,0,28\n5,2,1,28\n6,2,pending,14\n");
+            var o = new StringWriter();
+            Assert.Equal(0, CliEntry.Run(["next", yaml, "--data", data, "--final", "--format", "json"], o, new StringWriter()));
+            using var doc = System.Text.Json.JsonDocument.Parse(o.ToString());
+            var tte = doc.RootElement.GetProperty("time_to_event");
+            Assert.Equal("enrol", tte.GetProperty("action").GetString());
+            Assert.Equal(1, tte.GetProperty("dose").GetInt32());
+            var dose2 = tte.GetProperty("per_dose")[1];
+            Assert.Equal(1.3 / 3, dose2.GetProperty("dlt_estimate").GetDouble(), 12);
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, tte.GetProperty("per_dose")[2].GetProperty("dlt_estimate").ValueKind);
+            // BOIN's isotonic selection on the complete patients: dose 1 0/3, dose 2 1/2 (0.5 > 0.25 + ...): dose 1.
+            Assert.Equal(1, tte.GetProperty("final").GetProperty("dose").GetInt32());
+            Assert.Equal("6", tte.GetProperty("pending")[0].GetProperty("patient").GetString());
+
+            o = new StringWriter();
+            Assert.Equal(0, CliEntry.Run(["next", yaml, "--data", data, "--format", "md"], o, new StringWriter()));
+            Assert.Contains("| dose | complete | DLTs | pending | follow-up | DLT estimate |", o.ToString());
+            Assert.Contains("| 2 | 1 | 1 | 0.500 | 0.433 |", o.ToString());
         }
         finally { Directory.Delete(dir, true); }
     }

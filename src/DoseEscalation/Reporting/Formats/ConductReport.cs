@@ -138,12 +138,12 @@ public static class ConductReport
             bool weighted = tite.Doses.Any(d => d.Weights is not null);
             int tw = Math.Max(4, info.DoseLabels.Count == 0 ? 4 : tite.Doses.Max(d => Label(info, d.Level).Split(':')[0].Length));
             w.WriteLine($"Time-to-event data (DLT window {F(tite.WindowDays)} days; follow-up: the pending patients' fractions of the window, summed):");
-            string th = $"  {"dose".PadRight(tw)}  complete  DLTs  pending  follow-up" + (weighted ? "  weights  P(DLT) at mean" : "  effective n");
+            string th = $"  {"dose".PadRight(tw)}  complete  DLTs  pending  follow-up" + (weighted ? "  weights  P(DLT) at mean" : "  DLT estimate");
             w.WriteLine(th);
             w.WriteLine("  " + new string('-', th.Length - 2));
             foreach (var d in tite.Doses)
                 w.WriteLine($"  {Label(info, d.Level).Split(':')[0].PadRight(tw)}  {d.Complete,8}  {d.Dlts,4}  {d.Pending,7}  {F(d.Followed, "0.000"),9}"
-                    + (weighted ? $"  {F(d.Weights!.Value, "0.000"),7}  {F(d.Toxicity!.Value, "0.000"),14}" : $"  {F(d.EffectiveN, "0.000"),11}"));
+                    + (weighted ? $"  {F(d.Weights!.Value, "0.000"),7}  {F(d.Toxicity!.Value, "0.000"),14}" : $"  {(d.Estimate is { } est ? F(est, "0.000") : "-"),12}"));
             if (tite.Selected is { } sel)
             {
                 w.WriteLine();
@@ -245,11 +245,11 @@ public static class ConductReport
             bool weighted = tite.Doses.Any(d => d.Weights is not null);
             w.WriteLine($"Time-to-event data (DLT window {F(tite.WindowDays)} days):");
             w.WriteLine();
-            w.WriteLine("| dose | complete | DLTs | pending | follow-up |" + (weighted ? " weights | P(DLT) at posterior mean |" : " effective n |"));
+            w.WriteLine("| dose | complete | DLTs | pending | follow-up |" + (weighted ? " weights | P(DLT) at posterior mean |" : " DLT estimate |"));
             w.WriteLine("|---|---:|---:|---:|---:|" + (weighted ? "---:|---:|" : "---:|"));
             foreach (var d in tite.Doses)
                 w.WriteLine($"| {Label(info, d.Level)} | {d.Complete} | {d.Dlts} | {d.Pending} | {F(d.Followed, "0.000")} |"
-                    + (weighted ? $" {F(d.Weights!.Value, "0.000")} | {F(d.Toxicity!.Value, "0.000")} |" : $" {F(d.EffectiveN, "0.000")} |"));
+                    + (weighted ? $" {F(d.Weights!.Value, "0.000")} | {F(d.Toxicity!.Value, "0.000")} |" : $" {(d.Estimate is { } est ? F(est, "0.000") : "-")} |"));
             if (tite.Selected is { } sel)
                 w.WriteLine($"\n**Final ({r.Design.Name}):** {(sel == Decision.NoDose ? "no MTD selected" : $"the MTD is dose {sel + 1} ({Label(info, sel)})")}. {MarkdownText.Escape(tite.SelectionNote!)}.");
             w.WriteLine();
@@ -495,7 +495,7 @@ public static class ConductReport
                 w.WriteNumber("pending", d.Pending);
                 w.WriteNumber("follow_up", d.Followed);
                 if (d.Weights is { } ws) { w.WriteNumber("weights", ws); Nullable(w, "p_dlt_at_mean", d.Toxicity); }
-                else w.WriteNumber("effective_n", d.EffectiveN);
+                else Nullable(w, "dlt_estimate", d.Estimate);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
