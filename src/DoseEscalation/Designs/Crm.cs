@@ -89,10 +89,13 @@ public sealed class Crm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityPo
     public double? SafetyCutoff { get; }
     /// <summary>Quadrature nodes a posterior is computed on.</summary>
     public int NodeCount => _nodeCount;
+    /// <summary>How the final selection treats a dose with no patients (option <c>final_selection</c>); <see cref="CrmFinalSelection.Model"/> is dfcrm's.</summary>
+    public CrmFinalSelection FinalSelection { get; }
 
     public Crm(IReadOnlyList<double> skeleton, double target, CrmModel model = CrmModel.Empiric,
         int cohortSize = 3, int maxPatients = 30, int startLevel = 0, double priorVariance = DefaultPriorVariance,
-        double? safetyCutoff = null, double intercept = CrmSkeleton.DefaultIntercept)
+        double? safetyCutoff = null, double intercept = CrmSkeleton.DefaultIntercept,
+        CrmFinalSelection finalSelection = CrmFinalSelection.Model)
     {
         ArgumentNullException.ThrowIfNull(skeleton);
         int k = skeleton.Count;
@@ -115,6 +118,8 @@ public sealed class Crm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityPo
             throw new ArgumentOutOfRangeException(nameof(priorVariance), priorVariance, $"prior variance must be in (0, {MaxPriorVariance}]");
         if (safetyCutoff is { } c && !(c > 0 && c < 1)) throw new ArgumentOutOfRangeException(nameof(safetyCutoff), c, "safety cutoff must be in (0, 1)");
         if (!double.IsFinite(intercept)) throw new ArgumentOutOfRangeException(nameof(intercept), intercept, "intercept must be finite");
+        if (!Enum.IsDefined(finalSelection)) throw new ArgumentOutOfRangeException(nameof(finalSelection), finalSelection, "final_selection must be model or tried");
+        FinalSelection = finalSelection;
 
         _skeleton = skeleton.ToArray();
         (Target, Model, Intercept, PriorVariance) = (target, model, intercept, priorVariance);
@@ -158,6 +163,17 @@ public sealed class Crm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityPo
 
     private static CrmModel ModelOf(OptionValues v) => v.Choice("model") == "logistic" ? CrmModel.Logistic : CrmModel.Empiric;
 
+    /// <summary>The <c>final_selection</c> option's value.</summary>
+    internal static CrmFinalSelection FinalSelectionOf(OptionValues v) =>
+        v.Choice("final_selection") == "tried" ? CrmFinalSelection.Tried : CrmFinalSelection.Model;
+
+    /// <summary>The CRM's <c>final_selection</c> option, shared with TITE-CRM.</summary>
+    internal static DesignOption FinalSelectionOption { get; } = new()
+    {
+        Key = "final_selection", Kind = OptionKind.Choice, Default = "model", Choices = ["model", "tried"],
+        Doc = "Final MTD: model (dfcrm: the dose closest to the target at the posterior mean, even with no patients) or tried (the highest dose with patients at or below the model's choice).",
+    };
+
     /// <summary>The CRM in the design catalog: a given skeleton, or one calibrated by indifference intervals.</summary>
     public static DesignDescriptor Descriptor { get; } = new()
     {
@@ -179,6 +195,7 @@ public sealed class Crm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityPo
             new() { Key = "intercept", Kind = OptionKind.Number, Min = -50, Max = 50, ComputedDefault = (c, v) => v.Choice("model") == "logistic" ? CrmSkeleton.DefaultIntercept : null, DefaultText = "3 (logistic model only)", Doc = "Intercept a0 of the logistic model (dfcrm's default 3)." },
             new() { Key = "halfwidth", Kind = OptionKind.Number, Min = 0, Max = 0.5, MinExclusive = true, MaxExclusive = true, ComputedDefault = (c, v) => v.Probabilities("skeleton") is null ? 0.05 : null, DefaultText = "0.05 (when no skeleton is given)", Doc = "Half-width of the indifference interval that calibrates the skeleton (dfcrm's getprior)." },
             new() { Key = "prior_mtd", Kind = OptionKind.Integer, Min = 1, Max = 1000, ComputedDefault = (c, v) => v.Probabilities("skeleton") is null ? (c.DoseCount + 2) / 2 : null, DefaultText = "the middle dose, rounding up (when no skeleton is given)", Doc = "Prior guess of the MTD (1-based) for calibrating the skeleton." },
+            FinalSelectionOption,
             new() { Key = "skeleton", Kind = OptionKind.Probabilities, Min = 0, Max = 1, MinExclusive = true, MaxExclusive = true, ComputedDefault = (c, v) => CrmSkeleton.Calibrate(v.Number("halfwidth"), v.Number("target"), v.Int("prior_mtd"), c.DoseCount, ModelOf(v), v.NumberOrNull("intercept") ?? CrmSkeleton.DefaultIntercept), DefaultText = "calibrated from halfwidth and prior_mtd", Doc = "Prior DLT guesses per dose, increasing." },
         ],
         Check = (c, given, v) =>
@@ -187,12 +204,13 @@ public sealed class Crm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityPo
             : v.IntOrNull("prior_mtd") is { } pm && pm > c.DoseCount ? ("prior_mtd", $"must be one of the dose levels 1..{c.DoseCount}")
             : null,
         Build = (c, v) => new Crm(v.Probabilities("skeleton")!, v.Number("target"), ModelOf(v), v.Int("cohort_size"), v.Int("max_n"), 0,
-            v.Number("prior_variance"), null, v.NumberOrNull("intercept") ?? CrmSkeleton.DefaultIntercept),
+            v.Number("prior_variance"), null, v.NumberOrNull("intercept") ?? CrmSkeleton.DefaultIntercept, FinalSelectionOf(v)),
         Prose = (d, context) =>
         [
             "After each cohort, the one-parameter dose-toxicity model is updated with all patients' outcomes (posterior by quadrature), and the next cohort is treated at the dose whose estimated DLT rate is closest to the target, "
             + "never skipping an untried dose when escalating and never escalating right after a cohort with a DLT rate at or above the target. "
-            + "At the maximum sample size the MTD is the dose whose estimated DLT rate is closest to the target.",
+            + "At the maximum sample size the MTD is the dose whose estimated DLT rate is closest to the target."
+            + (d.TryGet<Crm>()?.FinalSelection == CrmFinalSelection.Tried ? " A dose with no patients is not selected (final_selection tried): the MTD is then the highest dose with patients below the model's choice." : ""),
         ],
     };
 
@@ -207,7 +225,7 @@ public sealed class Crm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityPo
         var post = Posterior(s.Patients, s.Dlts);
         if (SafetyCutoff is { } cutoff && post.ProbFirstDoseAboveTarget > cutoff) return Decision.StopNoDose;
         int recommended = Recommend(post.BetaMean);
-        if (s.TotalPatients + CohortSize > MaxPatients) return Decision.Select(recommended);
+        if (s.TotalPatients + CohortSize > MaxPatients) return Decision.Select(Final(s.Patients, recommended));
         // dfcrm's restriction: no escalation when the last cohort's DLT rate reached the target
         // (coherence, Cheung 2005), otherwise at most one level above the last cohort's dose.
         int last = s.CurrentLevel;
@@ -216,9 +234,27 @@ public sealed class Crm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityPo
     }
 
     /// <summary>The unrestricted recommendation at the posterior mean: what the CRM selects if the trial stops now.</summary>
-    public string SelectionRule => "dose whose DLT probability at the posterior mean is closest to the target (dfcrm)";
+    public string SelectionRule => FinalSelection == CrmFinalSelection.Model
+        ? "dose whose DLT probability at the posterior mean is closest to the target (dfcrm)"
+        : "highest dose with patients at or below the dose whose DLT probability at the posterior mean is closest to the target";
 
-    public int SelectMtd(in TrialState s) => Recommend(Posterior(s.Patients, s.Dlts).BetaMean);
+    public int SelectMtd(in TrialState s) => Final(s.Patients, Recommend(Posterior(s.Patients, s.Dlts).BetaMean));
+
+    /// <summary>
+    /// The final selection from the model's choice <paramref name="recommended"/> (0-based): itself
+    /// under <see cref="CrmFinalSelection.Model"/> or when it has patients; under
+    /// <see cref="CrmFinalSelection.Tried"/> otherwise the highest dose with patients below it (the
+    /// lowest dose with patients if none is below; <paramref name="recommended"/> when nobody has been treated).
+    /// </summary>
+    public int Final(ReadOnlySpan<int> patients, int recommended)
+    {
+        if (FinalSelection == CrmFinalSelection.Model || patients[recommended] > 0) return recommended;
+        for (int d = recommended - 1; d >= 0; d--)
+            if (patients[d] > 0) return d;
+        for (int d = recommended + 1; d < patients.Length; d++)
+            if (patients[d] > 0) return d;
+        return recommended;
+    }
 
     /// <summary>
     /// P(p_level &gt; target | data) under the model. For dose 1 it is the tail the safety stop has
@@ -440,6 +476,7 @@ public sealed class Crm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityPo
     public string Describe() =>
         string.Create(CultureInfo.InvariantCulture,
             $"CRM ({(Model == CrmModel.Empiric ? "empiric" : $"logistic, a0 = {Intercept}")} model, skeleton [{string.Join(", ", _skeleton.Select(v => v.ToString("0.####", CultureInfo.InvariantCulture)))}], prior variance {PriorVariance}), target {Target}, cohort {CohortSize}, max N {MaxPatients}")
+        + (FinalSelection == CrmFinalSelection.Tried ? ", final selection among tried doses" : "")
         + (StartLevel > 0 ? $", start at dose {StartLevel + 1}" : "")
         + (SafetyCutoff is { } c ? string.Create(CultureInfo.InvariantCulture, $", stop if P(p1 > target) > {c}") : "");
 
@@ -507,7 +544,11 @@ public sealed class Crm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityPo
         }
         string estimate = $"at the posterior mean of beta ({F(r.Posterior.BetaMean)}) the model's DLT probability is closest to the target {F(d.Target)} at dose {r.Recommended + 1} ({F(best)})";
         if (r.AtMaxPatients)
-            return new($"{estimate}; another cohort of {d.CohortSize} would exceed the maximum of {d.MaxPatients} patients: {Verb(decision)}", q);
+        {
+            string untried = d.Final(s.Patients, r.Recommended) == r.Recommended ? ""
+                : $"; dose {r.Recommended + 1} has no patients, so the final selection (tried) is the highest dose with patients below it";
+            return new($"{estimate}; another cohort of {d.CohortSize} would exceed the maximum of {d.MaxPatients} patients{untried}: {Verb(decision)}", q);
+        }
         q.Add(new("highest_allowed_dose", "highest dose the next cohort may receive", r.Cap + 1));
         string restriction = r.Recommended <= r.Cap ? ""
             : r.Coherence
@@ -515,4 +556,13 @@ public sealed class Crm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityPo
                 : $"; escalation is limited to one level above the last cohort's dose {s.CurrentLevel + 1}";
         return new($"{estimate}{restriction}: {Verb(decision)}", q);
     }
+}
+
+/// <summary>How the CRM's final selection treats a dose with no patients (option <c>final_selection</c>).</summary>
+public enum CrmFinalSelection
+{
+    /// <summary>dfcrm: the dose whose DLT probability at the posterior mean is closest to the target, with or without patients.</summary>
+    Model,
+    /// <summary>The model's choice if it has patients, else the highest dose with patients below it.</summary>
+    Tried,
 }

@@ -64,7 +64,7 @@ public sealed class TiteCrm : IPendingDesign, IFinalSelection, ITargeted
         Check = Crm.Descriptor.Check,
         Build = (c, v) => new TiteCrm(
             new Crm(v.Probabilities("skeleton")!, v.Number("target"), v.Choice("model") == "logistic" ? CrmModel.Logistic : CrmModel.Empiric, 1, v.Int("max_n"), 0,
-                v.Number("prior_variance"), null, v.NumberOrNull("intercept") ?? CrmSkeleton.DefaultIntercept),
+                v.Number("prior_variance"), null, v.NumberOrNull("intercept") ?? CrmSkeleton.DefaultIntercept, Crm.FinalSelectionOf(v)),
             v.Choice("scheme") == "adaptive" ? TiteWeightScheme.Adaptive : TiteWeightScheme.Linear),
         Prose = (d, context) =>
         [
@@ -72,7 +72,8 @@ public sealed class TiteCrm : IPendingDesign, IFinalSelection, ITargeted
             + "Before each enrolment the one-parameter CRM model is updated with every patient's data: a DLT or a completed window counts fully, and a patient still in the window without a DLT counts with a weight equal to "
             + (d.TryGet<TiteCrm>()!.Scheme == TiteWeightScheme.Linear ? "the fraction of the window observed" : "the adaptive weight built from the times of the DLTs observed so far")
             + " (Cheung & Chappell 2000). The new patient receives the dose whose estimated DLT rate is closest to the target, never more than one level above the previous patient's dose.",
-            "When the maximum sample size has been enrolled, the trial waits for every window to close; the MTD is the dose whose estimated DLT rate is closest to the target on the complete data.",
+            "When the maximum sample size has been enrolled, the trial waits for every window to close; the MTD is the dose whose estimated DLT rate is closest to the target on the complete data."
+            + (d.TryGet<TiteCrm>()!.Crm.FinalSelection == CrmFinalSelection.Tried ? " A dose with no patients is not selected (final_selection tried): the MTD is then the highest dose with patients below the model's choice." : ""),
         ],
     };
 
@@ -90,7 +91,7 @@ public sealed class TiteCrm : IPendingDesign, IFinalSelection, ITargeted
     {
         if (s.IsStart) return Decision.Treat(Crm.StartLevel, 1);
         int recommended = Crm.Recommend(Crm.Posterior(s.Patients, s.Dlts).BetaMean);
-        if (s.TotalPatients + 1 > MaxPatients) return Decision.Select(recommended);
+        if (s.TotalPatients + 1 > MaxPatients) return Decision.Select(Crm.Final(s.Patients, recommended));
         return Decision.Treat(Math.Min(recommended, s.CurrentLevel + 1), 1);
     }
 

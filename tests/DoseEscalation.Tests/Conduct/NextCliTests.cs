@@ -134,6 +134,29 @@ public class NextCliTests
         Assert.True(doc.RootElement.GetProperty("final").GetProperty("selected_untried").GetBoolean());
     }
 
+    // Issue 25: final_selection tried keeps the final MTD among doses with patients.
+    [Fact]
+    public void Final_selection_tried_selects_a_tried_dose_and_a_bad_value_names_the_flag()
+    {
+        string[] args = ["next", "--design", "crm", "--skeleton", "0.1,0.2,0.3", "--data", "1NNN 2NTN", "--final", "--final-selection", "tried"];
+        var (code, text, _) = Run(null, args);
+        Assert.Equal(0, code);
+        Assert.Contains("Final MTD: dose 2", text);
+        Assert.Contains("Selection: highest dose with patients at or below the dose whose DLT probability at the posterior mean is closest to the target", text);
+        Assert.DoesNotContain("Warning:", text);
+        var (_, json, _) = Run(null, [.. args, "--format", "json"]);
+        using var doc = JsonDocument.Parse(json);
+        Assert.Equal(2, doc.RootElement.GetProperty("final").GetProperty("mtd").GetInt32());
+        Assert.False(doc.RootElement.GetProperty("final").GetProperty("selected_untried").GetBoolean());
+
+        var (badCode, badOut, badErr) = Run(null, [.. args[..^1], "closest"]);
+        Assert.Equal((1, ""), (badCode, badOut));
+        Assert.Equal("dose-escalation: error: --final-selection closest: expected one of model, tried", badErr.Trim());
+        var (boinCode, _, boinErr) = Run(null, "next", "--design", "boin", "--dlt", "0.1,0.2,0.3", "--data", "1NNN 2NTN", "--final-selection", "tried");
+        Assert.Equal(1, boinCode);
+        Assert.StartsWith("dose-escalation: error: boin: final_selection = tried: design 'boin' takes no option 'final_selection'", boinErr.Trim());
+    }
+
     [Fact]
     public void A_final_selection_of_a_tried_dose_adds_no_warning()
     {

@@ -230,6 +230,78 @@ public class CrmTests(ITestOutputHelper output)
         Assert.True(d.Level >= 2, d.ToString());
     }
 
+    // Issue 25: after "1NNN 2NTN" dfcrm's final crm() selects dose 3, where nobody was treated;
+    // final_selection tried selects the highest tried dose below it.
+    [Fact]
+    public void Final_selection_tried_after_1NNN_2NTN_selects_a_tried_dose()
+    {
+        double[] skeleton = [0.1, 0.2, 0.3, 0.4, 0.5];
+        var model = (Crm)Build.Design("crm", 5, 0.3, ("skeleton", skeleton), ("max_n", 6));
+        var tried = (Crm)Build.Design("crm", 5, 0.3, ("skeleton", skeleton), ("max_n", 6), ("final_selection", "tried"));
+        Assert.Equal((CrmFinalSelection.Model, CrmFinalSelection.Tried), (model.FinalSelection, tried.FinalSelection));
+        Assert.Equal(Decision.Select(2), Outcomes.Decide(model, "1NNN 2NTN"));
+        Assert.Equal(Decision.Select(1), Outcomes.Decide(tried, "1NNN 2NTN"));
+        // The final analysis before max N reads the same rule; a tried choice is kept as it is.
+        Assert.Equal(2, model.SelectMtd(new TrialState([3, 3, 0, 0, 0], [0, 1, 0, 0, 0], 1, 1, 6)));
+        Assert.Equal(1, tried.SelectMtd(new TrialState([3, 3, 0, 0, 0], [0, 1, 0, 0, 0], 1, 1, 6)));
+        Assert.Equal(0, tried.SelectMtd(new TrialState([3, 3, 0, 0, 0], [2, 3, 0, 0, 0], 1, 3, 6)));
+        Assert.Equal(model.SelectMtd(new TrialState([3, 3, 0, 0, 0], [2, 3, 0, 0, 0], 1, 3, 6)),
+            tried.SelectMtd(new TrialState([3, 3, 0, 0, 0], [2, 3, 0, 0, 0], 1, 3, 6)));
+        Assert.Equal(1, tried.Final([0, 3, 0, 0, 0], 0)); // nothing at or below: the lowest tried dose
+        Assert.Equal(3, tried.Final([0, 0, 0, 0, 0], 3)); // nobody treated: the model's choice
+        Assert.Contains("final selection among tried doses", tried.Describe());
+        Assert.DoesNotContain("tried", model.Describe());
+        Assert.Contains("has no patients", tried.Explain(new TrialState([3, 3, 0, 0, 0], [0, 1, 0, 0, 0], 1, 1, 6), Decision.Select(1)).Text);
+
+        // TITE-CRM: the same counts, one patient at a time, at its maximum N.
+        var tite = (TiteCrm)Build.Design("tite-crm", 5, 0.3, ("skeleton", skeleton), ("max_n", 6), ("final_selection", "tried"));
+        var titeModel = (TiteCrm)Build.Design("tite-crm", 5, 0.3, ("skeleton", skeleton), ("max_n", 6));
+        Assert.Equal(Decision.Select(1), Outcomes.Decide(tite, "1N 1N 1N 2N 2T 2N"));
+        Assert.Equal(Decision.Select(2), Outcomes.Decide(titeModel, "1N 1N 1N 2N 2T 2N"));
+    }
+
+    [Fact]
+    public void Final_selection_is_refused_by_designs_without_a_model_selection_and_checks_its_value()
+    {
+        string Bad(string design, params (string, object)[] o) => Assert.Throws<DoseEscalation.Designs.Configuration.DesignOptionException>(() => Build.Design(design, 5, 0.25, o)).Option;
+        Assert.Equal("final_selection", Bad("crm", ("final_selection", "closest")));
+        Assert.Equal("final_selection", Bad("tite-crm", ("final_selection", "nearest")));
+        foreach (string design in new[] { "3+3", "boin", "keyboard", "mtpi2", "i3+3", "boin12", "rolling-six", "tite-boin" })
+            Assert.Equal("final_selection", Bad(design, ("final_selection", "tried")));
+    }
+
+    // Max N 9 on four doses from dose 1: dose 4 can never be treated, and the model selects it in
+    // two trials out of three; under final_selection tried it is never selected. The compiled
+    // graph and the trial loop agree with the exact engine within 4 standard errors.
+    [Theory]
+    [InlineData(SimulationMethod.TrialLoop)]
+    [InlineData(SimulationMethod.CompiledGraph)]
+    public void Final_selection_tried_exact_and_simulation_agree(SimulationMethod method)
+    {
+        var scenario = new Scenario("s", [0.05, 0.10, 0.25, 0.40]);
+        var model = Build.Design("crm", 4, 0.3, ("max_n", 9));
+        var tried = Build.Design("crm", 4, 0.3, ("max_n", 9), ("final_selection", "tried"));
+        var exactModel = ExactEngine.Run(model, scenario, 0.3);
+        var exact = ExactEngine.Run(tried, scenario, 0.3);
+        // Selection[0] is "no dose", [d] is dose d.
+        Assert.InRange(exactModel.Selection[4].Value, 0.67915, 0.67925); // exact prints 67.92%
+        Assert.Equal(0.0, exact.Selection[4].Value);
+        Assert.Equal(1.0, exact.Selection.Sum(s => s.Value), 12);
+        // Only the final selection moves: allocation is the same trial by trial.
+        for (int d = 0; d < 4; d++) Assert.Equal(exactModel.MeanPatients[d].Value, exact.MeanPatients[d].Value, 12);
+        // Mass moves only downwards, from untried doses.
+        Assert.True(exact.Selection[3].Value >= exactModel.Selection[3].Value);
+        const long trials = 40_000;
+        var mc = MonteCarloEngine.Run(tried, scenario, 0.3, new MonteCarloOptions { Trials = trials, Seed = 20261205, Method = method });
+        output.WriteLine(string.Join(", ", exact.Selection.Select((s, i) => $"{s.Value:F6} vs {mc.Selection[i].Value:F6}")));
+        for (int i = 0; i < exact.Selection.Length; i++)
+        {
+            double p = exact.Selection[i].Value;
+            double se = Math.Sqrt(p * (1 - p) / trials);
+            Assert.InRange(mc.Selection[i].Value, p - 4 * se - 1e-12, p + 4 * se + 1e-12);
+        }
+    }
+
     [Fact]
     public void Safety_stop_selects_no_dose()
     {
