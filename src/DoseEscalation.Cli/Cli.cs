@@ -457,6 +457,10 @@ internal sealed class InputFlags
     private readonly DesignFlags? _designFlags;
     private readonly DesignFlags _common;
     private readonly Option<double?> _target = Flags.Real("--target", "Target DLT rate, for every design (default: the file's, else 0.30).", v => v > 0 && v < 1, "strictly between 0 and 1");
+    private readonly Option<double?> _accrualRate = Flags.Real("--accrual-rate", "Calendar: Poisson arrivals per month (0.01 to 10000); sets timeline.accrual_rate_per_month (replacing the file's accrual, with a warning).", _ => true, "a number");
+    private readonly Option<double?> _accrualInterval = Flags.Real("--accrual-interval", "Calendar: one arrival every X days (0, or 0.01 to 3650); sets timeline.accrual_interval_days (replacing the file's accrual, with a warning).", _ => true, "a number");
+    private readonly Option<double?> _dltWindow = Flags.Real("--dlt-window", "Calendar: days of DLT observation (0 to 3650); sets timeline.dlt_window_days (default without a file timeline: trial.dlt_window_days).", _ => true, "a number");
+    private readonly Option<int?> _maxWaiting = Flags.Int("--max-waiting", "Calendar: most arrivals that may wait for a slot at once (0 = none wait: arrivals while the cohort is observed are lost); sets timeline.max_waiting.", 0);
     private readonly Option<string[]> _set = Flags.Many("--set", "Set one design's option: LABEL.OPTION=VALUE, e.g. crm.skeleton=0.05,0.1,0.2 or boin.extrasafe=true (repeatable).", "LABEL.OPTION=VALUE");
     private readonly Option<string?> _correct = Flags.Choice("--correct-selection", "What counts as a correct selection: highest-at-or-below-target (default, or the file's), closest-to-target, or window", [.. CorrectSelection.Keys]);
     private readonly Option<string?> _window = Flags.Text("--correct-window", "With --correct-selection window: D1,D2 for the window [target - D1, target + D2].", "D1,D2");
@@ -490,6 +494,7 @@ internal sealed class InputFlags
             _designFlags.AddTo(command);
         }
         command.Options.Add(_set);
+        if (scenarios) { command.Options.Add(_accrualRate); command.Options.Add(_accrualInterval); command.Options.Add(_dltWindow); command.Options.Add(_maxWaiting); }
         if (scenarios) { command.Options.Add(_correct); command.Options.Add(_window); }
         _defaultFormat = defaultFormat ?? formats[0];
         _formats = formats;
@@ -515,6 +520,10 @@ internal sealed class InputFlags
         Set = pr.Given(_set) ?? [],
         CorrectSelection = pr.Given(_correct),
         CorrectWindow = pr.Given(_window),
+        AccrualRate = _dlt is null ? null : pr.Given(_accrualRate),
+        AccrualInterval = _dlt is null ? null : pr.Given(_accrualInterval),
+        DltWindow = _dlt is null ? null : pr.Given(_dltWindow),
+        MaxWaiting = _dlt is null ? null : pr.Given(_maxWaiting),
     };
 
     /// <summary>--format (or the verb's default), --out and --quiet.</summary>

@@ -41,6 +41,7 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
             file = file with { Scenarios = [file.Scenarios[0] with { Response = r, Utility = utility }] };
         }
         if (o.Target is { } target) file = file with { Target = target };
+        file = WithTimelineFlags(file, o);
         if (o.Common.Has("start_dose") && o.Common.Int("start_dose") > file.Doses.Count)
             throw new InputException($"--start-dose {o.Common.Int("start_dose")}: must be one of the dose levels 1..{file.Doses.Count}");
         return file with { Common = Merge(file.Common, o.Common), CorrectSelection = Correct(o, file.CorrectSelection) };
@@ -194,6 +195,72 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
         var w = ParseNumbers(o.CorrectWindow, "--correct-window");
         if (w.Count != 2 || w.Any(v => v < 0 || v >= 1)) throw new InputException($"--correct-window {o.CorrectWindow}: expected two numbers D1,D2 in [0, 1)");
         return CorrectSelection.Window(w[0], w[1]);
+    }
+
+    /// <summary>
+    /// --accrual-rate, --accrual-interval, --dlt-window and --max-waiting: they set the timeline's
+    /// field (docs/calendar.md); a field the file also sets is replaced, with a warning naming both values.
+    /// Without a file timeline they build one (accrual required; the DLT window defaults to trial.dlt_window_days).
+    /// </summary>
+    private static ScenarioFile WithTimelineFlags(ScenarioFile file, TrialInput o)
+    {
+        if (!o.HasTimelineFlags) return file;
+        static string F(double v) => v.ToString(CultureInfo.InvariantCulture);
+        if (o.AccrualRate is { } rate && !(rate >= Engines.Calendar.Timeline.MinRatePerMonth && rate <= 10000))
+            throw new InputException($"--accrual-rate {F(rate)}: must be between {F(Engines.Calendar.Timeline.MinRatePerMonth)} and 10000 patients per month");
+        if (o.AccrualInterval is { } gap && !(gap == 0 || gap >= Engines.Calendar.Timeline.MinIntervalDays && gap <= 3650))
+            throw new InputException($"--accrual-interval {F(gap)}: must be 0 (everyone at once) or between {F(Engines.Calendar.Timeline.MinIntervalDays)} and 3650 days");
+        if (o.AccrualRate is { } r2 && o.AccrualInterval is { } g2)
+            throw new InputException($"--accrual-interval {F(g2)}: give --accrual-rate (Poisson) or --accrual-interval (fixed), not both (--accrual-rate {F(r2)})");
+        if (o.DltWindow is { } window && !(window >= 0 && window <= 3650))
+            throw new InputException($"--dlt-window {F(window)}: must be between 0 and 3650 days");
+        if (o.MaxWaiting is { } waiting && !(waiting >= 0 && waiting <= Engines.Calendar.Timeline.MaxWaitingList))
+            throw new InputException($"--max-waiting {waiting}: must be between 0 and {Engines.Calendar.Timeline.MaxWaitingList}");
+        var warnings = new List<string>(file.Warnings);
+        var t = file.Timeline;
+        if (t is null)
+        {
+            if (o.AccrualRate is null && o.AccrualInterval is null)
+            {
+                string first = o.DltWindow is { } w ? $"--dlt-window {F(w)}" : $"--max-waiting {o.MaxWaiting}";
+                throw new InputException($"{first}: {file.Path} has no timeline: block; give --accrual-rate or --accrual-interval too");
+            }
+            double dlt = o.DltWindow ?? file.Trial.DltWindowDays
+                ?? throw new InputException($"{(o.AccrualRate is { } r ? $"--accrual-rate {F(r)}" : $"--accrual-interval {F(o.AccrualInterval!.Value)}")}: give --dlt-window too ({file.Path} has no timeline and no trial.dlt_window_days)");
+            t = new Engines.Calendar.Timeline { DltWindowDays = dlt, NonEvaluableRate = file.Protocol.NonEvaluableRate };
+        }
+        else
+        {
+            string was = t.Accrual == Engines.Calendar.AccrualKind.Poisson ? $"accrual_rate_per_month {F(t.RatePerMonth)}" : $"accrual_interval_days {F(t.IntervalDays)}";
+            if (o.AccrualRate is { } r) warnings.Add($"--accrual-rate {F(r)} replaces {file.Path}'s timeline {was}");
+            if (o.AccrualInterval is { } g) warnings.Add($"--accrual-interval {F(g)} replaces {file.Path}'s timeline {was}");
+            if (o.DltWindow is { } w) warnings.Add($"--dlt-window {F(w)} replaces {file.Path}'s timeline dlt_window_days {F(t.DltWindowDays)}");
+            if (o.MaxWaiting is { } m && t.MaxWaiting != m)
+                warnings.Add($"--max-waiting {m} replaces {file.Path}'s timeline max_waiting {(t.MaxWaiting == int.MaxValue ? "(no limit)" : t.MaxWaiting.ToString(CultureInfo.InvariantCulture))}");
+        }
+        if (o.AccrualRate is { } rr) t = t with { Accrual = Engines.Calendar.AccrualKind.Poisson, RatePerMonth = rr, IntervalDays = 0 };
+        if (o.AccrualInterval is { } gg) t = t with { Accrual = Engines.Calendar.AccrualKind.FixedInterval, IntervalDays = gg, RatePerMonth = 0 };
+        if (o.DltWindow is { } ww)
+        {
+            if (t.NonEvaluableDays is { } ne && ne > ww)
+                throw new InputException($"--dlt-window {F(ww)}: shorter than {file.Path}'s timeline non_evaluable_days ({F(ne)})");
+            t = t with { DltWindowDays = ww };
+        }
+        if (o.MaxWaiting is { } mm) t = t with { MaxWaiting = mm };
+        try { t.Validate(); }
+        catch (ArgumentException e) { throw new InputException($"{TimelineFlagsText(o)}: {e.Message}"); }
+        return file with { Timeline = t, Warnings = warnings };
+    }
+
+    private static string TimelineFlagsText(TrialInput o)
+    {
+        static string F(double v) => v.ToString(CultureInfo.InvariantCulture);
+        var parts = new List<string>();
+        if (o.AccrualRate is { } r) parts.Add($"--accrual-rate {F(r)}");
+        if (o.AccrualInterval is { } g) parts.Add($"--accrual-interval {F(g)}");
+        if (o.DltWindow is { } w) parts.Add($"--dlt-window {F(w)}");
+        if (o.MaxWaiting is { } m) parts.Add($"--max-waiting {m}");
+        return string.Join(" ", parts);
     }
 
     private static ScenarioFile CommandLineFile(IReadOnlyList<double> dlt) => new()

@@ -359,7 +359,9 @@ public static class Runs
         if (nonMonotone)
             foreach (var _ in inputs.File.Scenarios.Where(s => !s.IsMonotone && inputs.File.Path == "(command line)"))
                 ctx.Warn("--dlt: DLT probabilities decrease with dose (allowed, but check it is intended)");
-        if (timelineNote && input.File is not null && inputs.File.Timeline is not null)
+        if (timelineNote && input.HasTimelineFlags)
+            ctx.Note("--accrual-rate, --accrual-interval, --dlt-window and --max-waiting set the timeline; this run does not use it (simulate --calendar, compare --calendar, the report and the duration chart do)");
+        else if (timelineNote && input.File is not null && inputs.File.Timeline is not null)
             ctx.Note($"{input.File} has a timeline; this run does not use it (simulate --calendar, compare --calendar, the report and the duration chart do)");
         if (backfillNote)
             foreach (var d in inputs.Designs.Where(d => d.Design.TryGet<IBackfillDesign>() is not null))

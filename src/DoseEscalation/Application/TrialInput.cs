@@ -32,6 +32,17 @@ public sealed record TrialInput
     public string? CorrectSelection { get; init; }
     /// <summary>D1,D2 of the window rule.</summary>
     public string? CorrectWindow { get; init; }
+    /// <summary>--accrual-rate: Poisson arrivals per month; replaces the file's accrual (timeline.accrual_rate_per_month).</summary>
+    public double? AccrualRate { get; init; }
+    /// <summary>--accrual-interval: days between arrivals (fixed); replaces the file's accrual (timeline.accrual_interval_days).</summary>
+    public double? AccrualInterval { get; init; }
+    /// <summary>--dlt-window: days of DLT observation (timeline.dlt_window_days).</summary>
+    public double? DltWindow { get; init; }
+    /// <summary>--max-waiting: most arrivals that may wait at once (timeline.max_waiting).</summary>
+    public int? MaxWaiting { get; init; }
+
+    /// <summary>True when a timeline flag was given.</summary>
+    internal bool HasTimelineFlags => AccrualRate is not null || AccrualInterval is not null || DltWindow is not null || MaxWaiting is not null;
 
     /// <summary>The source of the run for messages: the file, else "(command line)" or the built-in default.</summary>
     internal bool FromCommandLine => File is null && Dlt is not null;
