@@ -105,12 +105,15 @@ public sealed record CalendarComparisonResult(string TrialName, long Trials, ulo
     /// <summary>The rule the comparison counted a selection as correct by.</summary>
     public CorrectSelection CorrectSelection { get; init; } = CorrectSelection.HighestAtOrBelowTarget;
 
+    /// <summary>The file's doses (their labels fill the CSV's dose_label).</summary>
+    public required IReadOnlyList<DoseLevel> Doses { get; init; }
+
     public void Write(string format, Stream stream)
     {
         switch (format)
         {
             case "table": Text.Write(stream, w => CalendarReport.WriteComparisonTable(TrialName, Trials, Seed, Scenarios, w, Setups, CorrectSelection)); break;
-            case "csv": Text.Write(stream, w => CalendarReport.WriteComparisonCsv(Scenarios, Trials, Seed, w)); break;
+            case "csv": Text.Write(stream, w => CalendarReport.WriteComparisonCsv(Scenarios, Trials, Seed, Setups, Doses, w)); break;
             case "json": CalendarReport.WriteComparisonJson(TrialName, Trials, Seed, Scenarios, stream, Setups, CorrectSelection); break;
             default: throw Text.UnknownFormat(format, "table, csv or json");
         }

@@ -219,7 +219,7 @@ public static class Runs
         var chartNames = Charts.FileNames(results.Select(c => c.Scenario.Name).ToList());
         var charts = !r.DurationCharts ? [] : results.Select((c, i) => (Name: $"duration-{chartNames[i]}",
             Figure: DurationChart.Cumulative(c.Labels.Select((l, i) => (l, c.Comparison.Results[i])).ToList()))).ToList();
-        return new CalendarComparisonResult(TrialName(file), trials, options.Seed, results, inputs.Designs) { DurationCharts = charts, CorrectSelection = file.CorrectSelection };
+        return new CalendarComparisonResult(TrialName(file), trials, options.Seed, results, inputs.Designs) { DurationCharts = charts, CorrectSelection = file.CorrectSelection, Doses = file.Doses };
     }
 
     /// <summary>Each row named by its design's label, so two variants of one design stay apart.</summary>

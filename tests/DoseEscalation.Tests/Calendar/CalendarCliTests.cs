@@ -95,6 +95,69 @@ public class CalendarCliTests
     }
 
     [Fact]
+    public void Compare_calendar_csv_is_compares_tidy_csv_with_the_durations_and_its_numbers_are_the_jsons()
+    {
+        string path = Path.Combine(Repo.Root, "docs", "examples", "rolling-six-skolnik.yaml");
+        string[] run = ["compare", path, "--calendar", "--designs", "3+3,rolling-six,tite-boin", "--trials", "1500", "--seed", "11"];
+        var (code, csv, err) = Run([.. run, "--format", "csv"]);
+        Assert.Equal(0, code);
+        Assert.Equal("", err);
+        var (code2, json, _) = Run([.. run, "--format", "json"]);
+        Assert.Equal(0, code2);
+        var rows = DoseEscalation.Tests.Reporting.CsvTests.Parse(csv);
+        Assert.Equal(DoseEscalation.Reporting.Formats.CsvReport.Columns, rows[0]);
+        var body = rows.Skip(1).ToList();
+        Assert.All(body, r => Assert.Equal("calendar", r[8]));
+        Assert.All(body, r => Assert.Equal("1500", r[9]));
+        Assert.All(body, r => Assert.Equal("11", r[10]));
+        Assert.All(body, r => Assert.False(string.IsNullOrEmpty(r[12])));
+        // One value per (design, scenario, dose index, quantity, n).
+        double Value(string design, string scenario, string quantity, string dose = "")
+        {
+            var hit = body.Where(r => r[0] == design && r[1] == scenario && r[2] == dose && r[4] == quantity && r[5] == "").ToList();
+            Assert.True(hit.Count == 1, $"{design} {scenario} {quantity} {dose}: {hit.Count} rows");
+            return double.Parse(hit[0][6], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        double Se(string design, string scenario, string quantity) =>
+            double.Parse(body.Single(r => r[0] == design && r[1] == scenario && r[2] == "" && r[4] == quantity)[7], System.Globalization.CultureInfo.InvariantCulture);
+        using var doc = JsonDocument.Parse(json);
+        int checkedDesigns = 0;
+        foreach (var sc in doc.RootElement.GetProperty("scenarios").EnumerateArray())
+        {
+            string name = sc.GetProperty("name").GetString()!;
+            int i = 0;
+            foreach (var d in sc.GetProperty("designs").EnumerateArray())
+            {
+                string label = d.GetProperty("design").GetString()!;
+                foreach (var q in new[] { "p_correct_selection", "mean_n", "mean_total_dlts", "mean_lost", "mean_waited", "mean_wait_days" })
+                    Assert.Equal(d.GetProperty(q).GetDouble(), Value(label, name, q));
+                foreach (var s in new[] { "duration", "time_to_decision" })
+                {
+                    var summary = d.GetProperty(s);
+                    foreach (var f in new[] { "mean", "sd", "median", "p10", "p90" })
+                        Assert.Equal(summary.GetProperty(f).GetDouble(), Value(label, name, $"{s}_{f}"));
+                    Assert.Equal(summary.GetProperty("se").GetDouble(), Se(label, name, $"{s}_mean"));
+                }
+                var selection = d.GetProperty("selection").EnumerateArray().Select(e => e.GetDouble()).ToList();
+                Assert.Equal(selection[0], Value(label, name, "p_select_no_dose"));
+                for (int k = 1; k < selection.Count; k++)
+                    Assert.Equal(selection[k], Value(label, name, "selection", k.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                Assert.Equal(1.0, selection.Sum(), 12);
+                if (i > 0)
+                {
+                    Assert.Equal(d.GetProperty("duration_mean_diff_vs_first").GetDouble(), Value(label, name, "duration_mean_diff_vs_first"));
+                    Assert.Equal(d.GetProperty("duration_mean_diff_vs_first_se").GetDouble(), Se(label, name, "duration_mean_diff_vs_first"));
+                    Assert.Equal(d.GetProperty("p_shorter_than_first").GetDouble(), Value(label, name, "p_shorter_than_first"));
+                }
+                else Assert.DoesNotContain(body, r => r[0] == label && r[1] == name && r[4] == "duration_mean_diff_vs_first");
+                i++;
+                checkedDesigns++;
+            }
+        }
+        Assert.Equal(3 * 3, checkedDesigns); // three scenarios, three designs
+    }
+
+    [Fact]
     public void Compare_calendar_writes_a_duration_chart_per_scenario()
     {
         string dir = Path.Combine(Path.GetTempPath(), "cal-charts-" + Guid.NewGuid().ToString("N"));

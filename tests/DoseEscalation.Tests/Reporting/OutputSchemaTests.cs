@@ -302,15 +302,15 @@ public partial class OutputSchemaTests
         // The quantities every OC writer has, and those of each family, appear under their one name.
         string[] everywhere = ["p_correct_selection", "mean_n", "mean_total_dlts"];
         Assert.All(Written.Value, w => Assert.All(everywhere, n => Assert.True(w.Value.Contains(n), $"{w.Key} lacks {n}")));
-        string[] ocWriters = ["simulate csv", "simulate json", "exact csv", "exact json", "compare csv", "compare json", "sweep csv"];
+        string[] ocWriters = ["simulate csv", "simulate json", "exact csv", "exact json", "compare csv", "compare json", "sweep csv", "compare --calendar csv"];
         string[] oc = ["selection", "p_select_no_dose", "p_select_above_mtd", "p_select_below_mtd", "share_patients_at_mtd", "share_patients_above_mtd", "dlt", "true_mtd", "mean_patients"];
         foreach (var w in ocWriters)
             foreach (var n in oc)
                 Assert.True(Written.Value[w].Contains(n), $"{w} lacks {n}");
-        foreach (var w in new[] { "simulate csv", "simulate json", "compare csv", "compare json", "sweep csv" })
+        foreach (var w in new[] { "simulate csv", "simulate json", "compare csv", "compare json", "sweep csv", "compare --calendar csv" })
             foreach (var n in new[] { "p_select_obd", "utility_of_selected" })
                 Assert.True(Written.Value[w].Contains(n), $"{w} lacks {n}");
-        foreach (var w in new[] { "simulate --calendar csv", "simulate --calendar json", "sweep csv" })
+        foreach (var w in new[] { "simulate --calendar csv", "simulate --calendar json", "sweep csv", "compare --calendar csv" })
             foreach (var n in new[] { "duration_mean", "time_to_decision_p90", "mean_enrolled", "mean_lost", "mean_wait_days" })
                 Assert.True(Written.Value[w].Contains(n), $"{w} lacks {n}");
         foreach (var w in new[] { "compare --calendar csv", "compare --calendar json" })

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DoseEscalation.Engines.Calendar;
+using DoseEscalation.Scenarios;
 using DoseEscalation.Reporting.Charts;
 using DoseEscalation.Reporting.Files;
 
@@ -41,26 +42,29 @@ public static class CalendarReport
     public static void WriteCsv(ResultSet set, IReadOnlyList<CalendarResult> calendar, TextWriter w)
     {
         // The tidy CSV of simulate, with each scenario's calendar quantities as trial-level rows.
-        var extra = calendar.Select(c =>
-        {
-            var rows = new List<(string, Estimate)>();
-            foreach (var (name, d) in new[] { ("duration", c.Duration), ("time_to_decision", c.TimeToDecision) })
-            {
-                rows.Add((name + "_mean", new(d.Mean, d.StandardError(set.Trials))));
-                rows.Add((name + "_sd", new(d.Sd, 0)));
-                rows.Add((name + "_median", new(d.Median, 0)));
-                rows.Add((name + "_p10", new(d.P10, 0)));
-                rows.Add((name + "_p90", new(d.P90, 0)));
-            }
-            rows.Add(("mean_enrolled", new(c.MeanEnrolled, 0)));
-            rows.Add(("mean_non_evaluable", new(c.MeanNonEvaluable, 0)));
-            rows.Add(("mean_lost", new(c.MeanLost, 0)));
-            rows.Add(("mean_waited", new(c.MeanWaited, 0)));
-            rows.Add(("mean_wait_days", new(c.MeanWaitDays, 0)));
-            if (c.MeanBackfilled is { } b) rows.Add(("mean_backfilled", new(b, 0)));
-            return (IReadOnlyList<(string, Estimate)>)rows;
-        }).ToList();
+        var extra = calendar.Select(c => CsvRows(c, set.Trials)).ToList();
         CsvReport.Write(set, w, extra);
+    }
+
+    /// <summary>The calendar quantities of one design on one scenario as tidy trial-level rows (simulate --calendar and compare --calendar).</summary>
+    internal static IReadOnlyList<(string Quantity, Estimate Value)> CsvRows(CalendarResult c, long trials)
+    {
+        var rows = new List<(string, Estimate)>();
+        foreach (var (name, d) in new[] { ("duration", c.Duration), ("time_to_decision", c.TimeToDecision) })
+        {
+            rows.Add((name + "_mean", new(d.Mean, d.StandardError(trials))));
+            rows.Add((name + "_sd", new(d.Sd, 0)));
+            rows.Add((name + "_median", new(d.Median, 0)));
+            rows.Add((name + "_p10", new(d.P10, 0)));
+            rows.Add((name + "_p90", new(d.P90, 0)));
+        }
+        rows.Add(("mean_enrolled", new(c.MeanEnrolled, 0)));
+        rows.Add(("mean_non_evaluable", new(c.MeanNonEvaluable, 0)));
+        rows.Add(("mean_lost", new(c.MeanLost, 0)));
+        rows.Add(("mean_waited", new(c.MeanWaited, 0)));
+        rows.Add(("mean_wait_days", new(c.MeanWaitDays, 0)));
+        if (c.MeanBackfilled is { } b) rows.Add(("mean_backfilled", new(b, 0)));
+        return rows;
     }
 
     public static void WriteJson(ResultSet set, IReadOnlyList<CalendarResult> calendar, Stream stream)
@@ -174,35 +178,9 @@ public static class CalendarReport
         w.WriteLine("  vs: paired mean difference in duration (days) against the first design; P(shorter): share of trials it finished earlier");
     }
 
-    public static void WriteComparisonCsv(IReadOnlyList<ComparisonScenario> scenarios, long trials, ulong seed, TextWriter w)
-    {
-        var rows = new List<(string, string, string, Estimate)>();
-        foreach (var sc in scenarios)
-            for (int i = 0; i < sc.Labels.Count; i++)
-            {
-                var r = sc.Comparison.Results[i];
-                var p = sc.Comparison.AgainstFirst[i];
-                long n = r.Oc.Trials;
-                void Row(string quantity, double value, double se) => rows.Add((sc.Labels[i], sc.Scenario.Name, quantity, new Estimate(value, se)));
-                Row("p_correct_selection", r.Oc.CorrectSelection.Value, r.Oc.CorrectSelection.Se);
-                Row("mean_n", r.Oc.MeanN.Value, r.Oc.MeanN.Se);
-                Row("mean_total_dlts", r.Oc.MeanTotalDlts.Value, r.Oc.MeanTotalDlts.Se);
-                Row("duration_mean", r.Duration.Mean, r.Duration.StandardError(n));
-                Row("duration_sd", r.Duration.Sd, 0);
-                Row("duration_median", r.Duration.Median, 0);
-                Row("duration_p10", r.Duration.P10, 0);
-                Row("duration_p90", r.Duration.P90, 0);
-                Row("time_to_decision_mean", r.TimeToDecision.Mean, r.TimeToDecision.StandardError(n));
-                Row("mean_lost", r.MeanLost, 0);
-                Row("mean_wait_days", r.MeanWaitDays, 0);
-                if (i > 0)
-                {
-                    Row("duration_mean_diff_vs_first", p.MeanDifference, p.Se);
-                    Row("p_shorter_than_first", p.ShareShorter, 0);
-                }
-            }
-        CsvReport.WriteTrialRows(w, "calendar", trials, seed, rows);
-    }
+    /// <summary>compare --calendar in compare's tidy CSV (<see cref="CsvReport.Write(IReadOnlyList{ComparisonScenario}, long, ulong, IReadOnlyList{Designs.Configuration.ResolvedDesign}, IReadOnlyList{DoseLevel}, TextWriter)"/>).</summary>
+    public static void WriteComparisonCsv(IReadOnlyList<ComparisonScenario> scenarios, long trials, ulong seed, IReadOnlyList<Designs.Configuration.ResolvedDesign> setups,
+        IReadOnlyList<DoseLevel> doses, TextWriter w) => CsvReport.Write(scenarios, trials, seed, setups, doses, w);
 
     public static void WriteComparisonJson(string trialName, long trials, ulong seed, IReadOnlyList<ComparisonScenario> scenarios, Stream stream,
         IReadOnlyList<Designs.Configuration.ResolvedDesign>? setups = null, CorrectSelection? correctSelection = null)

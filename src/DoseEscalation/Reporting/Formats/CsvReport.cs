@@ -74,6 +74,35 @@ public static class CsvReport
         }
     }
 
+    /// <summary>
+    /// compare --calendar: every design's rows as <see cref="Write(ComparisonSet, TextWriter)"/> writes them (engine <c>calendar</c>),
+    /// then its calendar quantities as simulate --calendar writes them, the paired duration difference against the first design,
+    /// and each design's maximum N when they differ.
+    /// </summary>
+    public static void Write(IReadOnlyList<CalendarReport.ComparisonScenario> scenarios, long trials, ulong seed,
+        IReadOnlyList<Designs.Configuration.ResolvedDesign> setups, IReadOnlyList<DoseLevel> doses, TextWriter w)
+    {
+        ArgumentNullException.ThrowIfNull(scenarios);
+        var csv = new CsvTable(w, Columns);
+        var run = new Run("calendar", trials, seed, OptionsByLabel(setups));
+        bool differ = RunNotes.MaxNDifference(setups, calendar: true) is not null;
+        foreach (var sc in scenarios)
+            for (int i = 0; i < sc.Labels.Count; i++)
+            {
+                var r = sc.Comparison.Results[i];
+                string design = sc.Labels[i], scenario = sc.Scenario.Name;
+                WriteOc(csv, run, design, r.Oc, doses);
+                foreach (var (quantity, value) in CalendarReport.CsvRows(r, r.Oc.Trials)) Total(csv, run, design, scenario, quantity, value);
+                if (i > 0)
+                {
+                    var p = sc.Comparison.AgainstFirst[i];
+                    Total(csv, run, design, scenario, "duration_mean_diff_vs_first", new Estimate(p.MeanDifference, p.Se));
+                    Total(csv, run, design, scenario, "p_shorter_than_first", new Estimate(p.ShareShorter, 0));
+                }
+                if (differ) Total(csv, run, design, scenario, "max_n", new Estimate(RunNotes.MaxN(setups[i].Design, calendar: true), 0));
+            }
+    }
+
     /// <summary>Trial-level rows (empty dose columns) in the same columns, with the header: for outputs that are not OCs alone (the calendar comparison).</summary>
     public static void WriteTrialRows(TextWriter w, string engine, long trials, ulong? seed, IEnumerable<(string Design, string Scenario, string Quantity, Estimate Value)> rows)
     {
