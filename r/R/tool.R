@@ -195,7 +195,7 @@ scenario_args <- function(file, dlt, response, designs, multi, dir) {
 
 # Runs the tool; its one-line error becomes an R error (class doseescalation_error), its
 # warnings R warnings. Returns the paths of the files written.
-run_tool <- function(args) {
+run_tool <- function(args, relay = TRUE) {
   tool <- de_tool()
   err <- tempfile("dose-escalation-stderr")
   out <- tempfile("dose-escalation-stdout")
@@ -209,16 +209,17 @@ run_tool <- function(args) {
     stop(structure(class = c("doseescalation_error", "error", "condition"),
                    list(message = text, call = NULL, status = as.integer(status))))
   }
-  for (m in messages) warning(m, call. = FALSE)
+  if (relay) for (m in messages) warning(m, call. = FALSE)
   invisible(status)
 }
 
-# Runs a verb once per format; returns the outputs' paths.
+# Runs a verb once per format (the same inputs and seed, so the same numbers; the tool's warnings
+# are relayed once); returns the outputs' paths.
 run_formats <- function(verb, inputs, flags, formats, dir) {
   paths <- character()
   for (f in formats) {
     path <- file.path(dir, paste0("out.", f))
-    run_tool(c(verb, inputs, "--format", f, "--out", path, flags))
+    run_tool(c(verb, inputs, "--format", f, "--out", path, flags), relay = length(paths) == 0L)
     paths[f] <- path
   }
   paths

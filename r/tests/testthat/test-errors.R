@@ -56,3 +56,16 @@ test_that("the option wins over DOSE_ESCALATION", {
   on.exit(options(op), add = TRUE)
   expect_identical(de_tool(), normalizePath(tool))
 })
+
+test_that("the tool's warnings are R warnings, once per call", {
+  skip_without_tool()
+  r <- cli(c("simulate", "--dlt", "0.2,0.1", "--trials", "1000", "--format", "csv"))
+  expect_equal(r$status, 0)
+  expect_length(r$err, 1)
+  seen <- character()
+  oc <- withCallingHandlers(de_simulate(dlt = c(0.2, 0.1), trials = 1000),
+                            warning = function(w) { seen <<- c(seen, conditionMessage(w)); invokeRestart("muffleWarning") })
+  expect_identical(seen, r$err)
+  expect_match(seen, "decrease with dose")
+  expect_equal(de_json(oc)$scenarios[[1]]$dlt, c(0.2, 0.1))
+})
