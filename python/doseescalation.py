@@ -185,8 +185,11 @@ def _inputs(file, dlt, response, designs, multi, directory):
     if file is not None and not os.path.isfile(file):
         raise ValueError("file %s does not exist" % file)
     labelled = designs is not None and any(d["label"] != d["name"] for d in designs)
+    named = dlt is not None and None not in dlt
+    if file is not None and named:
+        raise ValueError("dlt: named scenarios need no file (with a file, dlt is one list, the tool's --dlt)")
     design_flag = ["--designs" if multi else "--design", ",".join(d["label"] for d in designs)] if designs else []
-    if file is None and dlt is not None and (len(dlt) > 1 or labelled):
+    if file is None and dlt is not None and (named or labelled):
         return [_write_scenario_file(dlt, response, designs, directory)] + design_flag
     if labelled and file is None:
         raise ValueError("a design label needs dlt or a scenario file")

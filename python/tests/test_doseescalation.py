@@ -173,6 +173,8 @@ def test_bad_python_values_are_refused_before_the_tool_runs():
         de.simulate(file="/nonexistent/scenario.yaml")
     with pytest.raises(ValueError, match="response needs dlt"):
         de.simulate(response=[0.1, 0.2])
+    with pytest.raises(ValueError, match="named scenarios need no file"):
+        de.simulate(file=__file__, dlt={"a": [0.1, 0.2]})
     with pytest.raises(ValueError, match="grid"):
         de.sweep("/nonexistent/grid.yaml")
 
@@ -189,3 +191,11 @@ def test_the_tool_is_found_by_set_tool_then_the_environment(monkeypatch, tmp_pat
     monkeypatch.setenv("DOSE_ESCALATION", missing)
     with pytest.raises(de.DoseEscalationError, match="given by the environment variable DOSE_ESCALATION"):
         de.tool()
+
+
+@needs_tool
+def test_a_named_scenario_keeps_its_name():
+    r = de.exact(dlt={"MTD at DL2": [0.08, 0.2, 0.4]}, design="3+3")
+    assert r.json["scenarios"][0]["name"] == "MTD at DL2"
+    assert {x["scenario"] for x in rows(r.table)} == {"MTD at DL2"}
+    assert r.json["scenarios"][0]["selection"] == cli_json(["exact", "--dlt", "0.08,0.2,0.4", "--design", "3+3"])["scenarios"][0]["selection"]

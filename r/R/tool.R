@@ -169,8 +169,12 @@ scenario_args <- function(file, dlt, response, designs, multi, dir) {
     if (!file.exists(file)) stop("file ", file, " does not exist", call. = FALSE)
   }
   labelled <- !is.null(designs) && any(vapply(designs, function(d) d$label != d$name, TRUE))
+  named <- !is.null(dlt) && !is.null(names(dlt))
+  if (!is.null(file) && named) {
+    stop("dlt: named scenarios need no file (with a file, dlt is one unnamed vector, the tool's --dlt)", call. = FALSE)
+  }
   args <- character()
-  if (is.null(file) && !is.null(dlt) && (length(dlt) > 1L || labelled)) {
+  if (is.null(file) && named || is.null(file) && !is.null(dlt) && labelled) {
     args <- write_scenario_file(dlt, response, designs, dir)
     return(c(args, if (!is.null(designs)) c(if (multi) "--designs" else "--design",
                                             paste(vapply(designs, `[[`, "", "label"), collapse = ","))))

@@ -30,6 +30,8 @@ test_that("bad R values are refused before the tool runs", {
   expect_error(de_next(dlt = c(0.05, 0.1)), "outcome notation")
   expect_error(de_sweep(tempfile()), "grid")
   expect_error(de_simulate(response = c(0.1, 0.2)), "response needs dlt")
+  some_file <- tempfile(); writeLines("trial:", some_file)
+  expect_error(de_simulate(file = some_file, dlt = list(a = c(0.1, 0.2))), "named scenarios need no file")
 })
 
 test_that("the tool is found by the option, then DOSE_ESCALATION, and a wrong path is an error", {

@@ -116,3 +116,13 @@ test_that("de_sweep from an R list equals the CLI on the same grid", {
   expect_equal(nrow(sw), 2)
   expect_equal(sw$max_n, c(12, 12))
 })
+
+test_that("a named scenario keeps its name (written to a scenario file)", {
+  skip_without_tool()
+  ex <- de_exact(dlt = list("MTD at DL2" = c(0.08, 0.2, 0.4)), design = "3+3")
+  expect_equal(de_json(ex)$scenarios[[1]]$name, "MTD at DL2")
+  expect_equal(unique(ex$scenario), "MTD at DL2")
+  # the same numbers as the unnamed --dlt run
+  expect_equal(de_json(ex)$scenarios[[1]]$selection,
+               cli_json(c("exact", "--dlt", "0.08,0.2,0.4", "--design", "3+3"))$scenarios[[1]]$selection)
+})
