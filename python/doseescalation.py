@@ -13,6 +13,7 @@ tool does not know is an error.
 
 import csv
 import json
+import numbers
 import os
 import shutil
 import subprocess
@@ -82,17 +83,21 @@ def tool_available():
 
 def _value(value, what):
     """One value on the command line: numbers as Python writes them, vectors comma-separated."""
-    items = list(value) if isinstance(value, (list, tuple)) else [value]
+    items = [value] if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__") else list(value)
     if not items:
         raise ValueError("%s: an empty list is not a value" % what)
     out = []
     for v in items:
-        if isinstance(v, bool):
+        if isinstance(v, bool) or type(v).__name__ == "bool_":  # numpy's bool too
             out.append("true" if v else "false")
-        elif isinstance(v, (int, float, str)):
-            if isinstance(v, float) and v != v:
+        elif isinstance(v, numbers.Integral):
+            out.append(str(int(v)))
+        elif isinstance(v, numbers.Real):  # numpy scalars too
+            if v != v:
                 raise ValueError("%s: NaN is not a value" % what)
-            out.append(repr(v) if isinstance(v, float) else str(v))
+            out.append(repr(float(v)))
+        elif isinstance(v, str):
+            out.append(v)
         else:
             raise ValueError("%s: unsupported value %r" % (what, v))
     return ",".join(out)
@@ -235,7 +240,7 @@ def _read_csv(path):
         with open(path, newline="", encoding="utf-8") as f:
             return [{k: _number(v) for k, v in row.items()} for row in csv.DictReader(f)]
     text = {c: str for c in ("design", "scenario", "dose_label", "quantity", "version", "design_options")}
-    return pandas.read_csv(path, dtype=text, keep_default_na=False, na_values=[""])
+    return pandas.read_csv(path, dtype=text, keep_default_na=False, na_values=[""], float_precision="round_trip")
 
 
 def _read_json(path):
