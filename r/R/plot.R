@@ -31,9 +31,13 @@ plot.doseescalation_result <- function(x, scenarios = NULL, ...) {
     ds <- d[d$scenario == s, ]
     m <- matrix(0, nrow = length(designs), ncol = length(levels), dimnames = list(designs, levels))
     m[cbind(match(ds$design, designs), match(ds$dose, levels))] <- ds$value
-    barplot(m, beside = TRUE, ylim = c(0, 1), main = s, xlab = "selected dose",
-            ylab = "P(select)", legend.text = if (length(designs) > 1L) designs else NULL,
-            args.legend = list(x = "topleft", bty = "n"), ...)
+    # defaults, each of which the caller's ... replaces; the legend sits in a band above 1
+    args <- utils::modifyList(list(height = m, beside = TRUE, ylim = c(0, 1.25), main = s,
+                                   xlab = "selected dose", ylab = "P(select)", cex.names = 0.8,
+                                   legend.text = if (length(designs) > 1L) designs else NULL,
+                                   args.legend = list(x = "top", horiz = TRUE, bty = "n", cex = 0.8)),
+                              list(...))
+    do.call(barplot, args)
   }
   invisible(x)
 }
