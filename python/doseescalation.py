@@ -36,12 +36,15 @@ class DoseEscalationError(Exception):
 
 
 class Result:
-    """A run's tidy table (``table``), the tool's JSON (``json``) and its command line."""
+    """A run's tidy table (``table``), the tool's JSON (``json``) and its command line
+    (``command``); a scenario file the module wrote is named ``scenario.yaml`` there, and its
+    text is ``files["scenario.yaml"]`` (write it out to run the command again)."""
 
-    def __init__(self, table, json_, command):
+    def __init__(self, table, json_, command, files=None):
         self.table = table
         self.json = json_
         self.command = command
+        self.files = files or {}
 
     def __repr__(self):
         return "Result(%s: %d rows; .table, .json)" % (" ".join(self.command[:2]), len(self.table))
@@ -248,6 +251,17 @@ def _read_json(path):
         return json.load(f)
 
 
+def _command(verb, inputs, rest, directory):
+    """The command line that ran, with a scenario file the module wrote named scenario.yaml, and
+    that file's text."""
+    written = os.path.join(directory, "scenario.yaml")
+    files = {}
+    if os.path.isfile(written):
+        with open(written, encoding="utf-8") as f:
+            files["scenario.yaml"] = f.read()
+    return ["dose-escalation", verb] + ["scenario.yaml" if a == written else a for a in inputs] + rest, files
+
+
 def _oc(verb, file, dlt, response, designs, multi, flags):
     with tempfile.TemporaryDirectory(prefix="doseescalation") as d:
         inputs = _inputs(file, dlt, response, designs, multi, d)
@@ -255,7 +269,7 @@ def _oc(verb, file, dlt, response, designs, multi, flags):
         csv_path, json_path = os.path.join(d, "out.csv"), os.path.join(d, "out.json")
         _run([verb] + inputs + ["--format", "csv", "--out", csv_path] + flag)
         _run([verb] + inputs + ["--format", "json", "--out", json_path] + flag, relay=False)  # same run: warned once
-        return Result(_read_csv(csv_path), _read_json(json_path), ["dose-escalation", verb] + inputs + flag)
+        return Result(_read_csv(csv_path), _read_json(json_path), *_command(verb, inputs, flag, d))
 
 
 def simulate(file=None, dlt=None, design=None, response=None, **flags):
@@ -315,7 +329,7 @@ def samplesize(file=None, dlt=None, design=None, response=None, **flags):
             rows = pandas.DataFrame(rows)
         except ImportError:
             pass
-        return Result(rows, js, ["dose-escalation", "samplesize"] + inputs + flag)
+        return Result(rows, js, *_command("samplesize", inputs, flag, d))
 
 
 def next(data, file=None, dlt=None, design=None, response=None, **flags):  # noqa: A001 (the verb's name)

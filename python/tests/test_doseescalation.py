@@ -199,3 +199,15 @@ def test_a_named_scenario_keeps_its_name():
     assert r.json["scenarios"][0]["name"] == "MTD at DL2"
     assert {x["scenario"] for x in rows(r.table)} == {"MTD at DL2"}
     assert r.json["scenarios"][0]["selection"] == cli_json(["exact", "--dlt", "0.08,0.2,0.4", "--design", "3+3"])["scenarios"][0]["selection"]
+
+
+@needs_tool
+def test_the_command_names_the_scenario_file_it_wrote_and_its_text_reruns_it(tmp_path):
+    dlt = {"low": [0.05, 0.1, 0.2], "high": [0.3, 0.45, 0.6]}
+    r = de.exact(dlt=dlt, design={"name": "boin", "label": "b", "cutoff_eli": 0.9})
+    assert r.command == ["dose-escalation", "exact", "scenario.yaml", "--design", "b"]
+    path = tmp_path / "scenario.yaml"
+    path.write_text(r.files["scenario.yaml"])
+    assert r.json == cli_json(["exact", str(path), "--design", "b"])
+    assert r.json["designs"][0]["options"]["cutoff_eli"] == 0.9
+    assert de.exact(dlt=[0.05, 0.1]).files == {}

@@ -1,5 +1,15 @@
 # The verbs: R values in, the tool's outputs back as data frames and lists.
 
+# The command line that ran: a scenario file the package wrote is named scenario.yaml, and its
+# text is the command's attribute "scenario.yaml" (write it out to run the command again).
+command_line <- function(verb, inputs, rest, dir) {
+  written <- file.path(dir, "scenario.yaml")
+  text <- if (file.exists(written)) paste(readLines(written, warn = FALSE, encoding = "UTF-8"), collapse = "\n")
+  command <- c("dose-escalation", verb, ifelse(inputs == written, "scenario.yaml", inputs), rest)
+  if (!is.null(text)) attr(command, "scenario.yaml") <- text
+  command
+}
+
 with_dir <- function(fun) {
   dir <- tempfile("doseescalation")
   dir.create(dir)
@@ -12,7 +22,7 @@ oc_verb <- function(verb, file, dlt, response, designs, multi, flags) {
     inputs <- scenario_args(file, dlt, response, designs, multi, dir)
     flag <- flag_args(flags, verb)
     paths <- run_formats(verb, inputs, flag, c("csv", "json"), dir)
-    command <- c("dose-escalation", verb, inputs, flag)
+    command <- command_line(verb, inputs, flag, dir)
     new_result(read_tidy_csv(paths[["csv"]]), read_json(paths[["json"]]), verb, command)
   })
 }
@@ -35,7 +45,7 @@ de_table <- function(file = NULL, design = NULL, ...) {
     flag <- flag_args(list(...), "table")
     paths <- run_formats("table", inputs, flag, "csv", dir)
     table <- utils::read.csv(paths[["csv"]], stringsAsFactors = FALSE, check.names = FALSE)
-    structure(table, command = c("dose-escalation", "table", inputs, flag))
+    structure(table, command = command_line("table", inputs, flag, dir))
   })
 }
 
@@ -79,7 +89,7 @@ de_samplesize <- function(file = NULL, dlt = NULL, design = NULL, ..., response 
     paths <- run_formats("samplesize", inputs, flag, c("json", "md"), dir)
     json <- read_json(paths[["json"]])
     json$markdown <- paste(readLines(paths[["md"]], warn = FALSE, encoding = "UTF-8"), collapse = "\n")
-    new_result(samplesize_table(json), json, "samplesize", c("dose-escalation", "samplesize", inputs, flag))
+    new_result(samplesize_table(json), json, "samplesize", command_line("samplesize", inputs, flag, dir))
   })
 }
 
@@ -92,7 +102,7 @@ de_next <- function(data, file = NULL, dlt = NULL, design = NULL, ..., response 
     flag <- flag_args(list(...), "next")
     paths <- run_formats("next", inputs, c("--data", data, flag), "json", dir)
     structure(read_json(paths[["json"]]), class = "doseescalation_next",
-              command = c("dose-escalation", "next", inputs, "--data", data, flag))
+              command = command_line("next", inputs, c("--data", data, flag), dir))
   })
 }
 
@@ -118,6 +128,8 @@ de_sweep <- function(grid, ...) {
     out <- file.path(dir, "sweep.csv")
     run_tool(c("sweep", path, "--format", "csv", "--out", out, flag))
     table <- utils::read.csv(out, stringsAsFactors = FALSE, check.names = FALSE, na.strings = "")
-    structure(table, command = c("dose-escalation", "sweep", if (is.list(grid)) "GRID" else path, flag))
+    command <- c("dose-escalation", "sweep", if (is.list(grid)) "grid.yaml" else path, flag)
+    if (is.list(grid)) attr(command, "grid.yaml") <- paste(readLines(path, warn = FALSE), collapse = "\n")
+    structure(table, command = command)
   })
 }

@@ -126,3 +126,16 @@ test_that("a named scenario keeps its name (written to a scenario file)", {
   expect_equal(de_json(ex)$scenarios[[1]]$selection,
                cli_json(c("exact", "--dlt", "0.08,0.2,0.4", "--design", "3+3"))$scenarios[[1]]$selection)
 })
+
+test_that("the command names the scenario file it wrote, and its text reruns it", {
+  skip_without_tool()
+  dlt <- list(low = c(0.05, 0.1, 0.2), high = c(0.3, 0.45, 0.6))
+  ex <- de_exact(dlt = dlt, design = list(name = "boin", label = "b", cutoff_eli = 0.9))
+  command <- attr(ex, "command")
+  expect_identical(as.vector(command), c("dose-escalation", "exact", "scenario.yaml", "--design", "b"))
+  file <- tempfile(fileext = ".yaml")
+  writeLines(attr(command, "scenario.yaml"), file)
+  expect_identical(de_json(ex), cli_json(c("exact", file, "--design", "b")))
+  expect_equal(de_json(ex)$designs[[1]]$options$cutoff_eli, 0.9)
+  expect_null(attr(attr(de_exact(dlt = c(0.05, 0.1)), "command"), "scenario.yaml"))
+})
