@@ -1,0 +1,3 @@
+library(testthat)
+library(doseescalation)
+test_check("doseescalation")
