@@ -20,7 +20,7 @@ public static class Cli
     public const int Ok = 0, BadInput = 1, Usage = 2;
 
     /// <summary>Every verb, in help order.</summary>
-    public static IReadOnlyList<string> VerbNames { get; } = ["simulate", "exact", "compare", "table", "next", "samplesize", "plot", "report", "bench", "sweep", "merge"];
+    public static IReadOnlyList<string> VerbNames { get; } = ["simulate", "exact", "compare", "table", "next", "samplesize", "plot", "report", "bench", "sweep", "merge", "serve"];
 
     /// <param name="interactive">True when standard error is a terminal: progress may be drawn there.</param>
     /// <param name="catalog">The designs the command line knows (default: the built-in catalog).</param>
@@ -314,6 +314,14 @@ public static class Cli
             replay.Add("--quiet");
             return Run([.. replay], stdout, stderr, interactive: false, catalog, stdin: null, input.Parts);
         });
+
+        var serve = new Command("serve", "A local web app over the same runs (trial, designs, simulate, exact, compare, sample size, conduct, decision tables, downloads); prints its URL. See the web guide.");
+        var serveHost = Flags.Text("--host", "Address to listen on (default 127.0.0.1, loopback); any other address gets an access token, generated and printed in the URL.", "ADDRESS");
+        var servePort = Flags.Int("--port", "Port (default 5080; 0 = a free port).", 0);
+        var serveRuns = Flags.Int("--max-runs", "Runs computing at once (default 2); more wait in the queue.", 1);
+        var serveQueued = Flags.Int("--max-queued", "Runs waiting for a slot (default 8); a run beyond them is refused (HTTP 429).", 0);
+        foreach (var op in new Option[] { serveHost, servePort, serveRuns, serveQueued }) serve.Options.Add(op);
+        Verb(serve, pr => ServeCommand.Run(pr.Given(serveHost) ?? "127.0.0.1", pr.Given(servePort) ?? 5080, pr.Given(serveRuns), pr.Given(serveQueued), catalog, stdout));
 
         System.Diagnostics.Debug.Assert(root.Subcommands.Select(c => c.Name).SequenceEqual(VerbNames));
         var result = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

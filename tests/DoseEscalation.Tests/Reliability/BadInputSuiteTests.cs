@@ -299,7 +299,7 @@ public class BadInputSuiteTests
     public void The_suite_has_at_least_150_cases_over_every_verb()
     {
         Assert.True(All.Count >= 150, $"{All.Count} cases");
-        foreach (var verb in DoseEscalation.Cli.Cli.VerbNames.Where(v => v != "next"))
+        foreach (var verb in DoseEscalation.Cli.Cli.VerbNames.Where(v => v is not ("next" or "serve")))  // serve runs until stopped: its bad input is in Web/ServeTests
             Assert.Contains(All.Values, c => c.Verb == verb);
     }
 

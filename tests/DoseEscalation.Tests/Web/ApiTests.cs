@@ -1,0 +1,282 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using DoseEscalation.Designs.Configuration;
+using DoseEscalation.Tests.Scenarios;
+using DoseEscalation.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DoseEscalation.Tests.Web;
+
+/// <summary>The serve host in process on an ephemeral loopback port, driven over HTTP.</summary>
+public sealed class ApiTests
+{
+    private static readonly string Nct = Path.Combine(Repo.Root, "scenarios", "nct05008536-bcma-car-nk.yaml");
+
+    internal sealed class Server : IAsyncDisposable
+    {
+        public WebApplication App { get; }
+        public HttpClient Http { get; }
+        public ServeOptions Options { get; }
+
+        private Server(WebApplication app, ServeOptions options, string address)
+        {
+            App = app; Options = options;
+            Http = new HttpClient { BaseAddress = new Uri(new Uri(address.Replace("0.0.0.0", "127.0.0.1")).GetLeftPart(UriPartial.Authority)), Timeout = TimeSpan.FromSeconds(60) };
+            if (options.Token is { } t) Http.DefaultRequestHeaders.Add("X-Access-Token", t);
+        }
+
+        public static async Task<Server> Start(ServeOptions? options = null)
+        {
+            var o = (options ?? new ServeOptions()) with { Port = 0 };
+            o = o.Checked();
+            var app = Api.Build(o);
+            await app.StartAsync();
+            return new Server(app, o, Api.Address(app, o));
+        }
+
+        public RunHub Hub => App.Services.GetRequiredService<RunHub>();
+
+        public async Task<string> Start(object form)
+        {
+            var r = await Http.PostAsJsonAsync("/api/runs", form);
+            string body = await r.Content.ReadAsStringAsync();
+            Assert.True(r.StatusCode == HttpStatusCode.Accepted, $"{r.StatusCode}: {body}");
+            return JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
+        }
+
+        public async Task<JsonElement> WaitDone(string id)
+        {
+            for (int i = 0; i < 1200; i++)
+            {
+                var status = JsonDocument.Parse(await Http.GetStringAsync($"/api/runs/{id}")).RootElement;
+                string state = status.GetProperty("state").GetString()!;
+                if (state is "done" or "failed" or "cancelled") return status;
+                await Task.Delay(50);
+            }
+            throw new TimeoutException(id);
+        }
+
+        public async Task<string> Result(string id, string format)
+        {
+            var status = await WaitDone(id);
+            Assert.Equal("done", status.GetProperty("state").GetString());
+            return await Http.GetStringAsync($"/api/runs/{id}/result?format={format}");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Http.Dispose();
+            await App.StopAsync();
+            await App.DisposeAsync();
+        }
+    }
+
+    internal static string Cli(params string[] args)
+    {
+        var o = new StringWriter(); var e = new StringWriter();
+        int code = DoseEscalation.Cli.Cli.Run(args, o, e);
+        Assert.True(code == 0, e.ToString());
+        return o.ToString();
+    }
+
+    /// <summary>The CLI names the file it read; the page's YAML goes by <see cref="RunForm.YamlName"/>. Everything else must be the same bytes.</summary>
+    private static string SamePath(string cliOut) => cliOut.Replace(JsonEncodedText.Encode(Nct).ToString(), RunForm.YamlName).Replace(Nct, RunForm.YamlName);
+
+    [Fact]
+    public async Task Simulate_on_the_page_writes_the_CLI_bytes_for_the_same_inputs_and_seed()
+    {
+        await using var s = await Server.Start();
+        string id = await s.Start(new { verb = "simulate", yaml = File.ReadAllText(Nct), design = "boin", trials = 4000, seed = 11 });
+        string web = await s.Result(id, "json");
+        string cli = Cli("simulate", Nct, "--design", "boin", "--trials", "4000", "--seed", "11", "--format", "json");
+        Assert.Equal(SamePath(cli), web);
+        Assert.Contains("\"correct", web); // a real result, not an empty document
+        string csv = await s.Http.GetStringAsync($"/api/runs/{id}/result?format=csv");
+        Assert.Equal(SamePath(Cli("simulate", Nct, "--design", "boin", "--trials", "4000", "--seed", "11", "--format", "csv")), csv);
+    }
+
+    [Fact]
+    public async Task Compare_of_three_designs_and_exact_and_a_keyed_option_equal_the_CLI()
+    {
+        await using var s = await Server.Start();
+        string yaml = File.ReadAllText(Nct);
+        string cmp = await s.Result(await s.Start(new { verb = "compare", yaml, designs = "3+3,boin,crm", trials = 3000, seed = 3 }), "json");
+        Assert.Equal(SamePath(Cli("compare", Nct, "--designs", "3+3,boin,crm", "--trials", "3000", "--seed", "3", "--format", "json")), cmp);
+        string exact = await s.Result(await s.Start(new { verb = "exact", yaml, design = "boin", options = new Dictionary<string, string> { ["extrasafe"] = "true", ["max_n"] = "18" } }), "table");
+        Assert.Equal(SamePath(Cli("exact", Nct, "--design", "boin", "--extrasafe", "true", "--max-n", "18")), exact);
+    }
+
+    [Fact]
+    public async Task The_reproducing_command_line_gives_the_same_result()
+    {
+        await using var s = await Server.Start();
+        var r = await s.Http.PostAsJsonAsync("/api/runs", new { verb = "simulate", dlt = "0.05,0.15,0.3", design = "keyboard", trials = 2000, seed = 9 });
+        var started = JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement;
+        string line = started.GetProperty("commandLine").GetString()!;
+        Assert.Equal("dose-escalation simulate --dlt 0.05,0.15,0.3 --design keyboard --trials 2000 --seed 9", line);
+        string web = await s.Result(started.GetProperty("id").GetString()!, "table");
+        Assert.Equal(Cli([.. line.Split(' ').Skip(1)]), web);
+    }
+
+    [Fact]
+    public async Task Next_equals_the_CLI()
+    {
+        await using var s = await Server.Start();
+        var r = await s.Http.PostAsJsonAsync("/api/next", new { dlt = "0.05,0.1,0.15", design = "boin", data = "1NNN 2NTN", final = true });
+        string web = await r.Content.ReadAsStringAsync();
+        Assert.True(r.IsSuccessStatusCode, web);
+        Assert.Equal(Cli("next", "--dlt", "0.05,0.1,0.15", "--design", "boin", "--data", "1NNN 2NTN", "--final", "--format", "json"), web);
+    }
+
+    [Theory]
+    [InlineData("""{"verb":"simulate","design":"boin","trials":0}""", "trials", "0")]
+    [InlineData("""{"verb":"simulate","design":"boin","options":{"extrasafe":"maybe"}}""", "extrasafe", "maybe")]
+    [InlineData("""{"verb":"simulate","design":"boin","options":{"skeleton":"0.1"}}""", "skeleton", "boin")]
+    [InlineData("""{"verb":"simulate","design":"boin","trails":100}""", "trails", "")]
+    [InlineData("""{"verb":"exact","design":"boin","seed":3}""", "seed", "exact")]
+    [InlineData("""{"verb":"simulat"}""", "verb", "simulat")]
+    [InlineData("""{"verb":"simulate","dlt":"0.1,zz"}""", "--dlt", "zz")]
+    [InlineData("""{"verb":"simulate","yaml":"doses: [1"}""", "scenario.yaml", "")]
+    public async Task Bad_input_is_400_with_one_line_naming_the_field_and_value(string json, string field, string value)
+    {
+        await using var s = await Server.Start();
+        var r = await s.Http.PostAsync("/api/runs", new StringContent(json, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        string error = JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString()!;
+        Assert.Contains(field, error);
+        Assert.Contains(value, error);
+        Assert.DoesNotContain('\n', error);
+    }
+
+    [Fact]
+    public async Task A_run_cancelled_by_DELETE_stops_and_has_no_result()
+    {
+        await using var s = await Server.Start();
+        string id = await s.Start(new { verb = "simulate", design = "crm", trials = 50_000_000, seed = 1 });
+        await Task.Delay(300);
+        Assert.Equal(HttpStatusCode.NoContent, (await s.Http.DeleteAsync($"/api/runs/{id}")).StatusCode);
+        var status = await s.WaitDone(id);
+        Assert.Equal("cancelled", status.GetProperty("state").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, (await s.Http.GetAsync($"/api/runs/{id}/result?format=json")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_run_whose_page_went_away_is_cancelled_after_the_lease()
+    {
+        await using var s = await Server.Start(new ServeOptions { Lease = TimeSpan.FromMilliseconds(400) });
+        string id = await s.Start(new { verb = "simulate", design = "crm", trials = 50_000_000, seed = 1 });
+        // Nobody asks about it (Peek does not renew the lease).
+        for (int i = 0; i < 100 && s.Hub.Peek(id)!.State is not RunState.Cancelled; i++) await Task.Delay(100);
+        Assert.Equal(RunState.Cancelled, s.Hub.Peek(id)!.State);
+    }
+
+    [Fact]
+    public async Task Beyond_the_running_and_queued_runs_the_server_answers_429()
+    {
+        await using var s = await Server.Start(new ServeOptions { MaxRuns = 1, MaxQueued = 1 });
+        var big = new { verb = "simulate", design = "crm", trials = 50_000_000, seed = 1 };
+        string a = await s.Start(big), b = await s.Start(big);
+        var third = await s.Http.PostAsJsonAsync("/api/runs", big);
+        Assert.True(third.StatusCode == HttpStatusCode.TooManyRequests,
+            $"{third.StatusCode}; a {s.Hub.Peek(a)!.State} {s.Hub.Peek(a)!.Error}; b {s.Hub.Peek(b)!.State} {s.Hub.Peek(b)!.Error}");
+        Assert.Contains("busy", await third.Content.ReadAsStringAsync());
+        Assert.Equal("queued", JsonDocument.Parse(await s.Http.GetStringAsync($"/api/runs/{b}")).RootElement.GetProperty("state").GetString());
+        await s.Http.DeleteAsync($"/api/runs/{a}"); await s.Http.DeleteAsync($"/api/runs/{b}");
+        await s.WaitDone(a); await s.WaitDone(b);
+        Assert.Equal(HttpStatusCode.Accepted, (await s.Http.PostAsJsonAsync("/api/runs", new { verb = "table", design = "boin" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_request_past_the_size_limit_is_refused()
+    {
+        await using var s = await Server.Start(new ServeOptions { MaxRequestBytes = 4096 });
+        string yaml = new('#', 10_000);
+        var r = await s.Http.PostAsync("/api/runs", new StringContent(JsonSerializer.Serialize(new { verb = "simulate", yaml }), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, r.StatusCode);
+    }
+
+    [Fact]
+    public async Task Another_host_than_loopback_needs_the_generated_token()
+    {
+        var o = new ServeOptions { Host = "0.0.0.0" }.Checked();
+        Assert.Matches("^[0-9a-f]{32}$", o.Token);
+        Assert.Null(new ServeOptions().Checked().Token);
+        await using var s = await Server.Start(o);
+        using var anonymous = new HttpClient { BaseAddress = s.Http.BaseAddress };
+        var refused = await anonymous.GetAsync("/api/designs");
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        using var wrong = new HttpClient { BaseAddress = s.Http.BaseAddress };
+        wrong.DefaultRequestHeaders.Add("X-Access-Token", new string('0', 32));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await wrong.GetAsync("/api/designs")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await s.Http.GetAsync("/api/designs")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_loopback_server_refuses_another_host_name()
+    {
+        await using var s = await Server.Start();
+        var req = new HttpRequestMessage(HttpMethod.Get, "/api/designs");
+        req.Headers.Host = "attacker.example";
+        Assert.Equal((HttpStatusCode)421, (await s.Http.SendAsync(req)).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_page_has_a_strict_content_security_policy_and_a_label_on_every_input()
+    {
+        await using var s = await Server.Start();
+        var r = await s.Http.GetAsync("/");
+        Assert.Equal(Api.ContentSecurityPolicy, r.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Contains("script-src 'self'", Api.ContentSecurityPolicy);
+        string html = await r.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("<script>", html); // no inline script
+        Assert.DoesNotContain("http", html.Replace("http-equiv", "")); // nothing from elsewhere
+        var ids = Regex.Matches(html, "<(input|select|textarea)[^>]*id=\"([^\"]+)\"").Select(m => m.Groups[2].Value).ToList();
+        Assert.NotEmpty(ids);
+        foreach (var id in ids) Assert.Contains($"for=\"{id}\"", html);
+        Assert.Equal(HttpStatusCode.OK, (await s.Http.GetAsync("/app.js")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await s.Http.GetAsync("/app.css")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Designs_come_from_the_catalog_so_a_new_design_appears_without_page_code()
+    {
+        var extra = DesignCatalog.Default.Designs.Single(d => d.Name == "boin") with { Name = "boin-copy" };
+        await using var s = await Server.Start(new ServeOptions { Catalog = new DesignCatalog([.. DesignCatalog.Default.Designs, extra]) });
+        var designs = JsonDocument.Parse(await s.Http.GetStringAsync("/api/designs")).RootElement;
+        var names = designs.EnumerateArray().Select(d => d.GetProperty("name").GetString()).ToList();
+        Assert.Equal([.. DesignCatalog.Default.Designs.Select(d => d.Name), "boin-copy"], names);
+        var boin = designs.EnumerateArray().Single(d => d.GetProperty("name").GetString() == "boin");
+        Assert.Contains(boin.GetProperty("options").EnumerateArray(), o => o.GetProperty("key").GetString() == "extrasafe" && o.GetProperty("kind").GetString() == "switch");
+    }
+
+    [Fact]
+    public async Task The_scenario_endpoint_reads_the_CLI_format_and_names_a_bad_field()
+    {
+        await using var s = await Server.Start();
+        var ok = await s.Http.PostAsync("/api/scenario", new StringContent(File.ReadAllText(Nct)));
+        var parsed = JsonDocument.Parse(await ok.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(3, parsed.GetProperty("doses").GetArrayLength());
+        Assert.Equal(0.28, parsed.GetProperty("scenarios")[1].GetProperty("dlt")[2].GetDouble());
+        var bad = await s.Http.PostAsync("/api/scenario", new StringContent(File.ReadAllText(Nct).Replace("target: 0.30", "target: 1.7")));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("1.7", await bad.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task The_report_downloads_as_docx_and_html_with_its_charts()
+    {
+        await using var s = await Server.Start();
+        string id = await s.Start(new { verb = "report", dlt = "0.05,0.15,0.3", design = "boin", trials = 1000, seed = 2 });
+        var status = await s.WaitDone(id);
+        Assert.True(status.GetProperty("state").GetString() == "done", status.ToString());
+        var docx = await s.Http.GetByteArrayAsync($"/api/runs/{id}/result?format=docx");
+        Assert.Equal("PK"u8.ToArray(), docx[..2]);
+        Assert.Contains("<html", await s.Http.GetStringAsync($"/api/runs/{id}/result?format=html"));
+        string chart = status.GetProperty("charts")[0].GetString()!;
+        Assert.StartsWith("<svg", (await s.Http.GetStringAsync($"/api/runs/{id}/charts/{chart}.svg")).TrimStart().Split('\n').First(l => l.StartsWith("<svg")));
+    }
+}
