@@ -69,6 +69,20 @@ def test_simulate_equals_the_cli():
 
 
 @needs_tool
+def test_tables_are_the_same_with_and_without_pandas(monkeypatch):
+    """Both table paths: a pandas DataFrame when pandas imports, else a list of dicts, same values."""
+    args = dict(dlt=[0.05, 0.1, 0.2], trials=3000, seed=11)
+    first = de.simulate(**args)
+    monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas now raises ImportError
+    plain = de.simulate(**args)
+    assert isinstance(plain.table, list) and isinstance(plain.table[0], dict)
+    assert plain.json == first.json
+    same_rows(rows(first.table), plain.table)
+    sizes = de.samplesize(dlt=[0.05, 0.1, 0.2], trials=2000, seed=5)
+    assert isinstance(sizes.table, list)
+
+
+@needs_tool
 def test_design_options_reach_the_tool():
     r = de.simulate(dlt=[0.05, 0.1, 0.2, 0.4], design={"name": "boin", "extrasafe": True, "cutoff_eli": 0.9},
                     trials=4000, seed=3, max_n=24)
