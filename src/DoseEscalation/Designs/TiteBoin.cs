@@ -244,7 +244,9 @@ public sealed class TiteBoin : IPendingDesign, IFinalSelection, ITargeted
                     rows.Add(new TiteBoinTableRow(n, x, m, CellRanges(n, x, m)));
             if (n >= top) break;
         }
-        return new TiteBoinDecisionTable(rows);
+        return new TiteBoinDecisionTable(rows, top < Boin.MaxN && maxPatients is null
+            ? FormattableString.Invariant($"n up to {top}, the paper's {TiteBoinDecisionTable.PublishedCohorts} cohorts (max N {Boin.MaxN}: give max_n for more)")
+            : null);
     }
 
     /// <summary>The interval decision with m pending patients of n; null: suspend accrual.</summary>

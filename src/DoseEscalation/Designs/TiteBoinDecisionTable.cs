@@ -48,11 +48,14 @@ public sealed class TiteBoinDecisionTable
     public IReadOnlyList<TiteBoinTableRow> Rows { get; }
 
     /// <summary>What the rows mean (one sentence, for captions).</summary>
-    public string Note =>
+    public string Note => (Scope is null ? "" : Scope + "; ") +
         "n patients at the current dose (pending ones included), x DLTs observed, m pending; STFT: the pending patients' follow-up as fractions of the DLT window, summed (0 to m); "
         + "eliminate: de-escalate and eliminate the dose and every dose above it; suspend: enrol no one until more outcomes are known; before the rules at dose 1, the top dose and eliminated doses";
 
-    public TiteBoinDecisionTable(IReadOnlyList<TiteBoinTableRow> rows) => Rows = rows;
+    /// <summary>Where the rows stop short of max N, why (the paper's five cohorts); null when they reach it or the caller chose the last n.</summary>
+    public string? Scope { get; }
+
+    public TiteBoinDecisionTable(IReadOnlyList<TiteBoinTableRow> rows, string? scope = null) => (Rows, Scope) = (rows, scope);
 
     /// <summary>The decision's word in every format: escalate, stay, de-escalate, eliminate, suspend.</summary>
     public static string Word(TiteBoinAction a) => a switch
