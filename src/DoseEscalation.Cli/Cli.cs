@@ -100,7 +100,7 @@ public static class Cli
             return front.Write(front.Run(ctx => Runs.Exact(request, ctx)), output);
         });
 
-        var compare = new Command("compare", "Several designs on every scenario, side by side, with the same simulated patients (common random numbers), with paired differences and the benchmark.");
+        var compare = new Command("compare", "Several designs on every scenario, side by side, with the same simulated patients (common random numbers), with paired differences and the benchmark. A design option flag (e.g. --estimate, --max-pending, --extrasafe) sets the option of every design in the comparison that takes it; the others are noted, and a flag no design takes is refused.");
         var cmpIn = new InputFlags(compare, catalog, multi: true, formats: ["table", "csv", "json"]);
         var cmpRun = new RunFlags(compare, "Simulated trials per scenario (default 100,000).");
         var cmpCalendar = Flags.Switch("--calendar", "Compare in calendar time with the file's timeline: block (see the calendar guide): durations and paired differences in duration");
@@ -141,7 +141,8 @@ public static class Cli
             return Ok;
         });
 
-        var table = new Command("table", "A design's decision table: for n patients at the current dose, the DLT counts that escalate, stay, de-escalate, eliminate.");
+        var table = new Command("table", "A design's decision table: for n patients at the current dose, the DLT counts that escalate, stay, de-escalate, eliminate. "
+            + "tite-boin: Yuan et al. (2018)'s Table 1, for n patients (pending included), x DLTs and m pending, the decision by the pending patients' standardized total follow-up time (STFT, 0 to m), with the boundaries solved exactly; n up to five cohorts unless max N is given (--max-n, the file or --set).");
         var tabIn = new InputFlags(table, catalog, multi: false, formats: ["table", "csv", "md"], scenarios: false);
         Verb(table, pr =>
         {
@@ -462,7 +463,8 @@ internal sealed class InputFlags
     private readonly Option<string?>? _dlt;
     private readonly Option<string?>? _response;
     private readonly Option<string?> _design;
-    private readonly DesignFlags? _designFlags;
+    private readonly DesignFlags _designFlags;
+    private readonly bool _multi;
     private readonly DesignFlags _common;
     private readonly Option<double?> _target = Flags.Real("--target", "Target DLT rate, for every design (default: the file's, else 0.30).", v => v > 0 && v < 1, "strictly between 0 and 1");
     private readonly Option<double?> _accrualRate = Flags.Real("--accrual-rate", "Calendar: Poisson arrivals per month (0.01 to 10000); sets timeline.accrual_rate_per_month (replacing the file's accrual, with a warning).", _ => true, "a number");
@@ -496,11 +498,10 @@ internal sealed class InputFlags
         _common = new DesignFlags(catalog, includeCommon: true);
         _common.AddTo(command);
         command.Options.Add(_target);
-        if (!multi)
-        {
-            _designFlags = new DesignFlags(catalog, includeCommon: false);
-            _designFlags.AddTo(command);
-        }
+        // In a comparison a design option flag reaches every design that takes it (RunInputs.ResolveMany).
+        _multi = multi;
+        _designFlags = new DesignFlags(catalog, includeCommon: false);
+        _designFlags.AddTo(command);
         command.Options.Add(_set);
         if (scenarios) { command.Options.Add(_accrualRate); command.Options.Add(_accrualInterval); command.Options.Add(_dltWindow); command.Options.Add(_maxWaiting); }
         if (scenarios) { command.Options.Add(_correct); command.Options.Add(_window); }
@@ -521,8 +522,8 @@ internal sealed class InputFlags
         File = pr.GetValue(_file),
         Dlt = _dlt is null ? null : pr.Given(_dlt),
         Response = _response is null ? null : pr.Given(_response),
-        Design = _designFlags is not null ? pr.Given(_design) : null,
-        DesignOptions = _designFlags?.Bind(pr) ?? OptionValues.Empty,
+        Design = _multi ? null : pr.Given(_design),
+        DesignOptions = _designFlags.Bind(pr),
         Common = _common.Bind(pr),
         Target = pr.Given(_target),
         Set = pr.Given(_set) ?? [],

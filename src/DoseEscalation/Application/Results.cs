@@ -123,8 +123,16 @@ public sealed record CalendarComparisonResult(string TrialName, long Trials, ulo
 /// <summary>A design's decision table (table).</summary>
 public sealed record TableResult(IDesign Design, double Target, DecisionTable Table) : IRunResult
 {
+    /// <summary>TITE-BOIN: its table with pending patients (Yuan et al. 2018, Table 1), which every format writes; <see cref="Table"/> is then the rows with nothing pending (BOIN's).</summary>
+    public TiteBoinDecisionTable? Pending { get; init; }
+
     public void Write(string format, Stream stream) => Text.Write(stream, w =>
     {
+        if (Pending is { } pending)
+        {
+            WritePending(pending, format, w);
+            return;
+        }
         switch (format)
         {
             case "csv":
@@ -148,6 +156,33 @@ public sealed record TableResult(IDesign Design, double Target, DecisionTable Ta
     });
 
     private static string Cell(int? v) => v is { } i ? Formatting.Int(i) : "NA";
+
+    // CSV: one line per STFT range of each (n, x, m), the ends in full precision; text and Markdown: the paper's layout, boundaries to 2 decimals.
+    private void WritePending(TiteBoinDecisionTable pending, string format, TextWriter w)
+    {
+        switch (format)
+        {
+            case "csv":
+                var csv = new CsvTable(w, "n", "dlts", "pending", "decision", "stft_from", "stft_from_included", "stft_to", "stft_to_included");
+                foreach (var r in pending.Rows)
+                    foreach (var s in r.Ranges)
+                        csv.Row(Formatting.Int(r.Patients), Formatting.Int(r.Dlts), Formatting.Int(r.Pending), TiteBoinDecisionTable.Word(s.Action),
+                            Formatting.Exact(s.From), s.FromClosed ? "true" : "false", Formatting.Exact(s.To), s.ToClosed ? "true" : "false");
+                break;
+            case "md":
+                w.WriteLine($"Decision table: {Design.Describe()}, target {Formatting.Percent(Target, 0)}. {pending.Note}.");
+                w.WriteLine();
+                w.Write(pending.RenderMarkdown());
+                break;
+            case "table":
+                w.WriteLine($"{Design.Describe()}; target {Formatting.Percent(Target, 0)}");
+                w.WriteLine(pending.Note);
+                w.WriteLine();
+                w.Write(pending.Render());
+                break;
+            default: throw Text.UnknownFormat(format, "table, csv or md");
+        }
+    }
 }
 
 /// <summary>The sample-size analysis (samplesize).</summary>

@@ -16,6 +16,12 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
     /// <summary>Warnings found while resolving (a common setting a design does not take).</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 
+    /// <summary>The options the first design was given (by the file's design entry, a design flag or --set), before defaults; common settings given at trial level are in <see cref="File"/>'s.</summary>
+    public OptionValues GivenOptions { get; init; } = OptionValues.Empty;
+
+    /// <summary>Whether the first design's <paramref name="key"/> was given (file, flag or --set) rather than defaulted.</summary>
+    public bool Given(string key) => GivenOptions.Has(key) || File.Common.Has(key);
+
     /// <summary>The file (or --dlt, or the built-in default) with --dlt, --target and correct-selection flags applied.</summary>
     public static ScenarioFile LoadFile(TrialInput o, DesignCatalog catalog)
     {
@@ -61,7 +67,7 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
         var notes = new List<string>();
         var resolved = Build(configs, file, catalog, notes, single: true);
         NeedResponses(file, resolved);
-        return new RunInputs(file, resolved) { Notes = notes };
+        return new RunInputs(file, resolved) { Notes = notes, GivenOptions = configs[0].Options };
     }
 
     /// <summary>Several designs for compare: --designs (labels or names) or the file's designs, with --set applied to each by label.</summary>
@@ -86,8 +92,9 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
         var labels = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var c in configs)
             if (!labels.Add(c.EffectiveLabel)) throw new InputException($"--designs {designs}: '{c.EffectiveLabel}' is listed twice");
-        configs = ApplySets(o.Set, configs, catalog);
         var notes = new List<string>();
+        configs = ApplyDesignOptions(o.DesignOptions, configs, catalog, notes);
+        configs = ApplySets(o.Set, configs, catalog);
         var built = Build(configs, file, catalog, notes, single: false);
         NeedResponses(file, built);
         return new RunInputs(file, built) { Notes = notes };
@@ -110,6 +117,23 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
         if (byName.Count == 1) return byName[0];
         if (byName.Count > 1) throw new InputException($"{flag} {wanted}: the file has {byName.Count} '{w}' designs ({string.Join(", ", byName.Select(d => d.EffectiveLabel))}); name one by its label");
         return catalog.Find(w) is { } d ? new DesignConfig(d.Name) : null;
+    }
+
+    // A design option flag in a comparison (--estimate ess): every design that takes it gets it, each other design is noted, and one no design takes is refused.
+    private static List<DesignConfig> ApplyDesignOptions(OptionValues options, List<DesignConfig> configs, DesignCatalog catalog, List<string> notes)
+    {
+        foreach (var key in options.Keys)
+        {
+            if (!options.Has(key)) continue;
+            object value = options[key]!;
+            var takers = configs.Select((c, i) => (c, i)).Where(p => catalog.Get(p.c.Name).Option(key) is not null).ToList();
+            if (takers.Count == 0)
+                throw new InputException($"--{key.Replace('_', '-')} {DesignOption.Format(value)}: no design in this run ({string.Join(", ", configs.Select(c => c.Name))}) takes {key}");
+            foreach (var c in configs.Where(c => catalog.Get(c.Name).Option(key) is null))
+                notes.Add($"{key} {DesignOption.Format(value)} does not apply to design '{c.EffectiveLabel}' ({c.Name} does not take {key})");
+            foreach (var (c, i) in takers) configs[i] = c.With(key, value);
+        }
+        return configs;
     }
 
     // --set LABEL.OPTION=VALUE: the label (or name) picks the design; the value is parsed by the option's own type.

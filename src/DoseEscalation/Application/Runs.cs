@@ -231,6 +231,12 @@ public static class Runs
     {
         var ctx = context ?? RunContext.Default;
         var inputs = RunInputs.Resolve(r.Input, ctx.Catalog);
+        // TITE-BOIN: the table of Yuan et al. (2018) with pending patients, n up to the paper's five cohorts unless max N is given.
+        if (inputs.Design.TryGet<Designs.TiteBoin>() is { } tite)
+            return new TableResult(inputs.Design, inputs.File.Target, tite.Boin.ToDecisionTable())
+            {
+                Pending = tite.ToPendingDecisionTable(inputs.Given("max_n") ? tite.Boin.MaxN : null),
+            };
         try { return new TableResult(inputs.Design, inputs.File.Target, DecisionTable.For(inputs.Design)); }
         catch (NotSupportedException ex) { throw new InputException($"--design {inputs.Design.Name}: {ex.Message}"); }
     }

@@ -51,6 +51,7 @@ public sealed class TiteBoin : IPendingDesign, IFinalSelection, ITargeted
             "Lin R, Yuan Y (2020). Time-to-event model-assisted designs for dose-finding trials with delayed toxicity. Biostatistics 21:807-824.",
             "Liu S, Yuan Y (2015). Bayesian optimal interval designs for phase I clinical trials. J R Stat Soc C 64:507-523.",
         ],
+        HasDecisionTable = true,
         Options =
         [
             .. Boin.Descriptor.Options,
@@ -162,6 +163,90 @@ public sealed class TiteBoin : IPendingDesign, IFinalSelection, ITargeted
         if (Estimate == TiteBoinEstimate.Ess) return x / (n - m + stft);
         double p = (x + Boin.Target / 2) / (n - m + 1), q = p / (1 - p);
         return (x + q * (m - stft)) / n;
+    }
+
+    /// <summary>
+    /// The cell of <see cref="Cell"/> for <paramref name="n"/> patients, <paramref name="x"/> DLTs and
+    /// <paramref name="m"/> pending as a function of the STFT: the ranges of [0, m] giving each decision, in
+    /// increasing STFT, with their ends solved from the rule rather than searched. The estimate does not
+    /// increase with the STFT, so de-escalate (estimate at or above lambda_d: STFT at most the boundary, a closed
+    /// end), stay (open ends) and escalate (estimate at or below lambda_e: STFT at least the boundary, closed)
+    /// follow one another in that order, before the coherence rules turn a piece into stay; elimination and
+    /// suspension do not depend on the STFT. With m = 0 the one range is [0, 0].
+    /// </summary>
+    public IReadOnlyList<StftRange> CellRanges(int n, int x, int m)
+    {
+        if (n < 1 || x < 0 || m < 0 || x + m > n) throw new ArgumentOutOfRangeException(nameof(n), "need n >= 1 and 0 <= x, m with x + m <= n");
+        if (n >= IntervalDesign.MinPatientsToEliminate && Boin.Eliminates(n, x)) return [StftRange.Whole(TiteBoinAction.Eliminate, m)];
+        if (m == 0) return [StftRange.Whole(ActionOf(Classify((double)x / n)), 0)];
+        double observed = (double)x / n, lambdaE = Boin.LambdaE, lambdaD = Boin.LambdaD;
+        // The STFT at which the estimate equals lambda_d (de-escalate at or below it) and lambda_e (escalate at or above it).
+        double deescalateTo, escalateFrom;
+        bool coherence = Estimate == TiteBoinEstimate.Imputation;
+        if (coherence)
+        {
+            if (observed >= lambdaD) return [StftRange.Whole(TiteBoinAction.Deescalate, m)];
+            if (m > n * MaxPendingFraction) return [StftRange.Whole(TiteBoinAction.Suspend, m)];
+            // (x + q (m - STFT)) / n <= lambda  <=>  STFT >= m - (n lambda - x) / q, q > 0.
+            double p = (x + Boin.Target / 2) / (n - m + 1), q = p / (1 - p);
+            (deescalateTo, escalateFrom) = (m - (n * lambdaD - x) / q, m - (n * lambdaE - x) / q);
+        }
+        else
+        {
+            if (m > n * MaxPendingFraction) return [StftRange.Whole(TiteBoinAction.Suspend, m)];
+            if (x == 0)
+            {
+                // The estimate is 0 / (n - m + STFT) = 0: escalate; with every patient pending (max_pending 1) and no follow-up it is 0 / 0, which decides stay.
+                if (n > m) return [StftRange.Whole(TiteBoinAction.Escalate, m)];
+                return [new StftRange(TiteBoinAction.Stay, 0, true, 0, true), new StftRange(TiteBoinAction.Escalate, 0, false, m, true)];
+            }
+            // x / (n - m + STFT) <= lambda  <=>  STFT >= x / lambda - (n - m).
+            (deescalateTo, escalateFrom) = (x / lambdaD - (n - m), x / lambdaE - (n - m));
+        }
+        var pieces = new List<StftRange>(3);
+        void Add(TiteBoinAction action, double from, bool fromClosed, double to, bool toClosed)
+        {
+            if (coherence && action == TiteBoinAction.Escalate && observed >= Boin.Target) action = TiteBoinAction.Stay;
+            if (coherence && action == TiteBoinAction.Deescalate && observed < Boin.Target) action = TiteBoinAction.Stay;
+            if (pieces.Count > 0 && pieces[^1].Action == action) pieces[^1] = pieces[^1] with { To = to, ToClosed = toClosed };
+            else pieces.Add(new StftRange(action, from, fromClosed, to, toClosed));
+        }
+        if (deescalateTo >= 0) Add(TiteBoinAction.Deescalate, 0, true, Math.Min(deescalateTo, m), true);
+        double stayFrom = Math.Max(deescalateTo, 0), stayTo = Math.Min(escalateFrom, m);
+        bool stayFromClosed = deescalateTo < 0, stayToClosed = escalateFrom > m;
+        if (stayFrom < stayTo || (stayFrom == stayTo && stayFromClosed && stayToClosed)) Add(TiteBoinAction.Stay, stayFrom, stayFromClosed, stayTo, stayToClosed);
+        if (escalateFrom <= m) Add(TiteBoinAction.Escalate, Math.Max(escalateFrom, 0), true, m, true);
+        return pieces;
+    }
+
+    private static TiteBoinAction ActionOf(IntervalAction a) => a switch
+    {
+        IntervalAction.Escalate => TiteBoinAction.Escalate,
+        IntervalAction.Deescalate => TiteBoinAction.Deescalate,
+        _ => TiteBoinAction.Stay,
+    };
+
+    /// <summary>
+    /// The decision table of Yuan et al. (2018)'s Table 1: one row per n (a multiple of the cohort size, the
+    /// last cut to max N, as BOIN's table), x and m with x + m &lt;= n, each with its <see cref="CellRanges"/>.
+    /// </summary>
+    /// <param name="maxPatients">The largest n: null for the paper's five cohorts (n up to 15 with cohorts of 3), never above max N.</param>
+    public TiteBoinDecisionTable ToPendingDecisionTable(int? maxPatients = null)
+    {
+        int c = Boin.CohortSize, top = Math.Min(maxPatients ?? TiteBoinDecisionTable.PublishedCohorts * c, Boin.MaxN);
+        if (top < 1) throw new ArgumentOutOfRangeException(nameof(maxPatients), maxPatients, "the table needs at least one patient");
+        var rows = new List<TiteBoinTableRow>();
+        for (int step = c; ; step += c)
+        {
+            int n = Math.Min(step, top);
+            for (int x = 0; x <= n; x++)
+                for (int m = 0; x + m <= n; m++)
+                    rows.Add(new TiteBoinTableRow(n, x, m, CellRanges(n, x, m)));
+            if (n >= top) break;
+        }
+        return new TiteBoinDecisionTable(rows, top < Boin.MaxN && maxPatients is null
+            ? FormattableString.Invariant($"n up to {top}, the paper's {TiteBoinDecisionTable.PublishedCohorts} cohorts (max N {Boin.MaxN}: give max_n for more)")
+            : null);
     }
 
     /// <summary>The interval decision with m pending patients of n; null: suspend accrual.</summary>

@@ -17,7 +17,7 @@ public sealed class TiteBoinPublishedTableTests
     // "table target n xmin-xmax mmin-mmax decision boundary": NA as xmax / mmax means "up to n" (x + m <= n).
     // E S D: escalate, stay, de-escalate; DE: de-escalate and eliminate; SUS: suspend accrual;
     // ES: escalate if STFT >= boundary, else stay; SD: de-escalate if STFT <= boundary, else stay.
-    private static readonly string[] Cells =
+    internal static readonly string[] Cells =
     [
         "1 0.2 3 0-0 0-1 E NA",
         "1 0.2 3 0-0 2-NA SUS NA",
@@ -163,7 +163,7 @@ public sealed class TiteBoinPublishedTableTests
     ];
 
     // The paper prints boundaries to 2 decimals: the decision is checked 0.006 either side of each.
-    private const double Margin = 0.006;
+    internal const double Margin = 0.006;
 
     private static TiteBoin Design(double target, TiteBoinEstimate estimate) => new(new Boin(5, target, 3, 30), 0.5, estimate);
 
@@ -185,13 +185,13 @@ public sealed class TiteBoinPublishedTableTests
         return true;
     }
 
-    private static (int Min, int Max) Range(string s, int n)
+    internal static (int Min, int Max) Range(string s, int n)
     {
         string[] p = s.Split('-');
         return (int.Parse(p[0], CultureInfo.InvariantCulture), p[1] == "NA" ? n : int.Parse(p[1], CultureInfo.InvariantCulture));
     }
 
-    private static IEnumerable<(double Stft, TiteBoinAction Expected)> Expectations(string code, double bound, int m)
+    internal static IEnumerable<(double Stft, TiteBoinAction Expected)> Expectations(string code, double bound, int m)
     {
         double[] spread = m == 0 ? [0.0] : [0.0, m / 2.0, m];
         TiteBoinAction? single = code switch
