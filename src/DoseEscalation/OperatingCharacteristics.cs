@@ -49,6 +49,12 @@ public sealed record OperatingCharacteristics
     public required Estimate CorrectSelection { get; init; }
     public required Estimate SelectAboveMtd { get; init; }
     public required Estimate SelectBelowMtd { get; init; }
+    /// <summary>
+    /// P(the selected MTD is a dose at which no patient was treated): a model-based selection (the
+    /// CRM's default, dfcrm's) can select a dose nobody received. 0 for a design that selects among
+    /// treated doses only (counted, not assumed).
+    /// </summary>
+    public required Estimate SelectUntried { get; init; }
     /// <summary>Mean share of patients treated above the true MTD, E[above]/E[N] (ratio of means).</summary>
     public required Estimate ShareAboveMtd { get; init; }
     /// <summary>Mean share of patients treated at the true MTD, E[at]/E[N].</summary>
@@ -154,6 +160,7 @@ public sealed record OperatingCharacteristics
             CorrectSelection = selection[mtd + 1],
             SelectAboveMtd = Proportion(above),
             SelectBelowMtd = Proportion(below),
+            SelectUntried = Proportion(tally.SelectedUntried),
             ShareAboveMtd = Ratio(tally.AboveSum, tally.AboveSq, tally.AboveTimesN),
             ShareAtMtd = Ratio(tally.AtSum, tally.AtSq, tally.AtTimesN),
             AnyPatientAboveMtd = Proportion(tally.AnyAbove),

@@ -25,6 +25,8 @@ public sealed class OcTally<T> where T : INumber<T>
     public T AnyAbove;       // trials with >= 1 patient above the true MTD
     public T Above60;        // trials with >= 60% of patients above the true MTD
     public T NSq;            // sum of N^2 (the ratio estimates need it)
+    /// <summary>Trials that selected a dose with no (evaluable) patient: a model-based selection of an untried dose.</summary>
+    public T SelectedUntried;
     /// <summary>
     /// [level * (MaxPatients + 1) + n]: trials that selected <c>level</c> with n patients treated
     /// there; with <see cref="PatientsCross"/>, what the efficacy summaries need. Null unless asked for.
@@ -50,7 +52,7 @@ public sealed class OcTally<T> where T : INumber<T>
         DltsSum = new T[doseCount]; DltsSq = new T[doseCount];
         NDistribution = new T[maxPatients + 1];
         DltTotalDistribution = new T[maxPatients + 1];
-        AboveSum = AboveSq = AboveTimesN = AtSum = AtSq = AtTimesN = AnyAbove = Above60 = NSq = T.Zero;
+        AboveSum = AboveSq = AboveTimesN = AtSum = AtSq = AtTimesN = AnyAbove = Above60 = NSq = SelectedUntried = T.Zero;
     }
 
     public void Clear()
@@ -60,7 +62,7 @@ public sealed class OcTally<T> where T : INumber<T>
         Array.Fill(PatientsSum, T.Zero); Array.Fill(PatientsSq, T.Zero);
         Array.Fill(DltsSum, T.Zero); Array.Fill(DltsSq, T.Zero);
         Array.Fill(NDistribution, T.Zero); Array.Fill(DltTotalDistribution, T.Zero);
-        AboveSum = AboveSq = AboveTimesN = AtSum = AtSq = AtTimesN = AnyAbove = Above60 = NSq = T.Zero;
+        AboveSum = AboveSq = AboveTimesN = AtSum = AtSq = AtTimesN = AnyAbove = Above60 = NSq = SelectedUntried = T.Zero;
         if (SelectedPatients is not null) { Array.Fill(SelectedPatients, T.Zero); Array.Fill(PatientsCross!, T.Zero); }
     }
 
@@ -69,6 +71,7 @@ public sealed class OcTally<T> where T : INumber<T>
     {
         Weight += weight;
         Selection[selectedLevel + 1] += weight;
+        if (selectedLevel >= 0 && patients[selectedLevel] == 0) SelectedUntried += weight;
         int n = 0, x = 0, above = 0, at = 0;
         for (int d = 0; d < DoseCount; d++)
         {
@@ -110,6 +113,7 @@ public sealed class OcTally<T> where T : INumber<T>
         AboveSum += other.AboveSum; AboveSq += other.AboveSq; AboveTimesN += other.AboveTimesN;
         AtSum += other.AtSum; AtSq += other.AtSq; AtTimesN += other.AtTimesN;
         AnyAbove += other.AnyAbove; Above60 += other.Above60; NSq += other.NSq;
+        SelectedUntried += other.SelectedUntried;
         if (SelectedPatients is not null) { AddInto(SelectedPatients, other.SelectedPatients!); AddInto(PatientsCross!, other.PatientsCross!); }
     }
 

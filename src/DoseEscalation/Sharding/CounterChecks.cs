@@ -26,7 +26,7 @@ internal static class CounterChecks
         NonNegative("selection", t.Selection); NonNegative("patients_sum", t.PatientsSum); NonNegative("patients_sq", t.PatientsSq);
         NonNegative("dlts_sum", t.DltsSum); NonNegative("dlts_sq", t.DltsSq);
         NonNegative("n_distribution", t.NDistribution); NonNegative("dlt_total_distribution", t.DltTotalDistribution);
-        NonNegative(("above_sum", t.AboveSum), ("above_sq", t.AboveSq), ("above_times_n", t.AboveTimesN), ("at_sum", t.AtSum), ("at_sq", t.AtSq), ("at_times_n", t.AtTimesN), ("any_above", t.AnyAbove), ("above_60", t.Above60), ("n_sq", t.NSq));
+        NonNegative(("above_sum", t.AboveSum), ("above_sq", t.AboveSq), ("above_times_n", t.AboveTimesN), ("at_sum", t.AtSum), ("at_sq", t.AtSq), ("at_times_n", t.AtTimesN), ("any_above", t.AnyAbove), ("above_60", t.Above60), ("n_sq", t.NSq), ("selected_untried", t.SelectedUntried));
         if (t.SelectedPatients is { } sp) NonNegative("selected_patients", sp);
         if (t.PatientsCross is { } pc) NonNegative("patients_cross", pc);
         // Every trial selects once (or no dose) and ends with one N and one DLT total.
@@ -48,6 +48,15 @@ internal static class CounterChecks
         if (t.AnyAbove > w || t.Above60 > t.AnyAbove) throw Bad($"any_above {t.AnyAbove} and above_60 {t.Above60} do not fit {w} trials (above_60 <= any_above <= trials)");
         if (t.AboveSum > n || t.AtSum > n) throw Bad($"above_sum {t.AboveSum} or at_sum {t.AtSum} exceeds the {n} patients treated");
         if (t.SelectedPatients is { } selected) Equal("selected_patients", Sum(selected), w - t.Selection[0], "the trials that selected a dose");
+        // A trial that selected an untried dose selected a dose.
+        if (t.SelectedUntried > w - t.Selection[0]) throw Bad($"selected_untried {t.SelectedUntried} exceeds the {w - t.Selection[0]} trials that selected a dose");
+        // With the efficacy counters, the trials that selected a dose with 0 patients there are counted twice: they must agree.
+        if (t.SelectedPatients is { } cells)
+        {
+            long none = 0;
+            for (int d = 0; d < t.DoseCount; d++) none += cells[d * (t.MaxPatients + 1)];
+            if (t.SelectedUntried != none) throw Bad($"selected_untried {t.SelectedUntried} is not the {none} trials selected_patients counts with 0 patients at the selected dose");
+        }
     }
 
     public static void Check(ResponseTally<long> t)

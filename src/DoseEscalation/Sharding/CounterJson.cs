@@ -25,6 +25,7 @@ public static class CounterJson
         w.WriteNumber("above_sum", t.AboveSum); w.WriteNumber("above_sq", t.AboveSq); w.WriteNumber("above_times_n", t.AboveTimesN);
         w.WriteNumber("at_sum", t.AtSum); w.WriteNumber("at_sq", t.AtSq); w.WriteNumber("at_times_n", t.AtTimesN);
         w.WriteNumber("any_above", t.AnyAbove); w.WriteNumber("above_60", t.Above60); w.WriteNumber("n_sq", t.NSq);
+        w.WriteNumber("selected_untried", t.SelectedUntried);
         if (t.SelectedPatients is not null) { Array(w, "selected_patients", t.SelectedPatients); Array(w, "patients_cross", t.PatientsCross!); }
         w.WriteEndObject();
     }
@@ -46,6 +47,8 @@ public static class CounterJson
         t.AboveSum = e.GetProperty("above_sum").GetInt64(); t.AboveSq = e.GetProperty("above_sq").GetInt64(); t.AboveTimesN = e.GetProperty("above_times_n").GetInt64();
         t.AtSum = e.GetProperty("at_sum").GetInt64(); t.AtSq = e.GetProperty("at_sq").GetInt64(); t.AtTimesN = e.GetProperty("at_times_n").GetInt64();
         t.AnyAbove = e.GetProperty("any_above").GetInt64(); t.Above60 = e.GetProperty("above_60").GetInt64(); t.NSq = e.GetProperty("n_sq").GetInt64();
+        t.SelectedUntried = e.TryGetProperty("selected_untried", out var untried) ? untried.GetInt64()
+            : throw new FormatException("no selected_untried counter: written by a version before p_select_untried; run it again with this version");
         if (efficacy) { Fill(e, "selected_patients", t.SelectedPatients!); Fill(e, "patients_cross", t.PatientsCross!); }
         CounterChecks.Check(t);
         return t;

@@ -21,7 +21,7 @@ public static class SweepTable
     private static readonly string[] Ints = ["cell", "true_mtd", "max_n", "cohort_size"];
     private static readonly string[] Longs = ["trials"];
     private static readonly string[] Stats = ["p_correct_selection", "p_correct_selection_se", "p_select_no_dose", "p_select_above_mtd", "p_select_below_mtd",
-        "mean_n", "mean_n_se", "mean_total_dlts", "share_patients_at_mtd", "share_patients_above_mtd", "p_any_patient_above_mtd"];
+        "p_select_untried", "mean_n", "mean_n_se", "mean_total_dlts", "share_patients_at_mtd", "share_patients_above_mtd", "p_any_patient_above_mtd"];
 
     /// <summary>The calendar columns (days, and patients per trial), after the doses when the sweep has timelines.</summary>
     public static readonly IReadOnlyList<string> CalendarStats = ["duration_mean", "duration_sd", "duration_median", "duration_p10", "duration_p90",
@@ -59,7 +59,7 @@ public static class SweepTable
             string.Join(";", Cell.Scenario.Scenario.Dlt.Select(R))];
         public int?[] IntValues => [Oc.TrueMtdLevel >= 0 ? Oc.TrueMtdLevel + 1 : null, Cell.MaxN, Cell.CohortSize];
         public double[] StatValues => [Oc.CorrectSelection.Value, Oc.CorrectSelection.Se, Oc.Selection[0].Value, Oc.SelectAboveMtd.Value, Oc.SelectBelowMtd.Value,
-            Oc.MeanN.Value, Oc.MeanN.Se, Oc.MeanTotalDlts.Value, Oc.ShareAtMtd.Value, Oc.ShareAboveMtd.Value, Oc.AnyPatientAboveMtd.Value];
+            Oc.SelectUntried.Value, Oc.MeanN.Value, Oc.MeanN.Se, Oc.MeanTotalDlts.Value, Oc.ShareAtMtd.Value, Oc.ShareAboveMtd.Value, Oc.AnyPatientAboveMtd.Value];
     }
 
     private static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);

@@ -82,6 +82,8 @@ public class MergeIntegrityTests
     [InlineData("negative", "is negative")]
     [InlineData("n-sq-max", "n_sq add up to")]
     [InlineData("true-mtd-99", "true_mtd_level 99")]
+    [InlineData("untried-past-selected", "selected_untried")]
+    [InlineData("untried-missing", "no selected_untried counter: written by a version before p_select_untried")]
     public void Counters_that_break_their_identities_are_refused_naming_the_part(string edit, string message)
     {
         var (dir, p0, p1) = Parts();
@@ -96,6 +98,8 @@ public class MergeIntegrityTests
                 case "negative": t["above_sum"] = -5; break;
                 case "n-sq-max": t["n_sq"] = long.MaxValue; break;
                 case "true-mtd-99": t["true_mtd_level"] = 99; break;
+                case "untried-missing": t.AsObject().Remove("selected_untried"); break;
+                case "untried-past-selected": t["selected_untried"] = t["weight"]!.GetValue<long>() - t["selection"]![0]!.GetValue<long>() + 1; break;
             }
         });
         string err = Refused(p0, p1, dir);

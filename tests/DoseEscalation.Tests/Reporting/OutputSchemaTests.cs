@@ -78,6 +78,7 @@ public partial class OutputSchemaTests
         ["p_select_above_mtd"] = "P(select a dose above the true MTD)",
         ["p_select_below_mtd"] = "P(select a dose below the true MTD, or no dose when a true MTD exists)",
         ["p_top_dose_cleared"] = "P(the highest dose was selected)",
+        ["p_select_untried"] = "P(the selected MTD is a dose at which no patient was treated)",
         ["p_select_obd"] = "P(select the true OBD)",
         ["utility_of_selected"] = "expected true utility of the selected dose",
         // Allocation and toxicity.
@@ -303,7 +304,7 @@ public partial class OutputSchemaTests
         string[] everywhere = ["p_correct_selection", "mean_n", "mean_total_dlts"];
         Assert.All(Written.Value, w => Assert.All(everywhere, n => Assert.True(w.Value.Contains(n), $"{w.Key} lacks {n}")));
         string[] ocWriters = ["simulate csv", "simulate json", "exact csv", "exact json", "compare csv", "compare json", "sweep csv", "compare --calendar csv"];
-        string[] oc = ["selection", "p_select_no_dose", "p_select_above_mtd", "p_select_below_mtd", "share_patients_at_mtd", "share_patients_above_mtd", "dlt", "true_mtd", "mean_patients"];
+        string[] oc = ["selection", "p_select_no_dose", "p_select_above_mtd", "p_select_below_mtd", "p_select_untried", "share_patients_at_mtd", "share_patients_above_mtd", "dlt", "true_mtd", "mean_patients"];
         foreach (var w in ocWriters)
             foreach (var n in oc)
                 Assert.True(Written.Value[w].Contains(n), $"{w} lacks {n}");
@@ -314,7 +315,7 @@ public partial class OutputSchemaTests
             foreach (var n in new[] { "duration_mean", "time_to_decision_p90", "mean_enrolled", "mean_lost", "mean_wait_days" })
                 Assert.True(Written.Value[w].Contains(n), $"{w} lacks {n}");
         foreach (var w in new[] { "compare --calendar csv", "compare --calendar json" })
-            foreach (var n in new[] { "duration_mean_diff_vs_first", "p_shorter_than_first", "mean_lost" })
+            foreach (var n in new[] { "duration_mean_diff_vs_first", "p_shorter_than_first", "mean_lost", "p_select_untried" })
                 Assert.True(Written.Value[w].Contains(n), $"{w} lacks {n}");
         foreach (var w in new[] { "compare csv", "compare json" })
             foreach (var n in new[] { "p_correct_selection_diff_vs_first", "share_patients_above_mtd_diff_vs_first", "p_select_obd_diff_vs_first", "utility_of_selected_diff_vs_first" })

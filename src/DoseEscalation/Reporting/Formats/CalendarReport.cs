@@ -215,6 +215,7 @@ public static class CalendarReport
                         ["mean_n"] = r.Oc.MeanN.Value,
                         ["mean_total_dlts"] = r.Oc.MeanTotalDlts.Value,
                         ["selection"] = new JsonArray(r.Oc.Selection.Select(e => (JsonNode?)JsonValue.Create(e.Value)).ToArray()),
+                        ["p_select_untried"] = r.Oc.SelectUntried.Value, ["p_select_untried_se"] = r.Oc.SelectUntried.Se,
                         ["duration"] = Summary(r.Duration, trials),
                         ["time_to_decision"] = Summary(r.TimeToDecision, trials),
                         ["mean_lost"] = r.MeanLost, ["mean_waited"] = r.MeanWaited, ["mean_wait_days"] = r.MeanWaitDays,

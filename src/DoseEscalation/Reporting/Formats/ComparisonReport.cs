@@ -28,6 +28,7 @@ public static class ComparisonReport
         w.WriteLine($"Design comparison with common random numbers: {Formatting.Int(set.Trials)} trials per scenario, seed {set.Seed}, target {Formatting.Percent(set.Target, 0)}.");
         w.WriteLine("Standard errors in parentheses; differences are paired, against the first design: probabilities in percentage points (pp), utilities in utility points.");
         w.WriteLine("P(below, incl. none): P(select a dose below the true MTD, or no dose when a true MTD exists), as simulate's p_select_below_mtd.");
+        w.WriteLine("P(untried): P(select a dose at which no patient was treated), as simulate's p_select_untried.");
         foreach (var d in set.Setups) w.WriteLine($"Design {d.Summary()}");
         w.WriteLine($"Correct selection: {set.CorrectSelection.Describe()}.");
         foreach (var note in RunNotes.Comparison(set)) w.WriteLine($"Note: {note}.");
@@ -37,18 +38,18 @@ public static class ComparisonReport
             var first = sc.Designs[0].Oc;
             w.WriteLine($"Scenario '{sc.Scenario.Name}' (DLT {string.Join(", ", sc.Scenario.Dlt.Select(p => Formatting.Round(p, 2)))}); true MTD: "
                 + (first.TrueMtdLevel < 0 ? "none" : set.Doses[first.TrueMtdLevel].Label));
-            var t = new TextTable("design", "P(correct)", "vs first (pp)", "P(above)", "P(below, incl. none)", "P(none)", "mean N", "% at MTD", "% above", "DLTs", "P(>=60% above)");
+            var t = new TextTable("design", "P(correct)", "vs first (pp)", "P(above)", "P(below, incl. none)", "P(none)", "P(untried)", "mean N", "% at MTD", "% above", "DLTs", "P(>=60% above)");
             foreach (var row in sc.Designs)
             {
                 var oc = row.Oc;
                 t.Add(oc.Design, Formatting.PercentWithSe(oc.CorrectSelection),
                     row == sc.Designs[0] ? "" : SignedPercent(row.CorrectSelectionDifference),
-                    Formatting.PercentWithSe(oc.SelectAboveMtd), Formatting.PercentWithSe(oc.SelectBelowMtd), Formatting.PercentWithSe(oc.Selection[0]),
+                    Formatting.PercentWithSe(oc.SelectAboveMtd), Formatting.PercentWithSe(oc.SelectBelowMtd), Formatting.PercentWithSe(oc.Selection[0]), Formatting.PercentWithSe(oc.SelectUntried),
                     Formatting.MeanWithSe(oc.MeanN, 1), Formatting.PercentWithSe(oc.ShareAtMtd), Formatting.PercentWithSe(oc.ShareAboveMtd),
                     Formatting.MeanWithSe(oc.MeanTotalDlts, 2), Formatting.PercentWithSe(oc.AtLeast60PctAboveMtd));
             }
             if (sc.BenchmarkCorrectSelection is { } b)
-                t.Add($"benchmark (n={sc.BenchmarkPatients})", Formatting.PercentWithSe(b), "", "", "", "", "", "", "", "", "");
+                t.Add($"benchmark (n={sc.BenchmarkPatients})", Formatting.PercentWithSe(b), "", "", "", "", "", "", "", "", "", "");
             t.Write(w);
             if (first.DoseOptimisation is { } opt)
             {
@@ -79,6 +80,7 @@ public static class ComparisonReport
         yield return ("p_select_above_mtd", oc.SelectAboveMtd);
         yield return ("p_select_below_mtd", oc.SelectBelowMtd);
         yield return ("p_select_no_dose", oc.Selection[0]);
+        yield return ("p_select_untried", oc.SelectUntried);
         yield return ("mean_n", oc.MeanN);
         yield return ("share_patients_at_mtd", oc.ShareAtMtd);
         yield return ("share_patients_above_mtd", oc.ShareAboveMtd);

@@ -57,6 +57,8 @@ public static class ConsoleReport
                     + $"P(select {(o.ObdLevel >= 0 ? "OBD" : "no dose")}) {Formatting.PercentWithSe(o.SelectObd)}; utility of the selected dose {Formatting.MeanWithSe(o.UtilityOfSelected)}");
             w.WriteLine($"  P(correct MTD) {Formatting.PercentWithSe(oc.CorrectSelection)}; P(select above MTD) {Formatting.PercentWithSe(oc.SelectAboveMtd)}; "
                 + $"patients above MTD {Formatting.PercentWithSe(oc.ShareAboveMtd)}; P(top dose cleared) {Formatting.PercentWithSe(oc.TopDoseCleared)}");
+            // A line of its own, so the lines above read as before (issue 25).
+            w.WriteLine($"  P(select an untried dose, one with no patients) {Formatting.PercentWithSe(oc.SelectUntried)}");
             var support = Enumerable.Range(0, oc.NDistribution.Length).Where(n => oc.NDistribution[n] > 0).ToList();
             w.WriteLine("  N:        " + string.Join(" ", support.Select(n => Formatting.Int(n).PadLeft(6))));
             w.WriteLine("  P(N=n):   " + string.Join(" ", support.Select(n => Formatting.Percent(oc.NDistribution[n]).PadLeft(6))));

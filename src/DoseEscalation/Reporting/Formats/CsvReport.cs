@@ -136,6 +136,7 @@ public static class CsvReport
         Total(csv, run, design, scenario, "p_select_above_mtd", oc.SelectAboveMtd);
         Total(csv, run, design, scenario, "p_select_below_mtd", oc.SelectBelowMtd);
         Total(csv, run, design, scenario, "p_top_dose_cleared", oc.TopDoseCleared);
+        Total(csv, run, design, scenario, "p_select_untried", oc.SelectUntried);
         Total(csv, run, design, scenario, "share_patients_at_mtd", oc.ShareAtMtd);
         Total(csv, run, design, scenario, "share_patients_above_mtd", oc.ShareAboveMtd);
         Total(csv, run, design, scenario, "p_any_patient_above_mtd", oc.AnyPatientAboveMtd);

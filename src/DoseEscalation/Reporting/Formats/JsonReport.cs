@@ -59,6 +59,7 @@ public static class JsonReport
         w.WriteEstimate("p_select_no_dose", oc.Selection[0]); // selection[0], under the name every other output gives it
         w.WriteEstimate("p_select_above_mtd", oc.SelectAboveMtd);
         w.WriteEstimate("p_select_below_mtd", oc.SelectBelowMtd);
+        w.WriteEstimate("p_select_untried", oc.SelectUntried);
         w.WriteEstimate("share_patients_at_mtd", oc.ShareAtMtd);
         w.WriteEstimate("share_patients_above_mtd", oc.ShareAboveMtd);
         w.WriteEstimate("p_any_patient_above_mtd", oc.AnyPatientAboveMtd);

@@ -55,13 +55,15 @@ public sealed record Report
         string engine = Results.Engine == "exact"
             ? "Exact calculation over every possible course of the trial (no simulation error)."
             : $"Monte Carlo{(Results.Engine == "monte-carlo (calendar)" ? " in calendar time (the file's timeline, where the design backfills)" : "")}: {Formatting.Int(Results.Trials)} simulated trials per scenario, seed {Results.Seed}; standard errors in parentheses.";
-        yield return new ReportSection("Operating characteristics", [engine],
-            new ReportTable(["scenario", .. f.Doses.Select(d => $"P(select {d.Label})"), "P(no dose)", "P(correct MTD)", "P(select above MTD)", "mean N", "mean DLTs", "% patients above MTD"],
+        yield return new ReportSection("Operating characteristics",
+            [engine, "P(select untried dose): the probability that the selected MTD is a dose at which no patient was treated (a model-based selection can choose one; a design selecting among treated doses has 0)."],
+            new ReportTable(["scenario", .. f.Doses.Select(d => $"P(select {d.Label})"), "P(no dose)", "P(correct MTD)", "P(select above MTD)", "P(select untried dose)", "mean N", "mean DLTs", "% patients above MTD"],
                 Results.Results.Select(oc => new[] { oc.Scenario.Name }
                     .Concat(oc.Selection.Skip(1).Select(Formatting.PercentWithSe))
                     .Append(Formatting.PercentWithSe(oc.Selection[0]))
                     .Append(Formatting.PercentWithSe(oc.CorrectSelection))
                     .Append(Formatting.PercentWithSe(oc.SelectAboveMtd))
+                    .Append(Formatting.PercentWithSe(oc.SelectUntried))
                     .Append(Formatting.MeanWithSe(oc.MeanN, 1))
                     .Append(Formatting.MeanWithSe(oc.MeanTotalDlts, 2))
                     .Append(Formatting.PercentWithSe(oc.ShareAboveMtd)).ToArray()).ToList()));
@@ -129,11 +131,11 @@ public sealed record Report
                  $"Trials: this comparison {Formatting.Int(cmp.Trials)} per scenario (--compare-trials); the results above "
                  + (Results.Engine == "exact" ? "exact (no simulation)." : $"{Formatting.Int(Results.Trials)} per scenario."),
                  .. RunNotes.Comparison(cmp).Select(n => n + ".")],
-                new ReportTable(["scenario", "design", "P(correct MTD)", "P(select above MTD)", "mean N", "% patients above MTD", "benchmark P(correct)"],
+                new ReportTable(["scenario", "design", "P(correct MTD)", "P(select above MTD)", "P(select untried dose)", "mean N", "% patients above MTD", "benchmark P(correct)"],
                     cmp.Scenarios.SelectMany(sc => sc.Designs.Select(r => new[]
                     {
                         sc.Scenario.Name, r.Oc.Design, Formatting.PercentWithSe(r.Oc.CorrectSelection), Formatting.PercentWithSe(r.Oc.SelectAboveMtd),
-                        Formatting.MeanWithSe(r.Oc.MeanN, 1), Formatting.PercentWithSe(r.Oc.ShareAboveMtd),
+                        Formatting.PercentWithSe(r.Oc.SelectUntried), Formatting.MeanWithSe(r.Oc.MeanN, 1), Formatting.PercentWithSe(r.Oc.ShareAboveMtd),
                         sc.BenchmarkCorrectSelection is { } b ? Formatting.PercentWithSe(b) : "n/a",
                     })).ToList()));
 
