@@ -457,7 +457,7 @@ public sealed class Boin12 : IDesign, IFinalSelection, ITargeted, IExplainsDecis
         CommonOptions.MaxN(30),
         new() { Key = "target_e", Kind = OptionKind.Number, Default = 0.25, Min = 0, Max = 1, MinExclusive = true, MaxExclusive = true, Doc = "Lowest acceptable response rate phi_E (the authors' code: targetE, lower_e)." },
         new() { Key = "u11", Kind = OptionKind.Number, Default = 60.0, Min = 0, Max = 100, Doc = "Utility of a DLT with a response (u(no DLT, response) = 100, u(DLT, no response) = 0). With u11 + u00 other than 100 each patient's (DLT, response) pair counts, so the scenario's association matters." },
-        new() { Key = "u00", Kind = OptionKind.Number, Default = 40.0, Min = 0, Max = 100, Doc = "Utility of neither DLT nor response (u11 + u00 need not be 100; docs/designs/boin12.md)." },
+        new() { Key = "u00", Kind = OptionKind.Number, Default = 40.0, Min = 0, Max = 100, Doc = "Utility of neither DLT nor response (u11 + u00 need not be 100; the BOIN12 design page gives the rule)." },
         new() { Key = "n_star", Kind = OptionKind.Integer, Default = 6, Min = 1, Max = 1000, Doc = "N*: with this many patients at the current dose and a DLT rate in (lambda_e, lambda_d), do not escalate." },
         new() { Key = "n_explore", Kind = OptionKind.Integer, Default = 9, Min = 1, Max = 1000, Doc = "Escalate to an untried admissible dose once the current dose has this many patients and a DLT rate below lambda_d." },
         new() { Key = "cutoff_eli", Kind = OptionKind.Number, Default = 0.95, Min = 0, Max = 1, MinExclusive = true, MaxExclusive = true, Doc = "Eliminate a dose (and all above) when P(p > target | data) exceeds this, with at least 3 patients." },
@@ -504,6 +504,9 @@ public sealed class Boin12 : IDesign, IFinalSelection, ITargeted, IExplainsDecis
         q.Add(new("patients_at_dose", $"patients at dose {level + 1}", n));
         q.Add(new("dlts_at_dose", $"DLTs at dose {level + 1}", x));
         q.Add(new("responses_at_dose", $"responses at dose {level + 1}", r));
+        // Non-additive utilities score who had both; additive ones do not read it (and their reasons stay as they were).
+        int both = d.Additive ? 0 : s.DltResponses[level];
+        if (!d.Additive) q.Add(new("dlt_responses_at_dose", $"patients with both a DLT and a response at dose {level + 1}", both));
         Span<bool> eliminated = stackalloc bool[d.DoseCount];
         d.Eliminated(s, eliminated);
         var scores = new List<string>();
@@ -514,7 +517,7 @@ public sealed class Boin12 : IDesign, IFinalSelection, ITargeted, IExplainsDecis
             q.Add(new($"desirability_dose_{j + 1}", $"desirability of dose {j + 1}", score));
             scores.Add($"dose {j + 1} {F(score)}");
         }
-        string observed = $"dose {level + 1}: {Dlts(x)} and {r} response{(r == 1 ? "" : "s")} in {n} (DLT rate {F((double)x / n)}; lambda_e {F(d.LambdaE)}, lambda_d {F(d.LambdaD)})";
+        string observed = $"dose {level + 1}: {Dlts(x)} and {r} response{(r == 1 ? "" : "s")}{(d.Additive ? "" : $" ({both} with both)")} in {n} (DLT rate {F((double)x / n)}; lambda_e {F(d.LambdaE)}, lambda_d {F(d.LambdaD)})";
         string why = decision.IsStop
             ? (decision.Level == Decision.NoDose ? "no admissible dose is left" : "the trial stops; the OBD is the admissible dose with the highest estimated utility")
             : (double)x / n >= d.LambdaD || eliminated[level]

@@ -189,6 +189,11 @@ public class Boin12UtilityTests
         Assert.Equal(Decision.Treat(0, 3), TrialReplay.Run(design, TrialData.ParseNotation("1TEE", 3)).Next);
         var replay = TrialReplay.Run(design, TrialData.ParseNotation("1BEN", 3));
         Assert.Equal([1, 0, 0], replay.DltResponses.ToArray());
+        // The reason names who had both and the desirabilities it led to (dose 1 0.3015, dose 2 untried 0.315, to 3 decimals).
+        var reason = design.TryGet<IExplainsDecisions>()!.Explain(replay.State, replay.Next);
+        Assert.Contains("1 DLT and 2 responses (1 with both) in 3", reason.Text);
+        Assert.Contains("dose 1 0.302, dose 2 0.315", reason.Text);
+        Assert.Equal(1, reason.Quantities.Single(q => q.Name == "dlt_responses_at_dose").Value);
     }
 
     [Fact]
