@@ -28,6 +28,13 @@ public interface IDesign
     /// </summary>
     bool ReadsResponses => false;
 
+    /// <summary>
+    /// True if <see cref="Decide"/> also reads <see cref="TrialState.DltResponses"/>, the patients with
+    /// both a DLT and a response per dose (BOIN12 with u11 + u00 other than 100); engines then keep that
+    /// count in the state too. Implies <see cref="ReadsResponses"/>.
+    /// </summary>
+    bool ReadsJointOutcomes => false;
+
     /// <summary>The next step given the counts so far. Must be a pure function of <paramref name="state"/>.</summary>
     Decision Decide(in TrialState state);
 

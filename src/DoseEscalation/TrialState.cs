@@ -22,6 +22,12 @@ public readonly ref struct TrialState
     /// (<see cref="IDesign.ReadsResponses"/>); empty when the engine does not track responses.
     /// </summary>
     public ReadOnlySpan<int> Responses { get; }
+    /// <summary>
+    /// Patients with both a DLT and a response at each level, for designs that read the joint outcome
+    /// (<see cref="IDesign.ReadsJointOutcomes"/>); empty when the engine does not track it. With
+    /// <see cref="Patients"/>, <see cref="Dlts"/> and <see cref="Responses"/> it gives all four cells.
+    /// </summary>
+    public ReadOnlySpan<int> DltResponses { get; }
 
     public TrialState(ReadOnlySpan<int> patients, ReadOnlySpan<int> dlts, int currentLevel, int lastCohortDlts, int totalPatients)
     {
@@ -31,12 +37,19 @@ public readonly ref struct TrialState
         LastCohortDlts = lastCohortDlts;
         TotalPatients = totalPatients;
         Responses = default;
+        DltResponses = default;
     }
 
     public TrialState(ReadOnlySpan<int> patients, ReadOnlySpan<int> dlts, ReadOnlySpan<int> responses, int currentLevel, int lastCohortDlts, int totalPatients)
         : this(patients, dlts, currentLevel, lastCohortDlts, totalPatients)
     {
         Responses = responses;
+    }
+
+    public TrialState(ReadOnlySpan<int> patients, ReadOnlySpan<int> dlts, ReadOnlySpan<int> responses, ReadOnlySpan<int> dltResponses, int currentLevel, int lastCohortDlts, int totalPatients)
+        : this(patients, dlts, responses, currentLevel, lastCohortDlts, totalPatients)
+    {
+        DltResponses = dltResponses;
     }
 
     public int DoseCount => Patients.Length;

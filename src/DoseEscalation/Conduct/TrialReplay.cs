@@ -29,7 +29,7 @@ public sealed class TrialReplay
 {
     private readonly int[] _patients;
     private readonly int[] _dlts;
-    private readonly int[] _responses;
+    private readonly int[] _responses, _both;
 
     public IDesign Design { get; }
     public TrialData Data { get; }
@@ -49,18 +49,22 @@ public sealed class TrialReplay
     public ReadOnlySpan<int> Dlts => _dlts;
     /// <summary>Responders per dose (zeros when the data records no responses).</summary>
     public ReadOnlySpan<int> Responses => _responses;
+    /// <summary>Patients with both a DLT and a response per dose (zeros when the data records no responses).</summary>
+    public ReadOnlySpan<int> DltResponses => _both;
     /// <summary>The counts after the last complete cohort, as the design sees them (responders too, for a design that reads them).</summary>
-    public TrialState State => Design.ReadsResponses
+    public TrialState State => Design.ReadsJointOutcomes
+        ? new(_patients, _dlts, _responses, _both, CurrentLevel, LastCohortDlts, TotalPatients)
+        : Design.ReadsResponses
         ? new(_patients, _dlts, _responses, CurrentLevel, LastCohortDlts, TotalPatients)
         : new(_patients, _dlts, CurrentLevel, LastCohortDlts, TotalPatients);
     /// <summary>True if the design has stopped the trial (and no cohort is in progress).</summary>
     public bool Stopped => Next.IsStop && Pending.Count == 0;
 
     private TrialReplay(IDesign design, TrialData data, List<ReplayStep> steps, List<Deviation> deviations,
-        List<PatientOutcome> pending, Decision next, int[] patients, int[] dlts, int[] responses, int level, int last, int total)
+        List<PatientOutcome> pending, Decision next, int[] patients, int[] dlts, int[] responses, int[] both, int level, int last, int total)
     {
         (Design, Data, Steps, Deviations, Pending, Next) = (design, data, steps, deviations, pending, next);
-        (_patients, _dlts, _responses, CurrentLevel, LastCohortDlts, TotalPatients) = (patients, dlts, responses, level, last, total);
+        (_patients, _dlts, _responses, _both, CurrentLevel, LastCohortDlts, TotalPatients) = (patients, dlts, responses, both, level, last, total);
     }
 
     /// <summary>
@@ -93,6 +97,7 @@ public sealed class TrialReplay
         var patients = new int[k];
         var dlts = new int[k];
         var responses = new int[k];
+        var both = new int[k];
         int level = 0, last = -1, total = 0;
         var steps = new List<ReplayStep>();
         var deviations = new List<Deviation>();
@@ -113,7 +118,7 @@ public sealed class TrialReplay
                 ? (cohortIndex < cohorts.Count ? rows[cohorts[cohortIndex].Patients[0]] : int.MaxValue)
                 : (index < escalating.Count ? rows[escalating[index]] : int.MaxValue);
             Fold(nextRow, level);
-            Decision advised = Ask(design, patients, dlts, responses, level, last, total);
+            Decision advised = Ask(design, patients, dlts, responses, both, level, last, total);
             ObservedCohort? cohort;
             bool isLast;
             if (cohorts is not null)
@@ -163,10 +168,11 @@ public sealed class TrialReplay
             patients[level] += cohort.Size;
             dlts[level] += last;
             responses[level] += cohort.Responses;
+            both[level] += cohort.Patients.Count(p => p.Dlt && p.Response == true);
         }
 
         TrialReplay Done(Decision next) =>
-            new(design, data, steps, deviations, pending, next, patients, dlts, responses, level, last, total);
+            new(design, data, steps, deviations, pending, next, patients, dlts, responses, both, level, last, total);
 
         // Adds the backfilled patients listed before row `beforeRow` to the counts (those with a known
         // outcome; responders whatever the DLT), checking each was treated below the escalation dose then.
@@ -185,6 +191,7 @@ public sealed class TrialReplay
                     if (p.Dlt) dlts[p.Level]++;
                 }
                 if (p.Response == true) responses[p.Level]++;
+                if (!p.Pending && p.Dlt && p.Response == true) both[p.Level]++;
             }
         }
     }
@@ -204,11 +211,13 @@ public sealed class TrialReplay
     }
 
     // The design's decision on counts that deviations may have taken outside its own state space.
-    private static Decision Ask(IDesign design, int[] patients, int[] dlts, int[] responses, int level, int last, int total)
+    private static Decision Ask(IDesign design, int[] patients, int[] dlts, int[] responses, int[] both, int level, int last, int total)
     {
         try
         {
-            return design.ReadsResponses
+            return design.ReadsJointOutcomes
+                ? design.Decide(new TrialState(patients, dlts, responses, both, level, last, total))
+                : design.ReadsResponses
                 ? design.Decide(new TrialState(patients, dlts, responses, level, last, total))
                 : design.Decide(new TrialState(patients, dlts, level, last, total));
         }

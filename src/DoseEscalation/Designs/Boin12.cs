@@ -17,8 +17,9 @@ namespace DoseEscalation.Designs;
 /// Lin R, Zhou Y, Yan F, Li D, Yuan Y (2020). BOIN12: Bayesian optimal interval phase I/II trial
 /// design for utility-based dose finding in immunotherapy and targeted therapies. JCO Precision
 /// Oncology 4. Utilities: u(response, no DLT) = 100, u(DLT, no response) = 0, u(DLT, response) = u11,
-/// u(no DLT, no response) = u00, with u11 + u00 = 100 (the paper's 60 and 40), so a dose's utility
-/// is a function of its DLT and response counts (the trial state), not of who had both.
+/// u(no DLT, no response) = u00 (the paper's 60 and 40). With u11 + u00 = 100 a dose's utility is a
+/// function of its DLT and response counts alone; otherwise it needs the count of patients with both
+/// (<see cref="TrialState.DltResponses"/>, <see cref="ReadsJointOutcomes"/>).
 /// </remarks>
 public sealed class Boin12 : IDesign, IFinalSelection, ITargeted, IExplainsDecisions, IEliminatesDoses
 {
@@ -47,6 +48,12 @@ public sealed class Boin12 : IDesign, IFinalSelection, ITargeted, IExplainsDecis
     public double U11 { get; }
     /// <summary>u(no DLT, no response).</summary>
     public double U00 { get; }
+    /// <summary>
+    /// True when u11 + u00 = 100 (within 1e-9): the utility u00 (1 - DLT) + u11 response is then additive
+    /// and the design reads only the DLT and response counts; otherwise it also reads the count of
+    /// patients with both (<see cref="IDesign.ReadsJointOutcomes"/>).
+    /// </summary>
+    public bool Additive { get; }
     public double Phi1 { get; }
     public double Phi2 { get; }
     public double LambdaE { get; }
@@ -59,6 +66,8 @@ public sealed class Boin12 : IDesign, IFinalSelection, ITargeted, IExplainsDecis
 
     // _desirability[(n * (MaxN + 1) + yT) * (MaxN + 1) + yE] when the table is small enough; else computed per call.
     private readonly double[]? _desirability;
+    // Non-additive utilities: _jointDesirability[n][(yT * (n + 1) + yE) * (n + 1) + yTE] when small enough; else computed per call.
+    private readonly double[][]? _jointDesirability;
     private readonly int[] _toxEliminateAt;  // fewest DLTs that eliminate at n patients (int.MaxValue: none)
     private readonly int[] _effEliminateAt;  // most responses that eliminate at n patients (-1: none)
 
@@ -80,8 +89,7 @@ public sealed class Boin12 : IDesign, IFinalSelection, ITargeted, IExplainsDecis
         if (nExplore < 1) throw new ArgumentOutOfRangeException(nameof(nExplore), nExplore, "n_explore must be at least 1");
         if (!(u11 >= 0 && u11 <= 100)) throw new ArgumentOutOfRangeException(nameof(u11), u11, "u11 must be in [0, 100]");
         if (!(u00 >= 0 && u00 <= 100)) throw new ArgumentOutOfRangeException(nameof(u00), u00, "u00 must be in [0, 100]");
-        if (Math.Abs(u11 + u00 - 100) > 1e-9)
-            throw new ArgumentOutOfRangeException(nameof(u00), u00, "u11 + u00 must be 100 (the paper's 60 + 40): the trial state counts DLTs and responses per dose, not who had both, so the utility must be additive");
+        Additive = Math.Abs(u11 + u00 - 100) <= 1e-9;
         if (startLevel < 0 || startLevel >= doseCount) throw new ArgumentOutOfRangeException(nameof(startLevel), startLevel + 1, $"start dose must be one of 1..{doseCount}");
         double p1 = phi1 ?? 0.6 * target, p2 = phi2 ?? 1.4 * target;
         if (!(p1 > 0) || target - p1 < 0.1 * target) throw new ArgumentOutOfRangeException(nameof(phi1), p1, "phi1 must be positive and at most 0.9 * target");
@@ -106,7 +114,25 @@ public sealed class Boin12 : IDesign, IFinalSelection, ITargeted, IExplainsDecis
                 if (Beta.CDF(y + 1, n - y + 1, targetE) > cutoffEliE) { _effEliminateAt[n] = y; break; }
         }
         long cells = (long)(maxN + 1) * (maxN + 1) * (maxN + 1);
-        if (cells <= 2_000_000)
+        if (!Additive)
+        {
+            // sum over n of (n + 1)^3 entries, about (maxN + 1)^4 / 4; only the consistent cells are computed.
+            long joint = 0;
+            for (int n = 0; n <= maxN; n++) joint += (long)(n + 1) * (n + 1) * (n + 1);
+            if (joint <= 2_000_000)
+            {
+                _jointDesirability = new double[maxN + 1][];
+                for (int n = 0; n <= maxN; n++)
+                {
+                    var t = _jointDesirability[n] = new double[(n + 1) * (n + 1) * (n + 1)];
+                    for (int yT = 0; yT <= n; yT++)
+                        for (int yE = 0; yE <= n; yE++)
+                            for (int both = Math.Max(0, yT + yE - n); both <= Math.Min(yT, yE); both++)
+                                t[(yT * (n + 1) + yE) * (n + 1) + both] = ComputeJointDesirability(n, yT, yE, both);
+                }
+            }
+        }
+        else if (cells <= 2_000_000)
         {
             _desirability = new double[cells];
             for (int n = 0; n <= maxN; n++)
@@ -121,13 +147,45 @@ public sealed class Boin12 : IDesign, IFinalSelection, ITargeted, IExplainsDecis
     public int MaxPatients => MaxN;
     public bool ReadsLastCohort => false;
     public bool ReadsResponses => true;
+    /// <summary>True unless u11 + u00 = 100: the utility then depends on who had both a DLT and a response.</summary>
+    public bool ReadsJointOutcomes => !Additive;
 
     /// <summary>
-    /// The rank-based desirability score: P(u &gt; u_b / 100 | data) with u ~ Beta(1 + x, 1 + n - x),
-    /// x = (u00 (n - DLTs) + u11 responses) / 100 the quasi-binomial count of utility. An untried dose scores 1 - u_b / 100.
+    /// The rank-based desirability score for additive utilities (<see cref="Additive"/>):
+    /// P(u &gt; u_b / 100 | data) with u ~ Beta(1 + x, 1 + n - x), x = (u00 (n - DLTs) + u11 responses) / 100
+    /// the quasi-binomial count of utility. An untried dose scores 1 - u_b / 100. With non-additive
+    /// utilities use the overload with the count of patients with both.
     /// </summary>
-    public double Desirability(int n, int dlts, int responses) =>
-        _desirability is { } t && n <= MaxN ? t[((long)n * (MaxN + 1) + dlts) * (MaxN + 1) + responses] : ComputeDesirability(n, dlts, responses);
+    public double Desirability(int n, int dlts, int responses)
+    {
+        if (!Additive) throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"u11 + u00 = {U11 + U00:0.##}, not 100: the desirability needs the count of patients with both a DLT and a response"));
+        return _desirability is { } t && n <= MaxN ? t[((long)n * (MaxN + 1) + dlts) * (MaxN + 1) + responses] : ComputeDesirability(n, dlts, responses);
+    }
+
+    /// <summary>
+    /// The rank-based desirability score from all four outcome cells: with y11 = <paramref name="dltResponses"/>
+    /// patients with both, y01 = responses - y11 with a response only and y00 = n - DLTs - responses + y11 with
+    /// neither, x = (100 y01 + u00 y00 + u11 y11) / 100 and the score is P(u &gt; u_b / 100 | data), u ~ Beta(1 + x, 1 + n - x).
+    /// With additive utilities this is <see cref="Desirability(int, int, int)"/> (bit for bit: the same formula is used).
+    /// </summary>
+    public double Desirability(int n, int dlts, int responses, int dltResponses)
+    {
+        if (Additive) return Desirability(n, dlts, responses);
+        if (dltResponses < Math.Max(0, dlts + responses - n) || dltResponses > Math.Min(dlts, responses))
+            throw new ArgumentOutOfRangeException(nameof(dltResponses), dltResponses, $"patients with both a DLT and a response must be in [{Math.Max(0, dlts + responses - n)}, {Math.Min(dlts, responses)}] with {n} patients, {dlts} DLTs and {responses} responses");
+        return _jointDesirability is { } t && n <= MaxN ? t[n][(dlts * (n + 1) + responses) * (n + 1) + dltResponses] : ComputeJointDesirability(n, dlts, responses, dltResponses);
+    }
+
+    /// <summary>The quasi-binomial count of utility x = (100 y01 + u00 y00 + u11 y11) / 100 of a dose (its additive form when u11 + u00 = 100).</summary>
+    public double UtilityCount(int n, int dlts, int responses, int dltResponses) => Additive
+        ? (U00 * (n - dlts) + U11 * responses) / 100
+        : (100.0 * (responses - dltResponses) + U00 * (n - dlts - responses + dltResponses) + U11 * dltResponses) / 100;
+
+    private double ComputeJointDesirability(int n, int dlts, int responses, int both)
+    {
+        double x = UtilityCount(n, dlts, responses, both);
+        return 1 - Beta.CDF(1 + x, 1 + n - x, BenchmarkUtility / 100);
+    }
 
     private double ComputeDesirability(int n, int dlts, int responses)
     {
@@ -173,6 +231,8 @@ public sealed class Boin12 : IDesign, IFinalSelection, ITargeted, IExplainsDecis
         if (state.Responses.Length != DoseCount)
             // An argument problem: the state lacks what the design reads (the CLI reports it in one line).
             throw new ArgumentException("design boin12 reads responses, which this engine or command does not give (TrialState.Responses); simulate, exact, compare (also --calendar) and samplesize run it; next does not read responses yet");
+        if (!Additive && state.DltResponses.Length != DoseCount)
+            throw new ArgumentException($"design boin12 with u11 + u00 = {(U11 + U00).ToString("0.##", CultureInfo.InvariantCulture)} (not 100) reads the patients with both a DLT and a response per dose, which this engine or command does not give (TrialState.DltResponses)");
         int k = DoseCount, d = state.CurrentLevel;
         Span<bool> elim = stackalloc bool[k];
         Eliminated(state, elim);
@@ -219,7 +279,22 @@ public sealed class Boin12 : IDesign, IFinalSelection, ITargeted, IExplainsDecis
     }
 
     private double Score(in TrialState state, int level, ReadOnlySpan<bool> elim) =>
-        elim[level] ? 0 : Desirability(state.Patients[level], state.Dlts[level], state.Responses[level]);
+        elim[level] ? 0 : DesirabilityAt(state, level);
+
+    /// <summary>The desirability of <paramref name="level"/> from the state's counts (with the count of patients with both when the utility is not additive).</summary>
+    public double DesirabilityAt(in TrialState state, int level) => Additive
+        ? Desirability(state.Patients[level], state.Dlts[level], state.Responses[level])
+        : Desirability(state.Patients[level], state.Dlts[level], state.Responses[level], state.DltResponses[level]);
+
+    // The estimated utility of the final selection: u11 pE + u00 (1 - pT) when additive; otherwise
+    // 100 p01 + u00 p00 + u11 p11 = u00 (1 - pT) + (100 - u00) pE + (u11 + u00 - 100) p11, with p11 the
+    // smoothed observed rate (y11 + 0.05)/(n + 0.1) of patients with both (no order is assumed for it).
+    private double EstimatedUtility(in TrialState state, int level, double pE, double pT)
+    {
+        if (Additive) return U11 * pE + U00 * (1 - pT);
+        double p11 = (state.DltResponses[level] + 0.05) / (state.Patients[level] + 0.1);
+        return (100 - U00) * pE + U00 * (1 - pT) + (U11 + U00 - 100) * p11;
+    }
 
     private Decision SelectDecision(in TrialState state)
     {
@@ -232,7 +307,9 @@ public sealed class Boin12 : IDesign, IFinalSelection, ITargeted, IExplainsDecis
     /// authors' code): over every dose, p_T by isotonic regression of (y + 0.05)/(n + 0.1) (weights
     /// n + 0.1) plus 0.001 times the rank, the MTD the dose closest to phi_T, p_E by
     /// <see cref="UnimodalEfficacy"/> (with 0.01 times the rank); the OBD is the tried, non-eliminated
-    /// dose at or below the MTD with the highest u11 p_E + u00 (1 - p_T), the lower dose on a tie.
+    /// dose at or below the MTD with the highest u11 p_E + u00 (1 - p_T), the lower dose on a tie (with
+    /// non-additive utilities u00 (1 - p_T) + (100 - u00) p_E + (u11 + u00 - 100) p11, p11 the smoothed
+    /// observed rate of patients with both).
     /// <see cref="Boin12FinalEfficacy.Observed"/>: over the tried doses only, p_E = (responses + 0.05)/(n + 0.1)
     /// and no rank offset in the utility.
     /// </summary>
@@ -272,7 +349,7 @@ public sealed class Boin12 : IDesign, IFinalSelection, ITargeted, IExplainsDecis
         for (int j = 0; j <= mtd; j++)
         {
             if (elim[j] || state.Patients[j] == 0) continue;
-            double u = U11 * pE[j] + U00 * (1 - pT[j]);
+            double u = EstimatedUtility(state, j, pE[j], pT[j]);
             if (u > bestU) { bestU = u; obd = j; }
         }
         return obd;
@@ -358,7 +435,7 @@ public sealed class Boin12 : IDesign, IFinalSelection, ITargeted, IExplainsDecis
             int j = idx[i];
             if (elim[j]) continue;
             double pE = (state.Responses[j] + 0.05) / (state.Patients[j] + 0.1);
-            double u = U11 * pE + U00 * (1 - pT[i]);
+            double u = EstimatedUtility(state, j, pE, pT[i]);
             if (u > bestU) { bestU = u; obd = j; }
         }
         return obd;
@@ -367,7 +444,11 @@ public sealed class Boin12 : IDesign, IFinalSelection, ITargeted, IExplainsDecis
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
         $"BOIN12, target {Target:0.###}, target_e {TargetE:0.###}, cohorts of {CohortSize}, max {MaxN} patients, lambda_e {LambdaE:0.####}, lambda_d {LambdaD:0.####}, "
         + $"u11 {U11:0.##}, u00 {U00:0.##}, benchmark {BenchmarkUtility:0.##}, N* {NStar}, explore at {NExplore}, cutoff_eli {CutoffEli:0.###}, cutoff_eli_e {CutoffEliE:0.###}, "
-        + $"final efficacy {(FinalEfficacy == Boin12FinalEfficacy.Unimodal ? "unimodal" : "observed")}");
+        + $"final efficacy {(FinalEfficacy == Boin12FinalEfficacy.Unimodal ? "unimodal" : "observed")}{NonAdditiveNote}");
+
+    // Empty for additive utilities (so their description is unchanged).
+    private string NonAdditiveNote => Additive ? "" : string.Create(CultureInfo.InvariantCulture,
+        $", utility not additive (u11 + u00 = {U11 + U00:0.##}): scored from each patient's (DLT, response) pair");
 
     private static readonly IReadOnlyList<DesignOption> Options =
     [
@@ -375,8 +456,8 @@ public sealed class Boin12 : IDesign, IFinalSelection, ITargeted, IExplainsDecis
         CommonOptions.CohortSize(3),
         CommonOptions.MaxN(30),
         new() { Key = "target_e", Kind = OptionKind.Number, Default = 0.25, Min = 0, Max = 1, MinExclusive = true, MaxExclusive = true, Doc = "Lowest acceptable response rate phi_E (the authors' code: targetE, lower_e)." },
-        new() { Key = "u11", Kind = OptionKind.Number, Default = 60.0, Min = 0, Max = 100, Doc = "Utility of a DLT with a response (u(no DLT, response) = 100, u(DLT, no response) = 0); u11 + u00 = 100." },
-        new() { Key = "u00", Kind = OptionKind.Number, Default = 40.0, Min = 0, Max = 100, Doc = "Utility of neither DLT nor response; u11 + u00 = 100." },
+        new() { Key = "u11", Kind = OptionKind.Number, Default = 60.0, Min = 0, Max = 100, Doc = "Utility of a DLT with a response (u(no DLT, response) = 100, u(DLT, no response) = 0). With u11 + u00 other than 100 each patient's (DLT, response) pair counts, so the scenario's association matters." },
+        new() { Key = "u00", Kind = OptionKind.Number, Default = 40.0, Min = 0, Max = 100, Doc = "Utility of neither DLT nor response (u11 + u00 need not be 100; the BOIN12 design page gives the rule)." },
         new() { Key = "n_star", Kind = OptionKind.Integer, Default = 6, Min = 1, Max = 1000, Doc = "N*: with this many patients at the current dose and a DLT rate in (lambda_e, lambda_d), do not escalate." },
         new() { Key = "n_explore", Kind = OptionKind.Integer, Default = 9, Min = 1, Max = 1000, Doc = "Escalate to an untried admissible dose once the current dose has this many patients and a DLT rate below lambda_d." },
         new() { Key = "cutoff_eli", Kind = OptionKind.Number, Default = 0.95, Min = 0, Max = 1, MinExclusive = true, MaxExclusive = true, Doc = "Eliminate a dose (and all above) when P(p > target | data) exceeds this, with at least 3 patients." },
@@ -393,9 +474,6 @@ public sealed class Boin12 : IDesign, IFinalSelection, ITargeted, IExplainsDecis
         Summary = "BOIN12: BOIN toxicity boundaries, then the admissible neighbour with the most desirable utility (Lin et al. 2020); reads responses.",
         References = ["Lin R, Zhou Y, Yan F, Li D, Yuan Y (2020). BOIN12: Bayesian optimal interval phase I/II trial design for utility-based dose finding in immunotherapy and targeted therapies. JCO Precision Oncology 4."],
         Options = Options,
-        Check = (c, given, v) => Math.Abs(v.Number("u11") + v.Number("u00") - 100) > 1e-9
-            ? (given.Has("u00") ? "u00" : "u11", "u11 + u00 must be 100 (the paper's 60 + 40): the trial state counts DLTs and responses per dose, not who had both")
-            : null,
         Build = (c, v) => new Boin12(c.DoseCount, v.Number("target"), v.Number("target_e"), v.Int("cohort_size"), v.Int("max_n"), v.Number("cutoff_eli"),
             v.Number("cutoff_eli_e"), v.Int("n_star"), v.Int("n_explore"), v.Number("u11"), v.Number("u00"), 0, v.Number("phi1"), v.Number("phi2"),
             v.Choice("final_efficacy") == "observed" ? Boin12FinalEfficacy.Observed : Boin12FinalEfficacy.Unimodal),
@@ -426,17 +504,20 @@ public sealed class Boin12 : IDesign, IFinalSelection, ITargeted, IExplainsDecis
         q.Add(new("patients_at_dose", $"patients at dose {level + 1}", n));
         q.Add(new("dlts_at_dose", $"DLTs at dose {level + 1}", x));
         q.Add(new("responses_at_dose", $"responses at dose {level + 1}", r));
+        // Non-additive utilities score who had both; additive ones do not read it (and their reasons stay as they were).
+        int both = d.Additive ? 0 : s.DltResponses[level];
+        if (!d.Additive) q.Add(new("dlt_responses_at_dose", $"patients with both a DLT and a response at dose {level + 1}", both));
         Span<bool> eliminated = stackalloc bool[d.DoseCount];
         d.Eliminated(s, eliminated);
         var scores = new List<string>();
         for (int j = Math.Max(0, level - 1); j <= Math.Min(d.DoseCount - 1, level + 1); j++)
         {
             if (eliminated[j]) { scores.Add($"dose {j + 1} eliminated"); continue; }
-            double score = d.Desirability(s.Patients[j], s.Dlts[j], s.Responses[j]);
+            double score = d.DesirabilityAt(s, j);
             q.Add(new($"desirability_dose_{j + 1}", $"desirability of dose {j + 1}", score));
             scores.Add($"dose {j + 1} {F(score)}");
         }
-        string observed = $"dose {level + 1}: {Dlts(x)} and {r} response{(r == 1 ? "" : "s")} in {n} (DLT rate {F((double)x / n)}; lambda_e {F(d.LambdaE)}, lambda_d {F(d.LambdaD)})";
+        string observed = $"dose {level + 1}: {Dlts(x)} and {r} response{(r == 1 ? "" : "s")}{(d.Additive ? "" : $" ({both} with both)")} in {n} (DLT rate {F((double)x / n)}; lambda_e {F(d.LambdaE)}, lambda_d {F(d.LambdaD)})";
         string why = decision.IsStop
             ? (decision.Level == Decision.NoDose ? "no admissible dose is left" : "the trial stops; the OBD is the admissible dose with the highest estimated utility")
             : (double)x / n >= d.LambdaD || eliminated[level]

@@ -47,7 +47,8 @@ internal sealed class PerPatientSimulator
     private readonly double _observedDays;
     private readonly bool _limits, _poisson, _instant, _countResponses, _useQueue;
 
-    private readonly int[] _patients, _dlts, _responses, _pendingCount;
+    // _both: patients with a DLT and a response per level (counted with the responses; read by designs with ReadsJointOutcomes).
+    private readonly int[] _patients, _dlts, _responses, _both, _pendingCount;
     private readonly double[] _slotOpen;
     private readonly bool[] _slotDone;
     // Pending patients of an IPendingDesign: level, infusion, time the outcome is known, DLT (1/0) or
@@ -89,7 +90,7 @@ internal sealed class PerPatientSimulator
         _countResponses = countResponses || NeedsResponses(design, timeline);
         _useQueue = _limits || _backfill is not null; // backfill takes arrivals out of turn, so waiting patients are kept in a list
         int k = design.DoseCount;
-        _patients = new int[k]; _dlts = new int[k]; _responses = new int[k]; _pendingCount = new int[k];
+        _patients = new int[k]; _dlts = new int[k]; _responses = new int[k]; _both = new int[k]; _pendingCount = new int[k];
         _slotOpen = new double[design.MaxCohortSize];
         _slotDone = new bool[design.MaxCohortSize];
         int m = design.MaxPatients + 1;
@@ -124,6 +125,8 @@ internal sealed class PerPatientSimulator
     public ReadOnlySpan<int> Dlts => _dlts;
     /// <summary>Responders per level at the end of the last trial (zeros unless responses are counted).</summary>
     public ReadOnlySpan<int> Responses => _responses;
+    /// <summary>Patients with both a DLT and a response per level at the end of the last trial (zeros unless responses are counted).</summary>
+    public ReadOnlySpan<int> DltResponses => _both;
     /// <summary>True when the worker draws and counts responses.</summary>
     public bool CountsResponses => _countResponses;
 
@@ -149,7 +152,7 @@ internal sealed class PerPatientSimulator
         draws.BeginTrial(trial);
         _out = default;
         Array.Clear(_patients); Array.Clear(_dlts);
-        if (_countResponses) Array.Clear(_responses);
+        if (_countResponses) { Array.Clear(_responses); Array.Clear(_both); }
         if (_instant) return InstantTrial(ref draws);
         _arrivals = TrialStreams.Arrivals(timeSeed, trial);
         _lastArrival = 0; _hasNext = false; _qHead = 0; _qCount = 0;
@@ -164,7 +167,7 @@ internal sealed class PerPatientSimulator
         int level = 0, last = -1, total = 0, replaced = 0;
         while (true)
         {
-            Decision d = _design.Decide(new TrialState(_patients, _dlts, _responses, level, last, total));
+            Decision d = _design.Decide(new TrialState(_patients, _dlts, _responses, _both, level, last, total));
             if (d.IsStop)
             {
                 _check.Stop(d);
@@ -181,7 +184,7 @@ internal sealed class PerPatientSimulator
                 while (draws.Treated(out _)) replaced++; // each slot is filled by enrolling until a patient is evaluable
                 bool dlt = draws.Dlt(d.Level, threshold);
                 x += dlt ? 1 : 0;
-                if (_countResponses && draws.Response(d.Level, dlt)) _responses[d.Level]++;
+                if (_countResponses && draws.Response(d.Level, dlt)) { _responses[d.Level]++; if (dlt) _both[d.Level]++; }
             }
             level = d.Level;
             last = x;
@@ -199,7 +202,7 @@ internal sealed class PerPatientSimulator
         double now = 0, responseEnd = 0;
         while (true)
         {
-            Decision d = _design.Decide(new TrialState(_patients, _dlts, _responses, level, last, total));
+            Decision d = _design.Decide(new TrialState(_patients, _dlts, _responses, _both, level, last, total));
             if (d.IsStop)
             {
                 _check.Stop(d);
@@ -251,7 +254,7 @@ internal sealed class PerPatientSimulator
             bool dlt = draws.Dlt(d.Level, threshold);
             x += dlt ? 1 : 0;
             bool responds = _countResponses && draws.Response(d.Level, dlt);
-            if (responds) _responses[d.Level]++;
+            if (responds) { _responses[d.Level]++; if (dlt) _both[d.Level]++; }
             cohortEnd = Math.Max(cohortEnd, infusion + _observedDays);
             if (_t.ResponseDays > 0) responseEnd = Math.Max(responseEnd, infusion + _t.ResponseDays);
             if (_backfill is not null)
@@ -277,7 +280,7 @@ internal sealed class PerPatientSimulator
         while (true)
         {
             Resolve(now);
-            Decision d = _design.Decide(new TrialState(_patients, _dlts, _responses, level, last, _escalated));
+            Decision d = _design.Decide(new TrialState(_patients, _dlts, _responses, _both, level, last, _escalated));
             if (d.IsStop)
             {
                 _check.Stop(d);
@@ -371,7 +374,7 @@ internal sealed class PerPatientSimulator
             return;
         }
         bool dlt = draws.Dlt(b, _thresholds[b]);
-        if (_countResponses && draws.Response(b, dlt)) { _responses[b]++; ReadLater(b, infusion); }
+        if (_countResponses && draws.Response(b, dlt)) { _responses[b]++; if (dlt) _both[b]++; ReadLater(b, infusion); }
         _pendOutcome[i] = dlt ? 1 : 0;
         _pendEnd[i] = infusion + (dlt ? DltTime(u) : _t.DltWindowDays);
         if (_t.ResponseDays > 0) responseEnd = Math.Max(responseEnd, infusion + _t.ResponseDays);
@@ -400,7 +403,7 @@ internal sealed class PerPatientSimulator
             total = Evaluated();
             for (int i = 0; i < _pendN; i++)
                 _pendFollowed[i] = _t.DltWindowDays > 0 ? Math.Clamp((now - _pendInfusion[i]) / _t.DltWindowDays, 0, 1) : 1;
-            PendingDecision d = design.DecidePending(new TrialState(_patients, _dlts, _responses, level, -1, total),
+            PendingDecision d = design.DecidePending(new TrialState(_patients, _dlts, _responses, _both, level, -1, total),
                 new PendingPatients(_pendingCount, _pendLevel.AsSpan(0, _pendN), _pendFollowed.AsSpan(0, _pendN), _dltTimes.AsSpan(0, _dltN)));
             if (d.Action != PendingAction.Wait) CheckLevel(d.Level, d.Action == PendingAction.Stop);
             if (d.Action == PendingAction.Stop)
@@ -474,7 +477,7 @@ internal sealed class PerPatientSimulator
             if (_pendEnd[i] > now) { i++; continue; }
             int lv = _pendLevel[i];
             _pendingCount[lv]--;
-            if (_pendOutcome[i] >= 0) { _patients[lv]++; _dlts[lv] += _pendOutcome[i]; _responses[lv] += _pendResponse[i]; }
+            if (_pendOutcome[i] >= 0) { _patients[lv]++; _dlts[lv] += _pendOutcome[i]; _responses[lv] += _pendResponse[i]; if (_pendOutcome[i] == 1) _both[lv] += _pendResponse[i]; }
             if (_pendOutcome[i] == 1) _dltTimes[_dltN++] = _t.DltWindowDays > 0 ? (_pendEnd[i] - _pendInfusion[i]) / _t.DltWindowDays : 0;
             _pendN--;
             _pendLevel[i] = _pendLevel[_pendN]; _pendOutcome[i] = _pendOutcome[_pendN]; _pendEnd[i] = _pendEnd[_pendN];

@@ -123,7 +123,7 @@ public class Boin12Tests
     }
 
     [Fact]
-    public void Catalog_builds_boin12_with_the_paper_defaults_and_refuses_a_non_additive_utility()
+    public void Catalog_builds_boin12_with_the_paper_defaults_and_a_non_additive_utility()
     {
         var r = DesignCatalog.Default.Get("boin12").Create(new DesignContext(3, 0.3), new OptionValues());
         var b = Assert.IsType<Boin12>(r.Design);
@@ -132,8 +132,10 @@ public class Boin12Tests
         Assert.Equal(Boin12FinalEfficacy.Unimodal, b.FinalEfficacy);
         var o = DesignCatalog.Default.Get("boin12").Create(new DesignContext(3, 0.3), new OptionValues().With("final_efficacy", "observed")).Design;
         Assert.Equal(Boin12FinalEfficacy.Observed, Assert.IsType<Boin12>(o).FinalEfficacy);
-        var ex = Assert.Throws<DesignOptionException>(() => DesignCatalog.Default.Get("boin12").Create(new DesignContext(3, 0.3), new OptionValues().With("u00", 30.0)));
-        Assert.Contains("u11 + u00 must be 100", ex.Message);
+        // u11 + u00 other than 100 (issue 25): built, and it reads who had both a DLT and a response.
+        var general = Assert.IsType<Boin12>(DesignCatalog.Default.Get("boin12").Create(new DesignContext(3, 0.3), new OptionValues().With("u00", 30.0)).Design);
+        Assert.Equal((60.0, 30.0, false, true), (general.U11, general.U00, general.Additive, general.ReadsJointOutcomes));
+        Assert.False(b.ReadsJointOutcomes);
         // The trial-level rules pass ReadsResponses through.
         var wrapped = DesignCatalog.Default.Get("boin12").Create(new DesignContext(3, 0.3), new OptionValues().With("start_dose", 2)).Design;
         Assert.True(wrapped.ReadsResponses);

@@ -38,6 +38,7 @@ public abstract class DesignRule(IDesign inner) : IDesign, IMtdSelector
     public virtual int MaxPatients => Inner.MaxPatients;
     public bool ReadsLastCohort => Inner.ReadsLastCohort;
     public bool ReadsResponses => Inner.ReadsResponses;
+    public bool ReadsJointOutcomes => Inner.ReadsJointOutcomes;
 
     public abstract Decision Decide(in TrialState state);
 

@@ -43,7 +43,8 @@ internal static class ResponseEngine
 
     /// <summary>
     /// Exact: probabilities flow forward through the merged states (patients, DLTs and responders per
-    /// dose, current level[, last cohort's DLTs]) in order of patients treated; terminal states add
+    /// dose[, and patients with both for a design that reads them, <see cref="IDesign.ReadsJointOutcomes"/>],
+    /// current level[, last cohort's DLTs]) in order of patients treated; terminal states add
     /// their probability to the result. Refuses designs with more than <paramref name="maxStates"/> states.
     /// </summary>
     public static OperatingCharacteristics Exact(IDesign design, Scenario scenario, double target, int maxStates = StateGraph.DefaultMaxStates)
@@ -51,17 +52,19 @@ internal static class ResponseEngine
         ResourceGuard.Design(design);
         Check(design, scenario);
         int k = design.DoseCount, maxN = design.MaxPatients, maxM = design.MaxCohortSize;
-        bool keepLast = design.ReadsLastCohort;
+        bool keepLast = design.ReadsLastCohort, joint = design.ReadsJointOutcomes;
         var tally = new ResponseTally<double>(k, maxN, scenario.TrueMtdLevel(target));
-        // joint[(level * (maxM + 1) + m)][a * (m + 1) + b] = P(a DLTs and b responders among m patients).
-        var joint = new double[k * (maxM + 1)][];
+        // outcome[(level * (maxM + 1) + m)][a * (m + 1) + b] = P(a DLTs and b responders among m patients);
+        // for a design that reads the joint outcome, [(a * (m + 1) + b) * (m + 1) + j] with j of them with both.
+        var outcome = new double[k * (maxM + 1)][];
         for (int d = 0; d < k; d++)
-            for (int m = 1; m <= maxM; m++) joint[d * (maxM + 1) + m] = CohortOutcome(scenario.Cells(d), m);
+            for (int m = 1; m <= maxM; m++)
+                outcome[d * (maxM + 1) + m] = joint ? CohortOutcomeWithBoth(scenario.Cells(d), m) : CohortOutcome(scenario.Cells(d), m);
 
         // Layers by patients treated: every cohort adds at least one patient, so each layer is final when reached.
         var layers = new Dictionary<string, double>?[maxN + 1];
-        layers[0] = new() { [Key(new int[k], new int[k], new int[k], 0, -1, keepLast)] = 1.0 };
-        Span<int> patients = stackalloc int[k], dlts = stackalloc int[k], responses = stackalloc int[k];
+        layers[0] = new() { [Key(new int[k], new int[k], new int[k], new int[k], 0, -1, keepLast, joint)] = 1.0 };
+        Span<int> patients = stackalloc int[k], dlts = stackalloc int[k], responses = stackalloc int[k], both = stackalloc int[k];
         var check = new DecisionCheck(design);
         long states = 0;
         for (int n = 0; n <= maxN; n++)
@@ -72,8 +75,10 @@ internal static class ResponseEngine
                 throw new StateSpaceTooLargeException($"design '{design.Describe()}' has more than {maxStates:N0} distinct trial states with responses; use the Monte Carlo engine (simulate) or raise the state limit");
             foreach (var (key, p) in layer)
             {
-                int level = Decode(key, patients, dlts, responses, keepLast, out int last);
-                var decision = design.Decide(new TrialState(patients, dlts, responses, level, last, n));
+                int level = Decode(key, patients, dlts, responses, both, keepLast, joint, out int last);
+                var decision = joint
+                    ? design.Decide(new TrialState(patients, dlts, responses, both, level, last, n))
+                    : design.Decide(new TrialState(patients, dlts, responses, level, last, n));
                 if (decision.IsStop)
                 {
                     check.Stop(decision);
@@ -82,19 +87,21 @@ internal static class ResponseEngine
                 }
                 check.Treat(decision, n);
                 int m = decision.CohortSize, to = decision.Level;
-                var probs = joint[to * (maxM + 1) + m];
+                var probs = outcome[to * (maxM + 1) + m];
                 var next = layers[n + m] ??= new Dictionary<string, double>();
                 patients[to] += m;
+                int cells = joint ? m + 1 : 1;
                 for (int a = 0; a <= m; a++)
                     for (int b = 0; b <= m; b++)
-                    {
-                        double q = probs[a * (m + 1) + b];
-                        if (q == 0) continue;
-                        dlts[to] += a; responses[to] += b;
-                        string child = Key(patients, dlts, responses, to, a, keepLast);
-                        dlts[to] -= a; responses[to] -= b;
-                        next[child] = next.TryGetValue(child, out double old) ? old + p * q : p * q;
-                    }
+                        for (int j = 0; j < cells; j++)
+                        {
+                            double q = probs[(a * (m + 1) + b) * cells + j];
+                            if (q == 0) continue;
+                            dlts[to] += a; responses[to] += b; both[to] += j;
+                            string child = Key(patients, dlts, responses, both, to, a, keepLast, joint);
+                            dlts[to] -= a; responses[to] -= b; both[to] -= j;
+                            next[child] = next.TryGetValue(child, out double old) ? old + p * q : p * q;
+                        }
             }
             layers[n] = null;
         }
@@ -121,24 +128,52 @@ internal static class ResponseEngine
         static double Term(int count, double prob) => count == 0 ? 0 : prob == 0 ? double.NegativeInfinity : count * Math.Log(prob);
     }
 
+    /// <summary>P(a DLTs, b responders and j patients with both among m patients) for one dose's cells, at [(a * (m + 1) + b) * (m + 1) + j]: Multinomial(m; j, a - j, b - j, m - a - b + j).</summary>
+    public static double[] CohortOutcomeWithBoth(OutcomeCells c, int m)
+    {
+        var p = new double[(m + 1) * (m + 1) * (m + 1)];
+        for (int j = 0; j <= m; j++)
+            for (int a = j; a <= m; a++)
+                for (int b = j; a + b - j <= m; b++)
+                {
+                    int dltOnly = a - j, respOnly = b - j, neither = m - a - b + j;
+                    double lp = LogFactorial(m) - LogFactorial(j) - LogFactorial(dltOnly) - LogFactorial(respOnly) - LogFactorial(neither)
+                        + Term(j, c.DltResponse) + Term(dltOnly, c.DltNoResponse) + Term(respOnly, c.ResponseNoDlt) + Term(neither, c.Neither);
+                    if (double.IsNegativeInfinity(lp)) continue;
+                    p[(a * (m + 1) + b) * (m + 1) + j] = Math.Exp(lp);
+                }
+        return p;
+
+        static double Term(int count, double prob) => count == 0 ? 0 : prob == 0 ? double.NegativeInfinity : count * Math.Log(prob);
+    }
+
     private static double LogFactorial(int n) => MathNet.Numerics.SpecialFunctions.FactorialLn(n);
 
-    private static string Key(ReadOnlySpan<int> patients, ReadOnlySpan<int> dlts, ReadOnlySpan<int> responses, int level, int last, bool keepLast)
+    // Per dose: patients, DLTs, responders (and patients with both when `joint`); then level and last cohort's DLTs.
+    private static string Key(ReadOnlySpan<int> patients, ReadOnlySpan<int> dlts, ReadOnlySpan<int> responses, ReadOnlySpan<int> both, int level, int last, bool keepLast, bool joint)
     {
-        int k = patients.Length;
-        Span<char> s = stackalloc char[3 * k + 2];
-        for (int d = 0; d < k; d++) { s[3 * d] = (char)patients[d]; s[3 * d + 1] = (char)dlts[d]; s[3 * d + 2] = (char)responses[d]; }
-        s[3 * k] = (char)level;
-        s[3 * k + 1] = keepLast ? (char)(last + 1) : (char)0;
+        int k = patients.Length, w = joint ? 4 : 3;
+        Span<char> s = stackalloc char[w * k + 2];
+        for (int d = 0; d < k; d++)
+        {
+            s[w * d] = (char)patients[d]; s[w * d + 1] = (char)dlts[d]; s[w * d + 2] = (char)responses[d];
+            if (joint) s[w * d + 3] = (char)both[d];
+        }
+        s[w * k] = (char)level;
+        s[w * k + 1] = keepLast ? (char)(last + 1) : (char)0;
         return new string(s);
     }
 
-    private static int Decode(string key, Span<int> patients, Span<int> dlts, Span<int> responses, bool keepLast, out int last)
+    private static int Decode(string key, Span<int> patients, Span<int> dlts, Span<int> responses, Span<int> both, bool keepLast, bool joint, out int last)
     {
-        int k = patients.Length;
-        for (int d = 0; d < k; d++) { patients[d] = key[3 * d]; dlts[d] = key[3 * d + 1]; responses[d] = key[3 * d + 2]; }
-        last = keepLast ? key[3 * k + 1] - 1 : -1;
-        return key[3 * k];
+        int k = patients.Length, w = joint ? 4 : 3;
+        for (int d = 0; d < k; d++)
+        {
+            patients[d] = key[w * d]; dlts[d] = key[w * d + 1]; responses[d] = key[w * d + 2];
+            both[d] = joint ? key[w * d + 3] : 0;
+        }
+        last = keepLast ? key[w * k + 1] - 1 : -1;
+        return key[w * k];
     }
 
     private static void Check(IDesign design, Scenario scenario)

@@ -23,6 +23,7 @@ public static class ConsoleReport
             w.WriteLine();
             w.WriteLine($"Scenario '{oc.Scenario.Name}': true MTD = {(oc.TrueMtdLevel < 0 ? "none" : set.Doses[oc.TrueMtdLevel].Label)}"
                 + (oc.Scenario.Rationale is { } r ? $"  ({r})" : ""));
+            if (RunNotes.JointOutcome(set.Design, oc.Scenario) is { } joint) w.WriteLine($"  Note: {joint}.");
             var e = oc.Efficacy;
             var t = e is null
                 ? new TextTable("dose", "P(DLT)", "P(select)", "patients", "DLTs")

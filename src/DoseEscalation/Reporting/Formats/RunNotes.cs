@@ -37,6 +37,23 @@ public static class RunNotes
         setups.Where(d => d.Design.TryGet<IBackfillDesign>() is not null)
             .Select(d => $"design '{d.Label}' backfills only in calendar time; this run has none, so nobody arrives while a cohort is observed and these results are its escalation rule's alone");
 
+    /// <summary>
+    /// For a design whose decisions read who had both a DLT and a response (BOIN12 with u11 + u00 other
+    /// than 100): the scenario's DLT-response association, which its results then depend on; null otherwise.
+    /// </summary>
+    public static string? JointOutcome(IDesign design, Scenario scenario) =>
+        !design.ReadsJointOutcomes || !scenario.HasResponse ? null
+            : $"design {design.Name} scores each patient's (DLT, response) pair (utilities not additive), so these results depend on how DLT and response go together: {AssociationText(scenario)}";
+
+    /// <summary>The scenario's DLT-response association in words.</summary>
+    public static string AssociationText(Scenario scenario) => scenario.Association switch
+    {
+        AssociationKind.Gumbel => $"Gumbel (FGM) association, rho {scenario.GumbelRho.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+        AssociationKind.Gaussian => $"Gaussian copula, rho {scenario.GaussianRho.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+        AssociationKind.Cells => "the four (DLT, response) cells as given",
+        _ => "independent at each dose (the default; set association: or cells: to change it)",
+    };
+
     /// <summary>The notes of a comparison: the max-N difference, then (without calendar time) the backfill designs.</summary>
     public static IReadOnlyList<string> Comparison(ComparisonSet set)
     {
