@@ -257,12 +257,15 @@ public class ArrivalModelTests
               accrual_rate_per_month: 2
               dlt_window_days: 28
               arrivals: next-arrival
+              first_arrival: at-opening
+              accrual_gaps: uniform
             """);
         try
         {
             string[] run = ["--calendar", "--trials", "2000", "--seed", "11", "--format", "json", "--quiet"];
             var fromFile = Reliability.CliHarness.Run(["simulate", path, .. run]);
-            var fromFlag = Reliability.CliHarness.Run(["simulate", "--dlt", "0.05,0.1,0.3", "--target", "0.3", "--accrual-rate", "2", "--dlt-window", "28", "--arrivals", "next-arrival", .. run]);
+            var fromFlag = Reliability.CliHarness.Run(["simulate", "--dlt", "0.05,0.1,0.3", "--target", "0.3", "--accrual-rate", "2", "--dlt-window", "28", "--arrivals", "next-arrival",
+                "--first-arrival", "at-opening", "--accrual-gaps", "uniform", .. run]);
             Assert.Equal(0, fromFile.Code);
             static string Calendar(string json) => System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("scenarios")[0].GetProperty("calendar").GetRawText();
             Assert.Equal(Calendar(fromFile.Out), Calendar(fromFlag.Out));
@@ -270,6 +273,12 @@ public class ArrivalModelTests
             var queue = Reliability.CliHarness.Run(["simulate", path, "--arrivals", "queue", .. run[..^1]]);
             Assert.Contains($"--arrivals queue replaces {path}'s timeline arrivals next-arrival", queue.Err);
             Reliability.CliHarness.AssertBadInput(Reliability.CliHarness.Run("simulate", path, "--calendar", "--arrivals", "later"), "--arrivals");
+            Reliability.CliHarness.AssertBadInput(Reliability.CliHarness.Run("simulate", path, "--calendar", "--first-arrival", "day-0"), "--first-arrival");
+            Reliability.CliHarness.AssertBadInput(Reliability.CliHarness.Run("simulate", path, "--calendar", "--accrual-interval", "10", "--accrual-gaps", "uniform"),
+                "--accrual-gaps uniform: applies to an accrual rate");
+            var poisson = Reliability.CliHarness.Run(["simulate", path, "--accrual-gaps", "exponential", .. run[..^1]]);
+            Assert.Contains($"--accrual-gaps exponential replaces {path}'s timeline accrual_gaps uniform", poisson.Err);
+            Assert.NotEqual(Calendar(fromFile.Out), Calendar(poisson.Out));
             Reliability.CliHarness.AssertBadInput(Reliability.CliHarness.Run("simulate", path, "--calendar", "--max-waiting", "2"), "max_waiting = 2: arrivals = next-arrival keeps no waiting list");
         }
         finally { File.Delete(path); }
