@@ -471,6 +471,9 @@ internal sealed class InputFlags
     private readonly Option<double?> _accrualInterval = Flags.Real("--accrual-interval", "Calendar: one arrival every X days (0, or 0.01 to 3650); sets timeline.accrual_interval_days (replacing the file's accrual, with a warning).", _ => true, "a number");
     private readonly Option<double?> _dltWindow = Flags.Real("--dlt-window", "Calendar: days of DLT observation (0 to 3650); sets timeline.dlt_window_days (default without a file timeline: trial.dlt_window_days).", _ => true, "a number");
     private readonly Option<int?> _maxWaiting = Flags.Int("--max-waiting", "Calendar: most arrivals that may wait for a slot at once (0 = none wait: arrivals while the cohort is observed are lost); sets timeline.max_waiting.", 0);
+    private readonly Option<string?> _arrivals = Flags.Choice("--arrivals", "Calendar: queue (the next cohort starts when every member has completed the window; arrivals meanwhile wait) or next-arrival (Zhao et al. 2024 and bfboin: a cohort is evaluated at the first arrival after its members' outcomes are known, DLTs on their day; no waiting list); sets timeline.arrivals", "queue", "next-arrival");
+    private readonly Option<string?> _firstArrival = Flags.Choice("--first-arrival", "Calendar: after-gap (the first patient arrives one gap after opening) or at-opening (on day 0, as bfboin); sets timeline.first_arrival", "after-gap", "at-opening");
+    private readonly Option<string?> _accrualGaps = Flags.Choice("--accrual-gaps", "Calendar: with an accrual rate, exponential gaps (Poisson) or uniform gaps on (0, 2/rate) (bfboin's default); sets timeline.accrual_gaps", "exponential", "uniform");
     private readonly Option<string[]> _set = Flags.Many("--set", "Set one design's option: LABEL.OPTION=VALUE, e.g. crm.skeleton=0.05,0.1,0.2 or boin.extrasafe=true (repeatable).", "LABEL.OPTION=VALUE");
     private readonly Option<string?> _correct = Flags.Choice("--correct-selection", "What counts as a correct selection: highest-at-or-below-target (default, or the file's), closest-to-target, or window", [.. CorrectSelection.Keys]);
     private readonly Option<string?> _window = Flags.Text("--correct-window", "With --correct-selection window: D1,D2 for the window [target - D1, target + D2].", "D1,D2");
@@ -503,7 +506,7 @@ internal sealed class InputFlags
         _designFlags = new DesignFlags(catalog, includeCommon: false);
         _designFlags.AddTo(command);
         command.Options.Add(_set);
-        if (scenarios) { command.Options.Add(_accrualRate); command.Options.Add(_accrualInterval); command.Options.Add(_dltWindow); command.Options.Add(_maxWaiting); }
+        if (scenarios) { command.Options.Add(_accrualRate); command.Options.Add(_accrualInterval); command.Options.Add(_dltWindow); command.Options.Add(_maxWaiting); command.Options.Add(_arrivals); command.Options.Add(_firstArrival); command.Options.Add(_accrualGaps); }
         if (scenarios) { command.Options.Add(_correct); command.Options.Add(_window); }
         _defaultFormat = defaultFormat ?? formats[0];
         _formats = formats;
@@ -533,6 +536,9 @@ internal sealed class InputFlags
         AccrualInterval = _dlt is null ? null : pr.Given(_accrualInterval),
         DltWindow = _dlt is null ? null : pr.Given(_dltWindow),
         MaxWaiting = _dlt is null ? null : pr.Given(_maxWaiting),
+        Arrivals = _dlt is null ? null : pr.Given(_arrivals),
+        FirstArrival = _dlt is null ? null : pr.Given(_firstArrival),
+        AccrualGaps = _dlt is null ? null : pr.Given(_accrualGaps),
     };
 
     /// <summary>--format (or the verb's default), --out and --quiet.</summary>

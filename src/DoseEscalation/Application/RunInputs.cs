@@ -240,13 +240,20 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
             throw new InputException($"--dlt-window {F(window)}: must be between 0 and 3650 days");
         if (o.MaxWaiting is { } waiting && !(waiting >= 0 && waiting <= Engines.Calendar.Timeline.MaxWaitingList))
             throw new InputException($"--max-waiting {waiting}: must be between 0 and {Engines.Calendar.Timeline.MaxWaitingList}");
+        if (o.Arrivals is { } arr && arr is not ("queue" or "next-arrival"))
+            throw new InputException($"--arrivals {arr}: must be queue or next-arrival");
+        if (o.FirstArrival is { } fa && fa is not ("after-gap" or "at-opening"))
+            throw new InputException($"--first-arrival {fa}: must be after-gap or at-opening");
+        if (o.AccrualGaps is { } ag && ag is not ("exponential" or "uniform"))
+            throw new InputException($"--accrual-gaps {ag}: must be exponential or uniform");
         var warnings = new List<string>(file.Warnings);
         var t = file.Timeline;
         if (t is null)
         {
             if (o.AccrualRate is null && o.AccrualInterval is null)
             {
-                string first = o.DltWindow is { } w ? $"--dlt-window {F(w)}" : $"--max-waiting {o.MaxWaiting}";
+                string first = o.DltWindow is { } w ? $"--dlt-window {F(w)}" : o.MaxWaiting is { } mw ? $"--max-waiting {mw}"
+                    : o.Arrivals is { } a0 ? $"--arrivals {a0}" : o.FirstArrival is { } f0 ? $"--first-arrival {f0}" : $"--accrual-gaps {o.AccrualGaps}";
                 throw new InputException($"{first}: {file.Path} has no timeline: block; give --accrual-rate or --accrual-interval too");
             }
             double dlt = o.DltWindow ?? file.Trial.DltWindowDays
@@ -255,14 +262,24 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
         }
         else
         {
-            string was = t.Accrual == Engines.Calendar.AccrualKind.Poisson ? $"accrual_rate_per_month {F(t.RatePerMonth)}" : $"accrual_interval_days {F(t.IntervalDays)}";
+            string was = t.HasRate ? $"accrual_rate_per_month {F(t.RatePerMonth)}" : $"accrual_interval_days {F(t.IntervalDays)}";
             if (o.AccrualRate is { } r) warnings.Add($"--accrual-rate {F(r)} replaces {file.Path}'s timeline {was}");
             if (o.AccrualInterval is { } g) warnings.Add($"--accrual-interval {F(g)} replaces {file.Path}'s timeline {was}");
             if (o.DltWindow is { } w) warnings.Add($"--dlt-window {F(w)} replaces {file.Path}'s timeline dlt_window_days {F(t.DltWindowDays)}");
             if (o.MaxWaiting is { } m && t.MaxWaiting != m)
                 warnings.Add($"--max-waiting {m} replaces {file.Path}'s timeline max_waiting {(t.MaxWaiting == int.MaxValue ? "(no limit)" : t.MaxWaiting.ToString(CultureInfo.InvariantCulture))}");
+            string fileArrivals = t.Arrivals == Engines.Calendar.ArrivalModel.NextArrival ? "next-arrival" : "queue";
+            if (o.Arrivals is { } a && a != fileArrivals)
+                warnings.Add($"--arrivals {a} replaces {file.Path}'s timeline arrivals {fileArrivals}");
+            string fileFirst = t.FirstArrivalAtOpening ? "at-opening" : "after-gap";
+            if (o.FirstArrival is { } fa2 && fa2 != fileFirst)
+                warnings.Add($"--first-arrival {fa2} replaces {file.Path}'s timeline first_arrival {fileFirst}");
+            string? fileGaps = t.Accrual switch { Engines.Calendar.AccrualKind.Poisson => "exponential", Engines.Calendar.AccrualKind.UniformGaps => "uniform", _ => null };
+            if (o.AccrualGaps is { } ag2 && fileGaps is not null && ag2 != fileGaps && o.AccrualRate is null)
+                warnings.Add($"--accrual-gaps {ag2} replaces {file.Path}'s timeline accrual_gaps {fileGaps}");
         }
-        if (o.AccrualRate is { } rr) t = t with { Accrual = Engines.Calendar.AccrualKind.Poisson, RatePerMonth = rr, IntervalDays = 0 };
+        // A rate keeps the file's gap distribution (accrual_gaps: uniform), and is Poisson otherwise.
+        if (o.AccrualRate is { } rr) t = t with { Accrual = t.Accrual == Engines.Calendar.AccrualKind.UniformGaps ? t.Accrual : Engines.Calendar.AccrualKind.Poisson, RatePerMonth = rr, IntervalDays = 0 };
         if (o.AccrualInterval is { } gg) t = t with { Accrual = Engines.Calendar.AccrualKind.FixedInterval, IntervalDays = gg, RatePerMonth = 0 };
         if (o.DltWindow is { } ww)
         {
@@ -271,6 +288,13 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
             t = t with { DltWindowDays = ww };
         }
         if (o.MaxWaiting is { } mm) t = t with { MaxWaiting = mm };
+        if (o.Arrivals is { } am) t = t with { Arrivals = am == "next-arrival" ? Engines.Calendar.ArrivalModel.NextArrival : Engines.Calendar.ArrivalModel.Queue };
+        if (o.FirstArrival is { } fm) t = t with { FirstArrivalAtOpening = fm == "at-opening" };
+        if (o.AccrualGaps is { } gm)
+        {
+            if (!t.HasRate) throw new InputException($"--accrual-gaps {gm}: applies to an accrual rate (--accrual-rate or timeline.accrual_rate_per_month), not a fixed interval");
+            t = t with { Accrual = gm == "uniform" ? Engines.Calendar.AccrualKind.UniformGaps : Engines.Calendar.AccrualKind.Poisson };
+        }
         try { t.Validate(); }
         catch (ArgumentException e) { throw new InputException($"{TimelineFlagsText(o)}: {e.Message}"); }
         return file with { Timeline = t, Warnings = warnings };
@@ -284,6 +308,9 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
         if (o.AccrualInterval is { } g) parts.Add($"--accrual-interval {F(g)}");
         if (o.DltWindow is { } w) parts.Add($"--dlt-window {F(w)}");
         if (o.MaxWaiting is { } m) parts.Add($"--max-waiting {m}");
+        if (o.Arrivals is { } a) parts.Add($"--arrivals {a}");
+        if (o.FirstArrival is { } f) parts.Add($"--first-arrival {f}");
+        if (o.AccrualGaps is { } ag) parts.Add($"--accrual-gaps {ag}");
         return string.Join(" ", parts);
     }
 

@@ -40,9 +40,16 @@ public sealed record TrialInput
     public double? DltWindow { get; init; }
     /// <summary>--max-waiting: most arrivals that may wait at once (timeline.max_waiting).</summary>
     public int? MaxWaiting { get; init; }
+    /// <summary>--arrivals: queue or next-arrival (timeline.arrivals).</summary>
+    public string? Arrivals { get; init; }
+    /// <summary>--first-arrival: after-gap or at-opening (timeline.first_arrival).</summary>
+    public string? FirstArrival { get; init; }
+    /// <summary>--accrual-gaps: exponential or uniform, with an accrual rate (timeline.accrual_gaps).</summary>
+    public string? AccrualGaps { get; init; }
 
     /// <summary>True when a timeline flag was given.</summary>
-    internal bool HasTimelineFlags => AccrualRate is not null || AccrualInterval is not null || DltWindow is not null || MaxWaiting is not null;
+    internal bool HasTimelineFlags => AccrualRate is not null || AccrualInterval is not null || DltWindow is not null || MaxWaiting is not null || Arrivals is not null
+        || FirstArrival is not null || AccrualGaps is not null;
 
     /// <summary>The source of the run for messages: the file, else "(command line)" or the built-in default.</summary>
     internal bool FromCommandLine => File is null && Dlt is not null;

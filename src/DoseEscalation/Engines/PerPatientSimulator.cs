@@ -45,7 +45,11 @@ internal sealed class PerPatientSimulator
     // Days from infusion until a cohort member counts as observed: the DLT window, or for a design
     // that reads responses (BOIN12) the later of the window and the response read (docs/calendar.md).
     private readonly double _observedDays;
-    private readonly bool _limits, _poisson, _instant, _countResponses, _useQueue;
+    private readonly bool _limits, _poisson, _uniformGaps, _instant, _countResponses, _useQueue;
+    // arrivals: next-arrival (docs/calendar.md): a cohort is over when its members' outcomes are known
+    // (a DLT on its day), evaluated at the next arrival, and nobody waits (_maxWaiting is 0).
+    private readonly bool _nextArrival, _firstAtOpening;
+    private readonly int _maxWaiting;
 
     // _both: patients with a DLT and a response per level (counted with the responses; read by designs with ReadsJointOutcomes).
     private readonly int[] _patients, _dlts, _responses, _both, _pendingCount;
@@ -68,7 +72,7 @@ internal sealed class PerPatientSimulator
     private int _qHead, _qCount;
     private Xoshiro256StarStar _arrivals;
     private double _lastArrival, _next;
-    private bool _hasNext;
+    private bool _hasNext, _firstArrival;
     private TrialOutcome _out;
 
     /// <summary>A worker for <paramref name="design"/>: DLT thresholds per level, the timeline, and whether to draw and count each evaluable patient's response (always, for a design that reads responses).</summary>
@@ -83,6 +87,10 @@ internal sealed class PerPatientSimulator
         _neDays = timeline.NonEvaluableAfterDays;
         _meanGap = timeline.MeanGapDays;
         _poisson = timeline.Accrual == AccrualKind.Poisson;
+        _uniformGaps = timeline.Accrual == AccrualKind.UniformGaps;
+        _nextArrival = timeline.Arrivals == ArrivalModel.NextArrival;
+        _firstAtOpening = timeline.FirstArrivalAtOpening;
+        _maxWaiting = _nextArrival ? 0 : timeline.MaxWaiting;
         _invShape = 1 / timeline.DltTimeShape;
         _observedDays = design.ReadsResponses ? Math.Max(timeline.DltWindowDays, timeline.ResponseDays) : timeline.DltWindowDays;
         _limits = timeline.HasWaitingLimit;
@@ -155,7 +163,7 @@ internal sealed class PerPatientSimulator
         if (_countResponses) { Array.Clear(_responses); Array.Clear(_both); }
         if (_instant) return InstantTrial(ref draws);
         _arrivals = TrialStreams.Arrivals(timeSeed, trial);
-        _lastArrival = 0; _hasNext = false; _qHead = 0; _qCount = 0;
+        _lastArrival = 0; _hasNext = false; _qHead = 0; _qCount = 0; _firstArrival = true;
         if (_backfill is not null) return BackfillTrial(ref draws);
         return _pendingDesign is null ? CohortTrial(ref draws) : PendingTrial(ref draws);
     }
@@ -255,7 +263,9 @@ internal sealed class PerPatientSimulator
             x += dlt ? 1 : 0;
             bool responds = _countResponses && draws.Response(d.Level, dlt);
             if (responds) { _responses[d.Level]++; if (dlt) _both[d.Level]++; }
-            cohortEnd = Math.Max(cohortEnd, infusion + _observedDays);
+            // With arrivals: next-arrival the cohort is over once each member's outcome is known: a DLT
+            // on its day, otherwise the end of the window (Zhao et al. 2024; bfboin's max(dlt.calendar.cohort)).
+            cohortEnd = Math.Max(cohortEnd, infusion + (_nextArrival ? (dlt ? DltTime(u) : _t.DltWindowDays) : _observedDays));
             if (_t.ResponseDays > 0) responseEnd = Math.Max(responseEnd, infusion + _t.ResponseDays);
             if (_backfill is not null)
             {
@@ -279,7 +289,10 @@ internal sealed class PerPatientSimulator
         double now = 0, responseEnd = 0;
         while (true)
         {
-            Resolve(now);
+            // With arrivals: next-arrival the cohort is evaluated when the next patient arrives, on
+            // the backfill outcomes known by then (its first cohort on day 0); the trial's end is
+            // still `now`, when the last cohort's outcomes were known.
+            Resolve(_nextArrival && _escalated > 0 ? PeekArrival() : now);
             Decision d = _design.Decide(new TrialState(_patients, _dlts, _responses, _both, level, last, _escalated));
             if (d.IsStop)
             {
@@ -326,6 +339,7 @@ internal sealed class PerPatientSimulator
                 TreatBackfill(ref draws, b, a, a, ref responseEnd);
                 continue;
             }
+            if (_nextArrival) { TakeArrival(); _out.Lost++; continue; } // no waiting list: referred away
             Admit(a);
             OfferWaiting(ref draws, level, a, ref responseEnd);
         }
@@ -510,8 +524,12 @@ internal sealed class PerPatientSimulator
     {
         while (true)
         {
-            double gap = _poisson ? -Math.Log(1 - _arrivals.NextDouble()) * _meanGap : _meanGap;
+            double gap = _poisson ? -Math.Log(1 - _arrivals.NextDouble()) * _meanGap
+                : _uniformGaps ? 2 * _meanGap * _arrivals.NextDouble() : _meanGap;
             double screen = _arrivals.NextDouble();
+            // first_arrival: at-opening: the first arrival is on day 0 (its gap is drawn all the same,
+            // so the k-th arrival's draws are those of every other timeline).
+            if (_firstArrival) { _firstArrival = false; if (_firstAtOpening) gap = 0; }
             _lastArrival += gap;
             if (screen >= _t.ScreeningFailure) return _lastArrival;
         }
@@ -526,10 +544,12 @@ internal sealed class PerPatientSimulator
     // Arrivals up to `time` join the waiting list, or are lost if it is full; waiters past the limit are lost.
     private void Admit(double time)
     {
-        while (PeekArrival() <= time)
+        // Under next-arrival an arrival at the very time a slot opens takes it (the first patient on
+        // day 0, or the arrival on the day a cohort's last outcome is known): nobody waits.
+        while (PeekArrival() <= time && (!_nextArrival || _next < time))
         {
             Expire(_next);
-            if (_qCount >= _t.MaxWaiting) _out.Lost++;
+            if (_qCount >= _maxWaiting) _out.Lost++;
             else Enqueue(_next);
             _hasNext = false;
         }

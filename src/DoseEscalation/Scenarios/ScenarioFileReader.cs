@@ -344,7 +344,8 @@ public static class ScenarioFileReader
         }
 
         private static readonly string[] TimelineKeys = ["accrual_rate_per_month", "accrual_interval_days", "screening_failure", "enrolment_to_infusion_days",
-            "dlt_window_days", "dlt_time_shape", "sentinel_days", "max_wait_days", "max_waiting", "non_evaluable_days", "response_days", "notes"];
+            "dlt_window_days", "dlt_time_shape", "sentinel_days", "max_wait_days", "max_waiting", "non_evaluable_days", "response_days",
+            "arrivals", "first_arrival", "accrual_gaps", "notes"];
 
         // A sweep grid's timeline entry: the block's keys plus name and non_evaluable_rate (read as protocol.non_evaluable_rate is).
         public Engines.Calendar.Timeline StandaloneTimeline(YamlNode node, string field)
@@ -396,6 +397,24 @@ public static class ScenarioFileReader
                 neDays = Days("non_evaluable_days", 3650, 0);
                 if (neDays > window) throw Error(neField, neNode, Show(neNode), $"must not exceed the DLT window ({Fmt(window)} days)");
             }
+            // arrivals, first_arrival and accrual_gaps (docs/calendar.md, "Arrival models").
+            string? Choice(string key, string[] allowed, string meaning)
+            {
+                string? v = OptionalRef(m, field, key, Text);
+                if (v is not null && !allowed.Contains(v)) throw Error(field + "." + key, At(m, key), v, $"must be {string.Join(" or ", allowed)} ({meaning})");
+                return v;
+            }
+            bool nextArrival = Choice("arrivals", ["queue", "next-arrival"], "when the next cohort starts and whether arrivals wait") == "next-arrival";
+            bool atOpening = Choice("first_arrival", ["after-gap", "at-opening"], "whether the first patient arrives on day 0") == "at-opening";
+            string? gaps = Choice("accrual_gaps", ["exponential", "uniform"], "the distribution of the gaps between arrivals at accrual_rate_per_month");
+            if (gaps is not null && !hasRate)
+                throw Error(field + ".accrual_gaps", At(m, "accrual_gaps"), gaps, "applies to accrual_rate_per_month; accrual_interval_days gives fixed gaps");
+            if (nextArrival && maxWaiting < int.MaxValue)
+                throw Error(field + ".max_waiting", At(m, "max_waiting"), Fmt(maxWaiting), "arrivals: next-arrival keeps no waiting list (an arrival while a cohort is observed is backfilled or lost); drop max_waiting");
+            if (nextArrival && maxWait < double.PositiveInfinity)
+                throw Error(field + ".max_wait_days", At(m, "max_wait_days"), Fmt(maxWait), "arrivals: next-arrival keeps no waiting list; drop max_wait_days");
+            if (nextArrival && hasInterval && interval == 0)
+                throw Error(field + ".accrual_interval_days", intervalNode, Show(intervalNode), "must be above 0 with arrivals: next-arrival (a cohort is evaluated at the next arrival)");
             if ((maxWaiting < int.MaxValue || maxWait < double.PositiveInfinity) && hasInterval && interval == 0)
                 throw Error(field + ".accrual_interval_days", intervalNode, Show(intervalNode), "must be above 0 when arrivals can be lost (max_wait_days or max_waiting)");
             // The clock counts 1/1024 days: a shorter gap would stand still, and lost arrivals would never end.
@@ -407,7 +426,10 @@ public static class ScenarioFileReader
                     $"with an arrival every {Fmt(Math.Round(gap, 4))} days, up to {Fmt(Math.Floor(maxWait / gap))} patients could wait at once, more than {Engines.Calendar.Timeline.MaxWaitingList:N0}; give max_waiting or a shorter max_wait_days");
             return new Engines.Calendar.Timeline
             {
-                Accrual = hasRate ? Engines.Calendar.AccrualKind.Poisson : Engines.Calendar.AccrualKind.FixedInterval,
+                Accrual = !hasRate ? Engines.Calendar.AccrualKind.FixedInterval
+                    : gaps == "uniform" ? Engines.Calendar.AccrualKind.UniformGaps : Engines.Calendar.AccrualKind.Poisson,
+                Arrivals = nextArrival ? Engines.Calendar.ArrivalModel.NextArrival : Engines.Calendar.ArrivalModel.Queue,
+                FirstArrivalAtOpening = atOpening,
                 RatePerMonth = rate, IntervalDays = interval, ScreeningFailure = screening,
                 InfusionDelayDays = Days("enrolment_to_infusion_days", 3650, 0), DltWindowDays = window, DltTimeShape = shape,
                 SentinelDays = Days("sentinel_days", 3650, 0), MaxWaitDays = maxWait, MaxWaiting = maxWaiting,

@@ -20,7 +20,9 @@ public sealed record SweepTimeline(string Name, Timeline Timeline)
         static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
         return string.Join(";", Name, t.Accrual, R(t.RatePerMonth), R(t.IntervalDays), R(t.ScreeningFailure), R(t.InfusionDelayDays), R(t.DltWindowDays),
             R(t.DltTimeShape), R(t.SentinelDays), R(t.MaxWaitDays), t.MaxWaiting.ToString(CultureInfo.InvariantCulture), R(t.NonEvaluableRate),
-            t.NonEvaluableDays is { } ne ? R(ne) : "NA", R(t.ResponseDays));
+            t.NonEvaluableDays is { } ne ? R(ne) : "NA", R(t.ResponseDays))
+            // Appended only when set, so the keys of timelines without them stay as they were.
+            + (t.Arrivals == ArrivalModel.NextArrival ? ";next-arrival" : "") + (t.FirstArrivalAtOpening ? ";at-opening" : "");
     }
 }
 

@@ -112,6 +112,8 @@ internal static class CalendarEngine
         if (design is not IBackfillDesign && design.TryGet<IBackfillDesign>() is not null)
             throw new ArgumentException($"design {design.Name} backfills on the calendar; trial-level rules around it ({RuleNames(design)}) are not supported there yet");
         if (!design.ReadsResponses && PerPatientSimulator.NeedsResponses(design, timeline)) ResponsesFor(design, scenario); // a backfill design opening doses on responses needs them
+        if (timeline.Arrivals == ArrivalModel.NextArrival && (design is IPendingDesign || design.ReadsResponses))
+            throw new ArgumentException($"arrivals = next-arrival: design {design.Name} {(design is IPendingDesign ? "enrols one patient at a time on its own rule" : "waits for responses")}; next-arrival applies to cohort and backfill designs (use arrivals: queue)");
         if (design is IPendingDesign && timeline.SentinelDays > 0)
             throw new ArgumentException($"sentinel_days = {timeline.SentinelDays}: design {design.Name} enrols one patient at a time on its own rule; staggering applies only to cohort designs");
     }

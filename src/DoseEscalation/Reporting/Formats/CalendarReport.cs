@@ -75,8 +75,8 @@ public static class CalendarReport
         var tl = calendar[0].Timeline;
         root["timeline"] = new JsonObject
         {
-            ["accrual"] = tl.Accrual == AccrualKind.Poisson ? "poisson" : "fixed_interval",
-            ["accrual_rate_per_month"] = tl.Accrual == AccrualKind.Poisson ? tl.RatePerMonth : null,
+            ["accrual"] = tl.Accrual switch { AccrualKind.Poisson => "poisson", AccrualKind.UniformGaps => "uniform_gaps", _ => "fixed_interval" },
+            ["accrual_rate_per_month"] = tl.HasRate ? tl.RatePerMonth : null,
             ["accrual_interval_days"] = tl.Accrual == AccrualKind.FixedInterval ? tl.IntervalDays : null,
             ["screening_failure"] = tl.ScreeningFailure,
             ["enrolment_to_infusion_days"] = tl.InfusionDelayDays,
@@ -90,6 +90,9 @@ public static class CalendarReport
             ["response_days"] = tl.ResponseDays,
             ["notes"] = tl.Notes,
         };
+        // Written only when set, so the documents of runs without them stay as they were.
+        if (tl.Arrivals == ArrivalModel.NextArrival) root["timeline"]!["arrivals"] = "next-arrival";
+        if (tl.FirstArrivalAtOpening) root["timeline"]!["first_arrival"] = "at-opening";
         var scenarios = root["scenarios"]!.AsArray();
         for (int i = 0; i < calendar.Count; i++)
         {
@@ -123,7 +126,14 @@ public static class CalendarReport
     internal static string Day(double v) => double.IsFinite(v) ? Formatting.Round(v, 0) : "beyond 100 years";
 
     internal static string Describe(Timeline t) =>
-        (t.Accrual == AccrualKind.Poisson ? $"Poisson accrual {Formatting.Round(t.RatePerMonth, 2)}/month" : $"one arrival every {Formatting.Round(t.IntervalDays, 1)} days")
+        (t.Accrual switch
+        {
+            AccrualKind.Poisson => $"Poisson accrual {Formatting.Round(t.RatePerMonth, 2)}/month",
+            AccrualKind.UniformGaps => $"accrual {Formatting.Round(t.RatePerMonth, 2)}/month (uniform gaps)",
+            _ => $"one arrival every {Formatting.Round(t.IntervalDays, 1)} days",
+        })
+        + (t.FirstArrivalAtOpening ? ", first arrival on day 0" : "")
+        + (t.Arrivals == ArrivalModel.NextArrival ? ", cohorts evaluated at the next arrival (no waiting list)" : "")
         + (t.ScreeningFailure > 0 ? $", {Formatting.Percent(t.ScreeningFailure, 0)} screening failure" : "")
         + $", infusion {Formatting.Round(t.InfusionDelayDays, 0)} days after enrolment, DLT window {Formatting.Round(t.DltWindowDays, 0)}"
         + (t.SentinelDays > 0 ? $", sentinel {Formatting.Round(t.SentinelDays, 0)}" : "")
