@@ -35,7 +35,10 @@ public static class CalendarReport
             t.Add(cells);
         }
         t.Write(w);
-        w.WriteLine("  duration: opening to the MTD decision, or to the last response read if later; lost: arrivals past the waiting limit; waited: enrolled patients who waited for a slot; mean wait: days per enrolled patient"
+        string lost = tl.Arrivals == Engines.Calendar.ArrivalModel.NextArrival
+            ? "arrivals while the cohort's outcomes are awaited and no backfill dose is open (arrivals: next-arrival, nobody waits)"
+            : "arrivals past the waiting limit";
+        w.WriteLine($"  duration: opening to the MTD decision, or to the last response read if later; lost: {lost}; waited: enrolled patients who waited for a slot; mean wait: days per enrolled patient"
             + (backfill ? "; backfilled: patients treated at a backfill dose (among those enrolled)" : ""));
     }
 
