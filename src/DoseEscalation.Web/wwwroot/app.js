@@ -190,14 +190,17 @@ function clearFieldErrors() {
 }
 
 // Puts a scenario-file message next to the field its path names (the file name and line dropped:
-// they are the generated file's); false when no field has that path.
-function showFieldError(message) {
+// they are the generated file's); false when no field has that path. live: the check while typing,
+// which says nothing about a field not typed in yet (no message jumps up under the pointer for a
+// row just added); a run or the Check button shows every mistake.
+function showFieldError(message, live) {
   if (!fieldsMode()) return false;
   const bare = message.replace(/^scenario\.yaml(:\d+)?: /, '');
   let path = (bare.match(/^[A-Za-z_]\w*(\[\d+\])*(\.[A-Za-z_]\w*(\[\d+\])*)*/) || [''])[0];
   while (path !== '') {
     const field = [...document.querySelectorAll('#trial-fields [data-path]')].find(i => i.dataset.path.split(' ').includes(path));
     if (field) {
+      if (live && !field.dataset.touched) return true;
       field.setAttribute('aria-invalid', 'true');
       const name = field.getAttribute('aria-label') || field.labels[0].textContent;
       $(field.getAttribute('aria-describedby')).textContent = name + ' — ' + bare;
@@ -293,7 +296,7 @@ async function checkYaml(summary) {
   } catch (e) {
     if (yaml !== trialYaml()) return;
     clearFieldErrors(); $('trial-summary').replaceChildren();
-    if (!showFieldError(e.message)) $('yaml-error').textContent = e.message;
+    if (!showFieldError(e.message, !summary)) $('yaml-error').textContent = e.message;
   }
 }
 
@@ -304,6 +307,7 @@ function showMode() {
 }
 
 document.addEventListener('DOMContentLoaded', async () => {
+  document.addEventListener('input', e => { if (e.target.dataset) e.target.dataset.touched = '1'; });
   $('start').addEventListener('click', start);
   $('cancel').addEventListener('click', cancel);
   $('next').addEventListener('click', next);

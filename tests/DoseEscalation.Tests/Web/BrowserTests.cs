@@ -28,7 +28,7 @@ public sealed class BrowserFactAttribute : FactAttribute
 /// One headless chromium for the class, driven by Playwright's bundled driver (no browser download:
 /// the executable is Debian's), with a fresh profile directory removed afterwards.
 /// </summary>
-public sealed class BrowserFixture : IAsyncDisposable
+public sealed class BrowserFixture : IAsyncLifetime
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IPlaywright? _playwright;
@@ -69,11 +69,18 @@ public sealed class BrowserFixture : IAsyncDisposable
         finally { _gate.Release(); }
     }
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         if (_context is not null) await _context.CloseAsync();
         _playwright?.Dispose();
-        if (_profile is not null) try { Directory.Delete(_profile, recursive: true); } catch (IOException) { /* chromium may still hold a lock file */ }
+        // Chromium's last processes may still be writing the profile for a moment after the close.
+        for (int attempt = 0; _profile is not null && Directory.Exists(_profile) && attempt < 20; attempt++)
+        {
+            try { Directory.Delete(_profile, recursive: true); }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { await Task.Delay(250); }
+        }
     }
 }
 
@@ -260,6 +267,14 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         await page.FillAsync("#trial-target", "1.3");
         await page.WaitForFunctionAsync("() => document.getElementById('trial-target-error').textContent !== ''");
         Assert.Equal("Target DLT rate (0 to 1) — target = 1.3: must be a probability strictly between 0 and 1", await page.TextContentAsync("#trial-target-error"));
+        // A scenario just added says nothing while it is being typed in; a run names its first empty field.
+        await page.FillAsync("#trial-target", "0.30");
+        await page.ClickAsync("#add-scenario");
+        await page.WaitForFunctionAsync("() => document.getElementById('trial-target-error').textContent === ''");
+        Assert.Equal("", await page.TextContentAsync("#scenario-5-error"));
+        await page.ClickAsync("#start");
+        await page.WaitForFunctionAsync("() => document.getElementById('scenario-5-error').textContent !== ''");
+        Assert.Equal("Scenario 6 name — scenarios[5].name = : expected a non-empty text", await page.TextContentAsync("#scenario-5-error"));
         await page.CloseAsync();
     }
 
