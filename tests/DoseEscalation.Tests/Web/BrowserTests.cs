@@ -1,0 +1,350 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using DoseEscalation.Tests.Scenarios;
+using DoseEscalation.Web;
+using Microsoft.Playwright;
+
+namespace DoseEscalation.Tests.Web;
+
+/// <summary>
+/// A test that drives Debian's chromium. Where <see cref="Chromium"/> is missing it fails with a
+/// message saying so, unless <see cref="OptOut"/>=1 is set, which skips it (docs/web.md).
+/// </summary>
+public sealed class BrowserFactAttribute : FactAttribute
+{
+    public const string Chromium = "/usr/bin/chromium";
+    public const string OptOut = "DOSE_ESCALATION_SKIP_BROWSER_TESTS";
+
+    public BrowserFactAttribute()
+    {
+        if (!File.Exists(Chromium) && Environment.GetEnvironmentVariable(OptOut) == "1")
+            Skip = $"{Chromium} is missing and {OptOut}=1";
+    }
+}
+
+/// <summary>
+/// One headless chromium for the class, driven by Playwright's bundled driver (no browser download:
+/// the executable is Debian's), with a fresh profile directory removed afterwards.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private IPlaywright? _playwright;
+    private IBrowserContext? _context;
+    private string? _profile;
+
+    public async Task<IPage> NewPage(Uri address)
+    {
+        var context = await Context();
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(30_000);
+        await page.GotoAsync(address.ToString());
+        await page.WaitForSelectorAsync("#design option", new() { State = WaitForSelectorState.Attached });
+        return page;
+    }
+
+    private async Task<IBrowserContext> Context()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            if (_context is not null) return _context;
+            Assert.True(File.Exists(BrowserFactAttribute.Chromium),
+                $"{BrowserFactAttribute.Chromium} is missing: apt-get install chromium (.ci/run does), or set {BrowserFactAttribute.OptOut}=1 to skip the browser tests");
+            _profile = Directory.CreateTempSubdirectory("de-browser-profile").FullName;
+            _playwright = await Playwright.CreateAsync();
+            _context = await _playwright.Chromium.LaunchPersistentContextAsync(_profile, new()
+            {
+                ExecutablePath = BrowserFactAttribute.Chromium,
+                Headless = true,
+                Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync"],
+                AcceptDownloads = true,
+                ViewportSize = new() { Width = 1200, Height = 900 },
+            });
+            return _context;
+        }
+        finally { _gate.Release(); }
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (_context is not null) await _context.CloseAsync();
+        _playwright?.Dispose();
+        // Chromium's last processes may still be writing the profile for a moment after the close.
+        for (int attempt = 0; _profile is not null && Directory.Exists(_profile) && attempt < 20; attempt++)
+        {
+            try { Directory.Delete(_profile, recursive: true); }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { await Task.Delay(250); }
+        }
+    }
+}
+
+/// <summary>
+/// The page in a real browser against the real server on a free loopback port (issue 26): the
+/// NCT05008536 trial entered field by field, three designs compared and checked against the CLI,
+/// the report's docx, a cancelled run, bad input explained next to its field, a keyboard-only run
+/// and a label on every input. With UPDATE_DOCS=1 the tests also write the screenshots in docs/web/.
+/// </summary>
+public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    private static readonly string Nct = Path.Combine(Repo.Root, "scenarios", "nct05008536-bcma-car-nk.yaml");
+    private static readonly bool UpdateDocs = Environment.GetEnvironmentVariable("UPDATE_DOCS") == "1";
+
+    /// <summary>The trial as its scenario file gives it (scenarios/nct05008536-bcma-car-nk.yaml: the record's doses, window and name; the file's DLT rates and timeline).</summary>
+    private static readonly (string Label, string Dose)[] NctDoses =
+        [("DL1", "1-3 x 10^6 CAR-NK cells/kg"), ("DL2", "3-6 x 10^6 CAR-NK cells/kg"), ("DL3", "0.6-1.2 x 10^7 CAR-NK cells/kg")];
+    private static readonly (string Name, string[] Dlt)[] NctScenarios =
+    [
+        ("all-safe", ["0.05", "0.10", "0.15"]), ("mtd-at-dl3", ["0.05", "0.12", "0.28"]), ("mtd-at-dl2", ["0.10", "0.25", "0.45"]),
+        ("mtd-at-dl1", ["0.20", "0.40", "0.55"]), ("all-toxic", ["0.45", "0.55", "0.65"]),
+    ];
+
+    /// <param name="only">One scenario of the trial's (the report test: one scenario keeps it short).</param>
+    private static async Task EnterNct(IPage page, string? only = null)
+    {
+        var scenarios = NctScenarios.Where(x => only is null || x.Name == only).ToArray();
+        await page.FillAsync("#trial-name", "Anti-BCMA CAR-NK cell therapy for relapsed or refractory multiple myeloma");
+        await page.FillAsync("#trial-registry", "NCT05008536");
+        await page.FillAsync("#trial-window", "28");
+        await page.FillAsync("#trial-target", "0.30");
+        for (int i = 0; i < NctDoses.Length; i++)
+        {
+            if (await page.Locator($"#dose-{i}-label").CountAsync() == 0) await page.ClickAsync("#add-dose");
+            await page.FillAsync($"#dose-{i}-label", NctDoses[i].Label);
+            await page.FillAsync($"#dose-{i}-amount", NctDoses[i].Dose);
+        }
+        for (int s = 0; s < scenarios.Length; s++)
+        {
+            if (await page.Locator($"#scenario-{s}-name").CountAsync() == 0) await page.ClickAsync("#add-scenario");
+            await page.FillAsync($"#scenario-{s}-name", scenarios[s].Name);
+            for (int j = 0; j < scenarios[s].Dlt.Length; j++) await page.FillAsync($"#scenario-{s}-dlt-{j}", scenarios[s].Dlt[j]);
+        }
+        await page.FillAsync("#tl-accrual", "1");
+        await page.FillAsync("#tl-screening", "0.20");
+        await page.FillAsync("#tl-infusion", "7");
+        await page.FillAsync("#tl-response", "56");
+    }
+
+    private static Task WaitState(IPage page, string state) =>
+        page.WaitForFunctionAsync("s => document.getElementById('run-status').textContent.startsWith(s)", state, new() { Timeout = 60_000 });
+
+    /// <summary>With UPDATE_DOCS=1, a picture of the page's <paramref name="selector"/> for docs/web.md (CI leaves the checkout as it is).</summary>
+    private static async Task Screenshot(IPage page, string name, string selector)
+    {
+        if (!UpdateDocs) return;
+        string dir = Path.Combine(Repo.Root, "docs", "web");
+        Directory.CreateDirectory(dir);
+        await page.Locator(selector).ScreenshotAsync(new() { Path = Path.Combine(dir, name) });
+    }
+
+    private static async Task<byte[]> Download(IPage page, string button)
+    {
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync());
+        await using var stream = await download.CreateReadStreamAsync();
+        var bytes = new MemoryStream();
+        await stream.CopyToAsync(bytes);
+        return bytes.ToArray();
+    }
+
+    [BrowserFact]
+    public async Task The_trial_entered_field_by_field_compares_three_designs_with_the_CLI_numbers()
+    {
+        await using var s = await ApiTests.Server.Start();
+        var page = await browser.NewPage(s.Http.BaseAddress!);
+        await EnterNct(page);
+        await page.SelectOptionAsync("#verb", "compare");
+        await page.FillAsync("#designs", "3+3,boin,crm");
+        await page.FillAsync("#trials", "2000");
+        await page.FillAsync("#seed", "7");
+        await Screenshot(page, "trial-form.png", "#trial-section");
+        await page.ClickAsync("#start");
+        await WaitState(page, "done");
+        string table = await page.TextContentAsync("#result") ?? "";
+
+        string[] args = ["compare", Nct, "--designs", "3+3,boin,crm", "--trials", "2000", "--seed", "7"];
+        // The page's fields make the same trial as the shipped file: the same table, byte for byte.
+        Assert.Equal(ApiTests.Cli(args), table);
+        var json = JsonDocument.Parse(ApiTests.Cli([.. args, "--format", "json"])).RootElement;
+        // One number read off the page: BOIN's P(correct) in the scenario whose MTD is DL2.
+        var scenario = json.GetProperty("scenarios").EnumerateArray().Single(x => x.GetProperty("name").GetString() == "mtd-at-dl2");
+        double p = scenario.GetProperty("designs").EnumerateArray().Single(d => d.GetProperty("design").GetString() == "boin").GetProperty("p_correct_selection").GetDouble();
+        string block = table[table.IndexOf("Scenario 'mtd-at-dl2'", StringComparison.Ordinal)..];
+        var row = Regex.Match(block, @"^\s+boin\s+([0-9.]+)%", RegexOptions.Multiline);
+        Assert.True(row.Success, block);
+        // The page shows one decimal of a percentage: within half a unit of the last digit of the JSON's value.
+        Assert.InRange(double.Parse(row.Groups[1].Value, CultureInfo.InvariantCulture), 100 * p - 0.05 - 1e-9, 100 * p + 0.05 + 1e-9);
+        Assert.InRange(p, 0.5, 0.8); // a real comparison: BOIN finds DL2 more often than not
+
+        // The JSON download is the CLI's JSON for the same inputs and seed.
+        string downloaded = System.Text.Encoding.UTF8.GetString(await Download(page, "Download json"));
+        Assert.Equal(ApiTests.Cli([.. args, "--format", "json"]).Replace(JsonEncodedText.Encode(Nct).ToString(), RunForm.YamlName), downloaded);
+        Assert.Contains("dose-escalation compare scenario.yaml --designs 3+3,boin,crm --trials 2000 --seed 7", await page.TextContentAsync("#command-line"));
+        await Screenshot(page, "compare-result.png", "#result-section");
+        await page.CloseAsync();
+    }
+
+    [BrowserFact]
+    public async Task The_report_downloads_as_a_valid_docx()
+    {
+        await using var s = await ApiTests.Server.Start();
+        var page = await browser.NewPage(s.Http.BaseAddress!);
+        await EnterNct(page, only: "mtd-at-dl2");
+        await page.SelectOptionAsync("#verb", "report");
+        await page.SelectOptionAsync("#design", "boin");
+        await page.FillAsync("#trials", "500");
+        await page.FillAsync("#seed", "3");
+        await page.ClickAsync("#start");
+        await WaitState(page, "done");
+        byte[] docx = await Download(page, "Download docx");
+        using var zip = new ZipArchive(new MemoryStream(docx), ZipArchiveMode.Read);
+        var document = zip.GetEntry("word/document.xml");
+        Assert.NotNull(document);
+        Assert.NotNull(zip.GetEntry("[Content_Types].xml"));
+        using var reader = new StreamReader(document.Open());
+        string xml = reader.ReadToEnd();
+        Assert.Contains("NCT05008536", xml);
+        Assert.Contains("mtd-at-dl2", xml);
+        Assert.True(await page.Locator("#charts img").CountAsync() >= 1, "the report's charts are shown");
+        await Screenshot(page, "report.png", "#result-section");
+        await page.CloseAsync();
+    }
+
+    [BrowserFact]
+    public async Task A_long_run_cancelled_on_the_page_shows_cancelled_and_frees_the_slot()
+    {
+        await using var s = await ApiTests.Server.Start(new ServeOptions { MaxRuns = 1, MaxQueued = 0 });
+        var page = await browser.NewPage(s.Http.BaseAddress!);
+        await EnterNct(page);
+        // The 3+3's batches of 65,536 trials take milliseconds, so the run stops soon after the cancel.
+        await page.FillAsync("#trials", "1000000000000");
+        await page.ClickAsync("#start");
+        await WaitState(page, "running");
+        Assert.True(await page.IsEnabledAsync("#cancel"));
+        await Screenshot(page, "running.png", "#run-section");
+        await page.ClickAsync("#cancel");
+        await WaitState(page, "cancelled");
+        Assert.True(await page.IsEnabledAsync("#start"));
+        Assert.Equal("", await page.TextContentAsync("#result"));
+        // One run at a time and none queued: the next run is accepted (not 429) only if the cancelled one let go of its slot.
+        await page.FillAsync("#trials", "1000");
+        await page.ClickAsync("#start");
+        await WaitState(page, "done");
+        Assert.Equal("", await page.TextContentAsync("#run-error"));
+        Assert.Contains("Monte Carlo, 1000 trials, seed", await page.TextContentAsync("#result"));
+        await page.CloseAsync();
+    }
+
+    [BrowserFact]
+    public async Task Bad_input_is_explained_next_to_its_field()
+    {
+        await using var s = await ApiTests.Server.Start();
+        var page = await browser.NewPage(s.Http.BaseAddress!);
+        await EnterNct(page);
+        await page.FillAsync("#scenario-2-dlt-1", "1.3");
+        var cell = page.Locator("#scenario-2-dlt-1");
+        await page.WaitForFunctionAsync("() => document.getElementById('scenario-2-dlt-1').getAttribute('aria-invalid') === 'true'");
+        string errorId = (await cell.GetAttributeAsync("aria-describedby"))!;
+        Assert.Equal("scenario-2-error", errorId);
+        Assert.Equal("Scenario 3, DL2: DLT rate — scenarios[2].dlt[1] = 1.3: a probability must be in [0, 1]", await page.TextContentAsync("#" + errorId));
+        // The message sits in the scenario's own box, right under its rates, not at the top of the page.
+        Assert.True(await page.EvaluateAsync<bool>("() => document.getElementById('scenario-2-dlt-1').closest('fieldset').contains(document.getElementById('scenario-2-error'))"));
+        Assert.Equal("", await page.TextContentAsync("#yaml-error"));
+        await Screenshot(page, "inline-error.png", "#scenarios .scenario:nth-child(3)");
+        // Starting anyway: refused, and the field keeps its message.
+        await page.ClickAsync("#start");
+        await page.WaitForFunctionAsync("() => document.getElementById('run-error').textContent !== ''");
+        Assert.Contains("1.3", await page.TextContentAsync("#" + errorId));
+        // Corrected: the message goes away.
+        await page.FillAsync("#scenario-2-dlt-1", "0.25");
+        await page.WaitForFunctionAsync("() => !document.getElementById('scenario-2-dlt-1').hasAttribute('aria-invalid')");
+        Assert.Equal("", await page.TextContentAsync("#" + errorId));
+        // A target out of range, next to the target.
+        await page.FillAsync("#trial-target", "1.3");
+        await page.WaitForFunctionAsync("() => document.getElementById('trial-target-error').textContent !== ''");
+        Assert.Equal("Target DLT rate (0 to 1) — target = 1.3: must be a probability strictly between 0 and 1", await page.TextContentAsync("#trial-target-error"));
+        // A scenario just added says nothing while it is being typed in; a run names its first empty field.
+        await page.FillAsync("#trial-target", "0.30");
+        await page.ClickAsync("#add-scenario");
+        await page.WaitForFunctionAsync("() => document.getElementById('trial-target-error').textContent === ''");
+        Assert.Equal("", await page.TextContentAsync("#scenario-5-error"));
+        await page.ClickAsync("#start");
+        await page.WaitForFunctionAsync("() => document.getElementById('scenario-5-error').textContent !== ''");
+        Assert.Equal("Scenario 6 name — scenarios[5].name = : expected a non-empty text", await page.TextContentAsync("#scenario-5-error"));
+        await page.CloseAsync();
+    }
+
+    [BrowserFact]
+    public async Task A_run_with_the_keyboard_only()
+    {
+        await using var s = await ApiTests.Server.Start();
+        var page = await browser.NewPage(s.Http.BaseAddress!);
+        async Task TabTo(string id)
+        {
+            for (int i = 0; i < 200; i++)
+            {
+                if (await page.EvaluateAsync<string>("() => document.activeElement && document.activeElement.id") == id) return;
+                await page.Keyboard.PressAsync("Tab");
+            }
+            Assert.Fail($"Tab never reached #{id}");
+        }
+        async Task Type(string id, string text)
+        {
+            await TabTo(id);
+            await page.Keyboard.PressAsync("Control+A");
+            await page.Keyboard.TypeAsync(text);
+        }
+        await Type("trial-name", "Keyboard trial");
+        await Type("scenario-0-name", "rising");
+        await Type("scenario-0-dlt-0", "0.05");
+        await Type("scenario-0-dlt-1", "0.15");
+        await Type("scenario-0-dlt-2", "0.35");
+        await Type("trials", "1000");
+        await Type("seed", "5");
+        await TabTo("start");
+        await page.Keyboard.PressAsync("Enter");
+        await WaitState(page, "done");
+        string table = await page.TextContentAsync("#result") ?? "";
+        Assert.Contains("Keyboard trial", table);
+        Assert.Contains("Monte Carlo, 1000 trials, seed", table);
+        // Tab onward reaches the downloads; Enter on one downloads it.
+        var download = await page.RunAndWaitForDownloadAsync(async () =>
+        {
+            for (int i = 0; i < 300; i++)
+            {
+                await page.Keyboard.PressAsync("Tab");
+                if (await page.EvaluateAsync<string>("() => document.activeElement.textContent") == "Download csv") break;
+            }
+            await page.Keyboard.PressAsync("Enter");
+        });
+        Assert.Equal("simulate.csv", download.SuggestedFilename);
+        await page.CloseAsync();
+    }
+
+    [BrowserFact]
+    public async Task Every_input_and_select_has_a_label()
+    {
+        await using var s = await ApiTests.Server.Start();
+        var page = await browser.NewPage(s.Http.BaseAddress!);
+        await EnterNct(page); // five scenarios, three doses: the generated inputs are there too
+        await page.SelectOptionAsync("#design", "crm");
+        var unlabeled = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('input, select, textarea')]
+              .filter(e => !([...(e.labels || [])].some(l => l.textContent.trim() !== '') || (e.getAttribute('aria-label') || '').trim() !== ''
+                             || (e.getAttribute('aria-labelledby') || '').split(' ').some(id => id && document.getElementById(id))))
+              .map(e => e.id || e.outerHTML)
+            """);
+        Assert.Empty(unlabeled);
+        int count = await page.EvaluateAsync<int>("() => document.querySelectorAll('input, select, textarea').length");
+        Assert.True(count > 40, $"{count} inputs"); // 5 scenarios x 3 doses x 2 rates alone are 30
+        // Names are distinct per field (a screen reader must tell the cells apart).
+        var names = await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('#scenarios input')].map(e => e.getAttribute('aria-label') || e.labels[0].textContent)");
+        Assert.Equal(names.Length, names.Distinct().Count());
+        Assert.Contains("Scenario 3, DL2: DLT rate", names);
+        await page.CloseAsync();
+    }
+}
