@@ -8,6 +8,7 @@ namespace DoseEscalation.Tests.Cli;
 /// ratio, and a failing program reported in one line. The real comparison (this program against
 /// benchmarks/c/threeplusthree) is a measurement, reported in docs/performance.md, not a test.
 /// </summary>
+[Collection(ChildProcessAccounting.Name)]
 public class BenchVersusCTests
 {
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
@@ -98,4 +99,15 @@ public class BenchVersusCTests
         }
         finally { VersusC.TimeLimitForTests = null; }
     }
+}
+
+/// <summary>
+/// getrusage(RUSAGE_CHILDREN) counts every finished child of the test process, so a test spawning
+/// processes in parallel (the CLI, chromium) would add its CPU time to the stand-ins': these tests
+/// run alone, after the parallel ones.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ChildProcessAccounting
+{
+    public const string Name = "child-process CPU accounting";
 }
