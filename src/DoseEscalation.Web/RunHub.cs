@@ -158,9 +158,10 @@ public sealed class RunHub : IDisposable
     /// <summary>Keeps the ended run, discarding the oldest ended runs beyond the count.</summary>
     private void Ended(WebRun run)
     {
-        Interlocked.Exchange(ref run.EndedAt, Math.Max(1, Now()));
         lock (_endedLock)
         {
+            // Stamped under the lock, so the queue is in the order of the stamps and the age sweep can stop at the first young run.
+            Interlocked.Exchange(ref run.EndedAt, Math.Max(1, Now()));
             _ended.Enqueue(run);
             while (_ended.Count > _options.KeepResults) Discard(_ended.Dequeue());
         }
