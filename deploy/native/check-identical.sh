@@ -3,8 +3,8 @@
 # same bytes as the reference build (the framework-dependent JIT build, as `dotnet pack` ships it)
 # for the same inputs and seeds: simulate, exact and compare (JSON, CSV, table) on every file in
 # scenarios/, the standard case on every SIMD path and thread count, the sweep grids in CSV and
-# Parquet, reports (less the footer line naming the build's commit, the time and the command line)
-# and charts.
+# Parquet, reports (less the footer line naming the build's commit, the time and the command line),
+# charts, and serve's answers over HTTP.
 #
 #   deploy/native/check-identical.sh REFERENCE_COMMAND CANDIDATE_COMMAND
 #   e.g. deploy/native/check-identical.sh "dotnet out/jit/dose-escalation.dll" out/native/dose-escalation
@@ -68,6 +68,37 @@ for g in deploy/slurm/ci-grid.yaml deploy/slurm/ci-calendar-grid.yaml; do
   same sweep "$g" --out OUT/sweep.parquet --quiet
 done
 same plot --dlt 0.05,0.10,0.20 --charts selection --out OUT/png
+
+# serve: each build's server on a free loopback port answers the same bytes for the design catalog,
+# a scenario file read, a refused form and a run's status (bash's /dev/tcp: no HTTP client needed).
+# serve_answers NAME COMMAND...: starts serve, writes the bodies to $work/NAME.http, stops it.
+serve_answers() {
+  local name="$1"; shift
+  "$@" serve --port 0 >"$work/$name.url" 2>&1 & local pid=$!
+  local url="" i
+  for i in $(seq 1 300); do url="$(sed -n 's#^dose-escalation serve: http://127.0.0.1:\([0-9]*\)/$#\1#p' "$work/$name.url")"; [ -n "$url" ] && break; sleep 0.1; done
+  [ -n "$url" ] || { echo "DIFFERENT: serve did not start ($name): $(cat "$work/$name.url")" >&2; kill "$pid" 2>/dev/null; exit 1; }
+  trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+  http() { # METHOD PATH [BODY]: the response body
+    local LC_ALL=C body="${3:-}" # ${#body} in bytes
+    exec 3<>"/dev/tcp/127.0.0.1/$url"
+    printf '%s %s HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %s\r\n\r\n%s' "$1" "$2" "${#body}" "$body" >&3
+    sed '1,/^\r$/d' <&3; exec 3<&-
+  }
+  {
+    http GET /api/designs; echo
+    http POST /api/scenario "$(cat scenarios/nct05008536-bcma-car-nk.yaml)"; echo
+    http POST /api/runs '{"verb":"simulate","trials":"30x"}'; echo
+    http POST /api/runs '{"verb":"table","design":"boin","dlt":"0.1,0.2,0.3"}' | sed 's/"id":"[0-9a-f]*"/"id":"ID"/'; echo
+  } >"$work/$name.http"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  trap 'rm -rf "$work"' EXIT
+}
+serve_answers ref "${ref[@]}"
+serve_answers cand "${cand[@]}"
+grep -q '"name":"boin"' "$work/ref.http" || { echo "DIFFERENT: serve (reference) answered no catalog: $(head -c 300 "$work/ref.http")" >&2; exit 1; }
+cmp -s "$work/ref.http" "$work/cand.http" || { echo "DIFFERENT: serve's answers" >&2; diff "$work/ref.http" "$work/cand.http" | head -20 >&2; exit 1; }
+checked=$((checked + 1))
 
 if [ "${CHECK_ENV_PATHS:-0}" = 1 ]; then
   # The reference on each narrower path through the runtime's switches, the candidate through --simd.

@@ -321,8 +321,11 @@ public static class Cli
         var servePort = Flags.Int("--port", "Port (default 5080; 0 = a free port).", 0);
         var serveRuns = Flags.Int("--max-runs", "Runs computing at once (default 2); more wait in the queue.", 1);
         var serveQueued = Flags.Int("--max-queued", "Runs waiting for a slot (default 8); a run beyond them is refused (HTTP 429).", 0);
-        foreach (var op in new Option[] { serveHost, servePort, serveRuns, serveQueued }) serve.Options.Add(op);
-        Verb(serve, pr => ServeCommand.Run(pr.Given(serveHost) ?? "127.0.0.1", pr.Given(servePort) ?? 5080, pr.Given(serveRuns), pr.Given(serveQueued), catalog, stdout));
+        var serveKeep = Flags.Int("--keep-results", "Ended runs kept with their results (default 100); beyond them the oldest is discarded, and asking for it answers 410.", 1);
+        var serveKeepFor = Flags.Int("--keep-seconds", "How long an ended run's result is kept, at most (default 1800).", 1, "S");
+        foreach (var op in new Option[] { serveHost, servePort, serveRuns, serveQueued, serveKeep, serveKeepFor }) serve.Options.Add(op);
+        Verb(serve, pr => ServeCommand.Run(new ServeCommand.Flags(pr.Given(serveHost) ?? "127.0.0.1", pr.Given(servePort) ?? 5080, pr.Given(serveRuns), pr.Given(serveQueued),
+            pr.Given(serveKeep), pr.Given(serveKeepFor)), catalog, stdout));
 
         System.Diagnostics.Debug.Assert(root.Subcommands.Select(c => c.Name).SequenceEqual(VerbNames));
         var result = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

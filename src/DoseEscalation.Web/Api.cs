@@ -1,6 +1,10 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using DoseEscalation.Application;
 using DoseEscalation.Designs.Configuration;
 using DoseEscalation.Reporting.Formats;
@@ -69,18 +73,20 @@ public static class Api
             await next(ctx);
         });
 
-        app.MapGet("/", () => Asset("index.html", "text/html; charset=utf-8"));
-        app.MapGet("/app.js", () => Asset("app.js", "text/javascript; charset=utf-8"));
-        app.MapGet("/app.css", () => Asset("app.css", "text/css; charset=utf-8"));
+        // Every handler is a RequestDelegate (it reads its route values itself): no handler is bound by
+        // reflection or by the request delegate generator, so the NativeAOT build serves as the JIT build does.
+        app.MapGet("/", Asset("index.html", "text/html; charset=utf-8"));
+        app.MapGet("/app.js", Asset("app.js", "text/javascript; charset=utf-8"));
+        app.MapGet("/app.css", Asset("app.css", "text/css; charset=utf-8"));
 
-        app.MapGet("/api/designs", (HttpContext ctx) => Json(ctx, Designs(hub.Catalog)));
-        app.MapPost("/api/scenario", async (HttpContext ctx) =>
+        app.MapGet("/api/designs", ctx => Json(ctx, Designs(hub.Catalog), WebJson.Default.ListDesignInfo));
+        app.MapPost("/api/scenario", async ctx =>
         {
             var yaml = await new StreamReader(ctx.Request.Body, Encoding.UTF8).ReadToEndAsync(ctx.RequestAborted);
-            try { await Json(ctx, Scenario(ScenarioFileReader.Parse(yaml, RunForm.YamlName, hub.Catalog))); }
+            try { await Json(ctx, Scenario(ScenarioFileReader.Parse(yaml, RunForm.YamlName, hub.Catalog)), WebJson.Default.ScenarioInfo); }
             catch (Exception ex) when (IsInputError(ex)) { await Problem(ctx, 400, ex.Message); }
         });
-        app.MapPost("/api/runs", async (HttpContext ctx) =>
+        app.MapPost("/api/runs", async ctx =>
         {
             try
             {
@@ -88,32 +94,32 @@ public static class Api
                 if (form.Data is not null || form.Final is not null) throw new InputException("data, final: conduct fields belong to POST /api/next");
                 var run = hub.Start(form);
                 ctx.Response.StatusCode = 202;
-                await Json(ctx, new { id = run.Id, commandLine = form.CommandLine() });
+                await Json(ctx, new RunStarted(run.Id, form.CommandLine()), WebJson.Default.RunStarted);
             }
             catch (BusyException ex) { await Problem(ctx, 429, ex.Message); }
             catch (Exception ex) when (IsInputError(ex)) { await Problem(ctx, 400, ex.Message); }
         });
-        app.MapGet("/api/runs/{id}", (HttpContext ctx, string id) =>
+        app.MapGet("/api/runs/{id}", ctx =>
         {
-            if (hub.Get(id) is not { } run) return Problem(ctx, 404, $"run {id}: no such run");
+            string id = Route(ctx, "id");
+            if (hub.Get(id) is not { } run) return Missing(ctx, hub, id);
             var (p, messages) = run.Snapshot();
-            return Json(ctx, new
-            {
-                id = run.Id, state = run.State.ToString().ToLowerInvariant(), label = p.Label, done = p.Done, total = p.Total,
-                messages, error = run.Error, commandLine = run.Form.CommandLine(),
-                formats = run.Report is not null ? new[] { "html", "docx" } : Formats(run.Form.Verb),
-                charts = run.Report?.Charts.Select(c => c.Name).ToArray() ?? [],
-            });
+            return Json(ctx, new RunStatus(
+                run.Id, run.State.ToString().ToLowerInvariant(), p.Label, p.Done, p.Total, messages, run.Error, run.Form.CommandLine(),
+                run.Report is not null ? ["html", "docx"] : Formats(run.Form.Verb),
+                run.Report?.Charts.Select(c => c.Name).ToArray() ?? []), WebJson.Default.RunStatus);
         });
-        app.MapDelete("/api/runs/{id}", (HttpContext ctx, string id) =>
+        app.MapDelete("/api/runs/{id}", ctx =>
         {
-            if (!hub.CancelRun(id)) return Problem(ctx, 404, $"run {id}: no such run");
+            string id = Route(ctx, "id");
+            if (!hub.CancelRun(id)) return Missing(ctx, hub, id);
             ctx.Response.StatusCode = 204;
             return Task.CompletedTask;
         });
-        app.MapGet("/api/runs/{id}/result", async (HttpContext ctx, string id) =>
+        app.MapGet("/api/runs/{id}/result", async ctx =>
         {
-            if (hub.Get(id) is not { } run) { await Problem(ctx, 404, $"run {id}: no such run"); return; }
+            string id = Route(ctx, "id");
+            if (hub.Get(id) is not { } run) { await Missing(ctx, hub, id); return; }
             if (run.State != RunState.Done) { await Problem(ctx, 409, $"run {id}: {run.State.ToString().ToLowerInvariant()}, no result"); return; }
             string format = ctx.Request.Query["format"].ToString();
             var body = new MemoryStream();
@@ -138,9 +144,11 @@ public static class Api
             body.Position = 0;
             await body.CopyToAsync(ctx.Response.Body, ctx.RequestAborted);
         });
-        app.MapGet("/api/runs/{id}/charts/{name}", async (HttpContext ctx, string id, string name) =>
+        app.MapGet("/api/runs/{id}/charts/{name}", async ctx =>
         {
-            if (hub.Get(id) is not { Report: { } report }) { await Problem(ctx, 404, $"run {id}: no report with charts"); return; }
+            string id = Route(ctx, "id"), name = Route(ctx, "name");
+            if (hub.Get(id) is not { } run) { await Missing(ctx, hub, id); return; }
+            if (run.Report is not { } report) { await Problem(ctx, 404, $"run {id}: no report with charts"); return; }
             bool png = name.EndsWith(".png", StringComparison.Ordinal);
             string bare = png ? name[..^4] : name.EndsWith(".svg", StringComparison.Ordinal) ? name[..^4] : name;
             var chart = report.Charts.FirstOrDefault(c => c.Name == bare);
@@ -149,7 +157,7 @@ public static class Api
             if (png) await ctx.Response.Body.WriteAsync(chart.Figure.ToPng(), ctx.RequestAborted);
             else await ctx.Response.WriteAsync(chart.Figure.ToSvg(), ctx.RequestAborted);
         });
-        app.MapPost("/api/next", async (HttpContext ctx) =>
+        app.MapPost("/api/next", async ctx =>
         {
             try
             {
@@ -173,22 +181,64 @@ public static class Api
         return app;
     }
 
-    /// <summary>Starts the server, prints its URL (with the token when there is one) and runs until stopped (Ctrl+C).</summary>
-    public static void Serve(ServeOptions options, TextWriter stdout)
+    /// <summary>
+    /// Starts the server, prints its URL (with the token when there is one; on an any-address host, one
+    /// URL per way to reach it) and runs until stopped (Ctrl+C, or <paramref name="stop"/>).
+    /// </summary>
+    public static void Serve(ServeOptions options, TextWriter stdout, CancellationToken stop = default)
     {
         using var app = Build(options);
         app.Start();
-        stdout.WriteLine($"dose-escalation serve: {Address(app, options)}");
+        var urls = Urls(app, options);
+        stdout.WriteLine($"dose-escalation serve: {urls[0]}");
+        foreach (var url in urls.Skip(1)) stdout.WriteLine($"  or: {url}");
         stdout.WriteLine(options.Token is null ? "Stop with Ctrl+C." : "The access token is in the URL: anyone with it can run simulations here. Stop with Ctrl+C.");
         stdout.Flush();
-        app.WaitForShutdown();
+        app.WaitForShutdownAsync(stop).GetAwaiter().GetResult();
     }
 
-    /// <summary>The address the started server listens on.</summary>
-    public static string Address(WebApplication app, ServeOptions options)
+    /// <summary>The address the started server is bound to, as Kestrel reports it (e.g. http://0.0.0.0:5080).</summary>
+    public static string BoundAddress(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+    /// <summary>The URLs that open the started server's page, with the token; see <see cref="Urls(string, string?, string, IEnumerable{IPAddress})"/>.</summary>
+    public static IReadOnlyList<string> Urls(WebApplication app, ServeOptions options)
     {
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return address.TrimEnd('/') + "/" + (options.Token is { } t ? "?token=" + t : "");
+        IEnumerable<IPAddress> addresses;
+        try
+        {
+            addresses = NetworkInterface.GetAllNetworkInterfaces()
+                .Where(n => n.OperationalStatus is OperationalStatus.Up or OperationalStatus.Unknown)
+                .SelectMany(n => n.GetIPProperties().UnicastAddresses.Select(u => u.Address)).ToList();
+        }
+        catch (NetworkInformationException) { addresses = []; }
+        return Urls(BoundAddress(app), options.Token, Dns.GetHostName(), addresses);
+    }
+
+    /// <summary>
+    /// The URLs to print for a server bound to <paramref name="bound"/>. A server bound to one address
+    /// is reached at that address. One bound to every address (0.0.0.0: IPv4; [::]: IPv6 and IPv4) is
+    /// not reached at 0.0.0.0 from another machine: the URLs are the machine's name, then each of its
+    /// addresses of that family that another machine can use (loopback and IPv6 link-local left out).
+    /// </summary>
+    public static IReadOnlyList<string> Urls(string bound, string? token, string hostName, IEnumerable<IPAddress> interfaces)
+    {
+        string query = token is null ? "" : "?token=" + token;
+        var uri = new Uri(bound);
+        string Url(string host) => $"{uri.Scheme}://{host}:{uri.Port}/{query}";
+        bool any4 = uri.Host == "0.0.0.0", any6 = uri.Host == "[::]";
+        if (!any4 && !any6) return [bound.TrimEnd('/') + "/" + query];
+        var urls = new List<string>();
+        if (hostName.Length > 0 && hostName != "localhost") urls.Add(Url(hostName));
+        foreach (var ip in interfaces.Distinct()
+            .Where(ip => !IPAddress.IsLoopback(ip) && !ip.IsIPv6LinkLocal && !ip.IsIPv4MappedToIPv6)
+            .Where(ip => ip.AddressFamily == AddressFamily.InterNetwork || (any6 && ip.AddressFamily == AddressFamily.InterNetworkV6))
+            .OrderBy(ip => ip.AddressFamily == AddressFamily.InterNetwork ? 0 : 1))
+        {
+            urls.Add(Url(ip.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{ip}]" : ip.ToString()));
+        }
+        if (urls.Count == 0) urls.Add(Url("127.0.0.1")); // no name and no address: this machine only
+        return urls;
     }
 
     internal static bool IsInputError(Exception ex) =>
@@ -210,48 +260,64 @@ public static class Api
             throw new InputException($"content type {ctx.Request.ContentType ?? "(none)"}: expected application/json");
         try
         {
-            return await JsonSerializer.DeserializeAsync<RunForm>(ctx.Request.Body, RunForm.Json, ctx.RequestAborted)
+            return await JsonSerializer.DeserializeAsync(ctx.Request.Body, WebJson.Default.RunForm, ctx.RequestAborted)
                 ?? throw new InputException("body: expected a JSON object");
+        }
+        catch (JsonException ex) when (ex.Path is ['$', '.', .. var path] && path.Split('.', '[')[0] is var field && Expected.TryGetValue(field, out var expected))
+        {
+            throw new InputException($"{field}: expected {expected} (body line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1})");
         }
         catch (JsonException ex) { throw new InputException($"body: {OneLine(ex.Message)}"); }
     }
 
+    /// <summary>What each <see cref="RunForm"/> field takes, for a value of the wrong JSON type.</summary>
+    private static readonly Dictionary<string, string> Expected = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["verb"] = "text", ["yaml"] = "text", ["dlt"] = "text", ["response"] = "text", ["design"] = "text", ["designs"] = "text", ["data"] = "text",
+        ["options"] = "an object of text values, e.g. {\"extrasafe\": \"true\"}", ["target"] = "a number", ["trials"] = "a whole number",
+        ["seed"] = "a whole number from 0", ["plannedN"] = "a whole number", ["final"] = "true or false",
+    };
+
     private static bool IsLoopbackHost(string host) => host is "127.0.0.1" or "localhost" or "[::1]" or "::1";
 
-    private static IResult Asset(string name, string type)
-    {
-        var stream = typeof(Api).Assembly.GetManifestResourceStream("wwwroot/" + name) ?? throw new InvalidOperationException($"embedded {name} missing");
-        return Results.Stream(stream, type);
-    }
+    private static string Route(HttpContext ctx, string key) => ctx.Request.RouteValues[key] as string ?? "";
 
-    private static Task Json(HttpContext ctx, object value)
+    private static RequestDelegate Asset(string name, string type) => async ctx =>
+    {
+        await using var stream = typeof(Api).Assembly.GetManifestResourceStream("wwwroot/" + name) ?? throw new InvalidOperationException($"embedded {name} missing");
+        ctx.Response.ContentType = type;
+        ctx.Response.ContentLength = stream.Length;
+        await stream.CopyToAsync(ctx.Response.Body, ctx.RequestAborted);
+    };
+
+    private static Task Json<T>(HttpContext ctx, T value, JsonTypeInfo<T> type)
     {
         ctx.Response.ContentType = "application/json";
-        return ctx.Response.WriteAsync(JsonSerializer.Serialize(value, RunForm.Json));
+        return ctx.Response.WriteAsync(JsonSerializer.Serialize(value, type));
+    }
+
+    /// <summary>A run that is not here: 410 when its result was discarded, else 404.</summary>
+    private static Task Missing(HttpContext ctx, RunHub hub, string id)
+    {
+        var (status, message) = hub.Missing(id);
+        return Problem(ctx, status, message);
     }
 
     /// <summary>An error as <c>{"error": "one line"}</c>: the CLI's message, naming the field and the value.</summary>
     private static Task Problem(HttpContext ctx, int status, string message)
     {
         ctx.Response.StatusCode = status;
-        return Json(ctx, new { error = OneLine(message) });
+        return Json(ctx, new ErrorBody(OneLine(message)), WebJson.Default.ErrorBody);
     }
 
     /// <summary>The catalog's descriptors as the page builds its option forms from them.</summary>
-    internal static object Designs(DesignCatalog catalog) => catalog.Designs.Select(d => new
-    {
-        name = d.Name, summary = d.Summary, references = d.References, hasDecisionTable = d.HasDecisionTable,
-        options = d.AllOptions.Where(o => o.Key != "target").Select(o => new
-        {
-            key = o.Key, kind = o.Kind.ToString().ToLowerInvariant(), doc = o.Doc, @default = o.DefaultDisplay, flag = o.Flag,
-            range = o.RangeText, choices = o.Choices, common = o.Common,
-        }),
-    }).ToList();
+    internal static List<DesignInfo> Designs(DesignCatalog catalog) => [.. catalog.Designs.Select(d => new DesignInfo(
+        d.Name, d.Summary, d.References, d.HasDecisionTable,
+        [.. d.AllOptions.Where(o => o.Key != "target").Select(o => new OptionInfo(
+            o.Key, o.Kind.ToString().ToLowerInvariant(), o.Doc, o.DefaultDisplay, o.Flag, o.RangeText, o.Choices, o.Common))]))];
 
-    private static object Scenario(ScenarioFile f) => new
-    {
-        trial = f.Trial.Name, target = f.Target, doses = f.Doses.Select(d => new { label = d.Label, dose = d.Dose }),
-        designs = f.Designs.Select(d => d.Label ?? d.Name),
-        scenarios = f.Scenarios.Select(s => new { name = s.Name, dlt = s.Dlt, response = s.Response }),
-    };
+    private static ScenarioInfo Scenario(ScenarioFile f) => new(
+        f.Trial.Name, f.Target, [.. f.Doses.Select(d => new DoseInfo(d.Label, d.Dose))],
+        [.. f.Designs.Select(d => d.Label ?? d.Name)],
+        [.. f.Scenarios.Select(s => new ScenarioRow(s.Name, s.Dlt, s.Response))]);
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using DoseEscalation.Application;
 using DoseEscalation.Designs.Configuration;
 
@@ -8,7 +7,7 @@ namespace DoseEscalation.Web;
 /// <summary>
 /// What the page (or an API client) sends for a run: the trial as scenario YAML (the CLI's file
 /// format) or as --dlt, the design and its options by descriptor key, and the run's settings.
-/// Every field maps to one CLI flag; an unknown field is refused (the JSON options disallow it).
+/// Every field maps to one CLI flag; an unknown field is refused (<see cref="WebJson"/> disallows it).
 /// </summary>
 public sealed record RunForm
 {
@@ -85,9 +84,4 @@ public sealed record RunForm
 
     private static string Quote(string s) =>
         s.Length > 0 && s.All(c => char.IsLetterOrDigit(c) || "+-_.,/=:".Contains(c)) ? s : "'" + s.Replace("'", "'\\''") + "'";
-
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
-    };
 }

@@ -20,6 +20,10 @@ public sealed record ServeOptions
     public int MaxQueued { get; init; } = 8;
     /// <summary>A run is cancelled when its page has not asked about it for this long (the page went away).</summary>
     public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(15);
+    /// <summary>Ended runs (done, failed, cancelled) kept with their results; beyond them the oldest is discarded.</summary>
+    public int KeepResults { get; init; } = 100;
+    /// <summary>How long an ended run is kept after it ended, at most.</summary>
+    public TimeSpan KeepFor { get; init; } = TimeSpan.FromMinutes(30);
     /// <summary>Largest request body in bytes (a scenario file is a few kilobytes).</summary>
     public long MaxRequestBytes { get; init; } = 256 * 1024;
     public DesignCatalog Catalog { get; init; } = DesignCatalog.Default;
@@ -33,6 +37,8 @@ public sealed record ServeOptions
         if (Host != "localhost" && !IPAddress.TryParse(Host, out _)) throw new InputException($"--host {Host}: expected an IP address (127.0.0.1, ::1, 0.0.0.0) or localhost");
         if (MaxRuns < 1) throw new InputException($"--max-runs {MaxRuns}: expected at least 1");
         if (MaxQueued < 0) throw new InputException($"--max-queued {MaxQueued}: expected 0 or more");
+        if (KeepResults < 1) throw new InputException($"--keep-results {KeepResults}: expected at least 1");
+        if (KeepFor <= TimeSpan.Zero) throw new InputException($"--keep-seconds {KeepFor.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}: expected at least 1");
         if (Token is { Length: < 16 }) throw new InputException("--token: expected at least 16 characters");
         return IsLoopback || Token is not null ? this : this with { Token = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant() };
     }

@@ -35,7 +35,7 @@ public sealed class ApiTests
             o = o.Checked();
             var app = Api.Build(o);
             await app.StartAsync();
-            return new Server(app, o, Api.Address(app, o));
+            return new Server(app, o, Api.BoundAddress(app));
         }
 
         public RunHub Hub => App.Services.GetRequiredService<RunHub>();
@@ -141,6 +141,8 @@ public sealed class ApiTests
     [InlineData("""{"verb":"simulat"}""", "verb", "simulat")]
     [InlineData("""{"verb":"simulate","dlt":"0.1,zz"}""", "--dlt", "zz")]
     [InlineData("""{"verb":"simulate","yaml":"doses: [1"}""", "scenario.yaml", "")]
+    [InlineData("""{"verb":"simulate","design":"boin","trials":"30x"}""", "trials: expected a whole number", "(body line 1, byte ")]
+    [InlineData("""{"verb":"simulate","design":"boin","options":{"extrasafe":true}}""", "options: expected an object of text values", "")]
     public async Task Bad_input_is_400_with_one_line_naming_the_field_and_value(string json, string field, string value)
     {
         await using var s = await Server.Start();
@@ -174,21 +176,117 @@ public sealed class ApiTests
         Assert.Equal(RunState.Cancelled, s.Hub.Peek(id)!.State);
     }
 
+    /// <summary>
+    /// Held by the hub's gate, not by a run's length: the first run holds the one slot until the test
+    /// lets it go, the second waits for it (runs take slots in the order they were posted), the third
+    /// is refused; a cancelled queued run gives its place back before it shows as cancelled.
+    /// </summary>
     [Fact]
     public async Task Beyond_the_running_and_queued_runs_the_server_answers_429()
     {
         await using var s = await Server.Start(new ServeOptions { MaxRuns = 1, MaxQueued = 1 });
-        var big = new { verb = "simulate", design = "crm", trials = 50_000_000, seed = 1 };
-        string a = await s.Start(big), b = await s.Start(big);
-        var third = await s.Http.PostAsJsonAsync("/api/runs", big);
-        Assert.True(third.StatusCode == HttpStatusCode.TooManyRequests,
-            $"{third.StatusCode}; a {s.Hub.Peek(a)!.State} {s.Hub.Peek(a)!.Error}; b {s.Hub.Peek(b)!.State} {s.Hub.Peek(b)!.Error}");
-        Assert.Contains("busy", await third.Content.ReadAsStringAsync());
-        Assert.Equal("queued", JsonDocument.Parse(await s.Http.GetStringAsync($"/api/runs/{b}")).RootElement.GetProperty("state").GetString());
-        await s.Http.DeleteAsync($"/api/runs/{a}"); await s.Http.DeleteAsync($"/api/runs/{b}");
-        await s.WaitDone(a); await s.WaitDone(b);
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        s.Hub.Hold = hold.Task;
+        var small = new { verb = "simulate", dlt = "0.05,0.15,0.3", design = "boin", trials = 1000, seed = 1 };
+        string a = await s.Start(small), b = await s.Start(small);
+        var third = await s.Http.PostAsJsonAsync("/api/runs", small);
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+        Assert.Contains("busy: 1 runs at once and 1 waiting", await third.Content.ReadAsStringAsync());
+        for (int i = 0; i < 400 && s.Hub.Peek(a)!.State != RunState.Running; i++) await Task.Delay(25);
+        Assert.Equal(RunState.Running, s.Hub.Peek(a)!.State);
+        Assert.Equal("queued", await State(s, b));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await s.Http.DeleteAsync($"/api/runs/{b}")).StatusCode);
+        Assert.Equal("cancelled", (await s.WaitDone(b)).GetProperty("state").GetString());
+        string c = await s.Start(small); // b's place, free as soon as b shows as cancelled
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await s.Http.PostAsJsonAsync("/api/runs", small)).StatusCode);
+        Assert.Equal("queued", await State(s, c));
+
+        hold.SetResult();
+        Assert.Equal("done", (await s.WaitDone(a)).GetProperty("state").GetString());
+        Assert.Equal("done", (await s.WaitDone(c)).GetProperty("state").GetString());
         Assert.Equal(HttpStatusCode.Accepted, (await s.Http.PostAsJsonAsync("/api/runs", new { verb = "table", design = "boin" })).StatusCode);
     }
+
+    private static async Task<string> State(Server s, string id) =>
+        JsonDocument.Parse(await s.Http.GetStringAsync($"/api/runs/{id}")).RootElement.GetProperty("state").GetString()!;
+
+    private static async Task<(HttpStatusCode Status, string Error)> Refusal(Server s, string path)
+    {
+        var r = await s.Http.GetAsync(path);
+        return (r.StatusCode, JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString()!);
+    }
+
+    [Fact]
+    public async Task Beyond_the_kept_count_the_oldest_ended_run_is_discarded_and_answers_410()
+    {
+        await using var s = await Server.Start(new ServeOptions { KeepResults = 2 });
+        var ids = new List<string>();
+        for (int seed = 1; seed <= 3; seed++)
+        {
+            ids.Add(await s.Start(new { verb = "simulate", dlt = "0.05,0.15,0.3", design = "boin", trials = 1000, seed }));
+            Assert.Equal("done", (await s.WaitDone(ids[^1])).GetProperty("state").GetString());
+        }
+        Assert.Equal(2, s.Hub.EndedCount);
+        Assert.Null(s.Hub.Peek(ids[0]));
+        foreach (var path in new[] { $"/api/runs/{ids[0]}", $"/api/runs/{ids[0]}/result?format=json", $"/api/runs/{ids[0]}/charts/selection.svg" })
+        {
+            var (status, error) = await Refusal(s, path);
+            Assert.Equal(HttpStatusCode.Gone, status);
+            Assert.Equal($"run {ids[0]}: discarded; the server keeps the last 2 ended runs for 1800 s each (serve --keep-results, --keep-seconds); start it again", error);
+        }
+        Assert.Equal(HttpStatusCode.Gone, (await s.Http.DeleteAsync($"/api/runs/{ids[0]}")).StatusCode);
+        // the two later runs keep their results, which are still the CLI's bytes
+        Assert.Equal(Cli("simulate", "--dlt", "0.05,0.15,0.3", "--design", "boin", "--trials", "1000", "--seed", "3", "--format", "json"), await s.Result(ids[2], "json"));
+        Assert.Equal(HttpStatusCode.OK, (await s.Http.GetAsync($"/api/runs/{ids[1]}/result?format=csv")).StatusCode);
+        var unknown = await Refusal(s, $"/api/runs/{new string('0', 32)}");
+        Assert.Equal((HttpStatusCode.NotFound, $"run {new string('0', 32)}: no such run"), unknown);
+    }
+
+    [Fact]
+    public async Task An_ended_run_is_discarded_when_it_is_older_than_the_kept_time_and_failed_and_cancelled_runs_count_too()
+    {
+        long clock = 1_000;
+        await using var s = await Server.Start(new ServeOptions { KeepFor = TimeSpan.FromSeconds(60) });
+        s.Hub.Now = () => Interlocked.Read(ref clock);
+        string first = await s.Start(new { verb = "table", design = "boin" });
+        await s.WaitDone(first);
+        Interlocked.Exchange(ref clock, 31_000);
+        string second = await s.Start(new { verb = "simulate", design = "crm", trials = 50_000_000, seed = 1 });
+        await s.Http.DeleteAsync($"/api/runs/{second}");
+        Assert.Equal("cancelled", (await s.WaitDone(second)).GetProperty("state").GetString());
+
+        Interlocked.Exchange(ref clock, 60_999);
+        s.Hub.Sweep(); // 59.999 s after the first ended: kept
+        Assert.Equal(HttpStatusCode.OK, (await s.Http.GetAsync($"/api/runs/{first}/result?format=table")).StatusCode);
+        Interlocked.Exchange(ref clock, 61_000);
+        s.Hub.Sweep(); // 60 s: discarded; the second, 30 s old, kept
+        var (status, error) = await Refusal(s, $"/api/runs/{first}/result?format=table");
+        Assert.Equal(HttpStatusCode.Gone, status);
+        Assert.Contains("for 60 s each", error);
+        Assert.Equal("cancelled", await State(s, second));
+        Assert.Equal(1, s.Hub.EndedCount);
+        Interlocked.Exchange(ref clock, 91_000);
+        s.Hub.Sweep();
+        Assert.Equal(HttpStatusCode.Gone, (await s.Http.GetAsync($"/api/runs/{second}")).StatusCode);
+        Assert.Equal(0, s.Hub.EndedCount);
+    }
+
+    [Fact]
+    public async Task A_discarded_result_is_no_longer_held_in_memory()
+    {
+        await using var s = await Server.Start(new ServeOptions { KeepResults = 1 });
+        string first = await s.Start(new { verb = "simulate", dlt = "0.05,0.15,0.3", design = "boin", trials = 1000, seed = 1 });
+        await s.Result(first, "json");
+        var result = Weak(s.Hub, first);
+        await s.Result(await s.Start(new { verb = "table", design = "boin" }), "table");
+        Assert.Null(s.Hub.Peek(first));
+        for (int i = 0; i < 10 && result.IsAlive; i++) { GC.Collect(); GC.WaitForPendingFinalizers(); await Task.Delay(20); }
+        Assert.False(result.IsAlive);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference Weak(RunHub hub, string id) => new(hub.Peek(id)!.Result ?? throw new InvalidOperationException("no result"));
 
     [Fact]
     public async Task A_request_past_the_size_limit_is_refused()
