@@ -111,21 +111,13 @@ internal static class ResponseEngine
     /// <summary>P(a DLTs and b responders among m patients) for one dose's cells: a sum over the patients with both.</summary>
     public static double[] CohortOutcome(OutcomeCells c, int m)
     {
+        // The joint table summed over "both" = j in ascending order (the order the sum always had).
+        var joint = CohortOutcomeWithBoth(c, m);
         var p = new double[(m + 1) * (m + 1)];
-        // Multinomial(m; both, DLT only, response only, neither) summed over "both" = j.
-        for (int j = 0; j <= m; j++)
-            for (int a = j; a <= m; a++)
-                for (int b = j; a + b - j <= m; b++)
-                {
-                    int dltOnly = a - j, respOnly = b - j, neither = m - a - b + j;
-                    double lp = LogFactorial(m) - LogFactorial(j) - LogFactorial(dltOnly) - LogFactorial(respOnly) - LogFactorial(neither)
-                        + Term(j, c.DltResponse) + Term(dltOnly, c.DltNoResponse) + Term(respOnly, c.ResponseNoDlt) + Term(neither, c.Neither);
-                    if (double.IsNegativeInfinity(lp)) continue;
-                    p[a * (m + 1) + b] += Math.Exp(lp);
-                }
+        for (int ab = 0; ab < p.Length; ab++)
+            for (int j = 0; j <= m; j++)
+                p[ab] += joint[ab * (m + 1) + j];
         return p;
-
-        static double Term(int count, double prob) => count == 0 ? 0 : prob == 0 ? double.NegativeInfinity : count * Math.Log(prob);
     }
 
     /// <summary>P(a DLTs, b responders and j patients with both among m patients) for one dose's cells, at [(a * (m + 1) + b) * (m + 1) + j]: Multinomial(m; j, a - j, b - j, m - a - b + j).</summary>
