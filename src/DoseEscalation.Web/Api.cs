@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using DoseEscalation.Application;
 using DoseEscalation.Designs.Configuration;
@@ -83,7 +84,7 @@ public static class Api
         app.MapPost("/api/scenario", async ctx =>
         {
             var yaml = await new StreamReader(ctx.Request.Body, Encoding.UTF8).ReadToEndAsync(ctx.RequestAborted);
-            try { await Json(ctx, Scenario(ScenarioFileReader.Parse(yaml, RunForm.YamlName, hub.Catalog)), WebJson.Default.ScenarioInfo); }
+            try { await Json(ctx, Scenario(ScenarioFileReader.Parse(yaml, RunForm.YamlName, hub.Catalog), ScenarioFileReader.Document(yaml, RunForm.YamlName), hub.Catalog), WebJson.Default.ScenarioInfo); }
             catch (Exception ex) when (IsInputError(ex)) { await Problem(ctx, 400, ex.Message); }
         });
         app.MapPost("/api/runs", async ctx =>
@@ -316,8 +317,18 @@ public static class Api
         [.. d.AllOptions.Where(o => o.Key != "target").Select(o => new OptionInfo(
             o.Key, o.Kind.ToString().ToLowerInvariant(), o.Doc, o.DefaultDisplay, o.Flag, o.RangeText, o.Choices, o.Common))]))];
 
-    private static ScenarioInfo Scenario(ScenarioFile f) => new(
-        f.Trial.Name, f.Target, [.. f.Doses.Select(d => new DoseInfo(d.Label, d.Dose))],
-        [.. f.Designs.Select(d => d.Label ?? d.Name)],
-        [.. f.Scenarios.Select(s => new ScenarioRow(s.Name, s.Dlt, s.Response))]);
+    private static ScenarioInfo Scenario(ScenarioFile f, IReadOnlyList<KeyValuePair<string, object>> document, DesignCatalog catalog) => new(
+        f.Trial.Name, f.Trial.RegistryId, f.Trial.DltWindowDays, f.Target, [.. f.Doses.Select(d => new DoseInfo(d.Label, d.Dose))],
+        [.. f.Designs.Select(d => new DesignRow(catalog.Find(d.Name)?.Name ?? d.Name, d.Label))],
+        [.. f.Scenarios.Select(s => new ScenarioRow(s.Name, s.Dlt, s.Response))], f.Timeline is not null,
+        f.Warnings, (JsonObject)Json(document));
+
+    /// <summary>The scenario file's document (<see cref="ScenarioFileReader.Document"/>) as JSON: every scalar stays text, as written.</summary>
+    internal static JsonNode Json(object node) => node switch
+    {
+        IReadOnlyList<KeyValuePair<string, object>> m => new JsonObject(m.Select(p => new KeyValuePair<string, JsonNode?>(p.Key, Json(p.Value)))),
+        IReadOnlyList<object> list => new JsonArray([.. list.Select(Json)]),
+        string text => JsonValue.Create(text),
+        _ => throw new ArgumentException($"not a document node: {node.GetType().Name}", nameof(node)),
+    };
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace DoseEscalation.Web;
@@ -24,10 +25,20 @@ public sealed record DesignInfo(string Name, string Summary, IReadOnlyList<strin
 /// <summary>One option of a design, as the page builds its form field.</summary>
 public sealed record OptionInfo(string Key, string Kind, string Doc, string Default, string Flag, string Range, IReadOnlyList<string> Choices, bool Common);
 
-/// <summary>POST /api/scenario: the file as read.</summary>
-public sealed record ScenarioInfo(string Trial, double Target, IReadOnlyList<DoseInfo> Doses, IReadOnlyList<string> Designs, IReadOnlyList<ScenarioRow> Scenarios);
+/// <summary>
+/// POST /api/scenario: the file as read (trial, registry id, DLT window, target, doses, designs,
+/// scenarios), the reader's warnings, and <see cref="File"/>: every key the file sets, as written
+/// (mappings as objects in the file's order, lists as arrays, every scalar as its text), from
+/// which the page fills its fields and names any key it has no field for.
+/// </summary>
+public sealed record ScenarioInfo(
+    string Trial, string? RegistryId, int? DltWindowDays, double Target, IReadOnlyList<DoseInfo> Doses, IReadOnlyList<DesignRow> Designs,
+    IReadOnlyList<ScenarioRow> Scenarios, bool Timeline, IReadOnlyList<string> Warnings, JsonObject File);
 
 public sealed record DoseInfo(string Label, string? Dose);
+
+/// <summary>A design of the file: its catalog name (as the page's list has it) and its label when the file gives one.</summary>
+public sealed record DesignRow(string Name, string? Label);
 
 public sealed record ScenarioRow(string Name, IReadOnlyList<double> Dlt, IReadOnlyList<double>? Response);
 

@@ -29,6 +29,23 @@ public static class ScenarioFileReader
         new Reader(path, catalog ?? DesignCatalog.Default).File(YamlFields.LoadRoot(yaml, path, YamlFileKind.ScenarioFile));
 
     /// <summary>
+    /// The file's document as written, for a form that shows every key the file sets (the web page):
+    /// a mapping is a list of key-value pairs in the file's order, a list an <see cref="IReadOnlyList{T}"/>
+    /// of nodes, a scalar its text as written (<c>0.30</c> stays "0.30"); aliases are expanded. The
+    /// text is held to <see cref="Parse"/>'s limits; call <see cref="Parse"/> first to validate it.
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, object>> Document(string yaml, string path) =>
+        (IReadOnlyList<KeyValuePair<string, object>>)Node(YamlFields.LoadRoot(yaml, path, YamlFileKind.ScenarioFile));
+
+    private static object Node(YamlNode node) => node switch
+    {
+        YamlMappingNode m => m.Children.Select(c => new KeyValuePair<string, object>(c.Key is YamlScalarNode k ? k.Value ?? "" : c.Key.ToString(), Node(c.Value))).ToList(),
+        YamlSequenceNode s => s.Children.Select(Node).ToList(),
+        YamlScalarNode v => v.Value ?? "",
+        _ => node.ToString(), // an alias: the loader has already resolved every one to its anchor's node
+    };
+
+    /// <summary>
     /// A <c>timeline:</c> block outside a scenario file (an entry of a sweep grid's <c>timelines:</c>):
     /// the same keys, defaults and messages as the scenario file's block, plus <c>name</c> (read by
     /// the caller) and <c>non_evaluable_rate</c> (a scenario file's <c>protocol.non_evaluable_rate</c>);
