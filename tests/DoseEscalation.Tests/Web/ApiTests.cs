@@ -365,6 +365,64 @@ public sealed class ApiTests
     }
 
     [Fact]
+    public async Task The_scenario_endpoint_sends_the_window_timeline_registry_and_every_key_as_written()
+    {
+        await using var s = await Server.Start();
+        string crb = Path.Combine(Repo.Root, "scenarios", "crb401-bcma-car-t.yaml");
+        var r = await s.Http.PostAsync("/api/scenario", new StringContent(File.ReadAllText(crb)));
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var info = JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("NCT02658929", info.GetProperty("registryId").GetString());
+        Assert.Equal(21, info.GetProperty("dltWindowDays").GetInt32());
+        Assert.True(info.GetProperty("timeline").GetBoolean());
+        Assert.Equal("3+3", info.GetProperty("designs")[0].GetProperty("name").GetString());
+        var file = info.GetProperty("file");
+        // Scalars as written: the text, not the number it reads as.
+        Assert.Equal("0.30", file.GetProperty("target").GetString());
+        Assert.Equal("60", file.GetProperty("timeline").GetProperty("max_wait_days").GetString());
+        Assert.Equal("0.10", file.GetProperty("timeline").GetProperty("screening_failure").GetString());
+        Assert.Equal("20160101", file.GetProperty("simulation").GetProperty("seed").GetString());
+        Assert.Equal("Only the lowest level is tolerable.", file.GetProperty("scenarios")[3].GetProperty("rationale").GetString());
+        Assert.StartsWith("From the source (Raje et al. 2019) - an autologous CAR-T product, so apheresis", file.GetProperty("timeline").GetProperty("notes").GetString());
+        // The file's keys in its order.
+        Assert.Equal(["trial", "doses", "design", "target", "scenarios", "simulation", "timeline"], file.EnumerateObject().Select(p => p.Name));
+    }
+
+    /// <summary>Every value of every shipped file is in /api/scenario's <c>file</c>, by the same path, with the same text.</summary>
+    [Fact]
+    public async Task The_scenario_endpoint_leaves_out_no_value_of_any_shipped_file()
+    {
+        await using var s = await Server.Start();
+        foreach (var path in BrowserTests.ShippedFiles())
+        {
+            string yaml = File.ReadAllText(path);
+            var file = JsonDocument.Parse(await (await s.Http.PostAsync("/api/scenario", new StringContent(yaml))).Content.ReadAsStringAsync()).RootElement.GetProperty("file");
+            var sent = new Dictionary<string, string>();
+            void Walk(JsonElement e, string at)
+            {
+                if (e.ValueKind == JsonValueKind.Object) foreach (var p in e.EnumerateObject()) Walk(p.Value, at == "" ? p.Name : at + "." + p.Name);
+                else if (e.ValueKind == JsonValueKind.Array) { int i = 0; foreach (var x in e.EnumerateArray()) Walk(x, $"{at}[{i++}]"); }
+                else sent[at] = e.GetString()!;
+            }
+            Walk(file, "");
+            var expected = ScenarioTree.Flat(yaml);
+            // Flat names a bare dose or design by .label / .name; the endpoint sends it as written.
+            var renamed = sent.ToDictionary(p => Regex.IsMatch(p.Key, @"^(doses\[\d+\]|design|designs\[\d+\])$") ? p.Key + (p.Key.StartsWith("doses") ? ".label" : ".name") : p.Key, p => p.Value);
+            Assert.Equal(expected, renamed);
+            Assert.True(expected.Count > 10, $"{path}: {expected.Count} values");
+        }
+    }
+
+    [Fact]
+    public async Task The_scenario_endpoint_expands_an_alias_into_the_values_it_stands_for()
+    {
+        await using var s = await Server.Start();
+        string yaml = "trial: {name: aliased}\ndoses: [A, B]\nscenarios:\n  - {name: s1, dlt: &rates [0.1, 0.3]}\n  - {name: s2, dlt: *rates}\n";
+        var file = JsonDocument.Parse(await (await s.Http.PostAsync("/api/scenario", new StringContent(yaml))).Content.ReadAsStringAsync()).RootElement.GetProperty("file");
+        Assert.Equal(["0.1", "0.3"], file.GetProperty("scenarios")[1].GetProperty("dlt").EnumerateArray().Select(x => x.GetString()));
+    }
+
+    [Fact]
     public async Task The_report_downloads_as_docx_and_html_with_its_charts()
     {
         await using var s = await Server.Start();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using DoseEscalation.Scenarios;
 using DoseEscalation.Tests.Scenarios;
 using DoseEscalation.Web;
 using Microsoft.Playwright;
@@ -322,6 +323,134 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
             await page.Keyboard.PressAsync("Enter");
         });
         Assert.Equal("simulate.csv", download.SuggestedFilename);
+        await page.CloseAsync();
+    }
+
+    [BrowserFact]
+    public async Task A_file_with_a_DLT_window_and_a_timeline_fills_every_field_and_saves_what_the_CLI_runs_alike()
+    {
+        await using var s = await ApiTests.Server.Start();
+        var page = await browser.NewPage(s.Http.BaseAddress!);
+        string crb = Path.Combine(Repo.Root, "scenarios", "crb401-bcma-car-t.yaml");
+        await page.SetInputFilesAsync("#yaml-file", crb);
+        await page.WaitForFunctionAsync("() => document.getElementById('load-notice').textContent !== ''");
+        Assert.Equal("Every setting of the file is in the fields below.", await page.TextContentAsync("#load-notice"));
+        Assert.True(await page.IsCheckedAsync("#mode-fields"));
+        async Task Field(string id, string value) => Assert.Equal(value, await page.InputValueAsync("#" + id));
+        await Field("trial-name", "Anti-BCMA CAR-T cells (bb2121) in relapsed/refractory multiple myeloma, CRB-401 dose escalation");
+        await Field("trial-registry", "NCT02658929");
+        await Field("trial-window", "21");
+        await Field("trial-target", "0.30");
+        await Field("trial-source", "Raje et al. (2019) N Engl J Med 380:1726 (CRB-401); 3+3 over four dose levels of CAR+ T cells.");
+        await Field("dose-3-label", "DL4");
+        await Field("dose-3-amount", "800 x 10^6 CAR+ T cells");
+        await Field("scenario-4-name", "all-toxic");
+        await Field("scenario-1-dlt-2", "0.25");
+        await Field("scenario-2-rationale", "Dose-dependent CRS makes 450 x 10^6 and above too toxic.");
+        await Field("tl-accrual", "2");
+        await Field("tl-screening", "0.10");
+        await Field("tl-infusion", "28");
+        await Field("f-timeline-max_wait_days", "60");
+        await Field("tl-response", "84");
+        await Field("f-timeline-accrual_interval_days", "");
+        await Field("design", "3+3");
+        await Field("designs", "");
+        await Field("trials", "1000000");
+        await Field("seed", "20160101");
+        await Screenshot(page, "loaded.png", "#trial-section");
+        // Changed on the page, saved, and run by the CLI: the change is the file's too.
+        await page.FillAsync("#f-timeline-max_wait_days", "45");
+        await page.FillAsync("#trials", "400");
+        await page.FillAsync("#seed", "9");
+        string dir = Directory.CreateTempSubdirectory("de-webload").FullName;
+        try
+        {
+            string saved = Path.Combine(dir, "scenario.yaml");
+            await File.WriteAllBytesAsync(saved, await Download(page, "Save the trial as a scenario file"));
+            string edited = Path.Combine(dir, "edited.yaml");
+            File.WriteAllText(edited, File.ReadAllText(crb).Replace("max_wait_days: 60", "max_wait_days: 45"));
+            string Run(string f) => ApiTests.Cli("simulate", f, "--calendar", "--format", "json").Replace(JsonEncodedText.Encode(f).ToString(), "FILE");
+            string web = Run(saved);
+            Assert.Equal(ApiTests.Cli("simulate", edited, "--calendar", "--trials", "400", "--seed", "9", "--format", "json").Replace(JsonEncodedText.Encode(edited).ToString(), "FILE"), web);
+            Assert.Contains("  max_wait_days: 45\n", File.ReadAllText(saved));
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+        await page.CloseAsync();
+    }
+
+    [BrowserFact]
+    public async Task A_file_with_settings_the_page_has_no_field_for_says_so()
+    {
+        await using var s = await ApiTests.Server.Start();
+        var page = await browser.NewPage(s.Http.BaseAddress!);
+        await page.SetInputFilesAsync("#yaml-file", Path.Combine(Repo.Root, "docs", "examples", "bf-boin-zhao2024.yaml"));
+        await page.WaitForFunctionAsync("() => document.getElementById('load-notice').textContent !== ''");
+        string notice = await page.TextContentAsync("#load-notice") ?? "";
+        Assert.Contains("The page has no field for these 3 settings of the file.", notice);
+        var listed = await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('#load-notice li')].map(li => li.textContent)");
+        // bf-boin's own options are in its option form; max_n on each of two designs, and boin's options, are not.
+        Assert.Equal(["designs[0].max_n = 30", "designs[1].max_n = 30", "designs[1].n_earlystop = 9"], listed);
+        Assert.Equal("12", await page.InputValueAsync("#opt-backfill_cap"));
+        Assert.Equal("bf-boin,boin", await page.InputValueAsync("#designs"));
+        Assert.Equal("0", await page.InputValueAsync("#f-timeline-max_waiting"));
+        await Screenshot(page, "load-notice.png", "#load-notice");
+        await page.CloseAsync();
+    }
+
+    /// <summary>Every scenario file the project ships, as a user would load it.</summary>
+    internal static IEnumerable<string> ShippedFiles() =>
+        Directory.GetFiles(Path.Combine(Repo.Root, "scenarios"), "*.yaml").Concat(Directory.GetFiles(Path.Combine(Repo.Root, "docs", "examples"), "*.yaml")).Order(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Each shipped file loaded on the page and saved again: every value the file sets is either in
+    /// the saved file, as written, or listed on the page as having no field (nothing else is left
+    /// out, nothing is added); a file the page represents whole gives the CLI's same JSON output as
+    /// the original, plain and on the calendar, for a fixed seed.
+    /// </summary>
+    [BrowserFact]
+    public async Task Each_shipped_file_loads_into_the_fields_and_saves_back_to_the_same_run()
+    {
+        await using var s = await ApiTests.Server.Start();
+        var page = await browser.NewPage(s.Http.BaseAddress!);
+        string dir = Directory.CreateTempSubdirectory("de-webload").FullName;
+        var whole = new List<string>();
+        try
+        {
+            foreach (var file in ShippedFiles())
+            {
+                await page.EvaluateAsync("() => document.getElementById('load-notice').replaceChildren()");
+                await page.SetInputFilesAsync("#yaml-file", file);
+                await page.WaitForFunctionAsync("() => document.getElementById('load-notice').textContent !== ''");
+                var listed = await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('#load-notice li')].map(li => li.textContent)");
+                string saved = Path.Combine(dir, Path.GetFileName(file));
+                await File.WriteAllBytesAsync(saved, await Download(page, "Save the trial as a scenario file"));
+                var before = ScenarioTree.Flat(File.ReadAllText(file));
+                var after = ScenarioTree.Flat(File.ReadAllText(saved));
+                foreach (var (path, value) in after)
+                    Assert.True(before.TryGetValue(path, out var was) && was == value, $"{Path.GetFileName(file)}: the saved file has {path} = {value}, the file {(was is null ? "has no such key" : "has " + was)}");
+                var dropped = before.Where(p => !after.ContainsKey(p.Key)).Select(p => $"{p.Key} = {p.Value}").ToArray();
+                Assert.Equal(dropped, listed);
+                if (listed.Length > 0)
+                {
+                    Assert.Contains("The page has no field for", await page.TextContentAsync("#load-notice"));
+                    continue;
+                }
+                whole.Add(Path.GetFileName(file));
+                Assert.Equal("Every setting of the file is in the fields below.", await page.TextContentAsync("#load-notice"));
+                var read = ScenarioFileReader.Load(file);
+                string verb = read.Designs.Count > 1 ? "compare" : "simulate";
+                foreach (var calendar in read.Timeline is null ? new[] { false } : [false, true])
+                {
+                    string[] Args(string f) => [verb, f, "--trials", "300", "--seed", "17", "--format", "json", .. calendar ? new[] { "--calendar" } : []];
+                    string Same(string output, string f) => output.Replace(JsonEncodedText.Encode(f).ToString(), "FILE").Replace(f, "FILE");
+                    Assert.Equal(Same(ApiTests.Cli(Args(file)), file), Same(ApiTests.Cli(Args(saved)), saved));
+                }
+            }
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+        // The files whose every key has a field (the BF-BOIN examples have two entries of one design, or per-design options on two designs).
+        Assert.Equal(["boin12-bcma-car-nk.yaml", "crb401-bcma-car-t.yaml", "henan-bcma-car-nk-13-patients.yaml", "nct05008536-bcma-car-nk.yaml",
+            "nct06379451-nkg2d-car-nk.yaml", "rolling-six-skolnik.yaml", "tite-crm-pending.yaml"], whole.Order(StringComparer.Ordinal));
         await page.CloseAsync();
     }
 
