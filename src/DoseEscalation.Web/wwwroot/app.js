@@ -333,6 +333,7 @@ async function loadYaml(text) {
   $('load-notice').replaceChildren();
   try {
     const info = await (await api('POST', '/api/scenario', text, true)).json();
+    $('yaml').value = text; // the file itself, as the YAML box's starting point
     $('mode-fields').checked = true; showMode();
     fillFields(info);
     checkYaml(false);

@@ -401,8 +401,12 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
     internal static IEnumerable<string> ShippedFiles() =>
         Directory.GetFiles(Path.Combine(Repo.Root, "scenarios"), "*.yaml").Concat(Directory.GetFiles(Path.Combine(Repo.Root, "docs", "examples"), "*.yaml")).Order(StringComparer.Ordinal);
 
+    /// <summary>The shipped files and two that set every key the page has a field for (round-trip-*.yaml beside this file).</summary>
+    internal static IEnumerable<string> RoundTripFiles() =>
+        ShippedFiles().Concat(Directory.GetFiles(Path.Combine(Repo.Root, "tests", "DoseEscalation.Tests", "Web"), "round-trip-*.yaml").Order(StringComparer.Ordinal));
+
     /// <summary>
-    /// Each shipped file loaded on the page and saved again: every value the file sets is either in
+    /// Each shipped file (and two setting every key the page holds) loaded on the page and saved again: every value the file sets is either in
     /// the saved file, as written, or listed on the page as having no field (nothing else is left
     /// out, nothing is added); a file the page represents whole gives the CLI's same JSON output as
     /// the original, plain and on the calendar, for a fixed seed.
@@ -416,7 +420,7 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         var whole = new List<string>();
         try
         {
-            foreach (var file in ShippedFiles())
+            foreach (var file in RoundTripFiles())
             {
                 await page.EvaluateAsync("() => document.getElementById('load-notice').replaceChildren()");
                 await page.SetInputFilesAsync("#yaml-file", file);
@@ -450,7 +454,8 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         finally { Directory.Delete(dir, recursive: true); }
         // The files whose every key has a field (the BF-BOIN examples have two entries of one design, or per-design options on two designs).
         Assert.Equal(["boin12-bcma-car-nk.yaml", "crb401-bcma-car-t.yaml", "henan-bcma-car-nk-13-patients.yaml", "nct05008536-bcma-car-nk.yaml",
-            "nct06379451-nkg2d-car-nk.yaml", "rolling-six-skolnik.yaml", "tite-crm-pending.yaml"], whole.Order(StringComparer.Ordinal));
+            "nct06379451-nkg2d-car-nk.yaml", "rolling-six-skolnik.yaml", "round-trip-designs.yaml", "round-trip-every-key.yaml", "tite-crm-pending.yaml"],
+            whole.Order(StringComparer.Ordinal));
         await page.CloseAsync();
     }
 
