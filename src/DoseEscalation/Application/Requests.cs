@@ -54,6 +54,8 @@ public sealed record ExactRequest
     /// <summary>List the outcome paths of the first N cohorts instead of the OCs.</summary>
     public int? Paths { get; init; }
     public int MaxStates { get; init; } = EngineRule.DefaultMaxStates;
+    /// <summary>With <see cref="Paths"/>: also draw the pathways as a tree (<see cref="PathsResult.Figure"/>) with these settings.</summary>
+    public Reporting.Charts.PathwaysOptions? Figure { get; init; }
 }
 
 /// <summary>Several designs on the same simulated patients.</summary>

@@ -46,4 +46,107 @@ internal static class DosePaths
         Walk(graph.Root, 1.0);
         return result;
     }
+
+    /// <summary>
+    /// The pathways of the first <paramref name="cohorts"/> cohorts as a tree, with every scenario's
+    /// probabilities; more than <paramref name="maxLeaves"/> paths is refused (a figure past that is unreadable).
+    /// Each node's probability is the product of its edges' in the order <see cref="Enumerate"/> takes, so a leaf's equals its path's.
+    /// </summary>
+    public static DosePathTree Tree(StateGraph graph, IReadOnlyList<Scenario> scenarios, int cohorts, int maxLeaves)
+    {
+        if (scenarios.Count == 0) throw new ArgumentException("need at least one scenario", nameof(scenarios));
+        foreach (var s in scenarios) ExactEngine.CheckDoses(graph, s);
+        if (cohorts < 1) throw new ArgumentOutOfRangeException(nameof(cohorts), cohorts, "paths need at least one cohort");
+        if (CountPaths(graph, graph.Root, cohorts, maxLeaves) > maxLeaves)
+            throw new StateSpaceTooLargeException($"more than {maxLeaves:N0} paths in {cohorts} cohorts; a pathway figure draws at most {maxLeaves:N0} (ask for fewer cohorts)");
+        var nodes = new List<PathNode>();
+        int k = scenarios.Count;
+        var ones = Enumerable.Repeat(1.0, k).ToArray();
+        void Add(int state, int parent, int depth, (int, int, int)? outcome, double[] edge, double[] p)
+        {
+            int id = nodes.Count;
+            bool terminal = graph.IsTerminal(state);
+            bool leaf = terminal || depth == cohorts;
+            var decision = !terminal ? Decision.Treat(graph.NextLevel(state), graph.NextCohortSize(state))
+                : graph.SelectedLevel(state) < 0 ? Decision.StopNoDose : Decision.Select(graph.SelectedLevel(state));
+            nodes.Add(new PathNode(id, parent, depth, outcome, decision, edge, p) { IsLeaf = leaf });
+            if (leaf) return;
+            int level = graph.NextLevel(state), m = graph.NextCohortSize(state);
+            for (int x = 0; x <= m; x++)
+            {
+                var e = new double[k];
+                var q = new double[k];
+                for (int j = 0; j < k; j++) { e[j] = Binomial.PMF(scenarios[j].Dlt[level], m, x); q[j] = p[j] * e[j]; }
+                Add(graph.Child(state, x), id, depth + 1, (level, m, x), e, q);
+            }
+        }
+        Add(graph.Root, -1, 0, null, ones, ones);
+        return new DosePathTree(cohorts, scenarios, nodes);
+    }
+
+    /// <summary>
+    /// The number of paths of at most <paramref name="cohorts"/> cohorts from <paramref name="state"/>,
+    /// without building them; counting stops past <paramref name="limit"/> (so many cohorts cost no more than a few).
+    /// </summary>
+    public static long CountPaths(StateGraph graph, int state, int cohorts, long limit)
+    {
+        if (graph.IsTerminal(state) || cohorts == 0) return 1;
+        long n = 0;
+        for (int x = 0; x <= graph.NextCohortSize(state) && n <= limit; x++) n += CountPaths(graph, graph.Child(state, x), cohorts - 1, limit - n);
+        return n;
+    }
+}
+
+/// <summary>
+/// One node of the dose-transition pathway tree: the decision after <see cref="Depth"/> cohorts,
+/// reached from <see cref="Parent"/> by the cohort outcome <see cref="Outcome"/> (null at the root).
+/// </summary>
+/// <param name="Id">Its index in <see cref="DosePathTree.Nodes"/>.</param>
+/// <param name="Parent">Its parent's id; -1 at the root.</param>
+/// <param name="Depth">Cohorts on the path to it.</param>
+/// <param name="Outcome">The last cohort's dose (0-based), patients and DLTs; null at the root.</param>
+/// <param name="Decision">What the design does next: treat the next cohort at a dose, or stop.</param>
+/// <param name="EdgeProbability">Per scenario, P(this outcome | the parent's path): the binomial probability of the cohort's DLT count at its dose (1 at the root).</param>
+/// <param name="Probability">Per scenario, P(the path from the start to this node): the product of the edge probabilities.</param>
+public sealed record PathNode(int Id, int Parent, int Depth, (int Level, int Patients, int Dlts)? Outcome, Decision Decision,
+    IReadOnlyList<double> EdgeProbability, IReadOnlyList<double> Probability)
+{
+    /// <summary>A node with no children: the trial stopped here, or the tree's last cohort is reached.</summary>
+    public bool IsLeaf { get; init; }
+}
+
+/// <summary>
+/// The dose-transition pathways of the first <see cref="Cohorts"/> cohorts as a tree (Yap et al.
+/// 2017): the root is the first cohort's dose, each child the decision after one more cohort's DLT
+/// count, in order of DLTs (0 first). The tree's shape is the design's alone; the probabilities are
+/// per scenario of <see cref="Scenarios"/>. Its leaves are the paths of <see cref="DosePaths.Enumerate"/>, in the same order.
+/// </summary>
+public sealed class DosePathTree
+{
+    private readonly int[][] _children;
+
+    internal DosePathTree(int cohorts, IReadOnlyList<Scenario> scenarios, IReadOnlyList<PathNode> nodes)
+    {
+        (Cohorts, Scenarios, Nodes) = (cohorts, scenarios, nodes);
+        var lists = nodes.Select(_ => new List<int>()).ToArray();
+        foreach (var n in nodes) if (n.Parent >= 0) lists[n.Parent].Add(n.Id);
+        _children = lists.Select(l => l.ToArray()).ToArray();
+    }
+
+    public int Cohorts { get; }
+    public IReadOnlyList<Scenario> Scenarios { get; }
+    /// <summary>Every node, parents before children (depth-first, outcomes in order of DLTs); node 0 is the root.</summary>
+    public IReadOnlyList<PathNode> Nodes { get; }
+    public PathNode Root => Nodes[0];
+    public IReadOnlyList<int> Children(int node) => _children[node];
+    /// <summary>The leaves, top to bottom: one per distinct path.</summary>
+    public IEnumerable<PathNode> Leaves => Nodes.Where(n => n.IsLeaf);
+    /// <summary>The nodes from the root's child down to <paramref name="node"/>.</summary>
+    public IReadOnlyList<PathNode> PathTo(int node)
+    {
+        var list = new List<PathNode>();
+        for (int n = node; n > 0; n = Nodes[n].Parent) list.Add(Nodes[n]);
+        list.Reverse();
+        return list;
+    }
 }
