@@ -237,7 +237,7 @@ public static class Cli
             return front.Write(front.Run(ctx => Runs.SampleSize(request, ctx)), output);
         });
 
-        var plot = new Command("plot", "Charts of a design's operating characteristics (PNG, SVG or PDF) into a folder: selection, allocation, sample size, OC curve, design comparison.");
+        var plot = new Command("plot", "Charts of a design's operating characteristics (PNG, SVG or PDF) into a folder: selection, allocation, sample size, OC curve, design comparison, duration, dose-transition pathways.");
         var plotIn = new InputFlags(plot, catalog, multi: false, formats: ["png", "svg", "pdf"], outDoc: "Folder to write the charts into, one file per chart (required).", defaultFormat: "table");
         var dpi = Flags.Int("--dpi", "Resolution of PNG charts in dots per inch, 48 to 1200 (default 300); recorded in the file.", 1);
         var charts = Flags.Text("--charts", $"Charts to draw, comma-separated (default: all of {string.Join(",", Charts.Names)}).", "LIST");
@@ -247,14 +247,15 @@ public static class Cli
         var markN = Flags.Int("--mark-n", "Sample size to mark on the sample-size chart with its P(N <= n) (default: the file's planned_n).", 1);
         var plotDesigns = Flags.Text("--designs", $"Designs of the comparison chart, comma-separated (default {string.Join(",", EngineRule.DefaultComparison)}).", "LIST");
         var gallery = Flags.Text("--gallery", "Write the chart gallery of the documentation into this folder instead (fixed inputs; no other option may be given).", "DIR");
-        foreach (var op in new Option[] { charts, plotEngine, plotTrials, plotSeed, markN, plotDesigns, dpi, gallery }) plot.Options.Add(op);
+        var plotPaths = Flags.Int("--paths", $"Cohorts of the dose-transition pathway chart (paths), default {Charts.DefaultPathCohorts}; at most {PathwaysChart.MaxPaths} paths are drawn.", 1);
+        foreach (var op in new Option[] { charts, plotEngine, plotTrials, plotSeed, markN, plotDesigns, plotPaths, dpi, gallery }) plot.Options.Add(op);
         Verb(plot, pr =>
         {
             var output = plotIn.Output(pr);
             var request = new ChartsRequest
             {
                 Input = plotIn.Input(pr), Charts = pr.Given(charts), Engine = Engine(pr.Given(plotEngine)), Trials = pr.Given(plotTrials), Seed = pr.Given(plotSeed),
-                MarkN = pr.Given(markN), Designs = pr.Given(plotDesigns),
+                MarkN = pr.Given(markN), Designs = pr.Given(plotDesigns), Paths = pr.Given(plotPaths),
             };
             string? galleryDir = pr.Given(gallery);
             if (galleryDir is not null)
@@ -275,14 +276,15 @@ public static class Cli
         var repMark = Flags.Int("--mark-n", "Sample size to mark on the sample-size charts (default: the file's planned_n).", 1);
         var repDesigns = Flags.Text("--designs", $"Designs of the comparison section, comma-separated (default {string.Join(",", EngineRule.DefaultComparison)}).", "LIST");
         var repCmpTrials = Flags.Long("--compare-trials", $"Trials per scenario of the comparison section (default {EngineRule.DefaultReportCompareTrials:N0}).", 1);
-        foreach (var op in new Option[] { repEngine, repTrials, repSeed, repMark, repDesigns, repCmpTrials }) report.Options.Add(op);
+        var repPaths = Flags.Int("--paths", $"Cohorts of the dose-transition pathway chart, default {Charts.DefaultPathCohorts} (left out past {PathwaysChart.MaxPaths} paths unless --paths is given, which then fails).", 1);
+        foreach (var op in new Option[] { repEngine, repTrials, repSeed, repMark, repDesigns, repCmpTrials, repPaths }) report.Options.Add(op);
         Verb(report, pr =>
         {
             var output = repIn.Output(pr);
             var request = new ChartsRequest
             {
                 Input = repIn.Input(pr), Engine = Engine(pr.Given(repEngine)), Trials = pr.Given(repTrials), Seed = pr.Given(repSeed), MarkN = pr.Given(repMark),
-                Designs = pr.Given(repDesigns), CompareTrials = pr.Given(repCmpTrials),
+                Designs = pr.Given(repDesigns), CompareTrials = pr.Given(repCmpTrials), Paths = pr.Given(repPaths),
             };
             output.Check(request.Input.File); // an unusable --out fails before any work
             return PlotCommand.Report(request, output, "dose-escalation " + string.Join(' ', args), Front(output.Quiet));

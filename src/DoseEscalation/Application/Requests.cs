@@ -124,6 +124,8 @@ public sealed record ChartsRequest
     public string? Designs { get; init; }
     /// <summary>Trials per scenario of the comparison; null = 100,000 (plot) or 20,000 (report).</summary>
     public long? CompareTrials { get; init; }
+    /// <summary>Cohorts of the dose-transition pathway chart; null = <see cref="Charts.DefaultPathCohorts"/>.</summary>
+    public int? Paths { get; init; }
 }
 
 /// <summary>A sweep over a grid file.</summary>

@@ -133,7 +133,7 @@ public static class Runs
             ResourceGuard.StateGraph(inputs.Design, r.MaxStates, "--max-states");
             var graph = StateGraph.For(inputs.Design, r.MaxStates);
             // The figure's limit is checked before the paths are listed: a tree past it is refused, not drawn unreadable.
-            var figure = r.Figure is { } look ? PathwaysFigure(graph, inputs, cohorts, look, "--paths") : null;
+            var figure = r.Figure is { } look ? PathwaysFigure(inputs, cohorts, look, "--paths") : null;
             var paths = file.Scenarios.Select(s => (s, DosePaths.Enumerate(graph, s, cohorts))).ToList();
             return new PathsResult(file, inputs.Design, cohorts, paths) { Figure = figure };
         }
@@ -148,15 +148,17 @@ public static class Runs
     /// file's scenarios; more than <see cref="PathwaysChart.MaxPaths"/> paths, or edge probabilities
     /// with several scenarios, is an input error naming <paramref name="flag"/>.
     /// </summary>
-    internal static Figure PathwaysFigure(StateGraph graph, RunInputs inputs, int cohorts, PathwaysOptions look, string flag)
+    internal static Figure PathwaysFigure(RunInputs inputs, int cohorts, PathwaysOptions look, string flag)
     {
         var file = inputs.File;
         if (look.Probabilities == PathProbabilities.Edges && file.Scenarios.Count != 1)
             throw new InputException($"--path-probabilities edges: shows one scenario's probabilities on the edges; {file.Path} has {file.Scenarios.Count} scenarios (give one with --dlt, or use paths)");
-        long count = DosePaths.CountPaths(graph, graph.Root, cohorts, PathwaysChart.MaxPaths);
-        if (count > PathwaysChart.MaxPaths)
+        DosePathTree tree;
+        try { tree = DosePaths.Tree(inputs.Design, file.Scenarios, cohorts, PathwaysChart.MaxPaths); }
+        catch (StateSpaceTooLargeException)
+        {
             throw new InputException($"{flag} {cohorts}: more than {PathwaysChart.MaxPaths} paths in {cohorts} cohorts of design {inputs.Design.Name}; a pathway figure draws at most {PathwaysChart.MaxPaths} (ask for fewer cohorts)");
-        var tree = DosePaths.Tree(graph, file.Scenarios, cohorts, PathwaysChart.MaxPaths);
+        }
         var labels = file.Doses.Select(d => d.Dose is null ? d.Label : $"{d.Label}: {d.Dose}").ToList();
         return PathwaysChart.Tree(tree, inputs.Design.Describe(), look with { DoseLabels = look.DoseLabels ?? labels });
     }

@@ -48,52 +48,64 @@ internal static class DosePaths
     }
 
     /// <summary>
-    /// The pathways of the first <paramref name="cohorts"/> cohorts as a tree, with every scenario's
-    /// probabilities; more than <paramref name="maxLeaves"/> paths is refused (a figure past that is unreadable).
-    /// Each node's probability is the product of its edges' in the order <see cref="Enumerate"/> takes, so a leaf's equals its path's.
+    /// The pathways of the first <paramref name="cohorts"/> cohorts of <paramref name="design"/> as a
+    /// tree, with every scenario's probabilities. It walks the design's decisions from the empty trial
+    /// (the states the exact engine's graph holds, but only those within the first cohorts, so a design
+    /// whose whole graph is too large still has its first cohorts drawn). More than
+    /// <paramref name="maxLeaves"/> paths is refused (a figure past that is unreadable). A node's
+    /// probability is the product of its edges' in the order <see cref="Enumerate"/> takes, so a leaf's equals its path's bit for bit.
     /// </summary>
-    public static DosePathTree Tree(StateGraph graph, IReadOnlyList<Scenario> scenarios, int cohorts, int maxLeaves)
+    /// <exception cref="StateSpaceTooLargeException">More than <paramref name="maxLeaves"/> paths.</exception>
+    public static DosePathTree Tree(IDesign design, IReadOnlyList<Scenario> scenarios, int cohorts, int maxLeaves)
     {
+        ArgumentNullException.ThrowIfNull(design);
         if (scenarios.Count == 0) throw new ArgumentException("need at least one scenario", nameof(scenarios));
-        foreach (var s in scenarios) ExactEngine.CheckDoses(graph, s);
+        if (design.ReadsResponses) throw new ArgumentException($"design '{design.Name}' reads responses; dose paths list DLT outcomes only", nameof(design));
+        int k = design.DoseCount;
+        foreach (var s in scenarios)
+            if (s.Dlt.Count != k) throw new ArgumentException($"scenario '{s.Name}' has {s.Dlt.Count} doses; the design has {k}", nameof(scenarios));
         if (cohorts < 1) throw new ArgumentOutOfRangeException(nameof(cohorts), cohorts, "paths need at least one cohort");
-        if (CountPaths(graph, graph.Root, cohorts, maxLeaves) > maxLeaves)
-            throw new StateSpaceTooLargeException($"more than {maxLeaves:N0} paths in {cohorts} cohorts; a pathway figure draws at most {maxLeaves:N0} (ask for fewer cohorts)");
+        bool keepLast = design.ReadsLastCohort;
+        var patients = new int[k];
+        var dlts = new int[k];
         var nodes = new List<PathNode>();
-        int k = scenarios.Count;
-        var ones = Enumerable.Repeat(1.0, k).ToArray();
-        void Add(int state, int parent, int depth, (int, int, int)? outcome, double[] edge, double[] p)
+        int leaves = 0;
+        int n = scenarios.Count;
+        var ones = Enumerable.Repeat(1.0, n).ToArray();
+        // As the state graph's walk: the first decision is probed at level 0, then the root is the empty trial at the start level.
+        var first = design.Decide(new TrialState(patients, dlts, 0, -1, 0));
+        if (first.IsStop) throw new DesignContractException($"{design.Name}: stopped before treating anyone");
+        void Add(int current, int lastDlts, int total, int parent, int depth, (int, int, int)? outcome, double[] edge, double[] p)
         {
+            var decision = design.Decide(new TrialState(patients, dlts, current, lastDlts, total));
+            if (decision.IsStop ? decision.Level < Decision.NoDose || decision.Level >= k : decision.Level < 0 || decision.Level >= k)
+                throw new DesignContractException($"{design.Name}: decided on level {decision.Level}, outside 0..{k - 1}");
+            if (!decision.IsStop && (decision.CohortSize < 1 || decision.CohortSize > design.MaxCohortSize))
+                throw new DesignContractException($"{design.Name}: cohort size {decision.CohortSize} outside 1..{design.MaxCohortSize}");
             int id = nodes.Count;
-            bool terminal = graph.IsTerminal(state);
-            bool leaf = terminal || depth == cohorts;
-            var decision = !terminal ? Decision.Treat(graph.NextLevel(state), graph.NextCohortSize(state))
-                : graph.SelectedLevel(state) < 0 ? Decision.StopNoDose : Decision.Select(graph.SelectedLevel(state));
+            bool leaf = decision.IsStop || depth == cohorts;
             nodes.Add(new PathNode(id, parent, depth, outcome, decision, edge, p) { IsLeaf = leaf });
-            if (leaf) return;
-            int level = graph.NextLevel(state), m = graph.NextCohortSize(state);
+            if (leaf)
+            {
+                if (++leaves > maxLeaves)
+                    throw new StateSpaceTooLargeException($"more than {maxLeaves:N0} paths in {cohorts} cohorts of {design.Name}; a pathway figure draws at most {maxLeaves:N0} (ask for fewer cohorts)");
+                return;
+            }
+            int level = decision.Level, m = decision.CohortSize;
+            patients[level] += m;
             for (int x = 0; x <= m; x++)
             {
-                var e = new double[k];
-                var q = new double[k];
-                for (int j = 0; j < k; j++) { e[j] = Binomial.PMF(scenarios[j].Dlt[level], m, x); q[j] = p[j] * e[j]; }
-                Add(graph.Child(state, x), id, depth + 1, (level, m, x), e, q);
+                var e = new double[n];
+                var q = new double[n];
+                for (int j = 0; j < n; j++) { e[j] = Binomial.PMF(scenarios[j].Dlt[level], m, x); q[j] = p[j] * e[j]; }
+                dlts[level] += x;
+                Add(level, keepLast ? x : -1, total + m, id, depth + 1, (level, m, x), e, q);
+                dlts[level] -= x;
             }
+            patients[level] -= m;
         }
-        Add(graph.Root, -1, 0, null, ones, ones);
+        Add(first.Level, -1, 0, -1, 0, null, ones, ones);
         return new DosePathTree(cohorts, scenarios, nodes);
-    }
-
-    /// <summary>
-    /// The number of paths of at most <paramref name="cohorts"/> cohorts from <paramref name="state"/>,
-    /// without building them; counting stops past <paramref name="limit"/> (so many cohorts cost no more than a few).
-    /// </summary>
-    public static long CountPaths(StateGraph graph, int state, int cohorts, long limit)
-    {
-        if (graph.IsTerminal(state) || cohorts == 0) return 1;
-        long n = 0;
-        for (int x = 0; x <= graph.NextCohortSize(state) && n <= limit; x++) n += CountPaths(graph, graph.Child(state, x), cohorts - 1, limit - n);
-        return n;
     }
 }
 
