@@ -91,8 +91,8 @@ public static class Cli
         var maxStates = Flags.Int("--max-states", $"Give up (and suggest simulate) past this many distinct trial states (default {EngineRule.DefaultMaxStates:N0}).", 1);
         var pathFigure = Flags.Text("--figure", "With --paths: also draw the pathways as a tree (dose-transition pathways, Yap et al. 2017) into this file; .png (300 dpi), .svg or .pdf by its extension. At most "
             + $"{PathwaysChart.MaxPaths} paths.", "FILE");
-        var pathLabels = Flags.Choice("--path-labels", "With --figure: a cohort's outcome on an edge as counts (DLTs/patients, e.g. 1/3; the default) or letters (N no DLT, T DLT, e.g. NNT).", "counts", "letters");
-        var pathProbabilities = Flags.Choice("--path-probabilities", "With --figure: paths (the default: P(path) beside each path, a column per scenario), edges (also P(outcome | path so far) on each edge; one scenario) or none (the design's tree alone).", "paths", "edges", "none");
+        var pathLabels = Flags.Choice("--path-labels", "With --figure: a cohort's outcome on an edge as counts (DLTs/patients, e.g. 1/3; the default) or letters (N no DLT, T DLT, e.g. NNT)", "counts", "letters");
+        var pathProbabilities = Flags.Choice("--path-probabilities", "With --figure: paths (the default: P(path) beside each path, a column per scenario), edges (also P(outcome | path so far) on each edge; one scenario) or none (the design's tree alone)", "paths", "edges", "none");
         exact.Options.Add(paths); exact.Options.Add(maxStates); exact.Options.Add(pathFigure); exact.Options.Add(pathLabels); exact.Options.Add(pathProbabilities);
         Verb(exact, pr =>
         {
@@ -276,7 +276,7 @@ public static class Cli
         var repMark = Flags.Int("--mark-n", "Sample size to mark on the sample-size charts (default: the file's planned_n).", 1);
         var repDesigns = Flags.Text("--designs", $"Designs of the comparison section, comma-separated (default {string.Join(",", EngineRule.DefaultComparison)}).", "LIST");
         var repCmpTrials = Flags.Long("--compare-trials", $"Trials per scenario of the comparison section (default {EngineRule.DefaultReportCompareTrials:N0}).", 1);
-        var repPaths = Flags.Int("--paths", $"Cohorts of the dose-transition pathway chart, default {Charts.DefaultPathCohorts} (left out past {PathwaysChart.MaxPaths} paths unless --paths is given, which then fails).", 1);
+        var repPaths = Flags.Int("--paths", $"Cohorts of the dose-transition pathway chart, default {Charts.DefaultPathCohorts}; past {PathwaysChart.MaxPaths} paths the chart is left out, or, with --paths given, the run fails.", 1);
         foreach (var op in new Option[] { repEngine, repTrials, repSeed, repMark, repDesigns, repCmpTrials, repPaths }) report.Options.Add(op);
         Verb(report, pr =>
         {
