@@ -89,15 +89,48 @@ public static class Cli
         var exIn = new InputFlags(exact, catalog, multi: false, formats: ["table", "csv", "json"]);
         var paths = Flags.Int("--paths", "List every distinct outcome path of the first N cohorts with its probability, instead of the OCs.", 1);
         var maxStates = Flags.Int("--max-states", $"Give up (and suggest simulate) past this many distinct trial states (default {EngineRule.DefaultMaxStates:N0}).", 1);
-        exact.Options.Add(paths); exact.Options.Add(maxStates);
+        var pathFigure = Flags.Text("--figure", "With --paths: also draw the pathways as a tree (dose-transition pathways, Yap et al. 2017) into this file; .png (300 dpi), .svg or .pdf by its extension. At most "
+            + $"{PathwaysChart.MaxPaths} paths.", "FILE");
+        var pathLabels = Flags.Choice("--path-labels", "With --figure: a cohort's outcome on an edge as counts (DLTs/patients, e.g. 1/3; the default) or letters (N no DLT, T DLT, e.g. NNT)", "counts", "letters");
+        var pathProbabilities = Flags.Choice("--path-probabilities", "With --figure: paths (the default: P(path) beside each path, a column per scenario), edges (also P(outcome | path so far) on each edge; one scenario) or none (the design's tree alone)", "paths", "edges", "none");
+        exact.Options.Add(paths); exact.Options.Add(maxStates); exact.Options.Add(pathFigure); exact.Options.Add(pathLabels); exact.Options.Add(pathProbabilities);
         Verb(exact, pr =>
         {
             var output = exIn.Output(pr);
-            var request = new ExactRequest { Input = exIn.Input(pr), Paths = pr.Given(paths), MaxStates = pr.Given(maxStates) ?? EngineRule.DefaultMaxStates };
+            string? figurePath = pr.Given(pathFigure);
+            if (figurePath is not null && pr.Given(paths) is null) throw new UsageException("--figure draws the pathways of --paths N; give --paths");
+            if (figurePath is null && pr.GetResult(pathLabels) is not null) throw new UsageException("--path-labels applies to the pathway figure; give --figure FILE");
+            if (figurePath is null && pr.GetResult(pathProbabilities) is not null) throw new UsageException("--path-probabilities applies to the pathway figure; give --figure FILE");
+            var figureFormat = figurePath is null ? (ChartFormat?)null : ChartFileOptions.FromExtension(Path.GetExtension(figurePath))
+                ?? throw new InputException($"--figure {figurePath}: the extension names no chart format (.png, .svg or .pdf)");
+            var request = new ExactRequest
+            {
+                Input = exIn.Input(pr), Paths = pr.Given(paths), MaxStates = pr.Given(maxStates) ?? EngineRule.DefaultMaxStates,
+                Figure = figurePath is null ? null : new PathwaysOptions
+                {
+                    Labels = pr.Given(pathLabels) == "letters" ? PathLabels.Letters : PathLabels.Counts,
+                    Probabilities = pr.Given(pathProbabilities) switch { "edges" => PathProbabilities.Edges, "none" => PathProbabilities.None, _ => PathProbabilities.Paths },
+                },
+            };
             output.Check(request.Input.File);
+            if (figurePath is not null) OutputFile.Check(figurePath, [request.Input.File, output.Out], flag: "--figure");
             if (request.Paths is not null && output.Format is not ("table" or "csv")) throw new InputException($"--format {output.Format}: --paths writes table or csv");
             var front = Front(output.Quiet);
-            return front.Write(front.Run(ctx => Runs.Exact(request, ctx)), output);
+            var result = front.Run(ctx => Runs.Exact(request, ctx));
+            if (figurePath is null || result is not PathsResult { Figure: { } figure }) return front.Write(result, output);
+            // The figure and the table are rendered before anything is written; a failure writing the table takes the figure back.
+            byte[] picture = figure.Encode(new ChartFileOptions { Format = figureFormat!.Value });
+            using var rendered = new MemoryStream();
+            result.Write(output.Format, rendered);
+            bool existed = File.Exists(figurePath);
+            OutputFile.Cli(() => AtomicOutput.WriteFile(figurePath, s => s.Write(picture), request.Input.File, output.Out), "--figure");
+            try { Verbs.Emit(s => rendered.WriteTo(s), output.Out, stdout); }
+            catch
+            {
+                if (!existed) File.Delete(figurePath);
+                throw;
+            }
+            return Ok;
         });
 
         var compare = new Command("compare", "Several designs on every scenario, side by side, with the same simulated patients (common random numbers), with paired differences and the benchmark. A design option flag (e.g. --estimate, --max-pending, --extrasafe) sets the option of every design in the comparison that takes it; the others are noted, and a flag no design takes is refused.");
@@ -204,7 +237,7 @@ public static class Cli
             return front.Write(front.Run(ctx => Runs.SampleSize(request, ctx)), output);
         });
 
-        var plot = new Command("plot", "Charts of a design's operating characteristics (PNG, SVG or PDF) into a folder: selection, allocation, sample size, OC curve, design comparison.");
+        var plot = new Command("plot", "Charts of a design's operating characteristics (PNG, SVG or PDF) into a folder: selection, allocation, sample size, OC curve, design comparison, duration, dose-transition pathways.");
         var plotIn = new InputFlags(plot, catalog, multi: false, formats: ["png", "svg", "pdf"], outDoc: "Folder to write the charts into, one file per chart (required).", defaultFormat: "table");
         var dpi = Flags.Int("--dpi", "Resolution of PNG charts in dots per inch, 48 to 1200 (default 300); recorded in the file.", 1);
         var charts = Flags.Text("--charts", $"Charts to draw, comma-separated (default: all of {string.Join(",", Charts.Names)}).", "LIST");
@@ -214,14 +247,15 @@ public static class Cli
         var markN = Flags.Int("--mark-n", "Sample size to mark on the sample-size chart with its P(N <= n) (default: the file's planned_n).", 1);
         var plotDesigns = Flags.Text("--designs", $"Designs of the comparison chart, comma-separated (default {string.Join(",", EngineRule.DefaultComparison)}).", "LIST");
         var gallery = Flags.Text("--gallery", "Write the chart gallery of the documentation into this folder instead (fixed inputs; no other option may be given).", "DIR");
-        foreach (var op in new Option[] { charts, plotEngine, plotTrials, plotSeed, markN, plotDesigns, dpi, gallery }) plot.Options.Add(op);
+        var plotPaths = Flags.Int("--paths", $"Cohorts of the dose-transition pathway chart (paths), default {Charts.DefaultPathCohorts}; at most {PathwaysChart.MaxPaths} paths are drawn.", 1);
+        foreach (var op in new Option[] { charts, plotEngine, plotTrials, plotSeed, markN, plotDesigns, plotPaths, dpi, gallery }) plot.Options.Add(op);
         Verb(plot, pr =>
         {
             var output = plotIn.Output(pr);
             var request = new ChartsRequest
             {
                 Input = plotIn.Input(pr), Charts = pr.Given(charts), Engine = Engine(pr.Given(plotEngine)), Trials = pr.Given(plotTrials), Seed = pr.Given(plotSeed),
-                MarkN = pr.Given(markN), Designs = pr.Given(plotDesigns),
+                MarkN = pr.Given(markN), Designs = pr.Given(plotDesigns), Paths = pr.Given(plotPaths),
             };
             string? galleryDir = pr.Given(gallery);
             if (galleryDir is not null)
@@ -242,14 +276,15 @@ public static class Cli
         var repMark = Flags.Int("--mark-n", "Sample size to mark on the sample-size charts (default: the file's planned_n).", 1);
         var repDesigns = Flags.Text("--designs", $"Designs of the comparison section, comma-separated (default {string.Join(",", EngineRule.DefaultComparison)}).", "LIST");
         var repCmpTrials = Flags.Long("--compare-trials", $"Trials per scenario of the comparison section (default {EngineRule.DefaultReportCompareTrials:N0}).", 1);
-        foreach (var op in new Option[] { repEngine, repTrials, repSeed, repMark, repDesigns, repCmpTrials }) report.Options.Add(op);
+        var repPaths = Flags.Int("--paths", $"Cohorts of the dose-transition pathway chart, default {Charts.DefaultPathCohorts}; past {PathwaysChart.MaxPaths} paths the chart is left out, or, with --paths given, the run fails.", 1);
+        foreach (var op in new Option[] { repEngine, repTrials, repSeed, repMark, repDesigns, repCmpTrials, repPaths }) report.Options.Add(op);
         Verb(report, pr =>
         {
             var output = repIn.Output(pr);
             var request = new ChartsRequest
             {
                 Input = repIn.Input(pr), Engine = Engine(pr.Given(repEngine)), Trials = pr.Given(repTrials), Seed = pr.Given(repSeed), MarkN = pr.Given(repMark),
-                Designs = pr.Given(repDesigns), CompareTrials = pr.Given(repCmpTrials),
+                Designs = pr.Given(repDesigns), CompareTrials = pr.Given(repCmpTrials), Paths = pr.Given(repPaths),
             };
             output.Check(request.Input.File); // an unusable --out fails before any work
             return PlotCommand.Report(request, output, "dose-escalation " + string.Join(' ', args), Front(output.Quiet));

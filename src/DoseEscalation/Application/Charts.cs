@@ -14,7 +14,10 @@ namespace DoseEscalation.Application;
 public static class Charts
 {
     /// <summary>Every chart, in drawing order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["selection", "allocation", "samplesize", "occurve", "comparison", "duration"];
+    public static IReadOnlyList<string> Names { get; } = ["selection", "allocation", "samplesize", "occurve", "comparison", "duration", "paths"];
+
+    /// <summary>Cohorts of the dose-transition pathway chart unless --paths says otherwise.</summary>
+    public const int DefaultPathCohorts = 2;
 
     /// <summary>The chart names of a comma-separated list (null = every chart that applies); an unknown name is refused.</summary>
     public static List<string> ParseNames(string? charts)
@@ -59,9 +62,18 @@ public static class Charts
             if (asked) throw new InputException($"--charts {given}: the sample-size chart has no calendar time, so no backfill; design {inputs.Design.Name}'s sample size is in the other charts and in simulate --calendar");
             charts.Remove("samplesize");
         }
+        if (charts.Contains("paths") && inputs.Design.ReadsResponses)
+        {
+            // The pathways list DLT outcomes; a design that reads responses branches on them too.
+            if (asked) throw new InputException($"--charts {given}: the pathway chart (paths) lists DLT outcomes; design {inputs.Design.Name} reads responses");
+            charts.Remove("paths");
+        }
+        if (r.Paths is not null && !charts.Contains("paths"))
+            throw new InputException($"--paths {r.Paths}: sets the cohorts of the pathway chart, which {(asked ? $"--charts {given} leaves out" : $"design {inputs.Design.Name} does not have (it reads responses)")}");
         var results = OperatingCharacteristicsOf(inputs, r.Engine, r.Trials, r.Seed, ctx);
         var sampleSize = charts.Contains("samplesize") ? SampleSizeOf(inputs, r.Engine, r.Trials, r.Seed, r.MarkN, ctx) : null;
-        return Draw(inputs, results, sampleSize, charts, r.MarkN, designs, r.CompareTrials ?? r.Trials ?? EngineRule.DefaultCompareTrials, r.Seed, ctx, out _);
+        return Draw(inputs, results, sampleSize, charts, r.MarkN, designs, r.CompareTrials ?? r.Trials ?? EngineRule.DefaultCompareTrials, r.Seed, ctx, out _,
+            r.Paths, pathsAsked: r.Paths is not null || asked);
     }
 
     /// <summary>
@@ -81,9 +93,11 @@ public static class Charts
         // A design that reads responses has no DLT state graph: its sample-size analysis is the simulation (docs/protocol.md);
         // a backfill design's, which has no calendar, would leave out its backfill patients.
         var sampleSize = BackfillsOnCalendar(inputs) ? null : SampleSizeOf(inputs, r.Engine, r.Trials, r.Seed, r.MarkN, ctx);
+        if (r.Paths is not null && inputs.Design.ReadsResponses)
+            throw new InputException($"--paths {r.Paths}: the pathway chart lists DLT outcomes; design {inputs.Design.Name} reads responses");
         var chartNames = Names.Where(c => (c != "occurve" || inputs.Design.TryGet<AplusB>() is not null) && (c != "samplesize" || sampleSize is not null)
-            && (c != "duration" || inputs.File.Timeline is not null));
-        var charts = Draw(inputs, results, sampleSize, chartNames, r.MarkN, designs, compareTrials, r.Seed, ctx, out var compared);
+            && (c != "duration" || inputs.File.Timeline is not null) && (c != "paths" || !inputs.Design.ReadsResponses));
+        var charts = Draw(inputs, results, sampleSize, chartNames, r.MarkN, designs, compareTrials, r.Seed, ctx, out var compared, r.Paths, pathsAsked: r.Paths is not null);
         DecisionTable? table = null;
         try { table = DecisionTable.For(inputs.Design); } catch (NotSupportedException) { }
         return new Report
@@ -181,7 +195,8 @@ public static class Charts
     /// toxicity results for cohort designs, plus durations), and shared by the comparison and duration charts.
     /// </summary>
     private static IReadOnlyList<(string Name, Figure Figure)> Draw(RunInputs inputs, ResultSet set, SampleSizeAnalysis? sampleSize, IEnumerable<string> charts,
-        int? markN, string designs, long compareTrials, ulong? seed, RunContext ctx, out (ComparisonSet Set, IReadOnlyList<DesignComparisonRow> Rows)? compared)
+        int? markN, string designs, long compareTrials, ulong? seed, RunContext ctx, out (ComparisonSet Set, IReadOnlyList<DesignComparisonRow> Rows)? compared,
+        int? pathCohorts = null, bool pathsAsked = false)
     {
         var file = inputs.File;
         var names = charts.ToList();
@@ -222,6 +237,11 @@ public static class Charts
                 case "comparison":
                     if (compared is { } c && c.Set.Setups.Count > 1)
                         list.Add(("comparison", Plots.Comparison(c.Rows)));
+                    break;
+                case "paths":
+                    // The first cohorts' pathways under every scenario; left out, unless asked for, when they are too many to draw.
+                    try { list.Add(("paths", Runs.PathwaysFigure(inputs, pathCohorts ?? DefaultPathCohorts, new PathwaysOptions(), "--paths"))); }
+                    catch (InputException) when (!pathsAsked) { }
                     break;
                 case "duration":
                     // One chart per scenario: the distribution of trial duration of the comparison's designs (or the design alone).

@@ -54,6 +54,8 @@ public sealed record ExactRequest
     /// <summary>List the outcome paths of the first N cohorts instead of the OCs.</summary>
     public int? Paths { get; init; }
     public int MaxStates { get; init; } = EngineRule.DefaultMaxStates;
+    /// <summary>With <see cref="Paths"/>: also draw the pathways as a tree (<see cref="PathsResult.Figure"/>) with these settings.</summary>
+    public Reporting.Charts.PathwaysOptions? Figure { get; init; }
 }
 
 /// <summary>Several designs on the same simulated patients.</summary>
@@ -122,6 +124,8 @@ public sealed record ChartsRequest
     public string? Designs { get; init; }
     /// <summary>Trials per scenario of the comparison; null = 100,000 (plot) or 20,000 (report).</summary>
     public long? CompareTrials { get; init; }
+    /// <summary>Cohorts of the dose-transition pathway chart; null = <see cref="Charts.DefaultPathCohorts"/>.</summary>
+    public int? Paths { get; init; }
 }
 
 /// <summary>A sweep over a grid file.</summary>

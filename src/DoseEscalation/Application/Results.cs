@@ -73,6 +73,9 @@ public sealed record CalendarOcResult(ResultSet Set, IReadOnlyList<CalendarResul
 /// <summary>The dose-transition pathways of the first cohorts, with their probabilities under each scenario (exact --paths).</summary>
 public sealed record PathsResult(ScenarioFile File, IDesign Design, int Cohorts, IReadOnlyList<(Scenario Scenario, IReadOnlyList<DosePath> Paths)> Scenarios) : IRunResult
 {
+    /// <summary>The pathways drawn as a tree (<see cref="PathwaysChart"/>), when asked for; null otherwise.</summary>
+    public Figure? Figure { get; init; }
+
     public void Write(string format, Stream stream)
     {
         if (format is not ("table" or "csv")) throw new InputException($"--format {format}: --paths writes table or csv");

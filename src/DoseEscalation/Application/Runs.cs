@@ -132,13 +132,35 @@ public static class Runs
         {
             ResourceGuard.StateGraph(inputs.Design, r.MaxStates, "--max-states");
             var graph = StateGraph.For(inputs.Design, r.MaxStates);
+            // The figure's limit is checked before the paths are listed: a tree past it is refused, not drawn unreadable.
+            var figure = r.Figure is { } look ? PathwaysFigure(inputs, cohorts, look, "--paths") : null;
             var paths = file.Scenarios.Select(s => (s, DosePaths.Enumerate(graph, s, cohorts))).ToList();
-            return new PathsResult(file, inputs.Design, cohorts, paths);
+            return new PathsResult(file, inputs.Design, cohorts, paths) { Figure = figure };
         }
         ResourceGuard.ExactFlow(inputs.Design, r.MaxStates, file.Scenarios.Count, "--max-states");
         // Every scenario in one pass over the states, made level by level (no stored graph).
         var results = ExactEngine.Run(inputs.Design, file.Scenarios, file.Target, r.MaxStates);
         return new OcResult(Set(inputs, "exact", 0, null, results));
+    }
+
+    /// <summary>
+    /// The dose-transition pathway figure of the first <paramref name="cohorts"/> cohorts under the
+    /// file's scenarios; more than <see cref="PathwaysChart.MaxPaths"/> paths, or edge probabilities
+    /// with several scenarios, is an input error naming <paramref name="flag"/>.
+    /// </summary>
+    internal static Figure PathwaysFigure(RunInputs inputs, int cohorts, PathwaysOptions look, string flag)
+    {
+        var file = inputs.File;
+        if (look.Probabilities == PathProbabilities.Edges && file.Scenarios.Count != 1)
+            throw new InputException($"--path-probabilities edges: shows one scenario's probabilities on the edges; {file.Path} has {file.Scenarios.Count} scenarios (give one with --dlt, or use paths)");
+        DosePathTree tree;
+        try { tree = DosePaths.Tree(inputs.Design, file.Scenarios, cohorts, PathwaysChart.MaxPaths); }
+        catch (StateSpaceTooLargeException)
+        {
+            throw new InputException($"{flag} {cohorts}: more than {PathwaysChart.MaxPaths} paths in {cohorts} cohorts of design {inputs.Design.Name}; a pathway figure draws at most {PathwaysChart.MaxPaths} (ask for fewer cohorts)");
+        }
+        var labels = file.Doses.Select(d => d.Dose is null ? d.Label : $"{d.Label}: {d.Dose}").ToList();
+        return PathwaysChart.Tree(tree, inputs.Design.Describe(), look with { DoseLabels = look.DoseLabels ?? labels });
     }
 
     /// <summary>Several designs on the same simulated patients (common random numbers), with paired differences; in calendar time when asked.</summary>

@@ -20,7 +20,7 @@ public class PlotCliTests
         var names = Directory.GetFiles(dir).Select(Path.GetFileName).OrderBy(n => n).ToList();
         // The built-in scenario file has a timeline, so the duration charts (one per scenario) come too.
         Assert.Equal(["allocation.png", "comparison.png", "duration-all-safe.png", "duration-all-toxic.png", "duration-mtd-at-dl1.png", "duration-mtd-at-dl2.png",
-            "duration-mtd-at-dl3.png", "oc-curve.png", "sample-size-all-safe.png", "sample-size-all-toxic.png",
+            "duration-mtd-at-dl3.png", "oc-curve.png", "paths.png", "sample-size-all-safe.png", "sample-size-all-toxic.png",
             "sample-size-mtd-at-dl1.png", "sample-size-mtd-at-dl2.png", "sample-size-mtd-at-dl3.png", "selection.png"], names);
         Assert.Equal(names.Count, output.TrimEnd().Split('\n').Length);
         foreach (var f in Directory.GetFiles(dir)) Assert.Equal(300, DoseEscalation.Reporting.Charts.PngChunks.Dpi(File.ReadAllBytes(f))!.Value, 0);

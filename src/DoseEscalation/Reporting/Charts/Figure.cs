@@ -28,6 +28,7 @@ public sealed class Figure
     private const float MinPlotHeight = 220;
 
     private readonly Layout _layout;
+    private readonly IFigureBody? _body;
 
     internal Figure(string title, string caption, string? description, IReadOnlyList<Chart> panels, bool panelTitles)
     {
@@ -47,6 +48,26 @@ public sealed class Figure
         Draw(nowhere);
     }
 
+    /// <summary>A figure whose body is drawn by <paramref name="body"/> (a diagram, not a plot), under a title and above a caption.</summary>
+    internal Figure(string title, string caption, string description, IFigureBody body)
+    {
+        ArgumentNullException.ThrowIfNull(title);
+        ArgumentNullException.ThrowIfNull(caption);
+        (Title, Caption, Description, _body) = (title, caption, description, body);
+        (Panels, Plots) = ([], []);
+        Width = body.Width;
+        float inner = Width - 2 * Pad;
+        var titleLines = ChartFonts.Wrap(Title, TitleSize, inner, bold: true);
+        float y = Pad + titleLines.Count * TitleSize * 1.3f + 4;
+        float bodyTop = y;
+        y += body.Height + 6;
+        var captionLines = Caption.Length == 0 ? [] : ChartFonts.Wrap(Caption, CaptionSize, inner);
+        float captionTop = y;
+        y += captionLines.Count * CaptionSize * 1.35f + Pad / 2;
+        _layout = new Layout(titleLines, [], captionLines, captionTop, y) { BodyTop = bodyTop };
+        Height = y;
+    }
+
     /// <summary>A figure of one chart, titled and captioned by the chart.</summary>
     public static Figure Of(Chart chart)
     {
@@ -63,14 +84,14 @@ public sealed class Figure
     public string Caption { get; }
     /// <summary>Text for screen readers: what the chart shows, then every series' values.</summary>
     public string Description { get; }
-    /// <summary>The chart model(s): data, labels and captions, one per panel.</summary>
+    /// <summary>The chart model(s): data, labels and captions, one per panel; empty for a diagram (<see cref="PathwaysChart"/>).</summary>
     public IReadOnlyList<Chart> Panels { get; }
     /// <summary>The first (often only) panel.</summary>
-    public Chart Chart => Panels[0];
+    public Chart Chart => Panels.Count > 0 ? Panels[0] : throw new InvalidOperationException($"'{Title}' is a diagram, not a chart with panels");
     /// <summary>The ScottPlot plot of each panel; restyle them before saving.</summary>
     public IReadOnlyList<Plot> Plots { get; }
     /// <summary>The plot of the first (often only) panel.</summary>
-    public Plot Plot => Plots[0];
+    public Plot Plot => Plots.Count > 0 ? Plots[0] : throw new InvalidOperationException($"'{Title}' is a diagram, not a ScottPlot plot");
     /// <summary>Width in pixels at 96 dpi (CSS pixels).</summary>
     public float Width { get; }
     /// <summary>Height in pixels at 96 dpi, from the layout of the title, legends, panels and caption.</summary>
@@ -165,7 +186,11 @@ public sealed class Figure
 
     private sealed record PanelLayout(IReadOnlyList<string> TitleLines, float TitleTop, IReadOnlyList<IReadOnlyList<LegendItem>> LegendRows, float LegendTop, float PlotTop, float PlotHeight);
 
-    private sealed record Layout(IReadOnlyList<string> TitleLines, IReadOnlyList<PanelLayout> Panels, IReadOnlyList<string> CaptionLines, float CaptionTop, float Height);
+    private sealed record Layout(IReadOnlyList<string> TitleLines, IReadOnlyList<PanelLayout> Panels, IReadOnlyList<string> CaptionLines, float CaptionTop, float Height)
+    {
+        /// <summary>Where a diagram's body starts.</summary>
+        public float BodyTop { get; init; }
+    }
 
     private Layout Lay(bool panelTitles)
     {
@@ -234,6 +259,7 @@ public sealed class Figure
         using var background = new SKPaint { Color = SKColors.White, Style = SKPaintStyle.Fill };
         canvas.DrawRect(0, 0, Width, Height, background);
         DrawLines(canvas, _layout.TitleLines, Pad, Pad, TitleSize, 1.3f, bold: true, Palette.Ink);
+        _body?.Draw(canvas, _layout.BodyTop);
         for (int i = 0; i < Panels.Count; i++)
         {
             var chart = Panels[i];
@@ -353,4 +379,13 @@ public sealed class Figure
         parts.AddRange(chart.References.Select(r => $"{r.Label}."));
         return string.Join(" ", parts);
     }
+}
+
+/// <summary>The body of a diagram figure: drawn between the title and the caption, in CSS pixels, from x = 0.</summary>
+internal interface IFigureBody
+{
+    /// <summary>The figure's width (the body's, with its margins).</summary>
+    float Width { get; }
+    float Height { get; }
+    void Draw(SKCanvas canvas, float top);
 }

@@ -75,6 +75,9 @@ public static class Gallery
             ("sample-size", Plots.SampleSize(exact[1], markN: 13)),
             ("oc-curve", Plots.OcCurve(rules)),
             ("comparison", Plots.Comparison(rows)),
+            ("dose-paths", PathwaysChart.Tree(DosePaths.Tree(threePlusThree, Scenarios, 2, PathwaysChart.MaxPaths), threePlusThree.Describe())),
+            ("dose-paths-s2", PathwaysChart.Tree(DosePaths.Tree(threePlusThree, [s2], 2, PathwaysChart.MaxPaths), threePlusThree.Describe(),
+                new PathwaysOptions { Labels = PathLabels.Letters, Probabilities = PathProbabilities.Edges })),
         ];
     }
 }
