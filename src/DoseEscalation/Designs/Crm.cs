@@ -50,8 +50,9 @@ public sealed record CrmFit(CrmPosterior Posterior, double BetaSd, double Credib
 /// Reassessment Method (Chapman &amp; Hall/CRC), whose R package dfcrm this follows; Lee &amp; Cheung
 /// (2009) Clin Trials 6:227 for the calibrated skeleton (<see cref="CrmSkeleton"/>). The posterior
 /// is integrated by a composite Gauss-Legendre rule fixed in the constructor, so a decision is a
-/// few multiply-adds and exponentials per node and allocates nothing. docs/designs/crm.md has the
-/// details and where we differ from dfcrm.
+/// few multiply-adds and exponentials per node and allocates nothing; with no patient pending it is
+/// computed once per count state and then looked up (<see cref="CrmPosteriorCache"/>, the same
+/// doubles). docs/designs/crm.md has the details and where we differ from dfcrm.
 /// </remarks>
 public sealed class Crm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityPosterior, IExplainsDecisions, IModelFit
 {
@@ -224,8 +225,8 @@ public sealed class Crm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityPo
     public Decision Decide(in TrialState s)
     {
         if (s.IsStart) return Decision.Treat(StartLevel, CohortSize);
-        var post = Cached(s.Patients, s.Dlts, out int recommended);
-        if (SafetyCutoff is { } cutoff && post.ProbFirstDoseAboveTarget > cutoff) return Decision.StopNoDose;
+        int recommended = Recommended(s.Patients, s.Dlts, out bool safetyStop);
+        if (safetyStop) return Decision.StopNoDose;
         if (s.TotalPatients + CohortSize > MaxPatients) return Decision.Select(Final(s.Patients, recommended));
         // dfcrm's restriction: no escalation when the last cohort's DLT rate reached the target
         // (coherence, Cheung 2005), otherwise at most one level above the last cohort's dose.
@@ -241,8 +242,7 @@ public sealed class Crm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityPo
 
     public int SelectMtd(in TrialState s)
     {
-        Cached(s.Patients, s.Dlts, out int recommended);
-        return Final(s.Patients, recommended);
+        return Final(s.Patients, Recommended(s.Patients, s.Dlts, out _));
     }
 
     /// <summary>
@@ -293,13 +293,25 @@ public sealed class Crm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityPo
     /// <summary>The posterior with no patient pending, computed anew (what the cache stores; a test holds them equal).</summary>
     internal CrmPosterior Uncached(ReadOnlySpan<int> patients, ReadOnlySpan<int> dlts) => Posterior(patients, dlts, default, default);
 
+    /// <summary>Whether the safety stop applies at this posterior: P(p_1 &gt; target | data) above the cutoff.</summary>
+    internal bool SafetyStops(CrmPosterior post) => SafetyCutoff is { } cutoff && post.ProbFirstDoseAboveTarget > cutoff;
+
     // The posterior and the recommendation at its mean, looked up per count state (CrmPosteriorCache): the same doubles as computing them.
     private CrmPosterior Cached(ReadOnlySpan<int> patients, ReadOnlySpan<int> dlts, out int recommended)
     {
-        if (_cache is { } cache) return cache.Get(patients, dlts, out recommended);
+        if (_cache is { } cache) return cache.Posterior(patients, dlts, out recommended);
         var post = Uncached(patients, dlts);
         recommended = Recommend(post.BetaMean);
         return post;
+    }
+
+    // What a decision reads: the recommendation at the posterior mean and whether the safety stop applies.
+    private int Recommended(ReadOnlySpan<int> patients, ReadOnlySpan<int> dlts, out bool safetyStop)
+    {
+        if (_cache is { } cache) return cache.Recommended(patients, dlts, out safetyStop);
+        var post = Uncached(patients, dlts);
+        safetyStop = SafetyStops(post);
+        return Recommend(post.BetaMean);
     }
 
     /// <summary>The posterior cache, for tests (null if this design's counts do not fit its key).</summary>

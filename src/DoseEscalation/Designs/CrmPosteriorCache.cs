@@ -11,61 +11,70 @@ namespace DoseEscalation.Designs;
 /// <remarks>
 /// <para>The key packs each dose's (n, x) pair, 0 &lt;= x &lt;= n &lt;= max N, into the index
 /// n(n + 1)/2 + x, and the doses into one or two 64-bit words in mixed radix (max N + 1)(max N + 2)/2,
-/// below 2^55 per word. A design whose count space does not fit two such words (e.g. 13 doses at
+/// below 2^54 per word. A design whose count space does not fit two such words (e.g. 13 doses at
 /// max N 30) is not cached; a state with more patients at a dose than max N (a wrapper adding
 /// patients) bypasses the cache.</para>
-/// <para>The value stored is what <see cref="Crm.Uncached"/> and <see cref="Crm.Recommend"/>
-/// return for that state, so a lookup gives the same doubles, bit for bit, as computing anew: the
+/// <para>The value stored is what <see cref="Crm.Uncached"/>, <see cref="Crm.Recommend"/> and
+/// <see cref="Crm.SafetyStops"/> return for that state, so a lookup gives the same doubles, bit for bit, as computing anew: the
 /// results cannot depend on what the cache holds, which thread filled it, or in which order.</para>
-/// <para>Memory: an open-addressing table (linear probing, 32 bytes a slot), allocated at the first
+/// <para>Memory: an open-addressing table (linear probing; per slot an 8-byte tag with the
+/// recommendation and the safety stop, which is all a decision reads, the 16-byte posterior, and the
+/// 8-byte high key word when there is one: at most 32 bytes), allocated at the first
 /// lookup with room for the design's count space (at most 2^14 slots, 512 KiB), doubled when half
 /// full, up to <see cref="MaxSlots"/> slots (8 MiB) holding at most <see cref="MaxEntries"/> states.
 /// Entries are never evicted: once the table is at its limit, a state not in it is computed each
 /// time (the states a trial visits most, its first ones, come first and stay).</para>
-/// <para>Threads share the table without locks: a writer claims an empty slot by compare-and-swap,
-/// fills it, then publishes its tag with a release write; a reader that sees the tag (acquire) sees
+/// <para>Threads share the table without locks: a writer claims an empty slot's tag by
+/// compare-and-swap, fills the slot, then publishes the tag with a release write; a reader that sees the tag (acquire) sees
 /// the values. A slot being written reads as another key, so a racing reader computes the value
 /// itself (the same value). A doubling copies the published slots into a new table and swaps it in;
 /// what other threads write meanwhile into the old one is lost, which costs only a recomputation.</para>
 /// </remarks>
 internal sealed class CrmPosteriorCache
 {
-    /// <summary>Largest table: 2^18 slots of 32 bytes (8 MiB).</summary>
+    /// <summary>Largest table: 2^18 slots of at most 32 bytes (8 MiB).</summary>
     internal const int MaxSlots = 1 << 18;
     /// <summary>Most count states held: half the largest table, so that a miss ends at an empty slot in a few probes.</summary>
     internal const int MaxEntries = MaxSlots / 2;
     private const int MaxInitialSlots = 1 << 14;
     // A lookup gives up after this many slots (the state is then computed, not stored).
     private const int MaxProbes = 32;
-    // Each key word stays below 2^55 so that (word + 1) << 8 | recommended fits a positive long.
-    private const ulong WordLimit = 1UL << 55;
+    // Each key word stays below 2^54 so that (word + 1) << 9 | safety stop << 8 | recommended fits a positive long.
+    private const ulong WordLimit = 1UL << 54;
     private const long Claimed = -1;
+    private const long StopBit = 1 << 8, ValueBits = (1 << 9) - 1;
 
     private readonly Crm _crm;
     private readonly int _split;      // doses [0, _split) in the low word, [_split, k) in the high word
+    private readonly bool _twoWords;  // some doses in the high word
     private readonly uint _maxCount;  // max N: a dose with more patients bypasses the cache
     private readonly ulong _radix;    // (max N + 1)(max N + 2) / 2 pairs (n, x) per dose
     private readonly int _initialSlots;
     private Table? _table;
     private int _growing;
 
-    private struct Slot
+    // Structure of arrays: a decision reads only the 8-byte tag (and the high word, for designs with
+    // two), so the slots the trials keep visiting stay in the CPU's caches.
+    private sealed class Table
     {
-        // 0 empty, -1 being written, else ((low word + 1) << 8) | recommended level.
-        public long Tag;
-        public ulong High;
-        public double BetaMean, ProbFirstDoseAboveTarget;
-    }
-
-    private sealed class Table(int bits)
-    {
-        public readonly Slot[] Slots = new Slot[1 << bits];
-        public readonly int Bits = bits;
+        // 0 empty, -1 being written, else ((low word + 1) << 9) | (safety stop << 8) | recommended level.
+        public readonly long[] Tags;
+        public readonly ulong[] Highs;
+        public readonly CrmPosterior[] Posteriors;
+        public readonly int Bits;
         public int Count;
+
+        public Table(int bits, bool twoWords)
+        {
+            Bits = bits;
+            Tags = new long[1 << bits];
+            Highs = twoWords ? new ulong[1 << bits] : [];
+            Posteriors = new CrmPosterior[1 << bits];
+        }
     }
 
     private CrmPosteriorCache(Crm crm, int split, ulong radix, int initialSlots) =>
-        (_crm, _split, _maxCount, _radix, _initialSlots) = (crm, split, (uint)crm.MaxPatients, radix, initialSlots);
+        (_crm, _split, _twoWords, _maxCount, _radix, _initialSlots) = (crm, split, split < crm.DoseCount, (uint)crm.MaxPatients, radix, initialSlots);
 
     /// <summary>A cache for <paramref name="crm"/>, or null if its count space does not fit the key.</summary>
     public static CrmPosteriorCache? For(Crm crm)
@@ -73,7 +82,7 @@ internal sealed class CrmPosteriorCache
         int k = crm.DoseCount, maxN = crm.MaxPatients;
         if (k > 255) return null; // the recommended level is stored in 8 bits
         ulong radix = (ulong)(maxN + 1) * (ulong)(maxN + 2) / 2;
-        // Fill the low word with as many doses as keep it below 2^55, then the high word.
+        // Fill the low word with as many doses as keep it below 2^54, then the high word.
         int split = 0;
         double product = 1;
         while (split < k && product * radix < WordLimit) { product *= radix; split++; }
@@ -106,60 +115,72 @@ internal sealed class CrmPosteriorCache
     }
 
     /// <summary>Slots in the current table (0 before the first lookup).</summary>
-    internal int Capacity => Volatile.Read(ref _table)?.Slots.Length ?? 0;
+    internal int Capacity => Volatile.Read(ref _table)?.Tags.Length ?? 0;
 
     /// <summary>Count states stored in the current table.</summary>
     internal int Count => Volatile.Read(ref _table) is { } t ? Volatile.Read(ref t.Count) : 0;
 
-    /// <summary>The posterior at these counts and the unrestricted recommendation at its mean, from the table or computed (and stored if there is room).</summary>
-    public CrmPosterior Get(ReadOnlySpan<int> patients, ReadOnlySpan<int> dlts, out int recommended)
+    /// <summary>The unrestricted recommendation at the posterior mean, and whether the safety stop applies (P(p_1 &gt; target) above the cutoff), at these counts.</summary>
+    public int Recommended(ReadOnlySpan<int> patients, ReadOnlySpan<int> dlts, out bool safetyStop)
     {
-        if (!TryKey(patients, dlts, out ulong low, out ulong high)) return Compute(patients, dlts, out recommended);
-        var table = Volatile.Read(ref _table) ?? Create();
-        var slots = table.Slots;
-        int mask = slots.Length - 1;
-        int i = (int)(Hash(low, high) >> (64 - table.Bits));
-        long key = (long)(low + 1) << 8;
+        long value = Find(patients, dlts, out _, out _, out _);
+        safetyStop = (value & StopBit) != 0;
+        return (int)(value & 0xFF);
+    }
+
+    /// <summary>The posterior at these counts and the unrestricted recommendation at its mean.</summary>
+    public CrmPosterior Posterior(ReadOnlySpan<int> patients, ReadOnlySpan<int> dlts, out int recommended)
+    {
+        long value = Find(patients, dlts, out var table, out int slot, out var computed);
+        recommended = (int)(value & 0xFF);
+        return slot >= 0 ? table!.Posteriors[slot] : computed;
+    }
+
+    // The entry's value bits (recommended level, safety stop) and where its posterior is: slot `slot`
+    // of `table`, or (slot -1) computed here into `computed`. Stores a state not yet in the table if there is room.
+    private long Find(ReadOnlySpan<int> patients, ReadOnlySpan<int> dlts, out Table? table, out int slot, out CrmPosterior computed)
+    {
+        table = null;
+        slot = -1;
+        computed = default;
+        if (!TryKey(patients, dlts, out ulong low, out ulong high)) return Compute(patients, dlts, out computed);
+        var t = Volatile.Read(ref _table) ?? Create();
+        var tags = t.Tags;
+        int mask = tags.Length - 1;
+        int i = (int)(Hash(low, high) >> (64 - t.Bits));
+        long key = (long)(low + 1) << 9;
         for (int probe = 0; probe < MaxProbes; probe++)
         {
-            ref Slot slot = ref slots[i];
-            long tag = Volatile.Read(ref slot.Tag);
-            if ((tag & ~0xFFL) == key && slot.High == high)
-            {
-                recommended = (int)(tag & 0xFF);
-                return new CrmPosterior(slot.BetaMean, slot.ProbFirstDoseAboveTarget);
-            }
+            long tag = Volatile.Read(ref tags[i]);
             if (tag == 0)
             {
-                if (Volatile.Read(ref table.Count) >= MaxEntries) break; // full: compute, do not store
-                if (Interlocked.CompareExchange(ref slot.Tag, Claimed, 0) == 0)
+                if (Volatile.Read(ref t.Count) >= MaxEntries) break; // full: compute, do not store
+                if (Interlocked.CompareExchange(ref tags[i], Claimed, 0) == 0)
                 {
-                    var post = Compute(patients, dlts, out recommended);
-                    slot.High = high;
-                    slot.BetaMean = post.BetaMean;
-                    slot.ProbFirstDoseAboveTarget = post.ProbFirstDoseAboveTarget;
-                    Volatile.Write(ref slot.Tag, key | (long)recommended);
-                    if (Interlocked.Increment(ref table.Count) > slots.Length / 2) Grow(table);
-                    return post;
+                    long value = Compute(patients, dlts, out computed);
+                    if (_twoWords) t.Highs[i] = high;
+                    t.Posteriors[i] = computed;
+                    Volatile.Write(ref tags[i], key | value);
+                    if (Interlocked.Increment(ref t.Count) > tags.Length / 2) Grow(t);
+                    return value;
                 }
                 // Another thread took this slot for some key: it is no longer empty, look again.
-                tag = Volatile.Read(ref slot.Tag);
-                if ((tag & ~0xFFL) == key && slot.High == high)
-                {
-                    recommended = (int)(tag & 0xFF);
-                    return new CrmPosterior(slot.BetaMean, slot.ProbFirstDoseAboveTarget);
-                }
+                tag = Volatile.Read(ref tags[i]);
+            }
+            if ((tag & ~ValueBits) == key && (!_twoWords || t.Highs[i] == high))
+            {
+                (table, slot) = (t, i);
+                return tag & ValueBits;
             }
             i = (i + 1) & mask;
         }
-        return Compute(patients, dlts, out recommended);
+        return Compute(patients, dlts, out computed);
     }
 
-    private CrmPosterior Compute(ReadOnlySpan<int> patients, ReadOnlySpan<int> dlts, out int recommended)
+    private long Compute(ReadOnlySpan<int> patients, ReadOnlySpan<int> dlts, out CrmPosterior post)
     {
-        var post = _crm.Uncached(patients, dlts);
-        recommended = _crm.Recommend(post.BetaMean);
-        return post;
+        post = _crm.Uncached(patients, dlts);
+        return (long)(uint)_crm.Recommend(post.BetaMean) | (_crm.SafetyStops(post) ? StopBit : 0);
     }
 
     // Mixed radix over the doses' (n, x) indices; false if a count is out of range (or the spans are not the design's).
@@ -188,28 +209,29 @@ internal sealed class CrmPosteriorCache
 
     private Table Create()
     {
-        var fresh = new Table(BitOperations.Log2((uint)_initialSlots));
+        var fresh = new Table(BitOperations.Log2((uint)_initialSlots), _twoWords);
         return Interlocked.CompareExchange(ref _table, fresh, null) ?? fresh;
     }
 
     // Double the table if it is still the current one and below the largest size; one thread at a time.
     private void Grow(Table old)
     {
-        if (old.Slots.Length >= MaxSlots || Interlocked.CompareExchange(ref _growing, 1, 0) != 0) return;
+        if (old.Tags.Length >= MaxSlots || Interlocked.CompareExchange(ref _growing, 1, 0) != 0) return;
         try
         {
             if (!ReferenceEquals(Volatile.Read(ref _table), old)) return;
-            var bigger = new Table(old.Bits + 1);
-            int mask = bigger.Slots.Length - 1;
-            for (int j = 0; j < old.Slots.Length; j++)
+            var bigger = new Table(old.Bits + 1, _twoWords);
+            int mask = bigger.Tags.Length - 1;
+            for (int j = 0; j < old.Tags.Length; j++)
             {
-                ref Slot s = ref old.Slots[j];
-                long tag = Volatile.Read(ref s.Tag);
+                long tag = Volatile.Read(ref old.Tags[j]);
                 if (tag <= 0) continue; // empty, or still being written (lost: recomputed when next needed)
-                ulong low = (ulong)(tag >> 8) - 1;
-                int i = (int)(Hash(low, s.High) >> (64 - bigger.Bits));
-                while (bigger.Slots[i].Tag != 0) i = (i + 1) & mask;
-                bigger.Slots[i] = s with { Tag = tag };
+                ulong low = (ulong)(tag >> 9) - 1, high = _twoWords ? old.Highs[j] : 0;
+                int i = (int)(Hash(low, high) >> (64 - bigger.Bits));
+                while (bigger.Tags[i] != 0) i = (i + 1) & mask;
+                bigger.Tags[i] = tag;
+                if (_twoWords) bigger.Highs[i] = high;
+                bigger.Posteriors[i] = old.Posteriors[j];
                 bigger.Count++;
             }
             Volatile.Write(ref _table, bigger);
