@@ -71,8 +71,8 @@ public class CrmPosteriorCacheTests
     [Fact]
     public void The_cache_is_bounded_and_states_beyond_it_are_computed()
     {
-        // 10 doses, cohorts of 1, max N 60: far more count states than the cache holds.
-        var crm = new Crm([0.01, 0.02, 0.04, 0.07, 0.1, 0.15, 0.2, 0.26, 0.33, 0.4], 0.25, cohortSize: 1, maxPatients: 60, priorVariance: 0.2);
+        // 10 doses, cohorts of 1, max N 50 (the key fills both words): far more count states than the cache holds.
+        var crm = new Crm([0.01, 0.02, 0.04, 0.07, 0.1, 0.15, 0.2, 0.26, 0.33, 0.4], 0.25, cohortSize: 1, maxPatients: 50, priorVariance: 0.2);
         var cache = crm.Cache!;
         Assert.NotNull(cache);
         Assert.Equal(0, cache.Capacity); // nothing allocated before the first lookup
@@ -83,7 +83,7 @@ public class CrmPosteriorCacheTests
         var beyond = new List<(int[] N, int[] X)>();
         while (seen.Count < distinct)
         {
-            RandomCounts(ref rng, 60, n, x);
+            RandomCounts(ref rng, 50, n, x);
             if (!seen.Add(string.Join(",", n) + "|" + string.Join(",", x))) continue;
             var post = crm.Posterior(n, x);
             if (seen.Count > CrmPosteriorCache.MaxEntries + 10_000) beyond.Add((n.ToArray(), x.ToArray()));
