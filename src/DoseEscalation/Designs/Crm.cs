@@ -50,8 +50,9 @@ public sealed record CrmFit(CrmPosterior Posterior, double BetaSd, double Credib
 /// Reassessment Method (Chapman &amp; Hall/CRC), whose R package dfcrm this follows; Lee &amp; Cheung
 /// (2009) Clin Trials 6:227 for the calibrated skeleton (<see cref="CrmSkeleton"/>). The posterior
 /// is integrated by a composite Gauss-Legendre rule fixed in the constructor, so a decision is a
-/// few multiply-adds and exponentials per node and allocates nothing. docs/designs/crm.md has the
-/// details and where we differ from dfcrm.
+/// few multiply-adds and exponentials per node and allocates nothing; with no patient pending it is
+/// computed once per count state and then looked up (<see cref="CrmPosteriorCache"/>, the same
+/// doubles). docs/designs/crm.md has the details and where we differ from dfcrm.
 /// </remarks>
 public sealed class Crm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityPosterior, IExplainsDecisions, IModelFit
 {
@@ -75,6 +76,7 @@ public sealed class Crm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityPo
     private readonly double[] _logP;         // [dose * nodes + node]: log p_d(beta_node)
     private readonly double[] _log1mP;       // [dose * nodes + node]: log(1 - p_d(beta_node))
     private readonly int _belowSafetyBoundary; // nodes [0, this) have p_1(beta) > target
+    private readonly CrmPosteriorCache? _cache; // posterior per count state (null if the counts do not fit its key)
 
     public IReadOnlyList<double> Skeleton => _skeleton;
     public double Target { get; }
@@ -159,6 +161,7 @@ public sealed class Crm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityPo
                 _log1mP[d * _nodeCount + j] = l1p;
             }
         }
+        _cache = CrmPosteriorCache.For(this);
     }
 
     private static CrmModel ModelOf(OptionValues v) => v.Choice("model") == "logistic" ? CrmModel.Logistic : CrmModel.Empiric;
@@ -222,9 +225,8 @@ public sealed class Crm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityPo
     public Decision Decide(in TrialState s)
     {
         if (s.IsStart) return Decision.Treat(StartLevel, CohortSize);
-        var post = Posterior(s.Patients, s.Dlts);
-        if (SafetyCutoff is { } cutoff && post.ProbFirstDoseAboveTarget > cutoff) return Decision.StopNoDose;
-        int recommended = Recommend(post.BetaMean);
+        int recommended = Recommended(s.Patients, s.Dlts, out bool safetyStop);
+        if (safetyStop) return Decision.StopNoDose;
         if (s.TotalPatients + CohortSize > MaxPatients) return Decision.Select(Final(s.Patients, recommended));
         // dfcrm's restriction: no escalation when the last cohort's DLT rate reached the target
         // (coherence, Cheung 2005), otherwise at most one level above the last cohort's dose.
@@ -238,7 +240,10 @@ public sealed class Crm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityPo
         ? "dose whose DLT probability at the posterior mean is closest to the target (dfcrm)"
         : "highest dose with patients at or below the dose whose DLT probability at the posterior mean is closest to the target";
 
-    public int SelectMtd(in TrialState s) => Final(s.Patients, Recommend(Posterior(s.Patients, s.Dlts).BetaMean));
+    public int SelectMtd(in TrialState s)
+    {
+        return Final(s.Patients, Recommended(s.Patients, s.Dlts, out _));
+    }
 
     /// <summary>
     /// The final selection from the model's choice <paramref name="recommended"/> (0-based): itself
@@ -283,7 +288,34 @@ public sealed class Crm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityPo
     }
 
     /// <summary>Posterior mean of beta and P(p_1 &gt; target) given patients and DLTs per level.</summary>
-    public CrmPosterior Posterior(ReadOnlySpan<int> patients, ReadOnlySpan<int> dlts) => Posterior(patients, dlts, default, default);
+    public CrmPosterior Posterior(ReadOnlySpan<int> patients, ReadOnlySpan<int> dlts) => Cached(patients, dlts, out _);
+
+    /// <summary>The posterior with no patient pending, computed anew (what the cache stores; a test holds them equal).</summary>
+    internal CrmPosterior Uncached(ReadOnlySpan<int> patients, ReadOnlySpan<int> dlts) => Posterior(patients, dlts, default, default);
+
+    /// <summary>Whether the safety stop applies at this posterior: P(p_1 &gt; target | data) above the cutoff.</summary>
+    internal bool SafetyStops(CrmPosterior post) => SafetyCutoff is { } cutoff && post.ProbFirstDoseAboveTarget > cutoff;
+
+    // The posterior and the recommendation at its mean, looked up per count state (CrmPosteriorCache): the same doubles as computing them.
+    private CrmPosterior Cached(ReadOnlySpan<int> patients, ReadOnlySpan<int> dlts, out int recommended)
+    {
+        if (_cache is { } cache) return cache.Posterior(patients, dlts, out recommended);
+        var post = Uncached(patients, dlts);
+        recommended = Recommend(post.BetaMean);
+        return post;
+    }
+
+    // What a decision reads: the recommendation at the posterior mean and whether the safety stop applies.
+    private int Recommended(ReadOnlySpan<int> patients, ReadOnlySpan<int> dlts, out bool safetyStop)
+    {
+        if (_cache is { } cache) return cache.Recommended(patients, dlts, out safetyStop);
+        var post = Uncached(patients, dlts);
+        safetyStop = SafetyStops(post);
+        return Recommend(post.BetaMean);
+    }
+
+    /// <summary>The posterior cache, for tests (null if this design's counts do not fit its key).</summary>
+    internal CrmPosteriorCache? Cache => _cache;
 
     /// <summary>
     /// The time-to-event posterior (Cheung &amp; Chappell 2000): besides the patients and DLTs per

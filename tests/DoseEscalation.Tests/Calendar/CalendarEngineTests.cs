@@ -196,6 +196,7 @@ public class CalendarEngineTests
     [Theory]
     [InlineData("3+3")]
     [InlineData("bf-boin")] // backfill: its waiting list, pending patients and response reads
+    [InlineData("crm")] // its posterior cache: allocated at the first decision, grown (if at all) while warming up
     public void A_trial_allocates_nothing(string name)
     {
         var design = Build.Design(name, 3, 0.3);
