@@ -6,6 +6,8 @@ namespace DoseEscalation.Designs.Rules;
 /// highest dose; then the next cohort at that dose has cohort size - 1 patients (so the dose holds
 /// one full cohort, its titration patient included) and the design decides from there on its own,
 /// with every titration patient counted in its dose's data and in the maximum sample size.
+/// During titration the design is not asked (get.oc runs the phase before its cohort loop); its
+/// stopping rules and maximum N apply from the first decision after the fill.
 /// </summary>
 /// <remarks>
 /// The titration phase is read from the counts alone: before any dose holds two patients the trial
@@ -45,6 +47,9 @@ public sealed class AcceleratedTitration : DesignRule
         if (first.CohortSize < 2)
             throw new ArgumentException($"accelerated titration needs a cohort size of at least 2 ({inner.Name} treats cohorts of {first.CohortSize}, already one patient at a time)", Param);
         CohortSize = first.CohortSize;
+        // Titration through every dose plus the fill cohort: the most the phase can take.
+        if (inner.MaxPatients < k + CohortSize - 1)
+            throw new ArgumentException($"accelerated titration needs room for one patient per dose and a cohort: a maximum of at least {k + CohortSize - 1} patients ({inner.Name} stops by {inner.MaxPatients})", "maxN");
         if (inner.TryGet<AplusB>() is { } ab)
         {
             // Without de-escalation the A+B selects the dose below a too-toxic one as it stands, which
@@ -57,19 +62,23 @@ public sealed class AcceleratedTitration : DesignRule
 
     public override Decision Decide(in TrialState state)
     {
-        var d = Inner.Decide(state);
-        if (d.IsStop) return d; // the design's stops (its maximum N, a cap) stand during titration too
-        if (state.IsStart) return Decision.Treat(d.Level, 1);
+        if (state.IsStart)
+        {
+            var first = Inner.Decide(state);
+            return first.IsStop ? first : Decision.Treat(first.Level, 1);
+        }
+        // The titration phase is the rule's own, as in get.oc: the design is not asked (its rules are
+        // not written for single patients; the 3+3 would select a top dose seen on one patient). The
+        // constructor checked that titration and its fill fit in the design's maximum N.
         if (Titrating(state))
         {
             int c = state.CurrentLevel;
             return state.Dlts[c] == 0 && c + 1 < state.DoseCount
                 ? Decision.Treat(c + 1, 1)
-                // First DLT, or the highest dose reached without one: fill the dose to a full cohort.
-                // Min with the design's own cohort keeps its cut of the last cohort at max N.
-                : Decision.Treat(c, Math.Min(CohortSize - 1, d.CohortSize));
+                : Decision.Treat(c, CohortSize - 1); // first DLT, or the top dose without one: fill the dose to a cohort
         }
-        if (_firstCohortAtDose > 0 && state.Patients[d.Level] == 1)
+        var d = Inner.Decide(state);
+        if (_firstCohortAtDose > 0 && !d.IsStop && state.Patients[d.Level] == 1)
             return Decision.Treat(d.Level, Math.Min(_firstCohortAtDose - 1, d.CohortSize));
         return d;
     }
