@@ -1,6 +1,7 @@
 using DoseEscalation.Designs.Configuration;
 using DoseEscalation.Designs.Rules;
 using DoseEscalation.Engines;
+using DoseEscalation.Engines.Calendar;
 using DoseEscalation.Tests.Engines;
 
 namespace DoseEscalation.Tests.Designs;
@@ -130,6 +131,20 @@ public class AcceleratedTitrationTests
         // And it changes the trial: titration moves patients off dose 1.
         var plain = ExactEngine.Run(Build.Design(name, 4, 0.3), scenario, 0.3);
         Assert.True(exact.MeanPatients[0].Value < plain.MeanPatients[0].Value - 0.5);
+    }
+
+    [Fact]
+    public void The_calendar_engine_runs_titration_one_patient_per_dlt_window_with_the_same_ocs()
+    {
+        var design = Build.Design("boin", 4, 0.3, ("max_n", 18), ("accelerated_titration", true));
+        var scenario = new Scenario("s", [0.08, 0.18, 0.32, 0.5]);
+        var timeline = new Timeline { Accrual = AccrualKind.Poisson, RatePerMonth = 3, DltWindowDays = 28, MaxWaitDays = 60 };
+        var options = new MonteCarloOptions { Trials = 40_000, Seed = 31 };
+        var cal = CalendarEngine.Run(design, scenario, 0.3, timeline, options);
+        Agreement.Within4Se(ExactEngine.Run(design, scenario, 0.3), cal.Oc);
+        // Titration patients are cohorts of one, each waiting out the DLT window: arrivals wait longer.
+        var plain = CalendarEngine.Run(Build.Design("boin", 4, 0.3, ("max_n", 18)), scenario, 0.3, timeline, options);
+        Assert.True(cal.MeanWaitDays > plain.MeanWaitDays + 1, $"{cal.MeanWaitDays} vs {plain.MeanWaitDays}");
     }
 
     [Theory]
