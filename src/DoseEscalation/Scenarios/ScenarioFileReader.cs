@@ -60,7 +60,7 @@ public static class ScenarioFileReader
 
         public ScenarioFile File(YamlMappingNode root)
         {
-            Keys(root, "", "trial", "doses", "design", "designs", "target", "start_dose", "max_n", "cohort_size",
+            Keys(root, "", "trial", "doses", "design", "designs", "target", "start_dose", "max_n", "cohort_size", "accelerated_titration",
                 "correct_selection", "correct_window", "scenarios", "simulation", "protocol", "timeline", "utility");
             var trial = Trial(Required<YamlMappingNode>(root, "", "trial"));
             var dosesNode = Required<YamlSequenceNode>(root, "", "doses");
@@ -75,6 +75,9 @@ public static class ScenarioFileReader
             foreach (var key in new[] { "start_dose", "max_n", "cohort_size" })
                 if (Present(root, "", key, out var node, out string field))
                     common = common.With(key, (int)Integer(node, field, 1, key == "start_dose" ? doses.Count : 1000));
+            // A trial-level rule: every design of the file is titrated (or the file says no).
+            if (Present(root, "", "accelerated_titration", out var titration, out string titrationField))
+                common = common.With("accelerated_titration", Boolean(titration, titrationField));
             var correct = CorrectSelectionNode(root);
 
             // design: (one) or designs: (a list), each entry a name or a mapping of name, label and options.

@@ -1,3 +1,5 @@
+using DoseEscalation.Designs.Configuration;
+using DoseEscalation.Designs.Rules;
 using DoseEscalation.Tests.Designs;
 using DoseEscalation;
 using DoseEscalation.Engines;
@@ -118,11 +120,27 @@ public class ScenarioFileTests
     [InlineData("name: 3+3", "name: 3+3\n  cohort_size: 3", "t.yaml:6: design.cohort_size: unknown key (allowed here: name, label, deescalate, expand_top_dose, max_n, start_dose")]
     [InlineData("name: 3+3", "name: 3+3\n  max_n: 0", "t.yaml:6: design.max_n = 0: must be in [1, 1000]")]
     [InlineData("  name: Test", "  name: [Test", "t.yaml:")]
+    [InlineData("target: 0.3", "target: 0.3\naccelerated_titration: maybe", "t.yaml:7: accelerated_titration = maybe: expected true or false")]
+    [InlineData("target: 0.3", "target: 0.3\naccelerated_titration: true\nmax_n: 2", "t.yaml:8: max_n = 2: inherited by design '3+3': accelerated titration needs room for one patient per dose and a cohort: a maximum of at least 5 patients")]
+    [InlineData("name: 3+3", "name: tite-crm\naccelerated_titration: true", "t.yaml:6: accelerated_titration = true: inherited by design 'tite-crm': accelerated titration is not defined for tite-crm")]
     public void Bad_files_name_file_line_field_and_value(string replace, string with, string expectedStart)
     {
         var ex = Assert.Throws<ScenarioFileException>(() => ScenarioFileReader.Parse(Valid.Replace(replace, with), "t.yaml"));
         Assert.StartsWith(expectedStart, ex.Message);
         Assert.DoesNotContain('\n', ex.Message);
+    }
+
+    [Fact]
+    public void Accelerated_titration_at_the_top_of_a_file_wraps_every_design_and_a_design_can_turn_it_off()
+    {
+        string yaml = Valid.Replace("design:\n  name: 3+3", "designs:\n  - name: 3+3\n  - name: boin\n  - { name: crm, label: crm-plain, accelerated_titration: false }")
+            + "\naccelerated_titration: true\n";
+        var f = ScenarioFileReader.Parse(yaml, "t.yaml");
+        Assert.Equal(true, f.Common["accelerated_titration"]);
+        var designs = f.Designs.Select(d => DesignSetup.Resolve(DesignCatalog.Default, d, f.Common, f.Doses.Count, f.Target).Design).ToList();
+        Assert.IsType<AcceleratedTitration>(designs[0]);
+        Assert.IsType<AcceleratedTitration>(designs[1]);
+        Assert.IsNotType<AcceleratedTitration>(designs[2]);
     }
 
     [Fact]

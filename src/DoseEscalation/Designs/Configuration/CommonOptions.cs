@@ -2,8 +2,8 @@ namespace DoseEscalation.Designs.Configuration;
 
 /// <summary>
 /// The settings common to every design: written once at trial level (or as a common flag) and
-/// inherited by each design that takes them unless the design overrides them. <c>start_dose</c> is a
-/// trial-level rule (<see cref="Rules.TrialRules.StartDose"/>) that every design takes.
+/// inherited by each design that takes them unless the design overrides them. <c>start_dose</c> and
+/// <c>accelerated_titration</c> are trial-level rules (<see cref="Rules.TrialRules"/>) that every design takes.
 /// </summary>
 public static class CommonOptions
 {
@@ -30,5 +30,5 @@ public static class CommonOptions
     };
 
     /// <summary>The keys of the common settings, in the order files and help list them.</summary>
-    public static IReadOnlyList<string> Keys { get; } = ["target", "start_dose", "max_n", "cohort_size"];
+    public static IReadOnlyList<string> Keys { get; } = ["target", "start_dose", "max_n", "cohort_size", "accelerated_titration"];
 }

@@ -15,6 +15,8 @@ public static class Modifiers
     /// <summary>Stop (or eliminate) when P(p &gt; target | data) exceeds <paramref name="cutoff"/>.</summary>
     public static IDesign StopWhenTooToxic(this IDesign design, double target, double cutoff, SafetyScope scope = SafetyScope.FirstDose, int minPatients = 3) =>
         new SafetyStop(design, target, cutoff, scope, minPatients);
+    /// <summary>Accelerated titration (BOIN's get.oc): one patient per dose until the first DLT, then the design's cohorts.</summary>
+    public static IDesign WithAcceleratedTitration(this IDesign design) => new AcceleratedTitration(design);
     /// <summary>Never escalate past the lowest untried dose.</summary>
     public static IDesign NeverSkipping(this IDesign design) => new NeverSkip(design);
 }

@@ -4,9 +4,10 @@ namespace DoseEscalation.Designs.Rules;
 
 /// <summary>
 /// The trial-level rules every design takes, as options (scenario-file keys and CLI flags), and how
-/// they wrap a design. Order, innermost first: stop at n on a dose, safety stop, never skip, start
-/// dose; so the safety stop sees the design's decision after the stop-at-n rule, and the start dose
-/// only replaces the first cohort's level.
+/// they wrap a design. Order, innermost first: accelerated titration, stop at n on a dose, safety
+/// stop, never skip, start dose; so every other rule sees the titration's decisions, the safety stop
+/// sees the design's decision after the stop-at-n rule, and the start dose only replaces the first
+/// cohort's level (titration then starts there).
 /// </summary>
 public static class TrialRules
 {
@@ -43,7 +44,13 @@ public static class TrialRules
         Doc = "Add the never-skip-an-untried-dose check (the built-in designs never skip by construction).",
     };
 
-    public static IReadOnlyList<DesignOption> Options { get; } = [StartDose, StopNAtDose, SafetyCutoff, SafetyDoses, SafetyMinN, NeverSkipOption];
+    public static DesignOption AcceleratedTitrationOption { get; } = new()
+    {
+        Key = "accelerated_titration", Kind = OptionKind.Switch, Default = false, Common = true,
+        Doc = "One patient per dose, escalating, until the first DLT (or the top dose); then a cohort fills that dose and the design takes over (BOIN's get.oc titration). Refused for cohorts of 1, pending-patient, backfill and efficacy designs.",
+    };
+
+    public static IReadOnlyList<DesignOption> Options { get; } = [StartDose, StopNAtDose, SafetyCutoff, SafetyDoses, SafetyMinN, NeverSkipOption, AcceleratedTitrationOption];
 
     /// <summary>The rules' own cross-option check: the safety stop's settings need its cutoff.</summary>
     public static (string Key, string Problem)? Check(OptionValues given)
@@ -56,6 +63,7 @@ public static class TrialRules
     /// <summary>Wraps <paramref name="design"/> in the rules <paramref name="values"/> switch on (resolved values).</summary>
     public static IDesign Apply(IDesign design, DesignContext context, OptionValues values)
     {
+        if (values[AcceleratedTitrationOption.Key] is true) design = new AcceleratedTitration(design);
         if (values.IntOrNull(StopNAtDose.Key) is { } n) design = new StopAtDoseCount(design, n);
         if (values.NumberOrNull(SafetyCutoff.Key) is { } cutoff)
         {
