@@ -47,6 +47,11 @@ public class InstallTests
         Assert.Equal("true", Prop(cli, "PackAsTool"));
         Assert.Equal("dose-escalation", Prop(cli, "ToolCommandName"));
         Assert.Equal("DoseEscalation.Cli", Prop(cli, "PackageId"));
+        // RID-specific tool packages: the NativeAOT linux-x64 executable and the framework-dependent fallback.
+        Assert.Equal("linux-x64;any", Prop(cli, "ToolPackageRuntimeIdentifiers"));
+        Assert.Equal("true", Prop(cli, "PublishAot"));
+        // Portable: no instruction set fixed for the package (deploy/native/publish.sh passes its own).
+        Assert.Null(Prop(cli, "IlcInstructionSet"));
         var lib = XDocument.Load(Path.Combine(Repo.Root, "src", "DoseEscalation", "DoseEscalation.csproj"));
         Assert.Equal("true", Prop(lib, "GenerateDocumentationFile"));
         Assert.StartsWith("MIT License", File.ReadAllText(Path.Combine(Repo.Root, "LICENSE")));
@@ -54,7 +59,13 @@ public class InstallTests
         Assert.Contains("dotnet pack -c Release -o nupkg", readme);
         Assert.Contains("dotnet tool install --global --add-source ./nupkg DoseEscalation.Cli", readme);
         string ci = File.ReadAllText(Path.Combine(Repo.Root, ".ci", "run"));
+        foreach (var rid in new[] { "any", "linux-x64" })
+        {
+            Assert.Contains($"dotnet pack src/DoseEscalation.Cli -c Release -r {rid} -o nupkg", readme);
+            Assert.Contains($"dotnet pack src/DoseEscalation.Cli -c Release -r {rid} -o \"$nupkg\"", ci);
+        }
         Assert.Contains("dotnet tool install --tool-path", ci);
         Assert.Contains("\"$tools/dose-escalation\" --version", ci);
+        Assert.Contains("DoseEscalation.Cli.any", ci);
     }
 }
