@@ -513,7 +513,7 @@ public sealed class Crm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityPo
         + (SafetyCutoff is { } c ? string.Create(CultureInfo.InvariantCulture, $", stop if P(p1 > target) > {c}") : "");
 
     // log p_d(beta) and log(1 - p_d(beta)), each accurate when p_d is near 0 or near 1.
-    private (double LogP, double Log1mP) LogProbabilities(int d, double beta)
+    internal (double LogP, double Log1mP) LogProbabilities(int d, double beta)
     {
         if (Model == CrmModel.Empiric)
         {

@@ -43,7 +43,11 @@ public sealed class TiteCrm : IPendingDesign, IFinalSelection, ITargeted
         if (crm.SafetyCutoff is not null) throw new ArgumentException("TITE-CRM has no built-in safety stop", nameof(crm));
         if (scheme is not (TiteWeightScheme.Linear or TiteWeightScheme.Adaptive)) throw new ArgumentOutOfRangeException(nameof(scheme), scheme, "unknown weight scheme");
         (Crm, Scheme) = (crm, scheme);
+        _posterior = new TiteCrmPosterior(crm);
     }
+
+    // The posterior with patients pending, on tabulated trapezoid grids (TiteCrmPosterior).
+    private readonly TiteCrmPosterior _posterior;
 
     /// <summary>TITE-CRM in the design catalog: the CRM's model options, one patient at a time, and the weight scheme.</summary>
     public static DesignDescriptor Descriptor { get; } = new()
@@ -110,8 +114,12 @@ public sealed class TiteCrm : IPendingDesign, IFinalSelection, ITargeted
             return pending.Count > 0 ? PendingDecision.Wait : PendingDecision.Select(Crm.SelectMtd(s));
         Span<double> weights = stackalloc double[pending.Count];
         for (int i = 0; i < weights.Length; i++) weights[i] = Weight(pending.Followed[i], pending.DltTimes);
-        var post = Crm.Posterior(s.Patients, s.Dlts, pending.Levels, weights);
-        return PendingDecision.Enrol(Math.Min(Crm.Recommend(post.BetaMean), s.CurrentLevel + 1));
+        // With nothing pending, the CRM's own posterior (so that this equals Decide); otherwise the
+        // kernel, or the CRM's rule where the kernel cannot vouch for its result.
+        int recommended = pending.Count == 0 ? Crm.Recommend(Crm.Posterior(s.Patients, s.Dlts).BetaMean)
+            : _posterior.TryBetaMean(s.Patients, s.Dlts, pending.Levels, weights, out double mean) ? _posterior.Recommend(mean)
+            : Crm.Recommend(Crm.Posterior(s.Patients, s.Dlts, pending.Levels, weights).BetaMean);
+        return PendingDecision.Enrol(Math.Min(recommended, s.CurrentLevel + 1));
     }
 
     /// <summary>
