@@ -76,4 +76,13 @@ public interface IPendingDesign : IDesign
     /// <see cref="TrialState.CurrentLevel"/> is the level of the last enrolment.
     /// </summary>
     PendingDecision DecidePending(in TrialState state, in PendingPatients pending);
+
+    /// <summary>
+    /// True if <see cref="DecidePending"/> reads <see cref="PendingPatients.Followed"/> (time-to-event
+    /// designs). A design that reads only the counts (the rolling six) says false, and the calendar
+    /// engine then skips computing each pending patient's follow-up fraction at every decision
+    /// (a division per pending patient, most of that engine's time for such a design); the span it
+    /// passes then holds zeros.
+    /// </summary>
+    bool ReadsFollowUp => true;
 }

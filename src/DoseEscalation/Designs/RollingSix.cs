@@ -47,6 +47,7 @@ public sealed class RollingSix : IPendingDesign
     public int MaxCohortSize => 1;
     public int MaxPatients => Full * DoseCount;
     public bool ReadsLastCohort => false;
+    public bool ReadsFollowUp => false; // counts of pending patients only, never their follow-up
 
     public string Describe() => $"rolling six over {DoseCount} doses (2-6 concurrent patients per dose, 6 at the MTD)";
 

@@ -49,6 +49,8 @@ internal sealed class PerPatientSimulator
     // arrivals: next-arrival (docs/calendar.md): a cohort is over when its members' outcomes are known
     // (a DLT on its day), evaluated at the next arrival, and nobody waits (_maxWaiting is 0).
     private readonly bool _nextArrival, _firstAtOpening;
+    // Whether the pending design reads each pending patient's follow-up fraction (IPendingDesign.ReadsFollowUp).
+    private readonly bool _readsFollowUp;
     private readonly int _maxWaiting;
 
     // _both: patients with a DLT and a response per level (counted with the responses; read by designs with ReadsJointOutcomes).
@@ -60,6 +62,9 @@ internal sealed class PerPatientSimulator
     private readonly int[] _pendLevel, _pendOutcome, _pendResponse;
     private readonly double[] _pendEnd, _pendInfusion, _pendFollowed, _dltTimes;
     private int _pendN, _dltN;
+    // The earliest _pendEnd among the pending patients (+inf with none), so that Resolve returns at
+    // once when no outcome is due, and NextPendingEnd needs no scan.
+    private double _pendMinEnd = double.PositiveInfinity;
     // Backfill designs: patients treated per dose, responses read per dose, and the counts known at a
     // moment; the observed cohort's members (time each outcome is known, DLT); responses not yet read.
     private readonly int[] _treated = [], _responsesRead = [], _knownPatients = [], _knownDlts = [], _readLevel = [];
@@ -68,11 +73,16 @@ internal sealed class PerPatientSimulator
     private int _memberN, _readN, _escalated;
 
     // The waiting list (a FIFO ring of arrival times) and the arrival process of the current trial.
+    // Its length stays a power of two so that the ring wraps with a mask, not an integer division.
     private double[] _queue = new double[64];
     private int _qHead, _qCount;
     private Xoshiro256StarStar _arrivals;
     private double _lastArrival, _next;
     private bool _hasNext, _firstArrival;
+    // Arrivals drawn ahead of need (DrawArrivalsAhead): _ahead[_aheadNext.._aheadCount) are still to come.
+    private const int ArrivalsAhead = 4;
+    private readonly double[] _ahead = new double[ArrivalsAhead];
+    private int _aheadNext, _aheadCount;
     private TrialOutcome _out;
 
     /// <summary>A worker for <paramref name="design"/>: DLT thresholds per level, the timeline, and whether to draw and count each evaluable patient's response (always, for a design that reads responses).</summary>
@@ -80,6 +90,7 @@ internal sealed class PerPatientSimulator
     {
         _design = design;
         _pendingDesign = design as IPendingDesign;
+        _readsFollowUp = _pendingDesign?.ReadsFollowUp ?? false;
         _backfill = design as IBackfillDesign;
         _check = new DecisionCheck(design);
         _thresholds = thresholds;
@@ -163,7 +174,7 @@ internal sealed class PerPatientSimulator
         if (_countResponses) { Array.Clear(_responses); Array.Clear(_both); }
         if (_instant) return InstantTrial(ref draws);
         _arrivals = TrialStreams.Arrivals(timeSeed, trial);
-        _lastArrival = 0; _hasNext = false; _qHead = 0; _qCount = 0; _firstArrival = true;
+        _lastArrival = 0; _hasNext = false; _qHead = 0; _qCount = 0; _firstArrival = true; _aheadNext = 0; _aheadCount = 0;
         if (_backfill is not null) return BackfillTrial(ref draws);
         return _pendingDesign is null ? CohortTrial(ref draws) : PendingTrial(ref draws);
     }
@@ -245,16 +256,16 @@ internal sealed class PerPatientSimulator
             for (int i = 0; i < c; i++)
                 if (!_slotDone[i] && (slot < 0 || _slotOpen[i] < _slotOpen[slot])) slot = i;
             double enrolled = TakeAvailable(_slotOpen[slot]);
-            full = Math.Max(full, enrolled);
+            full = Later(full, enrolled);
             double infusion = enrolled + _t.InfusionDelayDays;
             if (double.IsNaN(sentinelInfusion)) sentinelInfusion = infusion;
-            else infusion = Math.Max(infusion, sentinelInfusion + _t.SentinelDays);
+            else infusion = Later(infusion, sentinelInfusion + _t.SentinelDays);
             if (_backfill is not null) _treated[d.Level]++;
             if (draws.Treated(out double u))
             {
                 _out.NonEvaluable++;
                 _slotOpen[slot] = infusion + _neDays; // the replacement is sought when the patient leaves
-                cohortEnd = Math.Max(cohortEnd, _slotOpen[slot]);
+                cohortEnd = Later(cohortEnd, _slotOpen[slot]);
                 continue;
             }
             // A cohort design decides when every patient has completed the window, DLT or not
@@ -265,8 +276,8 @@ internal sealed class PerPatientSimulator
             if (responds) { _responses[d.Level]++; if (dlt) _both[d.Level]++; }
             // With arrivals: next-arrival the cohort is over once each member's outcome is known: a DLT
             // on its day, otherwise the end of the window (Zhao et al. 2024; bfboin's max(dlt.calendar.cohort)).
-            cohortEnd = Math.Max(cohortEnd, infusion + (_nextArrival ? (dlt ? DltTime(u) : _t.DltWindowDays) : _observedDays));
-            if (_t.ResponseDays > 0) responseEnd = Math.Max(responseEnd, infusion + _t.ResponseDays);
+            cohortEnd = Later(cohortEnd, infusion + (_nextArrival ? (dlt ? DltTime(u) : _t.DltWindowDays) : _observedDays));
+            if (_t.ResponseDays > 0) responseEnd = Later(responseEnd, infusion + _t.ResponseDays);
             if (_backfill is not null)
             {
                 _memberEnd[_memberN] = infusion + (dlt ? DltTime(u) : _t.DltWindowDays);
@@ -284,7 +295,7 @@ internal sealed class PerPatientSimulator
     private TrialOutcome BackfillTrial<TDraws>(ref TDraws draws) where TDraws : struct, IPatientDraws
     {
         Array.Clear(_pendingCount); Array.Clear(_treated); Array.Clear(_responsesRead);
-        _pendN = 0; _dltN = 0; _readN = 0; _escalated = 0;
+        _pendN = 0; _dltN = 0; _readN = 0; _escalated = 0; _pendMinEnd = double.PositiveInfinity;
         int level = 0, last = -1, lostWhileObserved = 0;
         double now = 0, responseEnd = 0;
         while (true)
@@ -384,13 +395,13 @@ internal sealed class PerPatientSimulator
         {
             _out.NonEvaluable++;
             _pendOutcome[i] = -1;
-            _pendEnd[i] = infusion + _neDays;
+            SetPendingEnd(i, infusion + _neDays);
             return;
         }
         bool dlt = draws.Dlt(b, _thresholds[b]);
         if (_countResponses && draws.Response(b, dlt)) { _responses[b]++; if (dlt) _both[b]++; ReadLater(b, infusion); }
         _pendOutcome[i] = dlt ? 1 : 0;
-        _pendEnd[i] = infusion + (dlt ? DltTime(u) : _t.DltWindowDays);
+        SetPendingEnd(i, infusion + (dlt ? DltTime(u) : _t.DltWindowDays));
         if (_t.ResponseDays > 0) responseEnd = Math.Max(responseEnd, infusion + _t.ResponseDays);
     }
 
@@ -409,14 +420,16 @@ internal sealed class PerPatientSimulator
         Array.Clear(_pendingCount);
         _pendN = 0;
         _dltN = 0;
+        _pendMinEnd = double.PositiveInfinity;
         int level = 0, total = 0;
         double now = 0, responseEnd = 0;
         while (true)
         {
             Resolve(now);
             total = Evaluated();
-            for (int i = 0; i < _pendN; i++)
-                _pendFollowed[i] = _t.DltWindowDays > 0 ? Math.Clamp((now - _pendInfusion[i]) / _t.DltWindowDays, 0, 1) : 1;
+            if (_readsFollowUp)
+                for (int i = 0; i < _pendN; i++)
+                    _pendFollowed[i] = _t.DltWindowDays > 0 ? Math.Clamp((now - _pendInfusion[i]) / _t.DltWindowDays, 0, 1) : 1;
             PendingDecision d = design.DecidePending(new TrialState(_patients, _dlts, _responses, _both, level, -1, total),
                 new PendingPatients(_pendingCount, _pendLevel.AsSpan(0, _pendN), _pendFollowed.AsSpan(0, _pendN), _dltTimes.AsSpan(0, _dltN)));
             if (d.Action != PendingAction.Wait) CheckLevel(d.Level, d.Action == PendingAction.Stop);
@@ -451,13 +464,13 @@ internal sealed class PerPatientSimulator
             {
                 _out.NonEvaluable++;
                 _pendOutcome[i2] = -1;
-                _pendEnd[i2] = infusion + _neDays;
+                SetPendingEnd(i2, infusion + _neDays);
                 continue;
             }
             bool dlt = draws.Dlt(d.Level, _thresholds[d.Level]);
             if (_countResponses && draws.Response(d.Level, dlt)) _pendResponse[i2] = 1;
             _pendOutcome[i2] = dlt ? 1 : 0;
-            _pendEnd[i2] = infusion + (dlt ? DltTime(uTime) : _t.DltWindowDays);
+            SetPendingEnd(i2, infusion + (dlt ? DltTime(uTime) : _t.DltWindowDays));
             if (_t.ResponseDays > 0) responseEnd = Math.Max(responseEnd, infusion + _t.ResponseDays);
         }
     }
@@ -483,9 +496,16 @@ internal sealed class PerPatientSimulator
         return n;
     }
 
+    private void SetPendingEnd(int i, double end)
+    {
+        _pendEnd[i] = end;
+        if (end < _pendMinEnd) _pendMinEnd = end;
+    }
+
     // Moves every pending patient whose outcome is known by `now` into the counts.
     private void Resolve(double now)
     {
+        if (now < _pendMinEnd) return; // nothing due yet (always so with nobody pending)
         for (int i = 0; i < _pendN;)
         {
             if (_pendEnd[i] > now) { i++; continue; }
@@ -497,14 +517,12 @@ internal sealed class PerPatientSimulator
             _pendLevel[i] = _pendLevel[_pendN]; _pendOutcome[i] = _pendOutcome[_pendN]; _pendEnd[i] = _pendEnd[_pendN];
             _pendInfusion[i] = _pendInfusion[_pendN]; _pendResponse[i] = _pendResponse[_pendN];
         }
-    }
-
-    private double NextPendingEnd()
-    {
         double m = double.PositiveInfinity;
         for (int i = 0; i < _pendN; i++) m = Math.Min(m, _pendEnd[i]);
-        return m;
+        _pendMinEnd = m;
     }
+
+    private double NextPendingEnd() => _pendMinEnd;
 
     // ---- arrivals and the waiting list ---------------------------------------------------------
 
@@ -517,22 +535,47 @@ internal sealed class PerPatientSimulator
         return _out;
     }
 
+    // The later of two times. Math.Max's NaN and signed-zero handling costs several dependent
+    // instructions per call on this path; times here are never NaN and never -0 (they are sums of
+    // non-negative terms from +0), so a plain comparison gives the same value.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)] // one compare on the per-patient path
+    private static double Later(double a, double b) => b > a ? b : a;
+
     private double DltTime(double u) => _t.DltWindowDays * (_invShape == 1 ? u : Math.Pow(u, _invShape));
 
-    // The next arrival who passes screening (two draws per arrival: gap, screening).
+    // The next arrival who passes screening.
     private double NextArrival()
     {
-        while (true)
+        if (_aheadNext == _aheadCount) DrawArrivalsAhead();
+        return _ahead[_aheadNext++];
+    }
+
+    // The next ArrivalsAhead arrivals who pass screening (two draws per arrival: gap, screening), in
+    // one tight loop: their logarithms do not depend on one another, so the processor overlaps them,
+    // where drawn one at a time each stalled the enrolment logic that compares it. Only the current
+    // trial's own arrival stream is read ahead (it is reseeded for the next trial), so every arrival
+    // time, and every other draw, is what it was when drawn one at a time.
+    private void DrawArrivalsAhead()
+    {
+        var rng = _arrivals; // a local copy stays in registers through the loop
+        double last = _lastArrival, failure = _t.ScreeningFailure;
+        int n = 0;
+        while (n < ArrivalsAhead)
         {
-            double gap = _poisson ? -Math.Log(1 - _arrivals.NextDouble()) * _meanGap
-                : _uniformGaps ? 2 * _meanGap * _arrivals.NextDouble() : _meanGap;
-            double screen = _arrivals.NextDouble();
+            double gap = _poisson ? -Math.Log(1 - rng.NextDouble()) * _meanGap
+                : _uniformGaps ? 2 * _meanGap * rng.NextDouble() : _meanGap;
+            double screen = rng.NextDouble();
             // first_arrival: at-opening: the first arrival is on day 0 (its gap is drawn all the same,
             // so the k-th arrival's draws are those of every other timeline).
             if (_firstArrival) { _firstArrival = false; if (_firstAtOpening) gap = 0; }
-            _lastArrival += gap;
-            if (screen >= _t.ScreeningFailure) return _lastArrival;
+            last += gap;
+            _ahead[n] = last; // kept (n moves on) only if the patient passes screening
+            n += screen >= failure ? 1 : 0;
         }
+        _arrivals = rng;
+        _lastArrival = last;
+        _aheadNext = 0;
+        _aheadCount = n;
     }
 
     private double PeekArrival()
@@ -578,7 +621,7 @@ internal sealed class PerPatientSimulator
         double arrival;
         if (_useQueue) { Admit(open); arrival = _qCount > 0 ? Dequeue() : TakeArrival(); }
         else arrival = TakeArrival();
-        double enrolled = Math.Max(open, arrival);
+        double enrolled = Later(open, arrival);
         if (enrolled > arrival) { _out.Waited++; _out.WaitTicks += CalendarTally.Ticks(enrolled - arrival); }
         return enrolled;
     }
@@ -595,17 +638,17 @@ internal sealed class PerPatientSimulator
         if (_qCount == _queue.Length)
         {
             var bigger = new double[_queue.Length * 2];
-            for (int i = 0; i < _qCount; i++) bigger[i] = _queue[(_qHead + i) % _queue.Length];
+            for (int i = 0; i < _qCount; i++) bigger[i] = _queue[(_qHead + i) & (_queue.Length - 1)];
             _queue = bigger; _qHead = 0;
         }
-        _queue[(_qHead + _qCount) % _queue.Length] = arrival;
+        _queue[(_qHead + _qCount) & (_queue.Length - 1)] = arrival;
         _qCount++;
     }
 
     private double Dequeue()
     {
         double a = _queue[_qHead];
-        _qHead = (_qHead + 1) % _queue.Length;
+        _qHead = (_qHead + 1) & (_queue.Length - 1);
         _qCount--;
         return a;
     }

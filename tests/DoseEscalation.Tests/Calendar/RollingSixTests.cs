@@ -7,7 +7,10 @@ namespace DoseEscalation.Tests.Calendar;
 public class RollingSixTests
 {
     /// <summary>Outcome notation with pending patients: "1NNT 2PP" = dose 1: two without DLT, one DLT; dose 2: two pending.</summary>
-    private static string Decide(string outcomes)
+    private static string Decide(string outcomes) => Decide(outcomes, followed: -1);
+
+    // followed >= 0: each pending patient is passed with that follow-up fraction; -1: PendingPatients.None.
+    private static string Decide(string outcomes, double followed)
     {
         var design = new RollingSix(3);
         var patients = new int[3]; var dlts = new int[3]; var pending = new int[3];
@@ -22,7 +25,10 @@ public class RollingSixTests
                 if (c == 'T') dlts[level]++;
             }
         }
-        var d = design.DecidePending(new TrialState(patients, dlts, level, -1, total), PendingPatients.None(pending));
+        var levels = Enumerable.Range(0, 3).SelectMany(l => Enumerable.Repeat(l, pending[l])).ToArray();
+        var fractions = Enumerable.Repeat(followed, levels.Length).ToArray();
+        var d = design.DecidePending(new TrialState(patients, dlts, level, -1, total),
+            followed < 0 ? PendingPatients.None(pending) : new PendingPatients(pending, levels, fractions));
         return d.Action switch
         {
             PendingAction.Enrol => $"enrol at {d.Level + 1}",
@@ -57,6 +63,34 @@ public class RollingSixTests
     [InlineData("1NNN 2NNN 3NNNNNT", "select 3")]
     [InlineData("1NNN 2NNN 3TNNNTP", "enrol at 2")] // 2 DLTs at 3 with one pending: de-escalate at once
     public void The_table_reads_like_the_paper(string outcomes, string expected) => Assert.Equal(expected, Decide(outcomes));
+
+    // The calendar engine computes no follow-up fractions for a design that says it reads none
+    // (IPendingDesign.ReadsFollowUp): the rolling six's decisions must not depend on them.
+    [Theory]
+    [InlineData("1PP")]
+    [InlineData("1NNP")]
+    [InlineData("1NNNPP")]
+    [InlineData("1TNPPPP")]
+    [InlineData("1TNNNNP")]
+    [InlineData("1TTP")]
+    [InlineData("1NNN 2TTP 1NP")]
+    [InlineData("1NNNNNT 2TTP")]
+    [InlineData("1NNN 2NNN 3NNNNPP")]
+    [InlineData("1NNN 2NNN 3TNNNTP")]
+    public void Decisions_do_not_read_follow_up(string outcomes)
+    {
+        Assert.False(new RollingSix(3).ReadsFollowUp);
+        string none = Decide(outcomes);
+        foreach (double followed in new[] { 0.0, 0.25, 0.999, 1.0 }) Assert.Equal(none, Decide(outcomes, followed));
+    }
+
+    [Theory]
+    [InlineData("tite-boin")]
+    [InlineData("tite-crm")]
+    public void Time_to_event_designs_read_follow_up(string name) =>
+        Assert.True(DoseEscalation.Designs.Configuration.DesignCatalog.Default.Get(name)
+            .Create(new DoseEscalation.Designs.Configuration.DesignContext(3, 0.3), DoseEscalation.Designs.Configuration.OptionValues.Empty)
+            .Design.TryGet<IPendingDesign>()!.ReadsFollowUp);
 
     [Fact]
     public void Without_pending_patients_it_runs_on_every_engine_and_the_loop_matches_exact()
