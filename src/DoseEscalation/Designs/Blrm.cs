@@ -56,8 +56,9 @@ public sealed record BlrmRuleQuantities(IReadOnlyList<BlrmDoseSummary> Doses, in
 /// The posterior is integrated deterministically on the prior's whitened coordinates: a tensor
 /// trapezoid rule (spectrally accurate for the smooth, rapidly decaying posterior) for the normaliser
 /// and the means; each interval probability is, for every log-beta row, the log-alpha integral up to
-/// the point where p_d crosses the cut, taken as the trapezoid sum with its Euler-Maclaurin end
-/// correction plus the part-cell integral of the cubic through the four nearest nodes. Posteriors
+/// the point where p_d crosses the cut, taken as the trapezoid sum to the nearest node with its
+/// Euler-Maclaurin end corrections (exact derivatives) plus the part cell by Gauss-Legendre on the
+/// exact log posterior. Posteriors
 /// are cached per count state (the decision depends on the counts and the last dose only), so the
 /// engines' hot loops look them up and allocate nothing once warm. docs/designs/blrm.md has the rules.
 /// </remarks>
