@@ -55,6 +55,19 @@ public static class Design
             priorVariance, safetyCutoff);
 
     /// <summary>
+    /// The BLRM with overdose control (Neuenschwander, Branson &amp; Gsponer 2008) on dose values
+    /// <paramref name="doseValues"/> (default 1, 2, ..., <paramref name="doses"/>), reference dose the
+    /// highest unless given, and OncoBayes2's single-agent prior unless given (<see cref="BlrmPrior.Default"/>).
+    /// </summary>
+    public static Blrm Blrm(int doses, double target, IReadOnlyList<double>? doseValues = null, double? referenceDose = null,
+        BlrmPrior? prior = null, int cohortSize = 3, int maxN = 30, int startDose = 1, double maxOverdoseProb = Designs.Blrm.DefaultMaxOverdoseProb,
+        double maxIncrement = 1) =>
+        doseValues is not null && doseValues.Count != doses
+            ? throw new ArgumentException($"{doseValues.Count} dose values for {doses} doses", nameof(doseValues))
+            : new(doseValues ?? Enumerable.Range(1, doses).Select(i => (double)i).ToArray(), target, prior ?? BlrmPrior.Default, referenceDose,
+            maxOverdoseProb: maxOverdoseProb, maxIncrement: maxIncrement, cohortSize: cohortSize, maxPatients: maxN, startLevel: startDose - 1);
+
+    /// <summary>
     /// The rolling six (Skolnik et al. 2008): up to 6 patients enrolled concurrently at a dose, one at a
     /// time; with nothing pending (every engine but the calendar's) one patient at a time on the same table.
     /// </summary>

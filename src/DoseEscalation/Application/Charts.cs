@@ -274,7 +274,7 @@ public static class Charts
         {
             if (string.Equals(name, inputs.Resolved.Label, StringComparison.OrdinalIgnoreCase) || string.Equals(name, inputs.Resolved.Name, StringComparison.OrdinalIgnoreCase))
                 return inputs.Resolved;
-            try { return DesignSetup.Resolve(ctx.Catalog, new DesignConfig(name), file.Common, file.Doses.Count, file.Target); }
+            try { return DesignSetup.Resolve(ctx.Catalog, new DesignConfig(name), file.Common, file.Doses.Count, file.Target, null, file.DoseValues); }
             catch (DesignOptionException ex) { throw new InputException($"--designs {designs}: {ex.Message}"); }
         }).ToList();
         var list = setups.Select(d => d.Design).ToList();

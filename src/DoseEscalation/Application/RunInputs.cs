@@ -182,7 +182,7 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
                     if (single) throw new InputException(problem);
                     notes.Add(problem);
                     unused.Add(key);
-                }));
+                }, file.DoseValues));
             }
             catch (DesignOptionException ex) { throw new InputException(ex.Message); }
         }

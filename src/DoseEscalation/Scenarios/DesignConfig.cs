@@ -28,9 +28,10 @@ public static class DesignSetup
     /// does not take is reported through <paramref name="notApplied"/> (unless the design honours
     /// that value by construction, like the 3+3's cohorts of 3).
     /// </summary>
+    /// <paramref name="doseValues"/> are the scenario file's dose values (designs that model dose read them).
     /// <exception cref="DesignOptionException">Unknown design or option, or a value out of range.</exception>
     public static ResolvedDesign Resolve(DesignCatalog catalog, DesignConfig config, OptionValues common, int doseCount, double target,
-        Action<string, object>? notApplied = null)
+        Action<string, object>? notApplied = null, IReadOnlyList<double>? doseValues = null)
     {
         var descriptor = catalog.Find(config.Name)
             ?? throw new DesignOptionException(config.EffectiveLabel, "design", config.Name, $"unknown design (known: {string.Join(", ", catalog.Names)})");
@@ -41,6 +42,6 @@ public static class DesignSetup
             if (descriptor.Option(key) is not null) given = given.With(key, value);
             else if (!(descriptor.Intrinsic.TryGetValue(key, out var own) && own.Equals(value))) notApplied?.Invoke(key, value);
         }
-        return descriptor.Create(new DesignContext(doseCount, target), given, config.EffectiveLabel);
+        return descriptor.Create(new DesignContext(doseCount, target) { DoseValues = doseValues }, given, config.EffectiveLabel);
     }
 }

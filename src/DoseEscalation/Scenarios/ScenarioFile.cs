@@ -38,6 +38,8 @@ public sealed record ScenarioFile
     public required string Path { get; init; }
     public required TrialInfo Trial { get; init; }
     public required IReadOnlyList<DoseLevel> Doses { get; init; }
+    /// <summary>The dose of each level as a number (<c>dose_values:</c>), positive and increasing, for designs with a dose-toxicity model in dose (the BLRM); null when the file gives none.</summary>
+    public IReadOnlyList<double>? DoseValues { get; init; }
     /// <summary>The file's designs (<c>design:</c> is a list of one), each with the options given for it.</summary>
     public required IReadOnlyList<DesignConfig> Designs { get; init; }
     /// <summary>Common settings given at trial level (start_dose, max_n, cohort_size), inherited by each design.</summary>

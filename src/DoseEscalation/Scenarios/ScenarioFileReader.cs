@@ -60,7 +60,7 @@ public static class ScenarioFileReader
 
         public ScenarioFile File(YamlMappingNode root)
         {
-            Keys(root, "", "trial", "doses", "design", "designs", "target", "start_dose", "max_n", "cohort_size", "accelerated_titration",
+            Keys(root, "", "trial", "doses", "dose_values", "design", "designs", "target", "start_dose", "max_n", "cohort_size", "accelerated_titration",
                 "correct_selection", "correct_window", "scenarios", "simulation", "protocol", "timeline", "utility");
             var trial = Trial(Required<YamlMappingNode>(root, "", "trial"));
             var dosesNode = Required<YamlSequenceNode>(root, "", "doses");
@@ -68,6 +68,7 @@ public static class ScenarioFileReader
             if (dosesNode.Children.Count > ResourceGuard.MaxDoses)
                 throw Error("doses", dosesNode, null, $"{dosesNode.Children.Count} dose levels, more than the maximum of {ResourceGuard.MaxDoses}");
             var doses = dosesNode.Children.Select((n, i) => Dose(n, $"doses[{i}]")).ToList();
+            var doseValues = Has(root, "dose_values", out var dvn) ? DoseValues(dvn, doses.Count) : null;
             if (Has(root, "target", out var tn) && tn is YamlScalarNode { Value: null or "" or "~" or "null" })
                 throw Error("target", tn, null, "is empty; give the target DLT rate (e.g. 0.30) or leave the key out for 0.30");
             double target = Optional(root, "", "target", (n, f) => Probability(n, f, open: true)) ?? 0.30;
@@ -127,7 +128,7 @@ public static class ScenarioFileReader
             for (int i = 0; i < designs.Count; i++)
             {
                 var (node, field) = entries.Count > 0 ? entries[i] : ((YamlNode)root, "design");
-                try { DesignSetup.Resolve(catalog, designs[i], common, doses.Count, target, NotApplied(designs.Count, root, field, designs[i])); }
+                try { DesignSetup.Resolve(catalog, designs[i], common, doses.Count, target, NotApplied(designs.Count, root, field, designs[i]), doseValues); }
                 catch (DesignOptionException ex)
                 {
                     YamlNode at = node is YamlMappingNode dm && Has(dm, ex.Option == "design" ? "name" : ex.Option, out var on) ? on
@@ -140,7 +141,7 @@ public static class ScenarioFileReader
             }
             return new ScenarioFile
             {
-                Path = FilePath, Trial = trial, Doses = doses, Designs = designs, Common = common, Target = target, CorrectSelection = correct,
+                Path = FilePath, Trial = trial, Doses = doses, DoseValues = doseValues, Designs = designs, Common = common, Target = target, CorrectSelection = correct,
                 Scenarios = scenarios, Trials = trials, Seed = seed, Protocol = protocol, Timeline = timeline, Warnings = _warnings,
             };
 
@@ -188,6 +189,26 @@ public static class ScenarioFileReader
                 DltWindowDays = Optional(m, "trial", "dlt_window_days", (n, f) => (int)Integer(n, f, 1, 3650)),
                 Notes = OptionalRef(m, "trial", "notes", Text),
             };
+        }
+
+        // dose_values: one positive number per dose level, strictly increasing (the BLRM's model reads them).
+        private double[] DoseValues(YamlNode node, int doseCount)
+        {
+            if (node is not YamlSequenceNode seq || seq.Children.Count == 0)
+                throw Error("dose_values", node, Show(node), "expected a list of positive dose values, one per dose level (e.g. [1, 3, 6, 12])");
+            if (seq.Children.Count != doseCount)
+                throw Error("dose_values", node, Show(node), $"has {seq.Children.Count} values but there are {doseCount} dose levels");
+            var values = new double[doseCount];
+            for (int d = 0; d < doseCount; d++)
+            {
+                string f = $"dose_values[{d}]";
+                var n = seq.Children[d];
+                double v = Number(n, f);
+                if (!(v > 0) || !double.IsFinite(v)) throw Error(f, n, Show(n), "a dose value must be positive");
+                if (d > 0 && !(v > values[d - 1])) throw Error(f, n, Show(n), $"dose values must increase strictly (dose {d + 1} is not above dose {d}'s {Fmt(values[d - 1])})");
+                values[d] = v;
+            }
+            return values;
         }
 
         private DoseLevel Dose(YamlNode node, string field)

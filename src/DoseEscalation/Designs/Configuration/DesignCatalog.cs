@@ -16,6 +16,7 @@ public sealed class DesignCatalog
         Keyboard.Descriptor,
         IThreePlusThree.Descriptor,
         Crm.Descriptor,
+        Blrm.Descriptor,
         RollingSix.Descriptor,
         TiteCrm.Descriptor,
         TiteBoin.Descriptor,

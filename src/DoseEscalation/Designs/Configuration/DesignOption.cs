@@ -173,4 +173,8 @@ public sealed record DesignOption
 public sealed class OptionValueException(string problem) : Exception(problem);
 
 /// <summary>What a design is built for: the number of dose levels and the trial's target DLT rate.</summary>
-public readonly record struct DesignContext(int DoseCount, double Target);
+public readonly record struct DesignContext(int DoseCount, double Target)
+{
+    /// <summary>The scenario file's dose values (<c>dose_values:</c>), one per level, increasing; null when the file gives none.</summary>
+    public IReadOnlyList<double>? DoseValues { get; init; }
+}
