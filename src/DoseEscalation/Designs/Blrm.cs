@@ -1,3 +1,4 @@
+using DoseEscalation.Numerics;
 using static DoseEscalation.ReasonText;
 using System.Buffers;
 using System.Collections.Concurrent;
@@ -174,7 +175,7 @@ public sealed class Blrm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityP
                 for (int d = 0; d < k; d++)
                 {
                     double eta = logAlpha + _expLogBeta[j] * _logDose[d];
-                    double lp = -Softplus(-eta), l1p = -Softplus(eta);
+                    double lp = -BinomialLogLikelihood.Softplus(-eta), l1p = -BinomialLogLikelihood.Softplus(eta);
                     _logP[d * _nodeCount + node] = lp;
                     _log1mP[d * _nodeCount + node] = l1p;
                     _p[d * _nodeCount + node] = Math.Exp(lp);
@@ -287,7 +288,7 @@ public sealed class Blrm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityP
         {
             var (total, _) = Weights(patients, dlts, w);
             Span<double> prefix = stackalloc double[Side + 1];
-            double below = 0, cutLogit = Logit(cut);
+            double below = 0, cutLogit = CrmSkeleton.Logit(cut);
             for (int j = 0; j < Side; j++)
                 if (RowPrefix(w, j, prefix, total)) below += RowBelow(w, prefix, j, level, cutLogit, patients, dlts);
             return Math.Clamp(below / total, 0, 1);
@@ -339,7 +340,7 @@ public sealed class Blrm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityP
         {
             var (total, _) = Weights(patients, dlts, w);
             int m = _nodeCount;
-            double lowLogit = Logit(TargetLow), highLogit = Logit(TargetHigh);
+            double lowLogit = CrmSkeleton.Logit(TargetLow), highLogit = CrmSkeleton.Logit(TargetHigh);
             Span<double> below = stackalloc double[2 * k];
             below.Clear();
             Span<double> prefix = stackalloc double[Side + 1];
@@ -379,7 +380,7 @@ public sealed class Blrm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityP
         {
             int n = patients[d];
             if (n == 0) continue;
-            AddLogLikelihood(logPost, _logP.AsSpan(d * m, m), dlts[d], _log1mP.AsSpan(d * m, m), n - dlts[d]);
+            BinomialLogLikelihood.Add(logPost, _logP.AsSpan(d * m, m), dlts[d], _log1mP.AsSpan(d * m, m), n - dlts[d]);
         }
         int width = Vector<double>.Count;
         var vmaxAll = new Vector<double>(double.NegativeInfinity);
@@ -469,21 +470,6 @@ public sealed class Blrm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityP
         return cum + part;
     }
 
-    private static void AddLogLikelihood(Span<double> acc, ReadOnlySpan<double> logP, int x, ReadOnlySpan<double> log1mP, int y)
-    {
-        int i = 0;
-        var vx = new Vector<double>(x);
-        var vy = new Vector<double>(y);
-        for (; i <= acc.Length - Vector<double>.Count; i += Vector<double>.Count)
-        {
-            var sum = new Vector<double>(acc[i..]) + vx * new Vector<double>(logP[i..]) + vy * new Vector<double>(log1mP[i..]);
-            sum.CopyTo(acc[i..]);
-        }
-        for (; i < acc.Length; i++) acc[i] += x * logP[i] + y * log1mP[i];
-    }
-
-    private static double Softplus(double z) => Math.Max(z, 0) + Math.Log(1 + Math.Exp(-Math.Abs(z)));
-    internal static double Logit(double p) => Math.Log(p / (1 - p));
 
     public string Describe() =>
         string.Create(CultureInfo.InvariantCulture,

@@ -274,7 +274,7 @@ public sealed class Crm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityPo
         _logWeight.CopyTo(logPost);
         for (int d = 0; d < _skeleton.Length; d++)
             if (s.Patients[d] > 0)
-                AddLogLikelihood(logPost, _logP.AsSpan(d * m, m), s.Dlts[d], _log1mP.AsSpan(d * m, m), s.Patients[d] - s.Dlts[d]);
+                BinomialLogLikelihood.Add(logPost, _logP.AsSpan(d * m, m), s.Dlts[d], _log1mP.AsSpan(d * m, m), s.Patients[d] - s.Dlts[d]);
         double max = double.NegativeInfinity;
         foreach (double v in logPost) max = Math.Max(max, v);
         double total = 0, above = 0;
@@ -334,7 +334,7 @@ public sealed class Crm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityPo
             int n = patients[d];
             if (n == 0) continue;
             int x = dlts[d];
-            AddLogLikelihood(logPost, _logP.AsSpan(d * m, m), x, _log1mP.AsSpan(d * m, m), n - x);
+            BinomialLogLikelihood.Add(logPost, _logP.AsSpan(d * m, m), x, _log1mP.AsSpan(d * m, m), n - x);
         }
         for (int i = 0; i < pendingLevels.Length; i++)
         {
@@ -521,7 +521,7 @@ public sealed class Crm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityPo
             return (logP, Math.Log(-ExpM1(logP)));
         }
         double eta = Intercept + Math.Exp(beta) * _scaledDose[d];
-        return (-Softplus(-eta), -Softplus(eta));
+        return (-BinomialLogLikelihood.Softplus(-eta), -BinomialLogLikelihood.Softplus(eta));
     }
 
     private double FirstDoseBoundary()
@@ -529,19 +529,6 @@ public sealed class Crm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityPo
         if (Model == CrmModel.Empiric) return Math.Log(Math.Log(Target) / _scaledDose[0]);
         double gap = CrmSkeleton.Logit(Target) - Intercept; // need exp(beta) x_1 > gap with x_1 < 0
         return gap < 0 ? Math.Log(gap / _scaledDose[0]) : double.NegativeInfinity;
-    }
-
-    private static void AddLogLikelihood(Span<double> acc, ReadOnlySpan<double> logP, int x, ReadOnlySpan<double> log1mP, int y)
-    {
-        int i = 0;
-        var vx = new Vector<double>(x);
-        var vy = new Vector<double>(y);
-        for (; i <= acc.Length - Vector<double>.Count; i += Vector<double>.Count)
-        {
-            var sum = new Vector<double>(acc[i..]) + vx * new Vector<double>(logP[i..]) + vy * new Vector<double>(log1mP[i..]);
-            sum.CopyTo(acc[i..]);
-        }
-        for (; i < acc.Length; i++) acc[i] += x * logP[i] + y * log1mP[i];
     }
 
     // exp(x) - 1 without cancellation near 0 (Kahan's trick); .NET's double.ExpM1 is exp(x) - 1.
@@ -553,7 +540,6 @@ public sealed class Crm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityPo
         return um1 == -1 ? -1 : um1 * x / Math.Log(u);
     }
 
-    private static double Softplus(double z) => Math.Max(z, 0) + Math.Log(1 + Math.Exp(-Math.Abs(z)));
 
     public DecisionReason Explain(in TrialState state, Decision decision) => Why(this, state, decision);
 
