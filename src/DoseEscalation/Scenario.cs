@@ -12,6 +12,34 @@ public sealed record Scenario
     public IReadOnlyList<double> Dlt { get; }
     /// <summary>Why this scenario is plausible (one line, for reports).</summary>
     public string? Rationale { get; init; }
+    /// <summary>
+    /// Optional true probability per dose of a toxicity of grade 2 or worse in the DLT window, each at
+    /// least the dose's DLT probability (a DLT is grade 3 or worse, so also a grade-2-or-worse event).
+    /// Read only by accelerated titration's grade-2 trigger; set it with <see cref="WithGrade2"/>.
+    /// </summary>
+    public IReadOnlyList<double>? Grade2 { get; private init; }
+    /// <summary>True if the scenario gives grade-2-or-worse toxicity probabilities.</summary>
+    public bool HasGrade2 => Grade2 is not null;
+
+    /// <summary>
+    /// This scenario with P(toxicity of grade 2 or worse) per dose: one per dose, each in [0, 1] and at
+    /// least that dose's DLT probability.
+    /// </summary>
+    public Scenario WithGrade2(IReadOnlyList<double> grade2)
+    {
+        ArgumentNullException.ThrowIfNull(grade2);
+        if (grade2.Count != DoseCount)
+            throw new ArgumentException($"{grade2.Count} grade-2 probabilities but the scenario has {DoseCount} doses", nameof(grade2));
+        for (int i = 0; i < grade2.Count; i++)
+        {
+            if (!(grade2[i] >= 0 && grade2[i] <= 1))
+                throw new ArgumentOutOfRangeException(nameof(grade2), grade2[i], $"grade-2 probability of dose {i + 1} must be in [0, 1]");
+            if (grade2[i] < Dlt[i])
+                throw new ArgumentOutOfRangeException(nameof(grade2), grade2[i], $"grade-2 probability of dose {i + 1} is below its DLT probability {Dlt[i]} (a DLT is also a grade 2 or worse toxicity)");
+        }
+        return this with { Grade2 = grade2.ToArray() };
+    }
+
     /// <summary>Optional true response (efficacy) probability per dose.</summary>
     public IReadOnlyList<double>? Response { get; init; }
     /// <summary>How DLT and response are associated at each dose (independent unless said otherwise).</summary>

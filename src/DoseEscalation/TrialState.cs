@@ -28,6 +28,13 @@ public readonly ref struct TrialState
     /// <see cref="Patients"/>, <see cref="Dlts"/> and <see cref="Responses"/> it gives all four cells.
     /// </summary>
     public ReadOnlySpan<int> DltResponses { get; }
+    /// <summary>
+    /// Patients with a grade 2 toxicity and no DLT so far, for accelerated titration's grade-2
+    /// trigger; -1 when the engine draws no grade-2 outcome (the scenario gives no grade-2
+    /// probabilities, or the design has no titration). Read only while the trial is titrating:
+    /// engines may stop counting (or reset the count to 0) once titration is over.
+    /// </summary>
+    public int Grade2Events { get; init; }
 
     public TrialState(ReadOnlySpan<int> patients, ReadOnlySpan<int> dlts, int currentLevel, int lastCohortDlts, int totalPatients)
     {
@@ -38,6 +45,7 @@ public readonly ref struct TrialState
         TotalPatients = totalPatients;
         Responses = default;
         DltResponses = default;
+        Grade2Events = -1;
     }
 
     public TrialState(ReadOnlySpan<int> patients, ReadOnlySpan<int> dlts, ReadOnlySpan<int> responses, int currentLevel, int lastCohortDlts, int totalPatients)

@@ -59,6 +59,7 @@ internal static class ComparisonEngine
         // Designs that read responses: the response comparison's counters (responders included).
         if (designs.Any(d => d.ReadsResponses))
             return Response.ResponseComparison.Count(designs, scenario, target, options, benchmarkPatients, correctSelection, timeline);
+        foreach (var d in designs) Designs.Rules.AcceleratedTitration.RefuseGrade2(d, scenario, "compare");
         var (k, mtd, correct, patientsPerTrial, thresholds) = Prepare(designs, scenario, target, options, benchmarkPatients, correctSelection, timeline);
         var setup = new Setup(designs, thresholds, timeline ?? Calendar.Timeline.Instant, timeline is not null,
             designs.Any(d => PerPatientSimulator.NeedsResponses(d, timeline ?? Calendar.Timeline.Instant)) ? Calendar.CalendarEngine.ResponsesFor(designs.First(d => PerPatientSimulator.NeedsResponses(d, timeline ?? Calendar.Timeline.Instant)), scenario) : null,

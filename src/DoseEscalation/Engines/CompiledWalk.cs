@@ -45,6 +45,9 @@ internal sealed class CompiledWalk
     public CompiledWalk(StateGraph graph, Scenario scenario)
     {
         ExactEngine.CheckDoses(graph, scenario);
+        // The walk draws each cohort's DLT count alone; titration's grade-2 events run on the trial loop.
+        if (graph.CountsGrade2) throw new ArgumentException("the compiled walk draws DLT counts only; a graph that counts titration's grade-2 events is for the exact engine");
+        Designs.Rules.AcceleratedTitration.RefuseGrade2(graph.Design, scenario, "the compiled-graph walk");
         _next = graph.Next;
         _stride = graph.Stride;
         _firstTerminal = graph.FirstTerminal;

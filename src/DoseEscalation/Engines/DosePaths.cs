@@ -19,6 +19,7 @@ internal static class DosePaths
     public static IReadOnlyList<DosePath> Enumerate(StateGraph graph, Scenario scenario, int cohorts, int maxPaths = 100_000)
     {
         ExactEngine.CheckDoses(graph, scenario);
+        Designs.Rules.AcceleratedTitration.RefuseGrade2(graph.Design, scenario, "exact --paths");
         if (cohorts < 1) throw new ArgumentOutOfRangeException(nameof(cohorts), cohorts, "paths need at least one cohort");
         var result = new List<DosePath>();
         var stack = new List<(int, int, int)>();
@@ -64,6 +65,7 @@ internal static class DosePaths
         int k = design.DoseCount;
         foreach (var s in scenarios)
             if (s.Dlt.Count != k) throw new ArgumentException($"scenario '{s.Name}' has {s.Dlt.Count} doses; the design has {k}", nameof(scenarios));
+        foreach (var s in scenarios) Designs.Rules.AcceleratedTitration.RefuseGrade2(design, s, "the dose-transition pathways");
         if (cohorts < 1) throw new ArgumentOutOfRangeException(nameof(cohorts), cohorts, "paths need at least one cohort");
         bool keepLast = design.ReadsLastCohort;
         var patients = new int[k];

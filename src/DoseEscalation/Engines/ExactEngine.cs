@@ -27,6 +27,22 @@ internal static class ExactEngine
     {
         if (scenarios.Count == 0) return [];
         if (design.ReadsResponses) return scenarios.Select(s => Response.ResponseEngine.Exact(design, s, target, maxStates)).ToList();
+        // Titration ending on grade-2 events: the graph that counts them, for the scenarios that give
+        // grade-2 probabilities; the others (DLT-only titration) take the usual path below.
+        if (scenarios.Any(s => Designs.Rules.AcceleratedTitration.Grade2Rule(design, s) is not null))
+        {
+            var results = new OperatingCharacteristics[scenarios.Count];
+            var rest = new List<int>();
+            for (int i = 0; i < scenarios.Count; i++)
+                if (scenarios[i].HasGrade2) results[i] = Run(StateGraph.ForGrade2(design, maxStates), scenarios[i], target);
+                else rest.Add(i);
+            if (rest.Count > 0)
+            {
+                var others = Run(design, rest.Select(i => scenarios[i]).ToList(), target, maxStates);
+                for (int j = 0; j < rest.Count; j++) results[rest[j]] = others[j];
+            }
+            return results;
+        }
         if (StateGraph.Cached(design) is null && ExactFlow.Run(design, scenarios, target, maxStates) is { } flow)
             return scenarios.Select((s, i) => OperatingCharacteristics.FromTally(flow.Tallies[i], design, s, target, "exact", 0, null)
                 with { StateCount = flow.States }).ToList();
@@ -46,6 +62,11 @@ internal static class ExactEngine
     public static double[] NodeProbabilities(StateGraph graph, Scenario scenario)
     {
         CheckDoses(graph, scenario);
+        bool grade2 = Designs.Rules.AcceleratedTitration.Grade2Rule(graph.Design, scenario) is not null;
+        if (grade2 != graph.CountsGrade2)
+            throw new ArgumentException(grade2
+                ? $"scenario '{scenario.Name}' gives grade2 probabilities, so the design's titration ends on grade-2 events: its exact OCs need the graph that counts them (StateGraph.ForGrade2)"
+                : $"scenario '{scenario.Name}' gives no grade2 probabilities: the graph that counts titration's grade-2 events does not apply");
         var prob = new double[graph.NodeCount];
         prob[graph.Root] = 1.0;
         // Binomial(m, p_d) for every level and cohort size, computed once (not once per state).
@@ -54,10 +75,21 @@ internal static class ExactEngine
         for (int d = 0; d < graph.DoseCount; d++)
             for (int m = 1; m < stride; m++)
                 for (int x = 0; x <= m; x++) pmf[(d * stride + m) * stride + x] = Binomial.PMF(scenario.Dlt[d], m, x);
+        var split = graph.Grade2Split;
         for (int i = 0; i < graph.FirstTerminal; i++)
         {
             double p = prob[i];
             if (p == 0) continue;
+            if (split is not null && split[i])
+            {
+                // One titration patient, three outcomes: DLT (p_dlt), grade 2 without DLT (p_g2 - p_dlt), neither (1 - p_g2).
+                int level = graph.NextLevel(i);
+                double pd = scenario.Dlt[level], pg = scenario.Grade2![level];
+                prob[graph.Child(i, 0)] += p * (1 - pg);
+                prob[graph.Child(i, 1)] += p * pd;
+                prob[graph.Child(i, StateGraph.Grade2Slot)] += p * (pg - pd);
+                continue;
+            }
             int m = graph.NextCohortSize(i);
             int row = (graph.NextLevel(i) * stride + m) * stride;
             for (int x = 0; x <= m; x++) prob[graph.Child(i, x)] += p * pmf[row + x];

@@ -15,12 +15,7 @@ internal static class MonteCarloEngine
         ResourceGuard.Design(design);
         // A design that reads responses has its own engine: its state counts responders too.
         if (design.ReadsResponses) return Response.ResponseEngine.MonteCarlo(design, scenario, target, options);
-        StateGraph? graph = options.Method switch
-        {
-            SimulationMethod.TrialLoop => null,
-            SimulationMethod.CompiledGraph => StateGraph.For(design),
-            _ => TryBuild(design, options.MaxStates),
-        };
+        StateGraph? graph = GraphFor(design, scenario, options);
         return graph is null
             ? RunTrialLoop(design, scenario, target, options)
             : RunCompiled(graph, scenario, target, options);
@@ -36,13 +31,24 @@ internal static class MonteCarloEngine
     {
         options.Validate();
         ResourceGuard.Design(design);
-        StateGraph? graph = options.Method switch
+        StateGraph? graph = GraphFor(design, scenario, options);
+        return graph is null ? CountTrialLoop(design, scenario, target, options) : CountCompiled(graph, scenario, target, options);
+    }
+
+    // The compiled graph the run walks, or null for the trial loop. Titration's grade-2 trigger is a
+    // second outcome per titration patient, which only the trial loop draws.
+    private static StateGraph? GraphFor(IDesign design, Scenario scenario, MonteCarloOptions options)
+    {
+        if (Designs.Rules.AcceleratedTitration.Grade2Rule(design, scenario) is not null)
+            return options.Method == SimulationMethod.CompiledGraph
+                ? throw new ArgumentException($"accelerated titration ending on grade-2 events (scenario '{scenario.Name}' gives grade2 probabilities) runs on the trial loop only; the compiled graph draws DLTs alone (use the trial-loop or automatic method)")
+                : null;
+        return options.Method switch
         {
             SimulationMethod.TrialLoop => null,
             SimulationMethod.CompiledGraph => StateGraph.For(design),
             _ => TryBuild(design, options.MaxStates),
         };
-        return graph is null ? CountTrialLoop(design, scenario, target, options) : CountCompiled(graph, scenario, target, options);
     }
 
     private static void WholeRun(MonteCarloOptions options)

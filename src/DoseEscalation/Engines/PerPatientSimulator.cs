@@ -40,6 +40,11 @@ internal sealed class PerPatientSimulator
     private readonly IBackfillDesign? _backfill;
     private readonly DecisionCheck _check;
     private readonly ulong[] _thresholds;
+    // Accelerated titration with its grade-2 trigger: P(grade 2 or worse) thresholds per level, and the
+    // rule that reads them; both null when no grade-2 outcome is drawn (then the DLT draws are as ever).
+    private readonly ulong[]? _grade2Thresholds;
+    private readonly Designs.Rules.AcceleratedTitration? _titration;
+    private int _grade2; // patients with a grade 2 toxicity and no DLT in this trial, when drawn
     private readonly Timeline _t;
     private readonly double _neDays, _meanGap, _invShape;
     // Days from infusion until a cohort member counts as observed: the DLT window, or for a design
@@ -86,9 +91,18 @@ internal sealed class PerPatientSimulator
     private TrialOutcome _out;
 
     /// <summary>A worker for <paramref name="design"/>: DLT thresholds per level, the timeline, and whether to draw and count each evaluable patient's response (always, for a design that reads responses).</summary>
-    public PerPatientSimulator(IDesign design, ulong[] thresholds, Timeline timeline, bool countResponses = false)
+    /// <remarks><paramref name="grade2Thresholds"/>: P(grade 2 or worse) thresholds per level for accelerated titration's grade-2 trigger (<see cref="Designs.Rules.AcceleratedTitration.Grade2Rule"/>); null draws DLTs only.</remarks>
+    public PerPatientSimulator(IDesign design, ulong[] thresholds, Timeline timeline, bool countResponses = false, ulong[]? grade2Thresholds = null)
     {
         _design = design;
+        if (grade2Thresholds is not null)
+        {
+            _titration = design.TryGet<Designs.Rules.AcceleratedTitration>()
+                ?? throw new ArgumentException($"grade-2 outcomes are drawn only for a design with accelerated titration ({design.Name} has none)", nameof(grade2Thresholds));
+            if (design is IPendingDesign || design is IBackfillDesign)
+                throw new ArgumentException($"accelerated titration is not defined for {design.Name}", nameof(grade2Thresholds));
+            _grade2Thresholds = grade2Thresholds;
+        }
         _pendingDesign = design as IPendingDesign;
         _readsFollowUp = _pendingDesign?.ReadsFollowUp ?? false;
         _backfill = design as IBackfillDesign;
@@ -172,6 +186,7 @@ internal sealed class PerPatientSimulator
         _out = default;
         Array.Clear(_patients); Array.Clear(_dlts);
         if (_countResponses) { Array.Clear(_responses); Array.Clear(_both); }
+        _grade2 = _grade2Thresholds is null ? -1 : 0;
         if (_instant) return InstantTrial(ref draws);
         _arrivals = TrialStreams.Arrivals(timeSeed, trial);
         _lastArrival = 0; _hasNext = false; _qHead = 0; _qCount = 0; _firstArrival = true; _aheadNext = 0; _aheadCount = 0;
@@ -186,7 +201,8 @@ internal sealed class PerPatientSimulator
         int level = 0, last = -1, total = 0, replaced = 0;
         while (true)
         {
-            Decision d = _design.Decide(new TrialState(_patients, _dlts, _responses, _both, level, last, total));
+            var state = new TrialState(_patients, _dlts, _responses, _both, level, last, total) { Grade2Events = _grade2 };
+            Decision d = _design.Decide(state);
             if (d.IsStop)
             {
                 _check.Stop(d);
@@ -197,11 +213,12 @@ internal sealed class PerPatientSimulator
             }
             _check.Treat(d, total);
             ulong threshold = _thresholds[d.Level];
+            bool grade2 = DrawsGrade2(state);
             int x = 0;
             for (int i = 0; i < d.CohortSize; i++)
             {
                 while (draws.Treated(out _)) replaced++; // each slot is filled by enrolling until a patient is evaluable
-                bool dlt = draws.Dlt(d.Level, threshold);
+                bool dlt = grade2 ? Grade(ref draws, d.Level, threshold) : draws.Dlt(d.Level, threshold);
                 x += dlt ? 1 : 0;
                 if (_countResponses && draws.Response(d.Level, dlt)) { _responses[d.Level]++; if (dlt) _both[d.Level]++; }
             }
@@ -213,6 +230,18 @@ internal sealed class PerPatientSimulator
         }
     }
 
+    // Whether the cohort about to be treated in `state` is titration patients whose grade 2 toxicity can
+    // still end titration: only then is the grade drawn (from the DLT's own uniform, so DLTs are unchanged).
+    private bool DrawsGrade2(in TrialState state) => _titration is not null && _titration.Grade2Matters(state);
+
+    // One evaluable patient's DLT, counting a grade 2 toxicity without DLT.
+    private bool Grade<TDraws>(ref TDraws draws, int level, ulong threshold) where TDraws : struct, IPatientDraws
+    {
+        int g = draws.Grade(level, threshold, _grade2Thresholds![level]);
+        if (g == PatientGrades.Grade2) _grade2++;
+        return g == PatientGrades.Dlt;
+    }
+
     // ---- cohort designs: wait for the whole cohort to clear its window ----------------------------
 
     private TrialOutcome CohortTrial<TDraws>(ref TDraws draws) where TDraws : struct, IPatientDraws
@@ -221,14 +250,15 @@ internal sealed class PerPatientSimulator
         double now = 0, responseEnd = 0;
         while (true)
         {
-            Decision d = _design.Decide(new TrialState(_patients, _dlts, _responses, _both, level, last, total));
+            var state = new TrialState(_patients, _dlts, _responses, _both, level, last, total) { Grade2Events = _grade2 };
+            Decision d = _design.Decide(state);
             if (d.IsStop)
             {
                 _check.Stop(d);
                 return Finish(d.Level, now, responseEnd);
             }
             _check.Treat(d, total);
-            int x = EnrolCohort(ref draws, d, now, ref responseEnd, out double cohortEnd, out _);
+            int x = EnrolCohort(ref draws, d, now, ref responseEnd, out double cohortEnd, out _, DrawsGrade2(state));
             now = cohortEnd;
             level = d.Level;
             last = x;
@@ -241,7 +271,7 @@ internal sealed class PerPatientSimulator
     // Treats the cohort `d` asks for from `now`: each slot takes the next patient available, and a
     // non-evaluable patient's slot is filled again when that patient leaves. Returns the cohort's
     // DLTs; `cohortEnd` is when its last member completes the window, `full` when its last slot was filled.
-    private int EnrolCohort<TDraws>(ref TDraws draws, in Decision d, double now, ref double responseEnd, out double cohortEnd, out double full)
+    private int EnrolCohort<TDraws>(ref TDraws draws, in Decision d, double now, ref double responseEnd, out double cohortEnd, out double full, bool grade2 = false)
         where TDraws : struct, IPatientDraws
     {
         int c = d.CohortSize, x = 0, remaining = c;
@@ -270,7 +300,7 @@ internal sealed class PerPatientSimulator
             }
             // A cohort design decides when every patient has completed the window, DLT or not
             // (the usual rule), so the DLT's time within the window matters only to backfill.
-            bool dlt = draws.Dlt(d.Level, threshold);
+            bool dlt = grade2 ? Grade(ref draws, d.Level, threshold) : draws.Dlt(d.Level, threshold);
             x += dlt ? 1 : 0;
             bool responds = _countResponses && draws.Response(d.Level, dlt);
             if (responds) { _responses[d.Level]++; if (dlt) _both[d.Level]++; }

@@ -42,10 +42,22 @@ internal sealed class StateGraph
     internal readonly int[] Total;
     // Per non-terminal node, Stride entries: the child after x DLTs in the cohort.
     internal readonly int[] Next;
+    /// <summary>
+    /// A graph that counts accelerated titration's grade-2 events (<see cref="Designs.Rules.AcceleratedTitration.Grade2Rule"/>):
+    /// per node, true when its cohort is one titration patient with three outcomes, whose children are
+    /// <see cref="Child"/>(node, 0) (no DLT, no grade 2), (node, 1) (DLT) and (node, <see cref="Grade2Slot"/>)
+    /// (grade 2 without DLT). Null for the usual graph (DLT counts only).
+    /// </summary>
+    internal readonly bool[]? Grade2Split;
+    /// <summary>The outcome slot of a grade 2 toxicity without DLT at a <see cref="Grade2Split"/> node.</summary>
+    public const int Grade2Slot = 2;
+    /// <summary>True for a graph that counts titration's grade-2 events.</summary>
+    public bool CountsGrade2 => Grade2Split is not null;
 
     private StateGraph(IDesign design, int stride, int root, int firstTerminal,
-        int[] level, int[] cohortSize, ulong[] keys, KeyLayout layout, int[] total, int[] next)
+        int[] level, int[] cohortSize, ulong[] keys, KeyLayout layout, int[] total, int[] next, bool[]? grade2Split = null)
     {
+        Grade2Split = grade2Split;
         Design = design;
         DoseCount = design.DoseCount;
         Stride = stride;
@@ -82,6 +94,25 @@ internal sealed class StateGraph
     public int Child(int node, int dlts) => Next[node * Stride + dlts];
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IDesign, StateGraph> Cache = new();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IDesign, StateGraph> Grade2Cache = new();
+
+    /// <summary>
+    /// The graph of <paramref name="design"/> that counts accelerated titration's grade-2 events, built
+    /// once per design instance (<see cref="Build"/> with grade2). The design must have accelerated titration.
+    /// </summary>
+    /// <exception cref="StateSpaceTooLargeException">More than <paramref name="maxStates"/> distinct states.</exception>
+    public static StateGraph ForGrade2(IDesign design, int maxStates = DefaultMaxStates)
+    {
+        if (Grade2Cache.TryGetValue(design, out var cached))
+        {
+            if (cached.NodeCount > maxStates)
+                throw new StateSpaceTooLargeException(
+                    $"design '{design.Describe()}' has {cached.NodeCount:N0} distinct trial states with titration's grade-2 events, more than {maxStates:N0}; use the Monte Carlo engine (simulate) or raise the state limit");
+            return cached;
+        }
+        var graph = Build(design, maxStates, grade2: true);
+        return Grade2Cache.GetValue(design, _ => graph);
+    }
 
     /// <summary>The graph of <paramref name="design"/> if one has been built and cached, else null.</summary>
     internal static StateGraph? Cached(IDesign design) => Cache.TryGetValue(design, out var graph) ? graph : null;
@@ -111,9 +142,13 @@ internal sealed class StateGraph
     /// is a packed key of a few 64-bit words (<see cref="KeyLayout"/>); a child's key is its parent's
     /// plus the cohort in the treated level's fields, so nothing is unpacked to make it. Per-state data
     /// live in flat arrays that double when full; nothing is allocated per state.
+    /// <para>With <paramref name="grade2"/>: count accelerated titration's grade-2 events: a titration patient (a cohort of one while
+    /// <see cref="Designs.Rules.AcceleratedTitration.Grade2Matters"/>) has a third outcome, grade 2 without
+    /// DLT, which adds one to a count kept in the state; the count is reset to 0 once titration is over
+    /// (a DLT, or a dose with two patients), so the states after titration merge as in the usual graph.</para>
     /// </remarks>
     /// <exception cref="StateSpaceTooLargeException">More than <paramref name="maxStates"/> distinct states.</exception>
-    public static StateGraph Build(IDesign design, int maxStates = DefaultMaxStates)
+    public static StateGraph Build(IDesign design, int maxStates = DefaultMaxStates, bool grade2 = false)
     {
         ResourceGuard.Design(design);
         if (design.ReadsResponses)
@@ -127,7 +162,15 @@ internal sealed class StateGraph
         if (design.MaxPatients > ushort.MaxValue || design.MaxCohortSize > byte.MaxValue)
             throw new StateSpaceTooLargeException(
                 $"design '{design.Describe()}' allows {design.MaxPatients:N0} patients in cohorts of up to {design.MaxCohortSize}; the exact state graph takes at most {ushort.MaxValue:N0} patients and cohorts of at most {byte.MaxValue}");
-        var layout = new KeyLayout(k, design.MaxPatients, stride);
+        Designs.Rules.AcceleratedTitration? titration = null;
+        if (grade2)
+        {
+            titration = design.TryGet<Designs.Rules.AcceleratedTitration>()
+                ?? throw new ArgumentException($"design '{design.Name}' has no accelerated titration, so no grade-2 event can end it", nameof(grade2));
+            if (stride <= Grade2Slot)
+                throw new DesignContractException($"{design.Name}: accelerated titration needs cohorts of at least 2 (largest cohort {design.MaxCohortSize})");
+        }
+        var layout = new KeyLayout(k, design.MaxPatients, stride, titration?.Grade2Trigger ?? 0);
         int w = layout.Words;
         using var store = new StateStore(w, design.MaxPatients);
         // Scratch arrays come from the shared pool (a build touches no fresh memory but its result's).
@@ -136,6 +179,7 @@ internal sealed class StateGraph
         var sizes = Pool<byte>.Rent(capacity);   // cohort size; 0 = stop
         var totals = Pool<ushort>.Rent(capacity);
         var edges = Pool<int>.Rent(capacity * stride); // stride entries per non-terminal state (children after 0..m DLTs)
+        var splits = grade2 ? Pool<bool>.Rent(capacity) : null; // per discovered state: a three-outcome titration patient
         int[]? bucketStart = null, order = null, newId = null;
         try
         {
@@ -159,10 +203,13 @@ internal sealed class StateGraph
                     total += patients[i];
                 }
                 int lastDlts = layout.Get(key, layout.LastField) - 1;
-                Decision dec = design.Decide(new TrialState(patients, dlts, layout.Get(key, layout.LevelField), lastDlts, total));
+                int grade2Events = grade2 ? layout.Get(key, layout.Grade2Field) : -1;
+                var state = new TrialState(patients, dlts, layout.Get(key, layout.LevelField), lastDlts, total) { Grade2Events = grade2Events };
+                Decision dec = design.Decide(state);
                 if (id == capacity)
                 {
                     capacity *= 2;
+                    if (splits is not null) Pool<bool>.Grow(ref splits, id, capacity);
                     Pool<int>.Grow(ref levels, id, capacity);
                     Pool<byte>.Grow(ref sizes, id, capacity);
                     Pool<ushort>.Grow(ref totals, id, capacity);
@@ -171,6 +218,7 @@ internal sealed class StateGraph
                 levels[id] = dec.Level;
                 totals[id] = (ushort)total;
                 maxTotal = Math.Max(maxTotal, total);
+                if (splits is not null) splits[id] = false;
                 if (dec.IsStop)
                 {
                     if (dec.Level < Decision.NoDose || dec.Level >= k)
@@ -192,10 +240,29 @@ internal sealed class StateGraph
                 layout.Add(child, layout.PatientsField(dec.Level), (ulong)dec.CohortSize);
                 var dltField = layout.DltsField(dec.Level);
                 int row = id * stride, last = -1;
+                // With grade-2 events counted: the count lives only while titrating (no DLT, no dose with
+                // two patients); a titration patient has the third outcome in slot Grade2Slot.
+                bool split = grade2 && dec.CohortSize == 1 && titration!.Grade2Matters(state);
+                bool overAfterCohort = patients[dec.Level] + dec.CohortSize >= 2;
+                if (grade2 && overAfterCohort) layout.Set(child, layout.Grade2Field, 0);
                 for (int x = 0; x < stride; x++)
                 {
-                    if (x <= dec.CohortSize)
+                    if (split && x == Grade2Slot)
                     {
+                        // Grade 2 without DLT: the patient as after no DLT, one more grade-2 event.
+                        Copy(key, child);
+                        layout.Set(child, layout.LevelField, (ulong)dec.Level);
+                        layout.Add(child, layout.PatientsField(dec.Level), 1);
+                        layout.Set(child, layout.Grade2Field, overAfterCohort ? 0UL : (ulong)(grade2Events + 1));
+                        if (keepLast) layout.Set(child, layout.LastField, 1);
+                        last = store.Intern(child, total + 1);
+                        if (store.Count > maxStates)
+                            throw new StateSpaceTooLargeException(
+                                $"design '{design.Describe()}' has more than {maxStates:N0} distinct trial states; use the Monte Carlo engine (simulate) or raise the state limit");
+                    }
+                    else if (x <= dec.CohortSize)
+                    {
+                        if (grade2 && x == 1) layout.Set(child, layout.Grade2Field, 0); // a DLT ends titration
                         if (keepLast) layout.Set(child, layout.LastField, (ulong)(x + 1));
                         last = store.Intern(child, total + dec.CohortSize);
                         if (store.Count > maxStates)
@@ -205,6 +272,7 @@ internal sealed class StateGraph
                     }
                     edges[row + x] = last; // unused outcome slots repeat the last real child
                 }
+                if (split) splits![id] = true;
             }
 
             // Renumber: non-terminal nodes by total N (topological), then terminal nodes by total N, ties
@@ -225,9 +293,11 @@ internal sealed class StateGraph
             var keys = GC.AllocateUninitializedArray<ulong>(count * w);
             var tot = GC.AllocateUninitializedArray<int>(count);
             var next = GC.AllocateUninitializedArray<int>(firstTerminal * stride);
+            var splitAt = splits is null ? null : new bool[count];
             for (int i = 0; i < count; i++)
             {
                 int id = order[i];
+                if (splitAt is not null) splitAt[i] = splits![id];
                 level[i] = levels[id];
                 size[i] = sizes[id];
                 tot[i] = totals[id];
@@ -235,10 +305,11 @@ internal sealed class StateGraph
                 if (i < firstTerminal)
                     for (int x = 0; x < stride; x++) next[i * stride + x] = newId[edges[id * stride + x]];
             }
-            return new StateGraph(design, stride, newId[0], firstTerminal, level, size, keys, layout, tot, next);
+            return new StateGraph(design, stride, newId[0], firstTerminal, level, size, keys, layout, tot, next, splitAt);
         }
         finally
         {
+            Pool<bool>.Return(splits);
             Pool<int>.Return(levels); Pool<byte>.Return(sizes); Pool<ushort>.Return(totals); Pool<int>.Return(edges);
             Pool<int>.Return(bucketStart); Pool<int>.Return(order); Pool<int>.Return(newId);
         }
@@ -298,16 +369,18 @@ internal sealed class StateGraph
     {
         public readonly record struct Field(int Word, int Shift, ulong Mask);
 
-        private readonly Field[] _fields; // level, last, then (patients, DLTs) per level
+        private readonly Field[] _fields; // level, last, then (patients, DLTs) per level[, titration's grade-2 events]
         public int Words { get; }
+        /// <summary>Titration's grade-2 events (only in a layout made with a grade-2 trigger).</summary>
+        public Field Grade2Field => _fields[^1];
         public Field LevelField => _fields[0];
         public Field LastField => _fields[1];
         public Field PatientsField(int level) => _fields[2 + 2 * level];
         public Field DltsField(int level) => _fields[3 + 2 * level];
 
-        public KeyLayout(int doses, int maxPatients, int stride)
+        public KeyLayout(int doses, int maxPatients, int stride, int grade2Trigger = 0)
         {
-            _fields = new Field[2 + 2 * doses];
+            _fields = new Field[2 + 2 * doses + (grade2Trigger > 0 ? 1 : 0)];
             int word = 0, shift = 0;
             Field Next(int maxValue)
             {
@@ -320,6 +393,7 @@ internal sealed class StateGraph
             _fields[0] = Next(doses - 1);
             _fields[1] = Next(stride);
             for (int i = 0; i < 2 * doses; i++) _fields[2 + i] = Next(maxPatients);
+            if (grade2Trigger > 0) _fields[^1] = Next(grade2Trigger); // after the counts, which Unpack reads as one run
             Words = word + 1;
             _countBits = System.Numerics.BitOperations.PopCount(_fields[2].Mask);
             (_firstCountWord, _firstCountShift) = (_fields[2].Word, _fields[2].Shift);

@@ -64,7 +64,9 @@ public static class SampleSize
             return new SampleSizeAnalysis
             {
                 Design = design, Target = target, Model = model, Engine = "exact", StateCount = graph.NodeCount,
-                Results = scenarios.Select(s => SampleSizeExact.Run(graph, s, target, model)).ToList(),
+                // A scenario with grade-2 probabilities under titration flows through the graph that counts them.
+                Results = scenarios.Select(s => SampleSizeExact.Run(
+                    Designs.Rules.AcceleratedTitration.Grade2Rule(design, s) is null ? graph : StateGraph.ForGrade2(design, maxStates), s, target, model)).ToList(),
             };
         return new SampleSizeAnalysis
         {

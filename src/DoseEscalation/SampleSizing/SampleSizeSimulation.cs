@@ -30,9 +30,10 @@ public static class SampleSizeSimulation
         ulong nonEvaluable = CompiledScenario.BernoulliThreshold(model.NonEvaluableRate);
         // Nothing takes time here: the per-patient engine is the cohort loop, patients replaced until evaluable.
         var timeline = Timeline.Instant with { NonEvaluableRate = model.NonEvaluableRate };
+        var grade2 = CalendarEngine.Grade2Thresholds(design, scenario);
         var total = new Tally(k, design.MaxPatients);
         CalendarEngine.Unwrapped(() => MonteCarloEngine.RunBatches(options,
-            () => (Worker: new PerPatientSimulator(design, thresholds, timeline, countResponses: responses is not null), Tally: new Tally(k, design.MaxPatients)),
+            () => (Worker: new PerPatientSimulator(design, thresholds, timeline, countResponses: responses is not null, grade2Thresholds: grade2), Tally: new Tally(k, design.MaxPatients)),
             (local, batch, count) =>
             {
                 var draws = new SingleStreamDraws(options.Seed, batch, nonEvaluable, responses);

@@ -61,7 +61,7 @@ public static class ScenarioFileReader
         public ScenarioFile File(YamlMappingNode root)
         {
             Keys(root, "", "trial", "doses", "dose_values", "design", "designs", "target", "start_dose", "max_n", "cohort_size", "accelerated_titration",
-                "correct_selection", "correct_window", "scenarios", "simulation", "protocol", "timeline", "utility");
+                "titration_grade2_events", "correct_selection", "correct_window", "scenarios", "simulation", "protocol", "timeline", "utility");
             var trial = Trial(Required<YamlMappingNode>(root, "", "trial"));
             var dosesNode = Required<YamlSequenceNode>(root, "", "doses");
             if (dosesNode.Children.Count == 0) throw Error("doses", dosesNode, "[]", "the dose list is empty");
@@ -79,6 +79,8 @@ public static class ScenarioFileReader
             // A trial-level rule: every design of the file is titrated (or the file says no).
             if (Present(root, "", "accelerated_titration", out var titration, out string titrationField))
                 common = common.With("accelerated_titration", Boolean(titration, titrationField));
+            if (Present(root, "", "titration_grade2_events", out var grade2Events, out string grade2EventsField))
+                common = common.With("titration_grade2_events", (int)Integer(grade2Events, grade2EventsField, 1, 1000));
             var correct = CorrectSelectionNode(root);
 
             // design: (one) or designs: (a list), each entry a name or a mapping of name, label and options.
@@ -258,7 +260,7 @@ public static class ScenarioFileReader
         private Scenario ScenarioNode(YamlNode node, string field, int doseCount)
         {
             var m = Mapping(node, field);
-            Keys(m, field, "name", "dlt", "response", "association", "cells", "rationale");
+            Keys(m, field, "name", "dlt", "grade2", "response", "association", "cells", "rationale");
             string name = Text(Required<YamlScalarNode>(m, field, "name"), field + ".name");
             bool hasCells = Has(m, "cells", out var cn);
             IReadOnlyList<double>? dlt = null;
@@ -326,6 +328,17 @@ public static class ScenarioFileReader
                     }
                     else throw Error(field + ".association", an, Show(an), "expected independent, {gumbel: rho} with rho in [-1, 1], or {gaussian: rho} with rho in [-0.999, 0.999]");
                 }
+            }
+            if (Has(m, "grade2", out var g2n))
+            {
+                var grade2 = Probabilities(g2n, field + ".grade2");
+                if (grade2.Count != doseCount)
+                    throw Error(field + ".grade2", g2n, $"[{string.Join(", ", grade2.Select(Fmt))}]", $"has {grade2.Count} probabilities but there are {doseCount} dose levels");
+                for (int d = 0; d < doseCount; d++)
+                    if (grade2[d] < scenario.Dlt[d])
+                        throw Error($"{field}.grade2[{d}]", ((YamlSequenceNode)g2n).Children[d], Fmt(grade2[d]),
+                            $"is below the dose's DLT probability {Fmt(scenario.Dlt[d])} (P(grade 2 or worse) includes every DLT)");
+                scenario = scenario.WithGrade2(grade2);
             }
             if (!scenario.IsMonotone)
                 _warnings.Add($"{FilePath}:{dltNode!.Start.Line}: {field}.dlt: DLT probabilities decrease with dose in scenario '{name}' (allowed, but check it is intended)");

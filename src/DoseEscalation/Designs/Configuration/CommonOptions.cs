@@ -30,5 +30,5 @@ public static class CommonOptions
     };
 
     /// <summary>The keys of the common settings, in the order files and help list them.</summary>
-    public static IReadOnlyList<string> Keys { get; } = ["target", "start_dose", "max_n", "cohort_size", "accelerated_titration"];
+    public static IReadOnlyList<string> Keys { get; } = ["target", "start_dose", "max_n", "cohort_size", "accelerated_titration", "titration_grade2_events"];
 }

@@ -31,9 +31,22 @@ public sealed class AcceleratedTitration : DesignRule
     // A+B's A when the design judges doses at A and A + B patients only; 0 otherwise.
     private readonly int _firstCohortAtDose;
 
-    public AcceleratedTitration(IDesign inner) : base(inner)
+    /// <summary>
+    /// Grade-2 events (patients with a grade 2 toxicity and no DLT) that end titration, as the user set
+    /// it; null when not set (then 1, the issue's and BOIN-AT's rule, once the scenario gives grade-2
+    /// probabilities). Simon et al. (1997) end the accelerated phase at the second (2).
+    /// </summary>
+    public int? Grade2Events { get; }
+
+    /// <summary>Grade-2 events that end titration when the engine draws them: <see cref="Grade2Events"/>, else 1.</summary>
+    public int Grade2Trigger => Grade2Events ?? 1;
+
+    public AcceleratedTitration(IDesign inner, int? grade2Events = null) : base(inner)
     {
         const string Param = "acceleratedTitration";
+        if (grade2Events is < 1)
+            throw new ArgumentOutOfRangeException("titrationGrade2Events", grade2Events, "the grade-2 events that end titration must be at least 1");
+        Grade2Events = grade2Events;
         if (inner.TryGet<IPendingDesign>() is not null)
             throw new ArgumentException($"accelerated titration is not defined for {inner.Name}: it enrols on the calendar with patients pending", Param);
         if (inner.TryGet<IBackfillDesign>() is not null)
@@ -73,14 +86,54 @@ public sealed class AcceleratedTitration : DesignRule
         if (Titrating(state))
         {
             int c = state.CurrentLevel;
-            return state.Dlts[c] == 0 && c + 1 < state.DoseCount
+            // Grade-2 events are counted only when the engine draws them (Grade2Events >= 0).
+            bool grade2End = state.Grade2Events >= Grade2Trigger;
+            return state.Dlts[c] == 0 && !grade2End && c + 1 < state.DoseCount
                 ? Decision.Treat(c + 1, 1)
-                : Decision.Treat(c, CohortSize - 1); // first DLT, or the top dose without one: fill the dose to a cohort
+                : Decision.Treat(c, CohortSize - 1); // first DLT, grade-2 trigger or the top dose without either: fill the dose to a cohort
         }
         var d = Inner.Decide(state);
         if (_firstCohortAtDose > 0 && !d.IsStop && state.Patients[d.Level] == 1)
             return Decision.Treat(d.Level, Math.Min(_firstCohortAtDose - 1, d.CohortSize));
         return d;
+    }
+
+    /// <summary>
+    /// The titration rule of <paramref name="design"/> when its grade-2 trigger applies under
+    /// <paramref name="scenario"/> (the scenario gives grade-2 probabilities); null when the design has
+    /// no titration or titration ends at the first DLT only (a scenario without grade-2 probabilities).
+    /// </summary>
+    /// <exception cref="ArgumentException">The design sets the grade-2 events but the scenario gives no grade-2 probabilities.</exception>
+    public static AcceleratedTitration? Grade2Rule(IDesign design, Scenario scenario)
+    {
+        var rule = design.TryGet<AcceleratedTitration>();
+        if (rule is null) return null;
+        if (scenario.HasGrade2) return rule;
+        if (rule.Grade2Events is { } g)
+            throw new ArgumentException($"titration_grade2_events {g}: scenario '{scenario.Name}' gives no grade2 probabilities, so no grade-2 event can end titration (add grade2: [...] to the scenario, or leave the option out for titration until the first DLT)");
+        return null;
+    }
+
+    /// <summary>
+    /// Refuses a run of <paramref name="what"/> that draws DLTs only when the design's titration would
+    /// end on grade-2 events under <paramref name="scenario"/> (an error, never DLT-only titration in silence).
+    /// </summary>
+    public static void RefuseGrade2(IDesign design, Scenario scenario, string what)
+    {
+        if (Grade2Rule(design, scenario) is not null)
+            throw new ArgumentException($"{what} does not draw grade-2 events yet, and scenario '{scenario.Name}' gives grade2 probabilities for {design.Name}'s accelerated titration; use simulate or exact (or drop grade2 from the scenario for titration until the first DLT)");
+    }
+
+    /// <summary>
+    /// True when a cohort of one treated in <paramref name="state"/> is a titration patient whose
+    /// grade-2 outcome can still matter: no dose holds two patients, no DLT yet, and fewer grade-2
+    /// events than the trigger. The engines that draw grade 2 split only such patients three ways.
+    /// </summary>
+    public bool Grade2Matters(in TrialState state)
+    {
+        if (state.Grade2Events >= Grade2Trigger || !Titrating(state)) return false;
+        foreach (int x in state.Dlts) if (x > 0) return false;
+        return true;
     }
 
     /// <summary>True while no dose holds two patients: the titration phase (every full cohort ends it).</summary>
@@ -90,5 +143,7 @@ public sealed class AcceleratedTitration : DesignRule
         return true;
     }
 
-    protected override string RuleText => "with accelerated titration";
+    protected override string RuleText => Grade2Events is { } g
+        ? $"with accelerated titration (until the first DLT or {g} grade-2 event{(g == 1 ? "" : "s")})"
+        : "with accelerated titration";
 }

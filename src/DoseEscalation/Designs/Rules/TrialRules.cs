@@ -50,20 +50,29 @@ public static class TrialRules
         Doc = "One patient per dose, escalating, until the first DLT (or the top dose); then a cohort fills that dose and the design takes over (BOIN's get.oc titration). Refused for cohorts of 1, pending-patient, backfill and efficacy designs.",
     };
 
-    public static IReadOnlyList<DesignOption> Options { get; } = [StartDose, StopNAtDose, SafetyCutoff, SafetyDoses, SafetyMinN, NeverSkipOption, AcceleratedTitrationOption];
+    public static DesignOption TitrationGrade2Events { get; } = new()
+    {
+        Key = "titration_grade2_events", Kind = OptionKind.Integer, Min = 1, Max = 1000, Common = true,
+        DefaultText = "1 when the scenario gives grade2 probabilities; else titration ends at the first DLT only",
+        Doc = "With accelerated_titration: patients with a grade 2 toxicity (no DLT) that end titration (Simon et al. 1997: 2). Needs the scenario's grade2 probabilities.",
+    };
+
+    public static IReadOnlyList<DesignOption> Options { get; } = [StartDose, StopNAtDose, SafetyCutoff, SafetyDoses, SafetyMinN, NeverSkipOption, AcceleratedTitrationOption, TitrationGrade2Events];
 
     /// <summary>The rules' own cross-option check: the safety stop's settings need its cutoff.</summary>
     public static (string Key, string Problem)? Check(OptionValues given)
     {
         foreach (var key in new[] { SafetyDoses.Key, SafetyMinN.Key })
             if (given.Has(key) && !given.Has(SafetyCutoff.Key)) return (key, "applies only with safety_cutoff (the safety stop is off)");
+        if (given.Has(TitrationGrade2Events.Key) && given[AcceleratedTitrationOption.Key] is not true)
+            return (TitrationGrade2Events.Key, "applies only with accelerated_titration: true (titration is off)");
         return null;
     }
 
     /// <summary>Wraps <paramref name="design"/> in the rules <paramref name="values"/> switch on (resolved values).</summary>
     public static IDesign Apply(IDesign design, DesignContext context, OptionValues values)
     {
-        if (values[AcceleratedTitrationOption.Key] is true) design = new AcceleratedTitration(design);
+        if (values[AcceleratedTitrationOption.Key] is true) design = new AcceleratedTitration(design, values.IntOrNull(TitrationGrade2Events.Key));
         if (values.IntOrNull(StopNAtDose.Key) is { } n) design = new StopAtDoseCount(design, n);
         if (values.NumberOrNull(SafetyCutoff.Key) is { } cutoff)
         {

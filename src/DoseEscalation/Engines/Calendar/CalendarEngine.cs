@@ -75,13 +75,21 @@ internal static class CalendarEngine
         bool efficacy = scenario.Response is not null;
         var thresholds = scenario.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
         var responses = PerPatientSimulator.NeedsResponses(design, timeline) ? ResponsesFor(design, scenario) : null;
+        var grade2 = Grade2Thresholds(design, scenario);
         var total = new CalendarTally(design.DoseCount, design.MaxPatients, mtd, efficacy);
         Unwrapped(() => MonteCarloEngine.RunBatches(options,
-            () => new Local(new PerPatientSimulator(design, thresholds, timeline), new CalendarTally(design.DoseCount, design.MaxPatients, mtd, efficacy)),
+            () => new Local(new PerPatientSimulator(design, thresholds, timeline, grade2Thresholds: grade2), new CalendarTally(design.DoseCount, design.MaxPatients, mtd, efficacy)),
             (Local local, long batch, int count) => local.Worker.RunBatch(options.Seed, batch, count, local.Tally, responses),
             local => { lock (total) total.Add(local.Tally); }));
         return total;
     }
+
+    /// <summary>
+    /// P(grade 2 or worse) thresholds per dose when the design's accelerated titration ends on grade-2
+    /// events under <paramref name="scenario"/> (<see cref="Designs.Rules.AcceleratedTitration.Grade2Rule"/>); else null.
+    /// </summary>
+    internal static ulong[]? Grade2Thresholds(IDesign design, Scenario scenario) =>
+        Designs.Rules.AcceleratedTitration.Grade2Rule(design, scenario) is null ? null : scenario.Grade2!.Select(CompiledScenario.BernoulliThreshold).ToArray();
 
     /// <summary>The scenario's response model for a design that reads responses; an error naming both when the scenario has none.</summary>
     internal static ResponseThresholds ResponsesFor(IDesign design, Scenario scenario) =>
@@ -145,7 +153,7 @@ internal static class CalendarEngine
     {
         if (design.ReadsResponses) return Response.ResponseCalendar.RunOne(design, scenario, timeline, seed, trial);
         var thresholds = scenario.Dlt.Select(CompiledScenario.BernoulliThreshold).ToArray();
-        var worker = new PerPatientSimulator(design, thresholds, timeline);
+        var worker = new PerPatientSimulator(design, thresholds, timeline, grade2Thresholds: Grade2Thresholds(design, scenario));
         var draws = new StreamDraws(seed, 0, timeline.NonEvaluableRate, PerPatientSimulator.DrawsTreated(timeline), PerPatientSimulator.NeedsResponses(design, timeline) ? ResponsesFor(design, scenario) : null);
         TrialOutcome last = default;
         for (int t = 0; t <= trial; t++) last = worker.RunTrial(ref draws, TrialStreams.TimeSeed(seed, 0), t);

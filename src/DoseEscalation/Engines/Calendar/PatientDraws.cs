@@ -23,6 +23,14 @@ internal interface IPatientDraws
     /// <summary>Whether the current evaluable patient has a DLT at <paramref name="level"/>, whose Bernoulli threshold is <paramref name="threshold"/>.</summary>
     bool Dlt(int level, ulong threshold);
 
+    /// <summary>
+    /// The current evaluable patient's toxicity at <paramref name="level"/> from the one uniform its
+    /// DLT is drawn from (so the DLTs are those <see cref="Dlt"/> draws): 2 for a DLT (u below
+    /// <paramref name="dltThreshold"/>), 1 for a grade 2 toxicity without DLT (u below
+    /// <paramref name="grade2Threshold"/>, the grade-2-or-worse threshold), 0 otherwise.
+    /// </summary>
+    int Grade(int level, ulong dltThreshold, ulong grade2Threshold);
+
     /// <summary>Whether the current evaluable patient responds at <paramref name="level"/>, given its DLT outcome.</summary>
     bool Response(int level, bool dlt);
 }
@@ -118,6 +126,7 @@ internal struct StreamDraws(ulong seed, long batch, double nonEvaluableRate, boo
     public void BeginTrial(int trial) => _times.Begin(_timeSeed, trial);
     public bool Treated(out double timeUniform) => _times.Treated(out timeUniform);
     public bool Dlt(int level, ulong threshold) => _tox.Next53() < threshold;
+    public int Grade(int level, ulong dltThreshold, ulong grade2Threshold) => PatientGrades.Of(_tox.Next53(), dltThreshold, grade2Threshold);
     public bool Response(int level, bool dlt) => _times.Response(level, dlt);
 }
 
@@ -140,6 +149,7 @@ internal struct ToleranceDraws(ulong[] tolerances, ulong timeSeed, double nonEva
 
     public bool Treated(out double timeUniform) => _times.Treated(out timeUniform);
     public bool Dlt(int level, ulong threshold) => tolerances[_next++] < threshold;
+    public int Grade(int level, ulong dltThreshold, ulong grade2Threshold) => PatientGrades.Of(tolerances[_next++], dltThreshold, grade2Threshold);
     public bool Response(int level, bool dlt) => _times.Response(level, dlt);
 }
 
@@ -161,6 +171,8 @@ internal struct SingleStreamDraws(ulong seed, long batch, ulong nonEvaluableThre
     }
 
     public bool Dlt(int level, ulong threshold) => _rng.Next53() < threshold;
+
+    public int Grade(int level, ulong dltThreshold, ulong grade2Threshold) => PatientGrades.Of(_rng.Next53(), dltThreshold, grade2Threshold);
 
     public bool Response(int level, bool dlt) => _rng.Next53() < responses!.For(level, dlt);
 
@@ -193,6 +205,11 @@ internal struct OutcomeDraws(ulong seed, long batch, Response.OutcomeThresholds 
         return outcomes.Outcome(level, _u).Dlt;
     }
 
+    // The DLT here is one of four (DLT, response) cells of a single uniform, not "u below P(DLT)";
+    // designs that read responses take no titration, so no grade-2 outcome is drawn in this layout.
+    public readonly int Grade(int level, ulong dltThreshold, ulong grade2Threshold) =>
+        throw new InvalidOperationException("grade-2 outcomes are drawn only for designs with accelerated titration, which do not read responses");
+
     public readonly bool Response(int level, bool dlt) => outcomes.Outcome(level, _u).Response;
 }
 
@@ -215,5 +232,17 @@ internal struct ToleranceResponseDraws(ulong[] tolerances, ulong[] responseDraws
 
     public bool Dlt(int level, ulong threshold) => tolerances[_next++] < threshold;
 
+    public int Grade(int level, ulong dltThreshold, ulong grade2Threshold) => PatientGrades.Of(tolerances[_next++], dltThreshold, grade2Threshold);
+
     public readonly bool Response(int level, bool dlt) => responseDraws[_next - 1] < (dlt ? responseGivenDlt[level] : responseGivenNoDlt[level]);
+}
+
+/// <summary>A patient's toxicity grade class from one uniform: DLT below the DLT threshold, grade 2 below the grade-2-or-worse one.</summary>
+internal static class PatientGrades
+{
+    public const int None = 0, Grade2 = 1, Dlt = 2;
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static int Of(ulong u, ulong dltThreshold, ulong grade2Threshold) =>
+        u < dltThreshold ? Dlt : u < grade2Threshold ? Grade2 : None;
 }

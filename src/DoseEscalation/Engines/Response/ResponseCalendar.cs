@@ -95,6 +95,7 @@ internal struct OutcomeTimeDraws(ulong seed, long batch, OutcomeThresholds outco
     public void BeginTrial(int trial) => _times.Begin(_timeSeed, trial);
     public bool Treated(out double timeUniform) => _times.Treated(out timeUniform);
     public bool Dlt(int level, ulong threshold) => _outcomes.Dlt(level, threshold);
+    public readonly int Grade(int level, ulong dltThreshold, ulong grade2Threshold) => _outcomes.Grade(level, dltThreshold, grade2Threshold);
     public bool Response(int level, bool dlt) => _outcomes.Response(level, dlt);
 }
 
@@ -118,5 +119,6 @@ internal struct ToleranceResponseTimeDraws(ulong[] tolerances, ulong[] responseD
 
     public bool Treated(out double timeUniform) => _times.Treated(out timeUniform);
     public bool Dlt(int level, ulong threshold) => tolerances[_next++] < threshold;
+    public int Grade(int level, ulong dltThreshold, ulong grade2Threshold) => PatientGrades.Of(tolerances[_next++], dltThreshold, grade2Threshold);
     public readonly bool Response(int level, bool dlt) => responseDraws[_next - 1] < (dlt ? responseGivenDlt[level] : responseGivenNoDlt[level]);
 }
