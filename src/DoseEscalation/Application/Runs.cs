@@ -153,6 +153,10 @@ public static class Runs
         var file = inputs.File;
         if (look.Probabilities == PathProbabilities.Edges && file.Scenarios.Count != 1)
             throw new InputException($"--path-probabilities edges: shows one scenario's probabilities on the edges; {file.Path} has {file.Scenarios.Count} scenarios (give one with --dlt, or use paths)");
+        // The pathways branch on DLT counts; titration ending on grade-2 events has a third outcome they do not draw
+        // (plot and report leave the figure out, as one with too many paths, unless it was asked for).
+        if (file.Scenarios.FirstOrDefault(s => Designs.Rules.AcceleratedTitration.Grade2Rule(inputs.Design, s) is not null) is { } g2)
+            throw new InputException($"{flag} {cohorts}: the pathways branch on DLT counts only; scenario '{g2.Name}' gives grade2 probabilities, so the design's accelerated titration also ends on grade-2 events, which they do not show");
         DosePathTree tree;
         try { tree = DosePaths.Tree(inputs.Design, file.Scenarios, cohorts, PathwaysChart.MaxPaths); }
         catch (StateSpaceTooLargeException)
@@ -339,6 +343,11 @@ public static class Runs
             throw new InputException($"--cohorts-ahead {r.CohortsAhead}: must be between 1 and {TrialConduct.MaxCohortsAhead}");
         if (scenario is { } sc && sc.DoseCount != design.DoseCount)
             throw new InputException($"scenario '{sc.Name}' has {sc.DoseCount} doses but the design has {design.DoseCount}");
+        // The observed data record DLTs (N/T), not grade 2 toxicities: a grade-2 trigger cannot be read from them.
+        if (design.TryGet<Designs.Rules.AcceleratedTitration>() is { Grade2Events: { } g2 })
+            throw new InputException($"titration_grade2_events {g2}: next reads DLTs only (N/T per patient), not grade 2 toxicities; titration there ends at the first DLT (leave the option out, and switch to the design's cohorts yourself after a grade-2 event)");
+        if (scenario is { HasGrade2: true } && design.TryGet<Designs.Rules.AcceleratedTitration>() is not null)
+            throw new InputException($"scenario '{scenario.Name}' gives grade2 probabilities: next reads DLTs only (N/T per patient), so its pathways cannot end titration on grade-2 events (use a scenario without grade2, or --dlt)");
         var data = TrialData.Parse(r.Data, design.DoseCount);
         var result = TrialConduct.Next(design, data, new ConductOptions
         {

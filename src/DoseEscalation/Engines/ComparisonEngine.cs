@@ -59,15 +59,19 @@ internal static class ComparisonEngine
         // Designs that read responses: the response comparison's counters (responders included).
         if (designs.Any(d => d.ReadsResponses))
             return Response.ResponseComparison.Count(designs, scenario, target, options, benchmarkPatients, correctSelection, timeline);
-        foreach (var d in designs) Designs.Rules.AcceleratedTitration.RefuseGrade2(d, scenario, "compare");
         var (k, mtd, correct, patientsPerTrial, thresholds) = Prepare(designs, scenario, target, options, benchmarkPatients, correctSelection, timeline);
         var setup = new Setup(designs, thresholds, timeline ?? Calendar.Timeline.Instant, timeline is not null,
             designs.Any(d => PerPatientSimulator.NeedsResponses(d, timeline ?? Calendar.Timeline.Instant)) ? Calendar.CalendarEngine.ResponsesFor(designs.First(d => PerPatientSimulator.NeedsResponses(d, timeline ?? Calendar.Timeline.Instant)), scenario) : null,
-            k, mtd, correct, patientsPerTrial, target, benchmarkPatients);
-        // Without a timeline, a design whose state graph fits walks it (its decisions are precomputed there); the others ask Decide.
-        var graphs = designs.Select(d =>
+            k, mtd, correct, patientsPerTrial, target, benchmarkPatients)
         {
-            if (timeline is not null || d.ReadsResponses) return null;
+            // Titration ending on grade-2 events: each patient's grade from its own tolerance (the DLT's uniform).
+            Grade2 = designs.Select(d => Calendar.CalendarEngine.Grade2Thresholds(d, scenario)).ToArray(),
+        };
+        // Without a timeline, a design whose state graph fits walks it (its decisions are precomputed there); the others ask Decide
+        // (so do designs whose titration ends on grade-2 events: the graph walk draws DLT counts alone).
+        var graphs = designs.Select((d, j) =>
+        {
+            if (timeline is not null || d.ReadsResponses || setup.Grade2[j] is not null) return null;
             try { return StateGraph.For(d, options.MaxStates); }
             catch (StateSpaceTooLargeException) { return null; }
         }).ToArray();
@@ -139,7 +143,11 @@ internal static class ComparisonEngine
 
     /// <summary>What every worker of one comparison shares.</summary>
     private sealed record Setup(IReadOnlyList<IDesign> Designs, ulong[] Thresholds, Calendar.Timeline Timeline, bool OnCalendar,
-        Calendar.ResponseThresholds? Responses, int DoseCount, int Mtd, bool[] Correct, int PatientsPerTrial, double Target, int BenchmarkPatients);
+        Calendar.ResponseThresholds? Responses, int DoseCount, int Mtd, bool[] Correct, int PatientsPerTrial, double Target, int BenchmarkPatients)
+    {
+        /// <summary>Per design: P(grade 2 or worse) thresholds when its titration ends on grade-2 events, else null.</summary>
+        public ulong[]?[] Grade2 { get; init; } = new ulong[]?[Designs.Count];
+    }
 
     private static Estimate Proportion(long count, long trials)
     {
@@ -181,7 +189,7 @@ internal static class ComparisonEngine
                 Shorter = new long[designs.Count];
             }
             _tolerances = new ulong[setup.PatientsPerTrial];
-            _workers = designs.Select(d => new PerPatientSimulator(d, setup.Thresholds, setup.Timeline)).ToArray();
+            _workers = designs.Select((d, j) => new PerPatientSimulator(d, setup.Thresholds, setup.Timeline, grade2Thresholds: setup.Grade2[j])).ToArray();
             _patients = new int[setup.DoseCount];
             _dlts = new int[setup.DoseCount];
         }

@@ -53,6 +53,10 @@ internal static class ExactEngine
     /// <summary>Exact OCs over a graph already built (reuse it across scenarios).</summary>
     public static OperatingCharacteristics Run(StateGraph graph, Scenario scenario, double target)
     {
+        // A scenario that ends titration on grade-2 events needs the graph that counts them; the
+        // titration phase adds few states, so the limit is well above the usual graph's size.
+        if (!graph.CountsGrade2 && Designs.Rules.AcceleratedTitration.Grade2Rule(graph.Design, scenario) is not null)
+            graph = StateGraph.ForGrade2(graph.Design, Math.Max(StateGraph.DefaultMaxStates, 4 * graph.NodeCount));
         var tally = Tally(graph, scenario, scenario.TrueMtdLevel(target));
         return OperatingCharacteristics.FromTally(tally, graph.Design, scenario, target, "exact", 0, null)
             with { StateCount = graph.NodeCount };

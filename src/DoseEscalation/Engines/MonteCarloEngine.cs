@@ -41,7 +41,7 @@ internal static class MonteCarloEngine
     {
         if (Designs.Rules.AcceleratedTitration.Grade2Rule(design, scenario) is not null)
             return options.Method == SimulationMethod.CompiledGraph
-                ? throw new ArgumentException($"accelerated titration ending on grade-2 events (scenario '{scenario.Name}' gives grade2 probabilities) runs on the trial loop only; the compiled graph draws DLTs alone (use the trial-loop or automatic method)")
+                ? throw new ArgumentException($"accelerated titration ending on grade-2 events (scenario '{scenario.Name}' gives grade2 probabilities) runs on the trial loop only; the compiled graph draws DLTs alone (--method loop or auto)")
                 : null;
         return options.Method switch
         {

@@ -24,6 +24,7 @@ public static class ConsoleReport
             w.WriteLine($"Scenario '{oc.Scenario.Name}': true MTD = {(oc.TrueMtdLevel < 0 ? "none" : set.Doses[oc.TrueMtdLevel].Label)}"
                 + (oc.Scenario.Rationale is { } r ? $"  ({r})" : ""));
             if (RunNotes.JointOutcome(set.Design, oc.Scenario) is { } joint) w.WriteLine($"  Note: {joint}.");
+            if (RunNotes.Titration(set.Design, oc.Scenario) is { } titration) w.WriteLine($"  Note: {titration}.");
             var e = oc.Efficacy;
             var t = e is null
                 ? new TextTable("dose", "P(DLT)", "P(select)", "patients", "DLTs")

@@ -40,6 +40,7 @@ public static class JsonReport
         w.WriteString("name", oc.Scenario.Name);
         if (oc.Scenario.Rationale is { } r) w.WriteString("rationale", r);
         w.WriteNumbers("dlt", oc.Scenario.Dlt);
+        if (oc.Scenario.Grade2 is { } grade2) w.WriteNumbers("grade2", grade2); // only when given: other files stay as they were
         w.WriteNumber("true_mtd", oc.TrueMtdLevel + 1);
         w.WriteNumbers("selection", oc.Selection.Select(e => e.Value));
         w.WriteNumbers("selection_se", oc.Selection.Select(e => e.Se));

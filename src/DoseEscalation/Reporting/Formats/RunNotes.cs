@@ -45,6 +45,19 @@ public static class RunNotes
         !design.ReadsJointOutcomes || !scenario.HasResponse ? null
             : $"design {design.Name} scores each patient's (DLT, response) pair (utilities not additive), so these results depend on how DLT and response go together: {AssociationText(scenario)}";
 
+    /// <summary>
+    /// What ends the design's accelerated titration under <paramref name="scenario"/>: the first DLT or
+    /// the n-th grade-2 event when the scenario gives grade-2 probabilities, else the first DLT only.
+    /// Null for a design without titration.
+    /// </summary>
+    public static string? Titration(IDesign design, Scenario scenario)
+    {
+        if (design.TryGet<Designs.Rules.AcceleratedTitration>() is not { } rule) return null;
+        if (!scenario.HasGrade2) return "accelerated titration ends at the first DLT only (the scenario gives no grade2 probabilities)";
+        int n = rule.Grade2Trigger;
+        return $"accelerated titration ends at the first DLT or at the {(n == 1 ? "first" : n == 2 ? "second" : $"{n}th")} patient with a grade 2 toxicity (P(grade >= 2) per dose {string.Join(", ", scenario.Grade2!.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)))})";
+    }
+
     /// <summary>The scenario's DLT-response association in words.</summary>
     public static string AssociationText(Scenario scenario) => scenario.Association switch
     {

@@ -22,6 +22,7 @@ public static class SampleSizeTable
         {
             w.WriteLine();
             w.WriteLine($"Scenario '{res.Scenario.Name}': true MTD = {report.MtdLabel(res)}" + (res.Scenario.Rationale is { } why ? $"  ({why})" : ""));
+            if (RunNotes.Titration(a.Design, res.Scenario) is { } titration) w.WriteLine($"  Note: {titration}.");
             bool eff = res.ExpectedResponders is not null;
             var t = eff
                 ? new TextTable("dose", "P(DLT)", "P(select)", "evaluable", "DLTs", "P(resp)", "responders")
