@@ -500,6 +500,7 @@ internal sealed class InputFlags
     private readonly Argument<string?> _file = new("FILE") { Arity = ArgumentArity.ZeroOrOne, Description = "Scenario file (YAML; see the scenario-format documentation). Default: the built-in NCT05008536 anti-BCMA CAR-NK scenarios." };
     private readonly Option<string?>? _dlt;
     private readonly Option<string?>? _response;
+    private readonly Option<string?>? _grade2;
     private readonly Option<string?> _design;
     private readonly DesignFlags _designFlags;
     private readonly bool _multi;
@@ -531,6 +532,8 @@ internal sealed class InputFlags
             command.Options.Add(_dlt);
             _response = Flags.Text("--response", "True response probabilities per dose of the --dlt scenario, comma-separated (e.g. 0.1,0.3,0.5), as many as --dlt: BOIN12 without a scenario file.", "P1,P2,...");
             command.Options.Add(_response);
+            _grade2 = Flags.Text("--grade2", "P(toxicity of grade 2 or worse in the DLT window) per dose of the --dlt scenario, comma-separated, each at least the dose's DLT probability: accelerated titration then ends at the first DLT or grade-2 event (see --titration-grade2-events).", "P1,P2,...");
+            command.Options.Add(_grade2);
         }
         _design = multi
             ? Flags.Text("--designs", $"Designs to compare, comma-separated labels of the file's designs or design names ({string.Join(", ", catalog.Names)}); default: the file's designs. The first is the reference for paired differences.", "LIST")
@@ -563,6 +566,7 @@ internal sealed class InputFlags
         File = pr.GetValue(_file),
         Dlt = _dlt is null ? null : pr.Given(_dlt),
         Response = _response is null ? null : pr.Given(_response),
+        Grade2 = _grade2 is null ? null : pr.Given(_grade2),
         Design = _multi ? null : pr.Given(_design),
         DesignOptions = _designFlags.Bind(pr),
         Common = _common.Bind(pr),

@@ -46,6 +46,19 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
             var utility = o.File is not null || o.Loaded is not null ? file.Scenarios[0].Utility : UtilityTable.Boin12Default;
             file = file with { Scenarios = [file.Scenarios[0] with { Response = r, Utility = utility }] };
         }
+        if (o.Grade2 is { } grade2)
+        {
+            // As --response: only the --dlt scenario takes it.
+            if (o.Dlt is null) throw new InputException($"--grade2 {grade2}: gives the grade-2 probabilities of the --dlt scenario; give --dlt too");
+            var g = ParseProbabilities(grade2, "--grade2");
+            var s = file.Scenarios[0];
+            if (g.Count != s.DoseCount)
+                throw new InputException($"--grade2 {grade2}: has {g.Count} probabilities but --dlt has {s.DoseCount}");
+            for (int d = 0; d < g.Count; d++)
+                if (g[d] < s.Dlt[d])
+                    throw new InputException($"--grade2 {grade2}: dose {d + 1}'s {g[d].ToString(CultureInfo.InvariantCulture)} is below its DLT probability {s.Dlt[d].ToString(CultureInfo.InvariantCulture)} (P(grade 2 or worse) includes every DLT)");
+            file = file with { Scenarios = [s.WithGrade2(g)] };
+        }
         if (o.Target is { } target) file = file with { Target = target };
         file = WithTimelineFlags(file, o);
         if (o.Common.Has("start_dose") && o.Common.Int("start_dose") > file.Doses.Count)

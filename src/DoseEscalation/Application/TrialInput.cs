@@ -19,6 +19,8 @@ public sealed record TrialInput
     public string? Dlt { get; init; }
     /// <summary>True response probabilities per dose, comma-separated, of the <see cref="Dlt"/> scenario (BOIN12 without a file).</summary>
     public string? Response { get; init; }
+    /// <summary>--grade2: P(toxicity of grade 2 or worse) per dose of the --dlt scenario, for accelerated titration's grade-2 trigger.</summary>
+    public string? Grade2 { get; init; }
     /// <summary>A label of the file's designs or a design name (single-design runs).</summary>
     public string? Design { get; init; }
     /// <summary>Options of the one design (e.g. extrasafe, skeleton), by option key, typed and range-checked.</summary>

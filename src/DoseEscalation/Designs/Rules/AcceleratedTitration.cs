@@ -3,7 +3,9 @@ namespace DoseEscalation.Designs.Rules;
 /// <summary>
 /// Accelerated titration as in the BOIN R package's <c>get.oc(..., titration = TRUE)</c>: one
 /// patient per dose, escalating after each patient without a DLT, until the first DLT or the
-/// highest dose; then the next cohort at that dose has cohort size - 1 patients (so the dose holds
+/// highest dose (or, when the engine draws grade-2 outcomes because the scenario gives their
+/// probabilities, the <see cref="Grade2Trigger"/>-th patient with a grade 2 toxicity: Simon et al.
+/// 1997 end at the second); then the next cohort at that dose has cohort size - 1 patients (so the dose holds
 /// one full cohort, its titration patient included) and the design decides from there on its own,
 /// with every titration patient counted in its dose's data and in the maximum sample size.
 /// During titration the design is not asked (get.oc runs the phase before its cohort loop); its
@@ -12,7 +14,9 @@ namespace DoseEscalation.Designs.Rules;
 /// <remarks>
 /// The titration phase is read from the counts alone: before any dose holds two patients the trial
 /// is still titrating (the first full cohort takes its dose to at least 2, and counts never fall),
-/// so the rule keeps no history and the exact engine merges titration states like any others.
+/// so the rule keeps no history and the exact engine merges titration states like any others. The
+/// grade-2 count is the one thing beyond the counts (<see cref="TrialState.Grade2Events"/>, -1 when
+/// not drawn); engines carry it only while titrating.
 /// <para>The A+B designs (3+3) judge a dose only at A or A + B patients, so a cohort they send to a
 /// dose holding just its titration patient (a lower dose, on de-escalation) is cut to A - 1: the
 /// titration patient counts as one of the dose's first A, as in the accelerated titration designs of

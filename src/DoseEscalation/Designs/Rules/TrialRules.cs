@@ -47,7 +47,7 @@ public static class TrialRules
     public static DesignOption AcceleratedTitrationOption { get; } = new()
     {
         Key = "accelerated_titration", Kind = OptionKind.Switch, Default = false, Common = true,
-        Doc = "One patient per dose, escalating, until the first DLT (or the top dose); then a cohort fills that dose and the design takes over (BOIN's get.oc titration). Refused for cohorts of 1, pending-patient, backfill and efficacy designs.",
+        Doc = "One patient per dose, escalating, until the first DLT (or the top dose; or a grade-2 event when the scenario gives grade2 probabilities); then a cohort fills that dose and the design takes over (BOIN's get.oc titration). Refused for cohorts of 1, pending-patient, backfill and efficacy designs.",
     };
 
     public static DesignOption TitrationGrade2Events { get; } = new()

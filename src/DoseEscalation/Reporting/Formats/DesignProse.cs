@@ -33,7 +33,10 @@ public static class DesignProse
                     + FormattableString.Invariant($" when the posterior probability that its DLT rate exceeds {r.Target:0.##} is above {r.Cutoff}, once it has at least {r.MinPatients} patients."),
                 NeverSkip => "An untried dose is never skipped when escalating.",
                 AcceleratedTitration r => $"Accelerated titration comes first: one patient per dose from {labels[start]}, escalating after each patient without a DLT, "
-                    + $"until the first DLT or the highest dose; that dose is then filled to a cohort of {r.CohortSize} ({r.CohortSize - 1} more patients) and the design's rule takes over, "
+                    + $"until the first DLT or the highest dose"
+                    // Set by the user: the trigger then applies to every scenario (each must give grade-2 probabilities).
+                    + (r.Grade2Events is { } g2 ? $" or the {(g2 == 1 ? "first patient" : $"patient number {g2}")} with a grade 2 toxicity" : "")
+                    + $"; that dose is then filled to a cohort of {r.CohortSize} ({r.CohortSize - 1} more patients) and the design's rule takes over, "
                     + "with every titration patient counted in its dose's data and in the sample size"
                     + (core is AplusB ab ? $" (a dose below holding only its titration patient is filled to {ab.A} before the rule judges it)." : "."),
                 _ => rule.Describe(),
