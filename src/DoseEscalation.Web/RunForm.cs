@@ -17,6 +17,8 @@ public sealed record RunForm
     public string? Yaml { get; init; }
     public string? Dlt { get; init; }
     public string? Response { get; init; }
+    /// <summary>P(grade 2 or worse) per dose of the Dlt scenario (the CLI's --grade2), for accelerated titration's grade-2 trigger.</summary>
+    public string? Grade2 { get; init; }
     public string? Design { get; init; }
     /// <summary>compare and report: labels or names, comma-separated.</summary>
     public string? Designs { get; init; }
@@ -60,7 +62,7 @@ public sealed record RunForm
         }
         return new TrialInput
         {
-            File = Yaml is null ? null : YamlName, FileText = Yaml, Dlt = Dlt, Response = Response, Design = Design,
+            File = Yaml is null ? null : YamlName, FileText = Yaml, Dlt = Dlt, Response = Response, Grade2 = Grade2, Design = Design,
             DesignOptions = designOptions, Common = common, Target = Target,
         };
     }
@@ -72,6 +74,7 @@ public sealed record RunForm
         if (Yaml is not null) a.Add(YamlName);
         if (Dlt is not null) a.AddRange(["--dlt", Dlt]);
         if (Response is not null) a.AddRange(["--response", Response]);
+        if (Grade2 is not null) a.AddRange(["--grade2", Grade2]);
         if (Design is not null) a.AddRange(["--design", Design]);
         if (Designs is not null) a.AddRange(["--designs", Designs]);
         if (Target is { } t) a.AddRange(["--target", t.ToString("R", CultureInfo.InvariantCulture)]);

@@ -77,7 +77,7 @@ public class CliTests
         Assert.Equal("design,scenario,dose_index,dose_label,quantity,n,value,se,engine,trials,seed,version,design_options", lines[0]);
         // design_options holds no comma for the 3+3 (key=value joined by ';').
         Assert.All(lines.Skip(1), l => Assert.Equal(13, l.Split(',').Length));
-        Assert.All(lines.Skip(1), l => Assert.EndsWith(",deescalate=true;expand_top_dose=true;max_n=none;start_dose=1;stop_n_at_dose=none;safety_cutoff=none;safety_doses=none;safety_min_n=none;never_skip=false;accelerated_titration=false", l));
+        Assert.All(lines.Skip(1), l => Assert.EndsWith(",deescalate=true;expand_top_dose=true;max_n=none;start_dose=1;stop_n_at_dose=none;safety_cutoff=none;safety_doses=none;safety_min_n=none;never_skip=false;accelerated_titration=false;titration_grade2_events=none", l));
         Assert.Contains(lines, l => l.StartsWith("3+3,command-line,2,DL2,selection,,"));
         Assert.Contains(lines, l => l.StartsWith("3+3,command-line,,,p_select_no_dose,,"));
         Assert.Contains(lines, l => l.StartsWith("3+3,command-line,,,n_distribution,9,"));

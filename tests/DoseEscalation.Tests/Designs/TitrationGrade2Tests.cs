@@ -200,8 +200,20 @@ public class TitrationGrade2Tests
         Assert.Contains("runs on the trial loop only", forced.Message);
         var paths = Assert.Throws<ArgumentException>(() => DosePaths.Enumerate(StateGraph.For(design), scenario, 3));
         Assert.Contains("does not draw grade-2 events", paths.Message);
-        var compare = Assert.Throws<ArgumentException>(() => ComparisonEngine.Count([design], scenario, 0.3, new MonteCarloOptions { Trials = 100, Seed = 1 }, 18));
-        Assert.Contains("compare does not draw grade-2 events", compare.Message);
+        var tree = Assert.Throws<ArgumentException>(() => DosePaths.Tree(design, [scenario], 3, 1000));
+        Assert.Contains("does not draw grade-2 events", tree.Message);
+    }
+
+    [Fact]
+    public void Compare_draws_grade_2_on_the_shared_tolerances_and_agrees_with_exact()
+    {
+        // The grade-2 design leaves the graph walk for the per-patient engine; the DLT-only one still walks its graph.
+        var titrated = Build.Design("boin", 4, 0.3, ("accelerated_titration", true), ("titration_grade2_events", 2));
+        var plain = Build.Design("boin", 4, 0.3);
+        var scenario = new Scenario("g", [0.08, 0.18, 0.32, 0.5]).WithGrade2([0.3, 0.4, 0.6, 0.7]);
+        var c = ComparisonEngine.Run([titrated, plain], scenario, 0.3, new MonteCarloOptions { Trials = 60_000, Seed = 43 }, 0);
+        Agreement.Within4Se(ExactEngine.Run(titrated, scenario, 0.3), c.Designs[0].Oc);
+        Agreement.Within4Se(ExactEngine.Run(plain, scenario, 0.3), c.Designs[1].Oc);
     }
 
     [Theory]
