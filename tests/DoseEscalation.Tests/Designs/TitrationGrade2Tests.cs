@@ -216,6 +216,26 @@ public class TitrationGrade2Tests
         Agreement.Within4Se(ExactEngine.Run(plain, scenario, 0.3), c.Designs[1].Oc);
     }
 
+    [Fact]
+    public void Sample_size_exact_and_simulated_agree_with_non_evaluable_patients()
+    {
+        // Replacement of non-evaluable patients (q = 0.2) on top of the grade-2 trigger: the exact
+        // sample-size engine (on the graph that counts grade-2 events) against its simulation.
+        var design = Build.Design("boin", 4, 0.3, ("accelerated_titration", true), ("titration_grade2_events", 2));
+        var scenario = new Scenario("g", [0.08, 0.18, 0.32, 0.5]).WithGrade2([0.3, 0.4, 0.6, 0.7]);
+        var model = new DoseEscalation.SampleSizing.SampleSizeModel { NonEvaluableRate = 0.2 };
+        var exact = DoseEscalation.SampleSizing.SampleSize.Analyze(design, [scenario], 0.3, model, new MonteCarloOptions { Trials = 1, Seed = 1 }).Results[0];
+        Assert.Equal("exact", exact.Engine);
+        var mc = DoseEscalation.SampleSizing.SampleSizeSimulation.Run(design, scenario, 0.3, model, new MonteCarloOptions { Trials = 60_000, Seed = 44 });
+        foreach (var (e, m) in new[] { (exact.MeanEnrolled.Value, mc.MeanEnrolled), (exact.ExpectedDlts.Value, mc.ExpectedDlts), (exact.CorrectSelection.Value, mc.CorrectSelection) })
+            Assert.True(Math.Abs(e - m.Value) <= 4 * m.Se + 1e-12, $"exact {e} vs Monte Carlo {m.Value} (se {m.Se})");
+        for (int d = 0; d <= 4; d++)
+            Assert.True(Math.Abs(exact.Selection[d].Value - mc.Selection[d].Value) <= 4 * mc.Selection[d].Se + 1e-12, $"selection {d}");
+        // The exact OCs of the same design and scenario, without replacement, match the exact engine's.
+        var plain = DoseEscalation.SampleSizing.SampleSize.Analyze(design, [scenario], 0.3, new DoseEscalation.SampleSizing.SampleSizeModel(), new MonteCarloOptions { Trials = 1, Seed = 1 }).Results[0];
+        Assert.Equal(ExactEngine.Run(design, scenario, 0.3).MeanN.Value, plain.MeanEnrolled.Value, 12);
+    }
+
     [Theory]
     [InlineData("grade2: [0.2, 0.3]", "t.yaml:10: scenarios[0].grade2 = [0.2, 0.3]: has 2 probabilities but there are 3 dose levels")]
     [InlineData("grade2: [0.2, 0.1, 0.5]", "t.yaml:10: scenarios[0].grade2[1] = 0.1: is below the dose's DLT probability 0.2")]
