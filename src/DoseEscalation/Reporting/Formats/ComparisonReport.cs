@@ -39,6 +39,7 @@ public static class ComparisonReport
             w.WriteLine($"Scenario '{sc.Scenario.Name}' (DLT {string.Join(", ", sc.Scenario.Dlt.Select(p => Formatting.Round(p, 2)))}); true MTD: "
                 + (first.TrueMtdLevel < 0 ? "none" : set.Doses[first.TrueMtdLevel].Label));
             foreach (var joint in set.Setups.Select(d => RunNotes.JointOutcome(d.Design, sc.Scenario)).OfType<string>().Distinct()) w.WriteLine($"  Note: {joint}.");
+            foreach (var titration in set.Setups.Select(d => RunNotes.Titration(d.Design, sc.Scenario)).OfType<string>().Distinct()) w.WriteLine($"  Note: {titration}.");
             var t = new TextTable("design", "P(correct)", "vs first (pp)", "P(above)", "P(below, incl. none)", "P(none)", "P(untried)", "mean N", "% at MTD", "% above", "DLTs", "P(>=60% above)");
             foreach (var row in sc.Designs)
             {
