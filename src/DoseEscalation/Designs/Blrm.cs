@@ -117,7 +117,7 @@ public sealed class Blrm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityP
     /// in the trial; null: off.
     /// </summary>
     public double? StopTargetProb { get; }
-    /// <summary>Patients the next dose needs before the target stop can select it (OncoBayes2 practice: 6).</summary>
+    /// <summary>Patients the next dose needs before the target stop can select it (the usual 6 at the MTD).</summary>
     public int StopTargetMinN { get; }
     /// <summary>Patients the trial needs before the target stop can act (crmPack's StoppingMinPatients or StoppingMinCohorts, and-ed).</summary>
     public int StopTargetMinTotal { get; }
@@ -582,8 +582,8 @@ public sealed class Blrm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityP
             new() { Key = "max_overdose_prob", Kind = OptionKind.Number, Default = DefaultMaxOverdoseProb, Min = 0, Max = 1, MinExclusive = true, MaxExclusive = true, Doc = "Escalation with overdose control: a dose is admissible if P(over-dosing) is below this." },
             new() { Key = "max_increment", Kind = OptionKind.Number, Default = 1.0, Min = 0, Max = 1000, MinExclusive = true, Doc = "Largest relative dose increase over the last cohort's dose (1 = at most doubling)." },
             new() { Key = "skip_untried", Kind = OptionKind.Switch, Default = false, Doc = "Allow escalating past an untried dose (within max_increment)." },
-            new() { Key = "stop_target_prob", Kind = OptionKind.Number, Min = 0, Max = 1, MinExclusive = true, MaxExclusive = true, DefaultText = "none (off)", Doc = "Stop and select the next dose once its P(target) reaches this (crmPack's StoppingTargetProb; OncoBayes2 practice 0.5), with stop_target_min_n patients at it." },
-            new() { Key = "stop_target_min_n", Kind = OptionKind.Integer, Min = 0, ComputedDefault = (_, v) => v.Has("stop_target_prob") ? 6 : null, DefaultText = "6 (with stop_target_prob)", Doc = "Patients the next dose needs before stop_target_prob can select it (OncoBayes2 practice: 6; crmPack's StoppingPatientsNearDose with percentage 0)." },
+            new() { Key = "stop_target_prob", Kind = OptionKind.Number, Min = 0, Max = 1, MinExclusive = true, MaxExclusive = true, DefaultText = "none (off)", Doc = "Stop and select the next dose once its P(target) reaches this (crmPack's StoppingTargetProb, e.g. 0.5), with stop_target_min_n patients at it." },
+            new() { Key = "stop_target_min_n", Kind = OptionKind.Integer, Min = 0, ComputedDefault = (_, v) => v.Has("stop_target_prob") ? 6 : null, DefaultText = "6 (with stop_target_prob)", Doc = "Patients the next dose needs before stop_target_prob can select it (the usual 6 at the MTD; crmPack's StoppingPatientsNearDose with percentage 0)." },
             new() { Key = "stop_target_min_total", Kind = OptionKind.Integer, Min = 0, ComputedDefault = (_, v) => v.Has("stop_target_prob") ? 0 : null, DefaultText = "0 (with stop_target_prob)", Doc = "Patients the trial needs before stop_target_prob can act (crmPack's StoppingMinPatients, or StoppingMinCohorts times the cohort size)." },
             new() { Key = "min_target_prob", Kind = OptionKind.Number, Min = 0, Max = 1, MaxExclusive = true, DefaultText = "none (always the highest P(target))", Doc = "If no admissible dose up to the cap has P(target) above this, treat at the highest admissible dose up to the cap (crmPack's NextBestNCRM: 0.05)." },
         ],
