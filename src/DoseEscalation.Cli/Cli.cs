@@ -175,15 +175,32 @@ public static class Cli
         });
 
         var table = new Command("table", "A design's decision table: for n patients at the current dose, the DLT counts that escalate, stay, de-escalate, eliminate. "
-            + "tite-boin: Yuan et al. (2018)'s Table 1, for n patients (pending included), x DLTs and m pending, the decision by the pending patients' standardized total follow-up time (STFT, 0 to m), with the boundaries solved exactly; n up to five cohorts unless max N is given (--max-n, the file or --set).");
-        var tabIn = new InputFlags(table, catalog, multi: false, formats: ["table", "csv", "md"], scenarios: false);
+            + "tite-boin: Yuan et al. (2018)'s Table 1, for n patients (pending included), x DLTs and m pending, the decision by the pending patients' standardized total follow-up time (STFT, 0 to m), with the boundaries solved exactly; n up to five cohorts unless max N is given (--max-n, the file or --set). "
+            + "blrm, crm, tite-crm (model-based: no table of counts at one dose): the protocol's hypothetical outcomes table: from the data so far (--data; none: the start of the trial), every outcome of the next --cohorts cohorts (0..c DLTs each), the decision after it (next dose, or stop and the MTD) and every dose's posterior (blrm: mean, P(under), P(target), P(over); crm: mean, plug-in, 90% credible interval).");
+        var tabIn = new InputFlags(table, catalog, multi: false, formats: ["table", "csv", "md", "json"], scenarios: false);
+        var tabData = Flags.Text("--data", "blrm, crm, tite-crm: the data so far, as next takes it (outcome notation \"1NNN 2NTN\", a CSV/TSV file, or - for standard input); default: none, the start of the trial. Pending patients are refused.", "DATA", allowEmpty: true);
+        var tabCohorts = Flags.Int("--cohorts", $"blrm, crm, tite-crm: cohorts the table looks ahead, 1 to {Conduct.TrialConduct.MaxCohortsAhead} (default 1).", 1);
+        var tabDeviations = Flags.Switch("--allow-deviations", "blrm, crm, tite-crm: accept data the design would not have produced.");
+        foreach (var op in new Option[] { tabData, tabCohorts, tabDeviations }) table.Options.Add(op);
         Verb(table, pr =>
         {
             var output = tabIn.Output(pr);
-            var request = new TableRequest { Input = tabIn.Input(pr) };
-            output.Check(request.Input.File);
+            var tableInput = tabIn.Input(pr);
+            string? dataFlag = pr.Given(tabData);
+            output.Check(tableInput.File, dataFlag);
+            var (text, dataName) = dataFlag is null ? ((string?)null, "--data") : NextCommand.ReadData(dataFlag, stdin ?? Console.In);
+            var request = new TableRequest
+            {
+                Input = tableInput, Data = text, DataName = dataName, Cohorts = pr.Given(tabCohorts), AllowDeviations = pr.Given(tabDeviations) ?? false,
+            };
             var front = Front(output.Quiet);
-            return front.Write(Runs.Table(request, front.Context(null)), output);
+            return NextCommand.Run(() =>
+            {
+                var result = Runs.Table(request, front.Context(null));
+                if (output.Format == "json" && result.Outcomes is null)
+                    throw new InputException($"--format json: {result.Design.Name}'s decision table is written as {result.Formats}; json is the hypothetical-outcomes table of blrm, crm and tite-crm");
+                return front.Write(result, output);
+            }, dataName, stderr);
         });
 
         var next = new Command("next", "During the trial: the design's next decision from the observed data, with its reason, what each outcome of the next cohort would do, and the final MTD.");

@@ -78,6 +78,17 @@ public sealed record CompareRequest
 public sealed record TableRequest
 {
     public TrialInput Input { get; init; } = new();
+    /// <summary>
+    /// Model-based designs (blrm, crm, tite-crm): the data so far, as <see cref="NextRequest.Data"/>
+    /// (null or "": the start of the trial). Refused for a design with a table of counts.
+    /// </summary>
+    public string? Data { get; init; }
+    /// <summary>Where the data came from, for messages.</summary>
+    public string DataName { get; init; } = "--data";
+    /// <summary>Model-based designs: cohorts the table looks ahead (1..4; null: 1). Refused for a design with a table of counts.</summary>
+    public int? Cohorts { get; init; }
+    /// <summary>Model-based designs: accept data the design would not have produced.</summary>
+    public bool AllowDeviations { get; init; }
 }
 
 /// <summary>The sample-size analysis of a protocol.</summary>

@@ -124,13 +124,45 @@ public sealed record CalendarComparisonResult(string TrialName, long Trials, ulo
 }
 
 /// <summary>A design's decision table (table).</summary>
-public sealed record TableResult(IDesign Design, double Target, DecisionTable Table) : IRunResult
+public sealed record TableResult(IDesign Design, double Target, DecisionTable? Table) : IRunResult
 {
     /// <summary>TITE-BOIN: its table with pending patients (Yuan et al. 2018, Table 1), which every format writes; <see cref="Table"/> is then the rows with nothing pending (BOIN's).</summary>
     public TiteBoinDecisionTable? Pending { get; init; }
+    /// <summary>A model-based design (blrm, crm, tite-crm): the hypothetical outcomes of the next cohorts, which every format writes; <see cref="Table"/> is then null.</summary>
+    public Conduct.OutcomeTable? Outcomes { get; init; }
+    /// <summary>Dose labels of <see cref="Outcomes"/>.</summary>
+    public IReadOnlyList<string> DoseLabels { get; init; } = [];
+    /// <summary>Trial name of <see cref="Outcomes"/>' JSON.</summary>
+    public string? TrialName { get; init; }
+    /// <summary>The design as resolved, for <see cref="Outcomes"/>' JSON.</summary>
+    public IReadOnlyList<Designs.Configuration.ResolvedDesign> Setups { get; init; } = [];
 
-    public void Write(string format, Stream stream) => Text.Write(stream, w =>
+    /// <summary>The formats this result writes: a table of counts has no JSON.</summary>
+    public string Formats => Outcomes is null ? "table, csv or md" : "table, csv, md or json";
+
+    public void Write(string format, Stream stream)
     {
+        if (Outcomes is { } o)
+        {
+            if (format == "json") { OutcomeTableReport.WriteJson(o, DoseLabels, TrialName, Setups, stream); return; }
+            Text.Write(stream, w =>
+            {
+                switch (format)
+                {
+                    case "csv": OutcomeTableReport.WriteCsv(o, DoseLabels, w); break;
+                    case "md": OutcomeTableReport.WriteMarkdown(o, DoseLabels, w); break;
+                    case "table": OutcomeTableReport.WriteText(o, DoseLabels, w); break;
+                    default: throw Text.UnknownFormat(format, Formats);
+                }
+            });
+            return;
+        }
+        WriteCounts(format, stream);
+    }
+
+    private void WriteCounts(string format, Stream stream) => Text.Write(stream, w =>
+    {
+        var Table = this.Table!;
         if (Pending is { } pending)
         {
             WritePending(pending, format, w);

@@ -257,6 +257,23 @@ public static class Runs
     {
         var ctx = context ?? RunContext.Default;
         var inputs = RunInputs.Resolve(r.Input, ctx.Catalog);
+        // A model-based design has no table of counts at one dose: its table is the protocol's
+        // hypothetical outcomes of the next cohorts from the data so far, with every dose's posterior.
+        if (inputs.Design.TryGet<IDecisionTableSource>() is null && inputs.Design.TryGet<Designs.TiteBoin>() is null && DoseEscalation.Conduct.OutcomeTable.Supports(inputs.Design))
+        {
+            int cohorts = r.Cohorts ?? 1;
+            if (cohorts < 1 || cohorts > DoseEscalation.Conduct.TrialConduct.MaxCohortsAhead)
+                throw new InputException($"--cohorts {cohorts}: must be between 1 and {DoseEscalation.Conduct.TrialConduct.MaxCohortsAhead}");
+            var data = DoseEscalation.Conduct.TrialData.Parse(r.Data ?? "", inputs.Design.DoseCount);
+            var outcomes = DoseEscalation.Conduct.OutcomeTable.Build(inputs.Design, data, cohorts, r.AllowDeviations);
+            return new TableResult(inputs.Design, inputs.File.Target, null)
+            {
+                Outcomes = outcomes, DoseLabels = inputs.File.Doses.Select(d => d.Display).ToList(), TrialName = TrialName(inputs.File), Setups = inputs.Designs,
+            };
+        }
+        foreach (var (given, flag) in new[] { (r.Data is not null, "--data"), (r.Cohorts is not null, "--cohorts"), (r.AllowDeviations, "--allow-deviations") })
+            if (given)
+                throw new InputException($"{flag}: applies to the hypothetical-outcomes table of a model-based design (blrm, crm, tite-crm); {inputs.Design.Name}'s table is of DLT counts at one dose and reads no data");
         // TITE-BOIN: the table of Yuan et al. (2018) with pending patients, n up to the paper's five cohorts unless max N is given.
         if (inputs.Design.TryGet<Designs.TiteBoin>() is { } tite)
             return new TableResult(inputs.Design, inputs.File.Target, tite.Boin.ToDecisionTable())

@@ -39,7 +39,8 @@ public readonly record struct BlrmDoseSummary(double Mean, double Under, double 
 /// <param name="Recommended">The next dose: the highest P(target) among admissible doses up to the cap; -1 if even the lowest dose violates overdose control.</param>
 /// <param name="Final">The dose the final selection picks now (highest P(target) among tried admissible doses), or -1.</param>
 /// <param name="AtMaxPatients">True if another cohort would exceed the maximum sample size.</param>
-public sealed record BlrmRuleQuantities(IReadOnlyList<BlrmDoseSummary> Doses, int Cap, int Recommended, int Final, bool AtMaxPatients);
+/// <param name="TargetStop">True if the target stop (stop_target_prob) selects the recommended dose now.</param>
+public sealed record BlrmRuleQuantities(IReadOnlyList<BlrmDoseSummary> Doses, int Cap, int Recommended, int Final, bool AtMaxPatients, bool TargetStop = false);
 
 /// <summary>
 /// The Bayesian logistic regression model with escalation with overdose control (Neuenschwander,
@@ -110,10 +111,26 @@ public sealed class Blrm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityP
     public int CohortSize { get; }
     public int MaxPatients { get; }
     public int StartLevel { get; }
+    /// <summary>
+    /// Stop and select the next dose once its P(target) reaches this (crmPack's StoppingTargetProb),
+    /// with at least <see cref="StopTargetMinN"/> patients at it and <see cref="StopTargetMinTotal"/>
+    /// in the trial; null: off.
+    /// </summary>
+    public double? StopTargetProb { get; }
+    /// <summary>Patients the next dose needs before the target stop can select it (the usual 6 at the MTD).</summary>
+    public int StopTargetMinN { get; }
+    /// <summary>Patients the trial needs before the target stop can act (crmPack's StoppingMinPatients or StoppingMinCohorts, and-ed).</summary>
+    public int StopTargetMinTotal { get; }
+    /// <summary>
+    /// If no admissible dose up to the cap has P(target) above this, the next cohort takes the highest
+    /// admissible dose up to the cap (crmPack's NextBestNCRM: 0.05); null: always the highest P(target).
+    /// </summary>
+    public double? MinTargetProb { get; }
 
     public Blrm(IReadOnlyList<double> doseValues, double target, BlrmPrior prior, double? referenceDose = null,
         double targetLow = DefaultTargetLow, double targetHigh = DefaultTargetHigh, double maxOverdoseProb = DefaultMaxOverdoseProb,
-        double maxIncrement = 1, bool skipUntried = false, int cohortSize = 3, int maxPatients = 30, int startLevel = 0)
+        double maxIncrement = 1, bool skipUntried = false, int cohortSize = 3, int maxPatients = 30, int startLevel = 0,
+        double? stopTargetProb = null, int stopTargetMinN = 0, int stopTargetMinTotal = 0, double? minTargetProb = null)
     {
         ArgumentNullException.ThrowIfNull(doseValues);
         int k = doseValues.Count;
@@ -137,6 +154,12 @@ public sealed class Blrm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityP
             throw new ArgumentOutOfRangeException(nameof(maxPatients), maxPatients, "max N must be a positive multiple of the cohort size");
         if (maxPatients > ushort.MaxValue) throw new ArgumentOutOfRangeException(nameof(maxPatients), maxPatients, "max N is too large");
         if (startLevel < 0 || startLevel >= k) throw new ArgumentOutOfRangeException(nameof(startLevel), startLevel + 1, "start dose must be one of the dose levels");
+        if (stopTargetProb is { } stp && !(stp > 0 && stp < 1)) throw new ArgumentOutOfRangeException(nameof(stopTargetProb), stp, "stop_target_prob must be in (0, 1)");
+        if (stopTargetMinN < 0) throw new ArgumentOutOfRangeException(nameof(stopTargetMinN), stopTargetMinN, "stop_target_min_n must be 0 or more");
+        if (stopTargetMinTotal < 0) throw new ArgumentOutOfRangeException(nameof(stopTargetMinTotal), stopTargetMinTotal, "stop_target_min_total must be 0 or more");
+        if (stopTargetProb is null && (stopTargetMinN != 0 || stopTargetMinTotal != 0))
+            throw new ArgumentException("stop_target_min_n and stop_target_min_total apply only with stop_target_prob", nameof(stopTargetMinN));
+        if (minTargetProb is { } mtp && !(mtp >= 0 && mtp < 1)) throw new ArgumentOutOfRangeException(nameof(minTargetProb), mtp, "min_target_prob must be in [0, 1)");
         if (!double.IsFinite(prior.MeanLogAlpha)) throw new ArgumentOutOfRangeException("priorMeanLogAlpha", prior.MeanLogAlpha, "must be finite");
         if (!double.IsFinite(prior.MeanLogBeta)) throw new ArgumentOutOfRangeException("priorMeanLogBeta", prior.MeanLogBeta, "must be finite");
         if (!(prior.SdLogAlpha > 0 && prior.SdLogAlpha <= 10)) throw new ArgumentOutOfRangeException("priorSdLogAlpha", prior.SdLogAlpha, "must be in (0, 10]");
@@ -146,6 +169,7 @@ public sealed class Blrm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityP
         _doseValues = doseValues.ToArray();
         (ReferenceDose, Prior, Target, TargetLow, TargetHigh, MaxOverdoseProb) = (dref, prior, target, targetLow, targetHigh, maxOverdoseProb);
         (MaxIncrement, SkipUntried, CohortSize, MaxPatients, StartLevel) = (maxIncrement, skipUntried, cohortSize, maxPatients, startLevel);
+        (StopTargetProb, StopTargetMinN, StopTargetMinTotal, MinTargetProb) = (stopTargetProb, stopTargetMinN, stopTargetMinTotal, minTargetProb);
         _logDose = _doseValues.Select(v => Math.Log(v / dref)).ToArray();
 
         // Whitened coordinates: log beta = m_b + s_b z2; log alpha = m_a + rho s_a z2 + s_a sqrt(1 - rho^2) z1,
@@ -199,9 +223,15 @@ public sealed class Blrm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityP
         var post = Summaries(s.Patients, s.Dlts, scratch);
         int next = Recommend(post, Cap(s), s.Patients);
         if (next < 0) return Decision.StopNoDose;
+        if (TargetStop(post, next, s)) return Decision.Select(next);
         if (s.TotalPatients + CohortSize > MaxPatients) return Decision.Select(FinalFrom(post, s.Patients));
         return Decision.Treat(next, CohortSize);
     }
+
+    // The target stop (off unless stop_target_prob is set): the next dose's P(target) reached the
+    // threshold, with enough patients at it and in the trial.
+    private bool TargetStop(ReadOnlySpan<double> post, int next, in TrialState s) =>
+        StopTargetProb is { } q && post[2 * DoseCount + next] >= q && s.Patients[next] >= StopTargetMinN && s.TotalPatients >= StopTargetMinTotal;
 
     /// <summary>
     /// The highest level the next cohort may receive: the highest whose dose is at most (1 + max_increment)
@@ -229,14 +259,17 @@ public sealed class Blrm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityP
     {
         int k = DoseCount;
         if (!(post[3 * k] < MaxOverdoseProb)) return -1;
-        int best = -1;
+        int best = -1, highest = -1;
         double bestTarget = double.NegativeInfinity;
         for (int d = 0; d <= cap; d++)
         {
             if (!(post[3 * k + d] < MaxOverdoseProb)) continue;
+            highest = d;
             double t = post[2 * k + d];
             if (t > bestTarget) (best, bestTarget) = (d, t);
         }
+        // crmPack's NextBestNCRM: with no admissible P(target) above the threshold, the highest admissible dose.
+        if (MinTargetProb is { } floor && !(bestTarget > floor)) return highest;
         return best;
     }
 
@@ -313,7 +346,8 @@ public sealed class Blrm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityP
         int next = Recommend(post, cap, s.Patients);
         var doses = new BlrmDoseSummary[k];
         for (int d = 0; d < k; d++) doses[d] = new(post[d], post[k + d], post[2 * k + d], post[3 * k + d]);
-        return new BlrmRuleQuantities(doses, cap, next, FinalFrom(post, s.Patients), s.TotalPatients + CohortSize > MaxPatients);
+        return new BlrmRuleQuantities(doses, cap, next, FinalFrom(post, s.Patients), s.TotalPatients + CohortSize > MaxPatients,
+            next >= 0 && TargetStop(post, next, s));
     }
 
     // The summaries [mean | under | target | over], each k long: from the cache, or computed (and cached
@@ -477,7 +511,9 @@ public sealed class Blrm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityP
         + string.Create(CultureInfo.InvariantCulture,
             $"target interval [{TargetLow}, {TargetHigh}), P(over-dosing) < {MaxOverdoseProb}, increments up to {MaxIncrement * 100:0.#}%, cohort {CohortSize}, max N {MaxPatients}")
         + (SkipUntried ? ", may skip untried doses" : "")
-        + (StartLevel > 0 ? $", start at dose {StartLevel + 1}" : "");
+        + (StartLevel > 0 ? $", start at dose {StartLevel + 1}" : "")
+        + (StopTargetProb is { } q ? string.Create(CultureInfo.InvariantCulture, $", stop when the next dose has P(target) >= {q} with {StopTargetMinN}+ patients at it and {StopTargetMinTotal}+ in the trial") : "")
+        + (MinTargetProb is { } m ? string.Create(CultureInfo.InvariantCulture, $", highest admissible dose when no P(target) exceeds {m}") : "");
 
     public DecisionReason Explain(in TrialState state, Decision decision)
     {
@@ -500,7 +536,18 @@ public sealed class Blrm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityP
         string limit = r.Cap + 1 < DoseCount
             ? $" up to dose {r.Cap + 1} (the escalation limit: at most {F(1 + MaxIncrement)} times dose {state.CurrentLevel + 1}'s value{(SkipUntried ? "" : ", no untried dose skipped")})"
             : "";
-        string choice = $"dose {r.Recommended + 1} has the highest P(target) = {F(best.Target)} among the admissible doses (P(over-dosing) < {F(MaxOverdoseProb)}){limit}, with P(over-dosing) = {F(best.Over)}";
+        bool fallback = MinTargetProb is { } floor && !(Enumerable.Range(0, r.Cap + 1).Where(d => r.Doses[d].Over < MaxOverdoseProb).Max(d => r.Doses[d].Target) > floor);
+        string choice = fallback
+            ? $"no admissible dose{limit} has P(target) above {F(MinTargetProb!.Value)}, so dose {r.Recommended + 1}, the highest admissible one (crmPack's NextBestNCRM), with P(target) = {F(best.Target)} and P(over-dosing) = {F(best.Over)}"
+            : $"dose {r.Recommended + 1} has the highest P(target) = {F(best.Target)} among the admissible doses (P(over-dosing) < {F(MaxOverdoseProb)}){limit}, with P(over-dosing) = {F(best.Over)}";
+        if (StopTargetProb is { } stp)
+        {
+            q.Add(new("stop_target_prob", "stop and select the next dose when its P(target) reaches this", stp));
+            q.Add(new("stop_target_min_n", "patients the next dose needs for that stop", StopTargetMinN));
+            q.Add(new("stop_target_min_total", "patients the trial needs for that stop", StopTargetMinTotal));
+        }
+        if (r.TargetStop)
+            return new($"{choice}; its P(target) = {F(best.Target)} reaches {F(StopTargetProb!.Value)} with {state.Patients[r.Recommended]} patients at it (at least {StopTargetMinN}) and {state.TotalPatients} in the trial (at least {StopTargetMinTotal}), so it is the MTD: {Verb(decision)}", q);
         if (r.AtMaxPatients)
             return new($"{choice}; another cohort of {CohortSize} would exceed the maximum of {MaxPatients} patients, so the MTD is the tried admissible dose with the highest P(target): {Verb(decision)}", q);
         return new($"{choice}: {Verb(decision)}", q);
@@ -535,17 +582,24 @@ public sealed class Blrm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityP
             new() { Key = "max_overdose_prob", Kind = OptionKind.Number, Default = DefaultMaxOverdoseProb, Min = 0, Max = 1, MinExclusive = true, MaxExclusive = true, Doc = "Escalation with overdose control: a dose is admissible if P(over-dosing) is below this." },
             new() { Key = "max_increment", Kind = OptionKind.Number, Default = 1.0, Min = 0, Max = 1000, MinExclusive = true, Doc = "Largest relative dose increase over the last cohort's dose (1 = at most doubling)." },
             new() { Key = "skip_untried", Kind = OptionKind.Switch, Default = false, Doc = "Allow escalating past an untried dose (within max_increment)." },
+            new() { Key = "stop_target_prob", Kind = OptionKind.Number, Min = 0, Max = 1, MinExclusive = true, MaxExclusive = true, DefaultText = "none (off)", Doc = "Stop and select the next dose once its P(target) reaches this (crmPack's StoppingTargetProb, e.g. 0.5), with stop_target_min_n patients at it." },
+            new() { Key = "stop_target_min_n", Kind = OptionKind.Integer, Min = 0, ComputedDefault = (_, v) => v.Has("stop_target_prob") ? 6 : null, DefaultText = "6 (with stop_target_prob)", Doc = "Patients the next dose needs before stop_target_prob can select it (the usual 6 at the MTD; crmPack's StoppingPatientsNearDose with percentage 0)." },
+            new() { Key = "stop_target_min_total", Kind = OptionKind.Integer, Min = 0, ComputedDefault = (_, v) => v.Has("stop_target_prob") ? 0 : null, DefaultText = "0 (with stop_target_prob)", Doc = "Patients the trial needs before stop_target_prob can act (crmPack's StoppingMinPatients, or StoppingMinCohorts times the cohort size)." },
+            new() { Key = "min_target_prob", Kind = OptionKind.Number, Min = 0, Max = 1, MaxExclusive = true, DefaultText = "none (always the highest P(target))", Doc = "If no admissible dose up to the cap has P(target) above this, treat at the highest admissible dose up to the cap (crmPack's NextBestNCRM: 0.05)." },
         ],
         Check = (c, given, v) =>
             v.Probabilities("dose_values") is { } dv && dv.Count != c.DoseCount ? ("dose_values", $"has {dv.Count} values but there are {c.DoseCount} doses")
             : v.Probabilities("dose_values") is { } inc && Enumerable.Range(1, inc.Count - 1).FirstOrDefault(i => !(inc[i] > inc[i - 1])) is > 0 and var bad ? ("dose_values", $"must increase strictly (dose {bad + 1} is not above dose {bad})")
             : given.Has("dose_values") && c.DoseValues is { } fileValues && !fileValues.SequenceEqual(v.Probabilities("dose_values")!) ? ("dose_values", "differs from the scenario file's dose_values; give them in one place")
             : !(v.Number("target_high") > v.Number("target_low")) ? ("target_high", "must be above target_low")
+            : given.Has("stop_target_min_n") && !given.Has("stop_target_prob") ? ("stop_target_min_n", "applies only with stop_target_prob (the target stop is off)")
+            : given.Has("stop_target_min_total") && !given.Has("stop_target_prob") ? ("stop_target_min_total", "applies only with stop_target_prob (the target stop is off)")
             : null,
         Build = (c, v) => new Blrm(v.Probabilities("dose_values")!, v.Number("target"),
             new BlrmPrior(v.Number("prior_mean_log_alpha"), v.Number("prior_mean_log_beta"), v.Number("prior_sd_log_alpha"), v.Number("prior_sd_log_beta"), v.Number("prior_correlation")),
             v.Number("reference_dose"), v.Number("target_low"), v.Number("target_high"), v.Number("max_overdose_prob"), v.Number("max_increment"),
-            v.Switch("skip_untried"), v.Int("cohort_size"), v.Int("max_n"), 0),
+            v.Switch("skip_untried"), v.Int("cohort_size"), v.Int("max_n"), 0,
+            v.NumberOrNull("stop_target_prob"), v.IntOrNull("stop_target_min_n") ?? 0, v.IntOrNull("stop_target_min_total") ?? 0, v.NumberOrNull("min_target_prob")),
         Prose = (d, context) =>
         [
             "After each cohort, a two-parameter logistic model in log dose (bivariate normal prior on log alpha and log beta) is updated with all patients' outcomes (posterior by deterministic quadrature), "
@@ -553,7 +607,9 @@ public sealed class Blrm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityP
             + "The next cohort is treated at the dose with the highest probability of the target interval among the doses whose probability of over-dosing is below the overdose-control bound, "
             + "never increasing the dose by more than the allowed increment over the last cohort's dose"
             + (d.TryGet<Blrm>()?.SkipUntried == true ? "." : " and never skipping an untried dose.")
-            + " The trial stops with no dose if even the lowest dose fails overdose control. At the maximum sample size the MTD is the tried dose with the highest probability of the target interval among those passing overdose control.",
+            + (d.TryGet<Blrm>()?.MinTargetProb is { } floor ? string.Create(CultureInfo.InvariantCulture, $" When no such dose has a probability of the target interval above {floor}, the highest of them is taken instead.") : "")
+            + " The trial stops with no dose if even the lowest dose fails overdose control. At the maximum sample size the MTD is the tried dose with the highest probability of the target interval among those passing overdose control."
+            + (d.TryGet<Blrm>() is { StopTargetProb: { } stp } b ? string.Create(CultureInfo.InvariantCulture, $" The trial also stops, with the next dose as the MTD, once that dose's probability of the target interval reaches {stp} with at least {b.StopTargetMinN} patients treated at it and {b.StopTargetMinTotal} in the trial.") : ""),
         ],
     };
 

@@ -120,7 +120,7 @@ public class CommandLineTests
         Assert.Equal(0, table.Code);
         Assert.DoesNotContain("--dlt", table.Out);
         Assert.DoesNotContain("--trials", table.Out);
-        Assert.Contains("table|csv|md", table.Out);
+        Assert.Contains("table|csv|md|json", table.Out);
         var plot = Run("plot", "--help");
         Assert.DoesNotContain("Default: table", plot.Out);
         Assert.Contains("--extrasafe", Run("simulate", "--help").Out);

@@ -27,7 +27,7 @@ public class BlrmTests
     /// (log alpha, log beta) coordinates with the bivariate normal density and the binomial likelihood
     /// written out directly; the log alpha integral of an interval probability ends at the cut's point.
     /// </summary>
-    private static (double Mean, double Under, double Target, double Over) Independent(double[] doses, double dref, BlrmPrior prior, int[] n, int[] x, int level, double low, double high)
+    internal static (double Mean, double Under, double Target, double Over) Independent(double[] doses, double dref, BlrmPrior prior, int[] n, int[] x, int level, double low, double high)
     {
         double ma = prior.MeanLogAlpha, mb = prior.MeanLogBeta, sa = prior.SdLogAlpha, sb = prior.SdLogBeta, r = prior.Correlation;
         double LogLik(double la, double lb)

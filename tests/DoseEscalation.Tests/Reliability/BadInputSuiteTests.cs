@@ -217,7 +217,10 @@ public class BadInputSuiteTests
         Add("compare file-missing", new("compare", ["/no/such.yaml"], "/no/such.yaml", ["{FILE}"], null, BaseYaml));
         Add("compare yaml", new("compare", ["{FILE}"], "target", ["{FILE}"], Edit("target: 0.30", "target: 3"), BaseYaml));
         Add("table format", new("table", ["--format", "json"], "json", ["--format", "md"]));
-        Add("table crm", new("table", ["--design", "crm"], "crm", ["--design", "boin"]));
+        Add("table rolling-six", new("table", ["--design", "rolling-six"], "rolling-six", ["--design", "boin"]));
+        Add("table crm cohorts-5", new("table", ["--design", "crm", "--cohorts", "5"], "--cohorts", ["--design", "crm", "--cohorts", "2"]));
+        Add("table boin data", new("table", ["--design", "boin", "--data", "1NNN"], "--data", ["--design", "crm", "--data", "1NNN"]));
+        Add("table crm data", new("table", ["--design", "crm", "--data", "1NNN 3NNN"], "--data", ["--design", "crm", "--data", "1NNN 2NNN"]));
         Add("samplesize n-0", new("samplesize", [.. d, "--n", "0"], "0", [.. d, "--n", "9"]));
         Add("samplesize coverage-0", new("samplesize", [.. d, "--coverage", "0"], "--coverage", [.. d, "--coverage", "0.5"]));
         Add("samplesize coverage-1", new("samplesize", [.. d, "--coverage", "1"], "--coverage", [.. d, "--coverage", "0.99"]));
