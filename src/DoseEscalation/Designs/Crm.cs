@@ -380,7 +380,7 @@ public sealed class Crm : IDesign, IFinalSelection, ITargeted, Rules.IToxicityPo
     /// (most of a posterior's nodes lie there once a dose has a few dozen patients).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<double> ExpOrUnderflow(Vector<double> x) =>
+    internal static Vector<double> ExpOrUnderflow(Vector<double> x) =>
         Vector.LessThanAny(x, new Vector<double>(ExpUnderflow)) ? ExpLanes(x) : Vector.Exp(x);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
