@@ -85,4 +85,14 @@ public interface IPendingDesign : IDesign
     /// passes then holds zeros.
     /// </summary>
     bool ReadsFollowUp => true;
+
+    /// <summary>
+    /// True if <see cref="DecidePending"/> certainly enrols a patient (neither waits nor stops) at any
+    /// moment with <paramref name="evaluated"/> patients evaluated and <paramref name="pending"/>
+    /// pending, whatever their levels, outcomes and follow-up. The calendar engine then asks for the
+    /// decision only when a patient can be enrolled before the next outcome is known (otherwise the
+    /// enrolment could not happen and the answer would be discarded); the answers it does ask for,
+    /// and so the results, are the same. False (the default) when unsure: the design is always asked.
+    /// </summary>
+    bool CertainlyEnrols(int evaluated, int pending) => false;
 }

@@ -94,6 +94,13 @@ public sealed class TiteBoin : IPendingDesign, IFinalSelection, ITargeted
 
     public int SelectMtd(in TrialState s) => Boin.SelectMtd(s);
 
+    /// <summary>The first patient, and the rest of a cohort below the maximum sample size, are always enrolled (<see cref="DecidePending"/>).</summary>
+    public bool CertainlyEnrols(int evaluated, int pending)
+    {
+        int enrolled = evaluated + pending;
+        return enrolled == 0 || (enrolled < Boin.MaxN && enrolled % Boin.CohortSize != 0);
+    }
+
     public PendingDecision DecidePending(in TrialState s, in PendingPatients pending)
     {
         int enrolled = s.TotalPatients + pending.Count;

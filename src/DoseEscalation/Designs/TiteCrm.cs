@@ -106,6 +106,13 @@ public sealed class TiteCrm : IPendingDesign, IFinalSelection, ITargeted
 
     public int SelectMtd(in TrialState s) => Crm.SelectMtd(s);
 
+    /// <summary>Below the maximum sample size TITE-CRM always enrols (<see cref="DecidePending"/>).</summary>
+    public bool CertainlyEnrols(int evaluated, int pending)
+    {
+        int enrolled = evaluated + pending;
+        return enrolled == 0 || enrolled < MaxPatients;
+    }
+
     public PendingDecision DecidePending(in TrialState s, in PendingPatients pending)
     {
         int enrolled = s.TotalPatients + pending.Count;

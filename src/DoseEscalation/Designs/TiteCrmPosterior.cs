@@ -302,18 +302,22 @@ internal sealed class TiteCrmPosterior
     {
         int width = Vector<double>.Count;
         g.LogPrior.AsSpan(from, count).CopyTo(into);
+        ref double target = ref MemoryMarshal.GetReference(into);
         for (int d = 0; d < _doses; d++)
         {
             int n = patients[d];
             if (n == 0) continue;
             var vx = new Vector<double>(dlts[d]);
             var vy = new Vector<double>(n - dlts[d]);
-            var lp = g.LogP.AsSpan(d * g.Stride + from, count);
-            var l1p = g.Log1mP.AsSpan(d * g.Stride + from, count);
+            // Rows checked once here (the loads below are unchecked): nodes [from, from + count) of dose d.
+            var lpRow = g.LogP.AsSpan(d * g.Stride + from, count);
+            var l1pRow = g.Log1mP.AsSpan(d * g.Stride + from, count);
+            ref double lp = ref MemoryMarshal.GetReference(lpRow);
+            ref double l1p = ref MemoryMarshal.GetReference(l1pRow);
             int k = 0;
             for (; k <= count - width; k += width)
-                (new Vector<double>(into[k..]) + vx * new Vector<double>(lp[k..]) + vy * new Vector<double>(l1p[k..])).CopyTo(into[k..]);
-            for (; k < count; k++) into[k] += dlts[d] * lp[k] + (n - dlts[d]) * l1p[k];
+                (Vector.LoadUnsafe(ref target, (nuint)k) + vx * Vector.LoadUnsafe(ref lp, (nuint)k) + vy * Vector.LoadUnsafe(ref l1p, (nuint)k)).StoreUnsafe(ref target, (nuint)k);
+            for (; k < count; k++) into[k] += dlts[d] * lpRow[k] + (n - dlts[d]) * l1pRow[k];
         }
     }
 }

@@ -457,6 +457,15 @@ internal sealed class PerPatientSimulator
         {
             Resolve(now);
             total = Evaluated();
+            // A design that certainly enrols here is asked only if someone can be enrolled before the
+            // next outcome: otherwise its answer would be discarded below. The same NextAvailable(now)
+            // runs below when it does enrol (a second call at the same time changes nothing), so
+            // every draw, waiting list and count is as when it is asked every time.
+            if (_pendN > 0 && design.CertainlyEnrols(total, _pendN) && total + CountEvaluablePending() + 1 <= _design.MaxPatients)
+            {
+                double end = NextPendingEnd(), next = NextAvailable(now);
+                if (next > now && next >= end) { now = end; continue; }
+            }
             if (_readsFollowUp)
                 for (int i = 0; i < _pendN; i++)
                     _pendFollowed[i] = _t.DltWindowDays > 0 ? Math.Clamp((now - _pendInfusion[i]) / _t.DltWindowDays, 0, 1) : 1;
