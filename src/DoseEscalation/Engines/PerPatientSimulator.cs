@@ -191,7 +191,8 @@ internal sealed class PerPatientSimulator
         _arrivals = TrialStreams.Arrivals(timeSeed, trial);
         _lastArrival = 0; _hasNext = false; _qHead = 0; _qCount = 0; _firstArrival = true; _aheadNext = 0; _aheadCount = 0;
         if (_backfill is not null) return BackfillTrial(ref draws);
-        return _pendingDesign is null ? CohortTrial(ref draws) : PendingTrial(ref draws);
+        if (_pendingDesign is not null) return PendingTrial(ref draws);
+        return _nextArrival ? CohortTrial(ref draws) : QueueCohortTrial(ref draws);
     }
 
     // ---- nothing takes time: the cohort loop ------------------------------------------------------
@@ -266,6 +267,114 @@ internal sealed class PerPatientSimulator
             _patients[level] += d.CohortSize;
             _dlts[level] += x;
         }
+    }
+
+    // CohortTrial and EnrolCohort under arrivals: queue (no backfill), as one method whose arrival
+    // stream, waiting list and counters are locals. Kept in the simulator's fields, every arrival
+    // and every enrolment stored and reloaded them (a store-to-load delay on each step of a chain of
+    // dependent comparisons); as locals they stay in registers. The same steps in the same order
+    // (Admit, Expire, TakeAvailable, EnrolCohort), so every draw and every time is what it was.
+    private TrialOutcome QueueCohortTrial<TDraws>(ref TDraws draws) where TDraws : struct, IPatientDraws
+    {
+        var t = _t;
+        double infusionDelay = t.InfusionDelayDays, sentinelDays = t.SentinelDays, responseDays = t.ResponseDays;
+        double maxWaitDays = t.MaxWaitDays, observed = _observedDays, neDays = _neDays;
+        bool expires = maxWaitDays < double.PositiveInfinity, useQueue = _useQueue, countResponses = _countResponses;
+        int maxWaiting = _maxWaiting;
+        double[] queue = _queue, ahead = _ahead, slotOpen = _slotOpen;
+        bool[] slotDone = _slotDone;
+        int qHead = 0, qCount = 0, mask = queue.Length - 1;
+        int aheadNext = ArrivalsAhead; // _ahead[aheadNext..ArrivalsAhead) are drawn and still to come
+        int lost = 0, waited = 0, nonEvaluable = 0;
+        long waitTicks = 0;
+        int level = 0, last = -1, total = 0;
+        double now = 0, responseEnd = 0;
+        while (true)
+        {
+            Decision d = _design.Decide(new TrialState(_patients, _dlts, _responses, _both, level, last, total));
+            if (d.IsStop)
+            {
+                _check.Stop(d);
+                _out.Lost = lost; _out.Waited = waited; _out.WaitTicks = waitTicks; _out.NonEvaluable = nonEvaluable;
+                return Finish(d.Level, now, responseEnd);
+            }
+            _check.Treat(d, total);
+            int c = d.CohortSize, lv = d.Level, x = 0, remaining = c;
+            ulong threshold = _thresholds[lv];
+            for (int i = 0; i < c; i++) { slotOpen[i] = now; slotDone[i] = false; }
+            double cohortEnd = now, sentinelInfusion = double.NaN;
+            while (remaining > 0)
+            {
+                int slot = -1;
+                for (int i = 0; i < c; i++)
+                    if (!slotDone[i] && (slot < 0 || slotOpen[i] < slotOpen[slot])) slot = i;
+                double open = slotOpen[slot];
+                // TakeAvailable(open): arrivals up to `open` join the waiting list or are lost; the
+                // first waiting is enrolled, or else the next arrival.
+                double arrival;
+                if (useQueue)
+                {
+                    while (true)
+                    {
+                        if (aheadNext == ArrivalsAhead) { DrawArrivalsAhead(); aheadNext = 0; }
+                        double next = ahead[aheadNext];
+                        if (next > open) break;
+                        if (expires)
+                            while (qCount > 0 && queue[qHead] + maxWaitDays < next) { qHead = (qHead + 1) & mask; qCount--; lost++; }
+                        if (qCount >= maxWaiting) lost++;
+                        else
+                        {
+                            if (qCount == queue.Length) { queue = GrowQueue(qHead); qHead = 0; mask = queue.Length - 1; }
+                            queue[(qHead + qCount) & mask] = next;
+                            qCount++;
+                        }
+                        aheadNext++;
+                    }
+                    if (expires)
+                        while (qCount > 0 && queue[qHead] + maxWaitDays < open) { qHead = (qHead + 1) & mask; qCount--; lost++; }
+                    if (qCount > 0) { arrival = queue[qHead]; qHead = (qHead + 1) & mask; qCount--; }
+                    else arrival = ahead[aheadNext++];
+                }
+                else
+                {
+                    if (aheadNext == ArrivalsAhead) { DrawArrivalsAhead(); aheadNext = 0; }
+                    arrival = ahead[aheadNext++];
+                }
+                double enrolled = Later(open, arrival);
+                if (enrolled > arrival) { waited++; waitTicks += CalendarTally.Ticks(enrolled - arrival); }
+                double infusion = enrolled + infusionDelay;
+                if (double.IsNaN(sentinelInfusion)) sentinelInfusion = infusion;
+                else infusion = Later(infusion, sentinelInfusion + sentinelDays);
+                if (draws.Treated(out _))
+                {
+                    nonEvaluable++;
+                    slotOpen[slot] = infusion + neDays; // the replacement is sought when the patient leaves
+                    cohortEnd = Later(cohortEnd, slotOpen[slot]);
+                    continue;
+                }
+                bool dlt = draws.Dlt(lv, threshold);
+                x += dlt ? 1 : 0;
+                if (countResponses && draws.Response(lv, dlt)) { _responses[lv]++; if (dlt) _both[lv]++; }
+                cohortEnd = Later(cohortEnd, infusion + observed);
+                if (responseDays > 0) responseEnd = Later(responseEnd, infusion + responseDays);
+                slotDone[slot] = true;
+                remaining--;
+            }
+            now = cohortEnd;
+            level = lv;
+            last = x;
+            total += c;
+            _patients[level] += c;
+            _dlts[level] += x;
+        }
+    }
+
+    // The waiting list doubled (QueueCohortTrial's ring is full), its waiting patients first in order.
+    private double[] GrowQueue(int head)
+    {
+        var bigger = new double[_queue.Length * 2];
+        for (int i = 0; i < _queue.Length; i++) bigger[i] = _queue[(head + i) & (_queue.Length - 1)];
+        return _queue = bigger;
     }
 
     // Treats the cohort `d` asks for from `now`: each slot takes the next patient available, and a

@@ -211,4 +211,25 @@ public class CalendarEngineTests
         worker.RunBatch(1, 3, 2_000, tally, responses);
         Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
     }
+
+    [Fact]
+    public void A_waiting_list_past_its_first_size_keeps_arrival_order()
+    {
+        // One arrival a day and a 97-day window: at each cohort's start about 97 wait (the list
+        // starts with room for 64 and doubles), and with no DLT every trial is the same, so the
+        // waits are exact: cohort 0 takes days 1-3 and ends on day 100; cohort j >= 1 starts on
+        // day 3 + 97 j and takes the arrivals of days 3j+1..3j+3, first come first served.
+        var timeline = new Timeline { Accrual = AccrualKind.FixedInterval, IntervalDays = 1, DltWindowDays = 97, MaxWaitDays = 3000 };
+        var cal = CalendarEngine.Run(Design.ThreePlusThree(3), new Scenario("safe", [0.0, 0.0, 0.0]), 0.3, timeline, Options with { Trials = 2_000 });
+        int k = (int)Math.Round(cal.MeanEnrolled / 3);
+        Assert.True(k >= 3, $"{k} cohorts");
+        Assert.Equal(3.0 * k, cal.MeanEnrolled);
+        Assert.Equal(3 + 97.0 * k, cal.Duration.Mean);
+        Assert.Equal(3.0 * (k - 1), cal.MeanWaited);
+        Assert.Equal(0, cal.MeanLost);
+        double waitDays = 0;
+        for (int j = 1; j < k; j++)
+            for (int i = 1; i <= 3; i++) waitDays += 3 + 97 * j - (3 * j + i);
+        Assert.Equal(waitDays / (3 * k), cal.MeanWaitDays, 12);
+    }
 }
