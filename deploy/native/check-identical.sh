@@ -13,7 +13,11 @@
 #
 # With CHECK_ENV_PATHS=1 the reference also runs with the runtime's SIMD switches
 # (DOTNET_EnableAVX512=0, DOTNET_EnableAVX2=0, DOTNET_EnableHWIntrinsic=0) against the candidate's
-# --simd path of the same width (or its widest, if the candidate does not accelerate that width). Exits non-zero at the first difference, naming the command.
+# --simd path of the same width (or its widest, if the candidate does not accelerate that width).
+# With CHECK_QUICK=1 only the SIMD paths, the other designs and the switches: CI runs the whole
+# check on the installed native tool (the build for this CPU's x86-64 level) and the quick one on
+# the package's narrower builds (DOSE_ESCALATION_ISA, src/DoseEscalation.Cli/Native/isa-dispatch.c).
+# Exits non-zero at the first difference, naming the command.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 read -r -a ref <<<"${1:?usage: check-identical.sh REFERENCE_COMMAND CANDIDATE_COMMAND}"
@@ -48,6 +52,7 @@ same() {
 }
 
 std=(--dlt 0.10,0.25,0.40 --deescalate false --expand-top-dose false --seed 2)
+if [ "${CHECK_QUICK:-0}" != 1 ]; then # every scenario file, every command
 for f in scenarios/*.yaml; do
   for fmt in json csv table; do
     same simulate "$f" --trials 300000 --seed 11 --threads 1 --format "$fmt" --quiet
@@ -63,6 +68,7 @@ for f in scenarios/*.yaml; do
   same report "$f" --trials 20000 --seed 3 --format md --out OUT/report.md
   same plot "$f" --trials 20000 --seed 3 --format svg --out OUT/plots
 done
+fi
 # The SIMD paths: each one the reference runs against the same path of the candidate, or, where the
 # candidate does not accelerate that path (a portable native build has the 128-bit path and scalar
 # only: NativeAOT fixes the instruction set when it compiles), against the candidate's widest path.
@@ -76,6 +82,10 @@ for d in boin mtpi2 keyboard i3+3 crm a+b; do
   same simulate --design "$d" --dlt 0.05,0.12,0.25,0.40,0.55 --trials 200000 --seed 5 --format json --quiet
   same exact --design "$d" --dlt 0.05,0.12,0.25,0.40,0.55 --format json --quiet
 done
+if [ "${CHECK_QUICK:-0}" = 1 ]; then # the calendar engines (TITE-CRM's vector arithmetic) on every scenario file
+  for f in scenarios/*.yaml; do same compare "$f" --trials 20000 --seed 11 --calendar --format json --quiet; done
+fi
+if [ "${CHECK_QUICK:-0}" != 1 ]; then # the sweeps, a chart and serve
 for g in deploy/slurm/ci-grid.yaml deploy/slurm/ci-calendar-grid.yaml; do
   same sweep "$g" --out OUT/sweep.csv --quiet
   same sweep "$g" --out OUT/sweep.parquet --quiet
@@ -112,6 +122,7 @@ serve_answers cand "${cand[@]}"
 grep -q '"name":"boin"' "$work/ref.http" || { echo "DIFFERENT: serve (reference) answered no catalog: $(head -c 300 "$work/ref.http")" >&2; exit 1; }
 cmp -s "$work/ref.http" "$work/cand.http" || { echo "DIFFERENT: serve's answers" >&2; diff "$work/ref.http" "$work/cand.http" | head -20 >&2; exit 1; }
 checked=$((checked + 1))
+fi
 
 if [ "${CHECK_ENV_PATHS:-0}" = 1 ]; then
   # The reference on each narrower path through the runtime's switches, the candidate through --simd.

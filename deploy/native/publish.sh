@@ -13,7 +13,8 @@
 # AVX-512, x86-64-v3 with AVX2, else x86-64-v2). NativeAOT fixes the instruction set when it
 # compiles: a v4 binary runs only on CPUs with AVX-512 (it refuses to start elsewhere), and the
 # runtime's DOTNET_Enable* switches do not apply to it; `simulate --simd` still chooses any
-# narrower path, with the same numbers.
+# narrower path, with the same numbers. (The linux-x64 tool package carries x86-64-v2, v3 and v4
+# builds and starts the widest the CPU runs; this script builds the one level, with no hand-over.)
 # Needs: the .NET SDK, gcc (or clang) and zlib1g-dev (Debian packages); linux-x64 only. About
 # 3-6 minutes on a 2-core machine.
 set -euo pipefail

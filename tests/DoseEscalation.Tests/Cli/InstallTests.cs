@@ -68,4 +68,27 @@ public class InstallTests
         Assert.Contains("\"$tools/dose-escalation\" --version", ci);
         Assert.Contains("DoseEscalation.Cli.any", ci);
     }
+
+    [Fact]
+    public void The_native_package_carries_a_build_per_x86_64_level_and_the_baseline_hands_over_to_the_widest()
+    {
+        var cli = XDocument.Load(Path.Combine(Repo.Root, "src", "DoseEscalation.Cli", "DoseEscalation.Cli.csproj"));
+        string[] wide = cli.Descendants("NativeWideLevels").Single().Value.Split(';');
+        Assert.Equal(new[] { "x86-64-v3", "x86-64-v4" }, wide);
+        // The dispatcher is linked into the baseline build (and only there: the wider builds are
+        // published with NativeWideLevels empty, which drops the item and the compile).
+        Assert.Contains(cli.Descendants("NativeLibrary"), n => n.Attribute("Include")!.Value.EndsWith("isa-dispatch.o"));
+        Assert.Contains("NativeWideLevels=;", cli.Descendants("MSBuild").Single().Attribute("Properties")!.Value);
+        // It execs "<its own path>-<level>", the file names the csproj copies beside it, and knows every level.
+        string dispatch = File.ReadAllText(Path.Combine(Repo.Root, "src", "DoseEscalation.Cli", "Native", "isa-dispatch.c"));
+        Assert.Contains("\"%s-x86-64-v%d\"", dispatch);
+        Assert.Contains("$(PublishDir)$(TargetName)-%(_NativeWideLevel.Identity)", cli.ToString());
+        foreach (var level in wide.Prepend("x86-64-v2"))
+            Assert.Contains($"strcmp(s, \"{level}\")", dispatch);
+        // CI checks the package and the install carry each wider build, and compares every level this CPU runs.
+        string ci = File.ReadAllText(Path.Combine(Repo.Root, ".ci", "run"));
+        Assert.Contains($"for level in {string.Join(' ', wide)}; do", ci);
+        Assert.Contains($"for level in x86-64-v2 {string.Join(' ', wide)}; do", ci);
+        Assert.Contains("CHECK_QUICK=1", ci);
+    }
 }
