@@ -291,7 +291,8 @@ internal sealed class PerPatientSimulator
         double now = 0, responseEnd = 0;
         while (true)
         {
-            Decision d = _design.Decide(new TrialState(_patients, _dlts, _responses, _both, level, last, total));
+            var state = new TrialState(_patients, _dlts, _responses, _both, level, last, total) { Grade2Events = _grade2 };
+            Decision d = _design.Decide(state);
             if (d.IsStop)
             {
                 _check.Stop(d);
@@ -301,6 +302,7 @@ internal sealed class PerPatientSimulator
             _check.Treat(d, total);
             int c = d.CohortSize, lv = d.Level, x = 0, remaining = c;
             ulong threshold = _thresholds[lv];
+            bool grade2 = DrawsGrade2(state);
             for (int i = 0; i < c; i++) { slotOpen[i] = now; slotDone[i] = false; }
             double cohortEnd = now, sentinelInfusion = double.NaN;
             while (remaining > 0)
@@ -352,7 +354,7 @@ internal sealed class PerPatientSimulator
                     cohortEnd = Later(cohortEnd, slotOpen[slot]);
                     continue;
                 }
-                bool dlt = draws.Dlt(lv, threshold);
+                bool dlt = grade2 ? Grade(ref draws, lv, threshold) : draws.Dlt(lv, threshold);
                 x += dlt ? 1 : 0;
                 if (countResponses && draws.Response(lv, dlt)) { _responses[lv]++; if (dlt) _both[lv]++; }
                 cohortEnd = Later(cohortEnd, infusion + observed);
