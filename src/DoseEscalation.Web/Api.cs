@@ -320,7 +320,7 @@ public static class Api
     private static ScenarioInfo Scenario(ScenarioFile f, IReadOnlyList<KeyValuePair<string, object>> document, DesignCatalog catalog) => new(
         f.Trial.Name, f.Trial.RegistryId, f.Trial.DltWindowDays, f.Target, [.. f.Doses.Select(d => new DoseInfo(d.Label, d.Dose))],
         [.. f.Designs.Select(d => new DesignRow(catalog.Find(d.Name)?.Name ?? d.Name, d.Label))],
-        [.. f.Scenarios.Select(s => new ScenarioRow(s.Name, s.Dlt, s.Response))], f.Timeline is not null,
+        [.. f.Scenarios.Select(s => new ScenarioRow(s.Name, s.Dlt, s.Response, s.Grade2))], f.Timeline is not null,
         f.Warnings, (JsonObject)Json(document));
 
     /// <summary>The scenario file's document (<see cref="ScenarioFileReader.Document"/>) as JSON: every scalar stays text, as written.</summary>

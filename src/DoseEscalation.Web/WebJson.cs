@@ -40,7 +40,8 @@ public sealed record DoseInfo(string Label, string? Dose);
 /// <summary>A design of the file: its catalog name (as the page's list has it) and its label when the file gives one.</summary>
 public sealed record DesignRow(string Name, string? Label);
 
-public sealed record ScenarioRow(string Name, IReadOnlyList<double> Dlt, IReadOnlyList<double>? Response);
+/// <summary>A scenario of the file: its DLT rates, and its response and grade 2 (or worse) rates when it gives them.</summary>
+public sealed record ScenarioRow(string Name, IReadOnlyList<double> Dlt, IReadOnlyList<double>? Response, IReadOnlyList<double>? Grade2);
 
 /// <summary>
 /// The generated serializers, with the web defaults (camelCase names, case-insensitive reading,

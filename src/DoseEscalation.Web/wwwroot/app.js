@@ -223,6 +223,8 @@ function fieldsYaml(full) {
     lines.push('    dlt: [' + rates('.dlt').map(yNum).join(', ') + ']');
     const response = rates('.response');
     if (response.some(r => r.trim() !== '')) lines.push('    response: [' + response.map(yNum).join(', ') + ']');
+    const grade2 = rates('.grade2');
+    if (grade2.some(r => r.trim() !== '')) lines.push('    grade2: [' + grade2.map(yNum).join(', ') + ']');
     const association = sc.querySelector('.association').value, rho = sc.querySelector('.rho');
     if (association === 'independent') lines.push('    association: independent');
     else if (association !== '') lines.push('    association: {' + association + ': ' + yNum(rho.value) + '}');
@@ -307,7 +309,8 @@ function fillFields(info) {
       if (setValue(field, Array.isArray(value) ? value.join(',') : String(value))) take(path + '.' + key);
     }
   });
-  for (const key of ['start_dose', 'max_n', 'cohort_size']) {
+  // The trial-level common settings (start_dose, max_n, cohort_size, accelerated_titration, ...): the page writes them there too.
+  for (const key of descriptor ? descriptor.options.filter(o => o.common).map(o => o.key) : []) {
     const field = optionInput(key);
     if (left.has(key) && field && !filled(field) && setValue(field, left.get(key))) left.delete(key);
   }
@@ -369,15 +372,17 @@ function addDose(label, dose) {
   layout();
 }
 
-function addScenario(name, dlt, response) {
+function addScenario(name, dlt, response, grade2) {
   const box = el('fieldset', undefined, { class: 'scenario' });
   box.append(el('legend'));
   const nameLabel = el('label'); const nameInput = input({ class: 'scenario-name' }); nameInput.value = name || '';
   box.append(nameLabel, nameInput);
   const table = el('table'); table.append(el('thead'), el('tbody'));
-  table.tHead.append(el('tr')); table.tBodies[0].append(el('tr'), el('tr'));
-  const [dltRow, responseRow] = table.tBodies[0].rows;
+  table.tHead.append(el('tr')); table.tBodies[0].append(el('tr'), el('tr'), el('tr'));
+  const [dltRow, responseRow, grade2Row] = table.tBodies[0].rows;
   dltRow.append(el('th', 'DLT rate', { scope: 'row' })); responseRow.append(el('th', 'response rate (optional)', { scope: 'row' }));
+  // P(grade 2 or worse in the DLT window): accelerated titration's grade-2 trigger (titration_grade2_events).
+  grade2Row.append(el('th', 'grade \u2265 2 rate (optional)', { scope: 'row' }));
   box.append(table);
   const association = el('select', undefined, { class: 'association' });
   for (const [v, t] of [['', '(not set: independent)'], ['independent', 'independent'], ['gumbel', 'Gumbel copula, rho'], ['gaussian', 'Gaussian copula, rho']]) association.append(el('option', t, { value: v }));
@@ -394,6 +399,7 @@ function addScenario(name, dlt, response) {
   layout();
   (dlt || []).forEach((p, j) => { box.querySelectorAll('.dlt')[j].value = p; });
   (response || []).forEach((p, j) => { box.querySelectorAll('.response')[j].value = p; });
+  (grade2 || []).forEach((p, j) => { box.querySelectorAll('.grade2')[j].value = p; });
 }
 
 // Numbers the rows and scenarios, gives each input its label, path and error line, and keeps one rate cell per dose.
@@ -425,7 +431,7 @@ function layout() {
     const table = box.querySelector('table');
     const head = table.tHead.rows[0];
     head.replaceChildren(el('th', 'dose', { scope: 'col' }), ...labels.map(l => el('th', l, { scope: 'col' })));
-    for (const [row, kind, what] of [[table.tBodies[0].rows[0], 'dlt', 'DLT rate'], [table.tBodies[0].rows[1], 'response', 'response rate']]) {
+    for (const [row, kind, what] of [[table.tBodies[0].rows[0], 'dlt', 'DLT rate'], [table.tBodies[0].rows[1], 'response', 'response rate'], [table.tBodies[0].rows[2], 'grade2', 'grade \u2265 2 rate']]) {
       while (row.cells.length - 1 > labels.length) row.lastChild.remove();
       while (row.cells.length - 1 < labels.length) { const td = el('td'); td.append(input({ class: kind, inputmode: 'decimal' })); row.append(td); }
       [...row.querySelectorAll('input')].forEach((i, j) => Object.entries({

@@ -364,6 +364,24 @@ public sealed class ApiTests
         Assert.Contains("1.7", await bad.Content.ReadAsStringAsync());
     }
 
+    /// <summary>grade2 per scenario (null when the scenario gives none), and a grade2 below the DLT rate refused naming the path of its field on the page.</summary>
+    [Fact]
+    public async Task The_scenario_endpoint_sends_each_scenarios_grade2_rates()
+    {
+        await using var s = await Server.Start();
+        string yaml = File.ReadAllText(Path.Combine(Repo.Root, "tests", "DoseEscalation.Tests", "Web", "round-trip-grade2.yaml"));
+        var parsed = JsonDocument.Parse(await (await s.Http.PostAsync("/api/scenario", new StringContent(yaml))).Content.ReadAsStringAsync()).RootElement;
+        var scenarios = parsed.GetProperty("scenarios");
+        Assert.Equal([0.15, 0.30, 0.50, 0.70], scenarios[0].GetProperty("grade2").EnumerateArray().Select(x => x.GetDouble()));
+        Assert.Equal([0.40, 0.08, 0.30, 0.50], scenarios[1].GetProperty("grade2").EnumerateArray().Select(x => x.GetDouble()));
+        Assert.Equal(["0.40", "0.08", "0.30", "0.50"], parsed.GetProperty("file").GetProperty("scenarios")[1].GetProperty("grade2").EnumerateArray().Select(x => x.GetString()));
+        var none = JsonDocument.Parse(await (await s.Http.PostAsync("/api/scenario", new StringContent(File.ReadAllText(Nct)))).Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(JsonValueKind.Null, none.GetProperty("scenarios")[0].GetProperty("grade2").ValueKind);
+        var bad = await s.Http.PostAsync("/api/scenario", new StringContent(yaml.Replace("grade2: [0.15, 0.30,", "grade2: [0.15, 0.05,")));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("scenarios[0].grade2[1] = 0.05", JsonDocument.Parse(await bad.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString());
+    }
+
     [Fact]
     public async Task The_scenario_endpoint_sends_the_window_timeline_registry_and_every_key_as_written()
     {

@@ -378,6 +378,26 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         await page.CloseAsync();
     }
 
+    /// <summary>A file's grade2 rates fill the scenario's grade 2 row; one below the DLT rate is explained at its cell.</summary>
+    [BrowserFact]
+    public async Task Grade2_rates_load_into_their_row_and_a_bad_one_is_explained_there()
+    {
+        await using var s = await ApiTests.Server.Start();
+        var page = await browser.NewPage(s.Http.BaseAddress!);
+        await page.SetInputFilesAsync("#yaml-file", Path.Combine(Repo.Root, "tests", "DoseEscalation.Tests", "Web", "round-trip-grade2.yaml"));
+        await page.WaitForFunctionAsync("() => document.getElementById('load-notice').textContent !== ''");
+        Assert.Equal("Every setting of the file is in the fields below.", await page.TextContentAsync("#load-notice"));
+        var row = await page.EvaluateAsync<string[]>("() => [0, 1, 2, 3].map(j => document.getElementById('scenario-1-grade2-' + j).value)");
+        Assert.Equal(["0.40", "0.08", "0.30", "0.50"], row);
+        Assert.Equal("Scenario 1, DL2: grade \u2265 2 rate", await page.GetAttributeAsync("#scenario-0-grade2-1", "aria-label"));
+        await page.FillAsync("#scenario-0-grade2-1", "0.05");
+        await page.WaitForFunctionAsync("() => document.getElementById('scenario-0-grade2-1').getAttribute('aria-invalid') === 'true'");
+        Assert.StartsWith("Scenario 1, DL2: grade \u2265 2 rate \u2014 scenarios[0].grade2[1] = 0.05", await page.TextContentAsync("#scenario-0-error"));
+        await page.FillAsync("#scenario-0-grade2-1", "0.30");
+        await page.WaitForFunctionAsync("() => !document.getElementById('scenario-0-grade2-1').hasAttribute('aria-invalid')");
+        await page.CloseAsync();
+    }
+
     [BrowserFact]
     public async Task A_file_with_settings_the_page_has_no_field_for_says_so()
     {
@@ -401,12 +421,12 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
     internal static IEnumerable<string> ShippedFiles() =>
         Directory.GetFiles(Path.Combine(Repo.Root, "scenarios"), "*.yaml").Concat(Directory.GetFiles(Path.Combine(Repo.Root, "docs", "examples"), "*.yaml")).Order(StringComparer.Ordinal);
 
-    /// <summary>The shipped files and two that set every key the page has a field for (round-trip-*.yaml beside this file).</summary>
+    /// <summary>The shipped files and three that set every key the page has a field for (round-trip-*.yaml beside this file).</summary>
     internal static IEnumerable<string> RoundTripFiles() =>
         ShippedFiles().Concat(Directory.GetFiles(Path.Combine(Repo.Root, "tests", "DoseEscalation.Tests", "Web"), "round-trip-*.yaml").Order(StringComparer.Ordinal));
 
     /// <summary>
-    /// Each shipped file (and two setting every key the page holds) loaded on the page and saved again: every value the file sets is either in
+    /// Each shipped file (and three setting every key the page holds) loaded on the page and saved again: every value the file sets is either in
     /// the saved file, as written, or listed on the page as having no field (nothing else is left
     /// out, nothing is added); a file the page represents whole gives the CLI's same JSON output as
     /// the original, plain and on the calendar, for a fixed seed.
@@ -454,7 +474,7 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         finally { Directory.Delete(dir, recursive: true); }
         // The files whose every key has a field (the BF-BOIN examples have two entries of one design, or per-design options on two designs).
         Assert.Equal(["boin12-bcma-car-nk.yaml", "crb401-bcma-car-t.yaml", "henan-bcma-car-nk-13-patients.yaml", "nct05008536-bcma-car-nk.yaml",
-            "nct06379451-nkg2d-car-nk.yaml", "rolling-six-skolnik.yaml", "round-trip-designs.yaml", "round-trip-every-key.yaml", "tite-crm-pending.yaml"],
+            "nct06379451-nkg2d-car-nk.yaml", "rolling-six-skolnik.yaml", "round-trip-designs.yaml", "round-trip-every-key.yaml", "round-trip-grade2.yaml", "tite-crm-pending.yaml"],
             whole.Order(StringComparer.Ordinal));
         await page.CloseAsync();
     }
