@@ -80,6 +80,7 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
         var notes = new List<string>();
         var resolved = Build(configs, file, catalog, notes, single: true);
         NeedResponses(file, resolved);
+        Grade2Read(o, file, resolved, notes);
         return new RunInputs(file, resolved) { Notes = notes, GivenOptions = configs[0].Options };
     }
 
@@ -110,7 +111,20 @@ public sealed record RunInputs(ScenarioFile File, IReadOnlyList<ResolvedDesign> 
         configs = ApplySets(o.Set, configs, catalog);
         var built = Build(configs, file, catalog, notes, single: false);
         NeedResponses(file, built);
+        Grade2Read(o, file, built, notes);
         return new RunInputs(file, built) { Notes = notes };
+    }
+
+    // Grade-2 probabilities are read only by accelerated titration's grade-2 trigger: typed with
+    // --grade2 for a run without titration they are refused; a file's (which may serve other runs)
+    // are noted as unused, never dropped in silence.
+    private static void Grade2Read(TrialInput o, ScenarioFile file, IReadOnlyList<ResolvedDesign> designs, List<string> notes)
+    {
+        if (designs.Any(d => d.Design.TryGet<Designs.Rules.AcceleratedTitration>() is not null)) return;
+        if (o.Grade2 is { } grade2)
+            throw new InputException($"--grade2 {grade2}: only accelerated titration reads grade-2 probabilities, and {string.Join(", ", designs.Select(d => d.Design.Name))} runs without it (add --accelerated-titration, or leave --grade2 out)");
+        if (file.Scenarios.FirstOrDefault(s => s.HasGrade2) is { } g)
+            notes.Add($"scenario '{g.Name}' gives grade2 probabilities, which no design of this run reads (only accelerated titration's grade-2 trigger does)");
     }
 
     // A design that reads responses needs every scenario's response probabilities.
